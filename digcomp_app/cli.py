@@ -1,0 +1,133 @@
+"""The ``digcomp-app`` command: the GUI with no arguments, headless sub-commands otherwise.
+
+Every message is translated; the language comes from ``--language``, the settings or
+the system locale. Unexpected failures never show a traceback: the details go to a log
+file and the user is told where it is.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+import platformdirs
+
+from digcomp_app import __version__
+from digcomp_app.commands import frameworks as frameworks_commands
+from digcomp_app.i18n import UI_LANGUAGES, _, set_language, system_language
+from digcomp_app.i18n.cli_messages import translate_argparse
+from digcomp_app.settings import APP_NAME, load_settings
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    def __init__(self, prog: str) -> None:
+        super().__init__(prog, max_help_position=32, width=100)
+
+
+def _choose_language(argv: Sequence[str]) -> str:
+    """``--language`` wins over the settings, which win over the system locale."""
+    early = argparse.ArgumentParser(add_help=False)
+    early.add_argument("--language")
+    known, _rest = early.parse_known_args(list(argv))
+    if known.language:
+        return known.language
+    return load_settings().language or system_language()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="digcomp-app",
+        formatter_class=_Formatter,
+        description=_(
+            "Self-assess, evidence, assess and certify digital competences against the EU "
+            "DigComp framework.\n\nWith no command, the application window opens. With a "
+            "command, it runs in the terminal."
+        ),
+        epilog=_("Run 'digcomp-app COMMAND --help' for the options of a command."),
+    )
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"digcomp-app {__version__}",
+        help=_("print the program's version and exit"),
+    )
+    parser.add_argument(
+        "--language",
+        choices=UI_LANGUAGES,
+        metavar="LANG",
+        help=_(
+            "language of messages and texts: {choices} (default: from the settings or the system)"
+        ).format(choices=", ".join(UI_LANGUAGES)),
+    )
+    commands = parser.add_subparsers(dest="command", metavar=_("COMMAND"), title=_("commands"))
+    gui = commands.add_parser(
+        "gui",
+        help=_("open the application window (the default)"),
+        description=_("Open the application window."),
+        formatter_class=_Formatter,
+    )
+    gui.set_defaults(handler=_run_gui)
+    frameworks_commands.register(commands, _Formatter)
+    return parser
+
+
+def _run_gui(args: argparse.Namespace) -> int:
+    from digcomp_app.ui.app import run  # Qt is imported only when the window is wanted
+
+    return run(language=args.language)
+
+
+def _log_file() -> Path:
+    return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False)) / "digcomp-app.log"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8", errors="replace")
+    set_language(_choose_language(arguments))
+    translate_argparse()
+    parser = build_parser()
+    args = parser.parse_args(arguments)
+    if args.command is None:
+        args.handler = _run_gui
+    try:
+        return int(args.handler(args))
+    except BrokenPipeError:
+        # The reader of our output went away (e.g. "| head"): not an error of ours.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+    except KeyboardInterrupt:
+        print(_("Stopped."), file=sys.stderr)
+        return EXIT_FAILED
+    except Exception:  # the last line of defence: no traceback for the user
+        log = _log_file()
+        try:
+            log.parent.mkdir(parents=True, exist_ok=True)
+            with log.open("a", encoding="utf-8") as handle:
+                handle.write(traceback.format_exc())
+        except OSError:
+            logging.getLogger(__name__).exception("unexpected error")
+        print(
+            _(
+                "Something went wrong that the program did not expect. The details were "
+                "written to {log}; please send that file to your administrator."
+            ).format(log=log),
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Sub-commands of ``digcomp-app``, one module per group; each registers its parsers."""

@@ -1,0 +1,92 @@
+"""User settings: one small INI file, no Qt.
+
+Looked up in this order, the first that exists wins:
+
+1. the file named by the environment variable ``DIGCOMP_SETTINGS``;
+2. ``digcomp-app.ini`` next to the running program (a school administrator's
+   pre-configured, portable install on a locked-down PC);
+3. ``settings.ini`` in the user's configuration folder (platformdirs).
+
+Settings are saved to the file they were read from, or to the user's folder.
+"""
+
+from __future__ import annotations
+
+import configparser
+import os
+import sys
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "digcomp-app"
+_SECTION = "app"
+
+
+def user_config_file() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "settings.ini"
+
+
+def _portable_file() -> Path:
+    return Path(sys.argv[0]).resolve().parent / f"{APP_NAME}.ini"
+
+
+def settings_file() -> Path:
+    explicit = os.environ.get("DIGCOMP_SETTINGS")
+    if explicit:
+        return Path(explicit)
+    portable = _portable_file()
+    if portable.is_file():
+        return portable
+    return user_config_file()
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    #: UI language code ("lv", "en"); empty means "follow the system".
+    language: str = ""
+    #: SQLAlchemy URL of the database; empty means the default SQLite file.
+    database_url: str = ""
+    #: Lock the window after this many minutes without input (0: never).
+    idle_lock_minutes: int = 10
+
+    def with_changes(self, **changes: object) -> Settings:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    path = path or settings_file()
+    parser = configparser.ConfigParser()
+    try:
+        parser.read(path, encoding="utf-8")
+    except (configparser.Error, UnicodeDecodeError, OSError):
+        return Settings()
+    if not parser.has_section(_SECTION):
+        return Settings()
+    section = parser[_SECTION]
+    try:
+        idle = max(0, section.getint("idle_lock_minutes", fallback=Settings.idle_lock_minutes))
+    except ValueError:
+        idle = Settings.idle_lock_minutes
+    return Settings(
+        language=section.get("language", fallback="").strip(),
+        database_url=section.get("database_url", fallback="").strip(),
+        idle_lock_minutes=idle,
+    )
+
+
+def save_settings(settings: Settings, path: Path | None = None) -> Path:
+    path = path or settings_file()
+    parser = configparser.ConfigParser()
+    parser[_SECTION] = {
+        "language": settings.language,
+        "database_url": settings.database_url,
+        "idle_lock_minutes": str(settings.idle_lock_minutes),
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    with tmp.open("w", encoding="utf-8") as handle:
+        parser.write(handle)
+    tmp.replace(path)
+    return path
