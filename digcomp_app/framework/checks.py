@@ -43,6 +43,9 @@ class FileChecker:
         self.text = text
         self._pending: list[tuple[KeyPath, str]] = []
         self._fixed: list[FrameworkIssue] = []
+        #: lists that were missing or of the wrong type: references into them are not
+        #: checked, so one mistake does not bury the report under its consequences
+        self.broken: set[str] = set()
 
     def add(self, keys: KeyPath, message: str) -> None:
         self._pending.append((keys, message))
@@ -82,10 +85,12 @@ class FileChecker:
         if key not in mapping:
             if required:
                 self.add(keys, _("the required key '{key}' is missing").format(key=key))
+                self.broken.add(key)
             return []
         value = mapping[key]
         if isinstance(value, list):
             return value
+        self.broken.add(key)
         self.add((*keys, key), _("expected a list, found {kind}").format(kind=type_name(value)))
         return []
 

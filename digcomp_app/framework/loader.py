@@ -128,6 +128,7 @@ def _load(folder: Path) -> tuple[Framework | None, list[FrameworkIssue]]:
         reader.source_language,
         slots,
         structure_check=check,
+        check_keys=not check,
     )
     issues = check.issues() + text_issues
     if issues:
@@ -393,7 +394,7 @@ class _StructureReader:
             check.known_keys(entry, _COMPETENCE_KEYS, keys)
             competence_id = check.identifier(entry, "id", keys)
             area = check.string(entry, "area", keys)
-            if area is not None and area not in self.areas:
+            if area is not None and area not in self.areas and "areas" not in check.broken:
                 check.add(
                     (*keys, "area"),
                     _("the area '{area}' is not defined in areas").format(area=area),
@@ -410,8 +411,8 @@ class _StructureReader:
                 )
                 continue
             seen[competence_id] = index
-            if area is not None:
-                self.competences[competence_id] = area
+            # Kept even with a bad area, so statements pointing here are not flagged too.
+            self.competences[competence_id] = area or ""
 
     def _read_statements(
         self, root: dict[str, Any], key: str, allowed: frozenset[str], typed: bool
@@ -427,7 +428,11 @@ class _StructureReader:
             check.known_keys(entry, allowed, keys)
             item_id = check.identifier(entry, "id", keys)
             competence = check.string(entry, "competence", keys)
-            if competence is not None and competence not in self.competences:
+            if (
+                competence is not None
+                and competence not in self.competences
+                and "competences" not in check.broken
+            ):
                 check.add(
                     (*keys, "competence"),
                     _("the competence '{competence}' is not defined in competences").format(

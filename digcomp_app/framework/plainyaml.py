@@ -244,8 +244,9 @@ class _Builder:
             return _BOOLS[node.value]
         if tag == _NULL:
             return None
+        shown = tag.replace("tag:yaml.org,2002:", "!!", 1)
         raise self.problem(
-            node, _("the tag '{tag}' is not allowed; write plain values only").format(tag=tag)
+            node, _("the tag '{tag}' is not allowed; write plain values only").format(tag=shown)
         )
 
 

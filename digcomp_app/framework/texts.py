@@ -38,6 +38,7 @@ def read_texts(
     source_language: str,
     slots: TextSlots,
     structure_check: FileChecker,
+    check_keys: bool = True,
 ) -> tuple[dict[str, Text], dict[str, LanguageInfo], list[FrameworkIssue]]:
     values: dict[str, dict[str, str]] = {}
     overrides: dict[str, dict[str, TranslationStatus]] = {}
@@ -60,7 +61,14 @@ def read_texts(
             continue
         check = FileChecker(path, text)
         info = _read_file(
-            check, data, language, slots, language in required_languages, values, overrides
+            check,
+            data,
+            language,
+            slots,
+            language in required_languages,
+            values,
+            overrides,
+            check_keys,
         )
         if info is not None:
             infos[language] = info
@@ -87,7 +95,10 @@ def _read_file(
     required: bool,
     values: dict[str, dict[str, str]],
     overrides: dict[str, dict[str, TranslationStatus]],
+    check_keys: bool,
 ) -> LanguageInfo | None:
+    """Read one language's file; ``check_keys`` is off when framework.yaml itself is broken
+    (its keys could not be trusted to judge the texts against)."""
     root = check.mapping(data, ())
     if root is None:
         return None
@@ -107,6 +118,8 @@ def _read_file(
         check.add((), _("the required key '{key}' is missing").format(key="texts"))
     for key, value in (entries or {}).items():
         if key not in slots:
+            if not check_keys:
+                continue
             check.add(
                 ("texts", key),
                 _("unknown text key '{key}': framework.yaml defines no such item").format(key=key),
@@ -128,7 +141,7 @@ def _read_file(
             values.setdefault(key, {})[language] = string
             if own_status is not None and own_status != status:
                 overrides.setdefault(key, {})[language] = own_status
-    if required:
+    if required and check_keys:
         for key, needed in slots.items():
             if needed and language not in values.get(key, ()):
                 check.add(
