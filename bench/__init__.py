@@ -1,0 +1,1 @@
+"""Benchmarks with explicit budgets: ``python -m bench`` runs them all."""

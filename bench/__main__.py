@@ -1,0 +1,22 @@
+"""Run every benchmark: ``python -m bench``; exit status 1 if any budget is missed."""
+
+from __future__ import annotations
+
+import sys
+
+from bench import bench_framework_load
+
+BENCHMARKS = [bench_framework_load]
+
+
+def main() -> int:
+    failed = 0
+    for module in BENCHMARKS:
+        failed |= module.main()
+        print()
+    print("all budgets met" if not failed else "SOME BUDGETS MISSED")
+    return failed
+
+
+if __name__ == "__main__":
+    sys.exit(main())
