@@ -10,7 +10,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from digcomp_app.i18n import set_language  # noqa: E402 - after the Qt platform is chosen
+from digcomp_app.i18n import set_language
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"

@@ -114,7 +114,7 @@ class MainWindow(QMainWindow):
             "the EU DigComp framework."
         )
         parts = [
-            f"<h3>{escape(_('DigComp recognition'))} {escape(__version__)}</h3>",
+            "<h3>" + escape(_("DigComp recognition")) + " " + escape(__version__) + "</h3>",
             f"<p>{escape(summary)}</p>",
         ]
         try:

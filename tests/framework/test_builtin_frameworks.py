@@ -23,9 +23,21 @@ def test_digcomp_30_has_everything_of_the_jrc_data_supplement(library):
     assert len(list(framework.competences())) == 21
     assert [level.number for level in framework.levels] == list(range(1, 9))
     assert [band.name.get("en") for band in framework.bands] == [
-        "Basic", "Intermediate", "Advanced", "Highly advanced"]
+        "Basic",
+        "Intermediate",
+        "Advanced",
+        "Highly advanced",
+    ]
     assert [level.mappings["six_levels"] for level in framework.levels] == [
-        "A1", "A2", "B1", "B2", "C1", "C1", "C2", "C2"]
+        "A1",
+        "A2",
+        "B1",
+        "B2",
+        "C1",
+        "C1",
+        "C2",
+        "C2",
+    ]
     assert len(list(framework.statements())) == 362
     outcomes = list(framework.learning_outcomes())
     assert len(outcomes) == 523
@@ -46,7 +58,8 @@ def test_digcomp_22_levels_carry_three_dimensions(library):
     assert level.dimensions["cognitive"].get("en") == "Understanding"
     # Title fixes from the reference README, in sentence case.
     assert framework.competence("2.3").title.get("en") == (
-        "Engaging in citizenship through digital technologies")
+        "Engaging in citizenship through digital technologies"
+    )
     assert framework.competence("5.3").title.get("en") == "Creatively using digital technologies"
 
 

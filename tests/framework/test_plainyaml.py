@@ -15,9 +15,18 @@ P = Path("test.yaml")
 
 def test_plain_data_reads_like_yaml_12_core():
     data = plainyaml.loads(
-        "a: 1\nb: 1.5\nc: true\nd: no\ne: ~\nf: '3.0'\ng: 2025-11-24\nh: [x, {y: z}]\n", P)
-    assert data == {"a": 1, "b": 1.5, "c": True, "d": "no", "e": None, "f": "3.0",
-                    "g": "2025-11-24", "h": ["x", {"y": "z"}]}
+        "a: 1\nb: 1.5\nc: true\nd: no\ne: ~\nf: '3.0'\ng: 2025-11-24\nh: [x, {y: z}]\n", P
+    )
+    assert data == {
+        "a": 1,
+        "b": 1.5,
+        "c": True,
+        "d": "no",
+        "e": None,
+        "f": "3.0",
+        "g": "2025-11-24",
+        "h": ["x", {"y": "z"}],
+    }
 
 
 def test_it_gives_the_same_data_as_pyyaml_for_our_files():
@@ -28,14 +37,17 @@ def test_it_gives_the_same_data_as_pyyaml_for_our_files():
         assert plainyaml.loads(text, path) == yaml.load(text, Loader=yaml.CSafeLoader), path
 
 
-@pytest.mark.parametrize(("text", "line", "words"), [
-    ("a: &x 1\nb: *x\n", 1, "aliases"),
-    ("a: !!str 1\n", 1, "'!!str'"),
-    ("a: !!binary aGk=\n", 1, "'!!binary'"),
-    ("a: 1\nb:\n  c: 2\n  c: 3\n", 4, "'c' appears twice"),
-    ("? [a, b]\n: 1\n", 1, "plain value"),
-    ("a: [1, 2\n", 2, "not valid YAML"),
-])
+@pytest.mark.parametrize(
+    ("text", "line", "words"),
+    [
+        ("a: &x 1\nb: *x\n", 1, "aliases"),
+        ("a: !!str 1\n", 1, "'!!str'"),
+        ("a: !!binary aGk=\n", 1, "'!!binary'"),
+        ("a: 1\nb:\n  c: 2\n  c: 3\n", 4, "'c' appears twice"),
+        ("? [a, b]\n: 1\n", 1, "plain value"),
+        ("a: [1, 2\n", 2, "not valid YAML"),
+    ],
+)
 def test_refuses_what_is_not_plain_data(text, line, words):
     with pytest.raises(PlainYamlError) as raised:
         plainyaml.loads(text, P)

@@ -72,8 +72,11 @@ def test_latvian_placeholders_match_english(extracted, latvian):
 
 
 def test_catalog_has_no_stale_entries(extracted, latvian):
-    stale = [m.id for m in latvian if m.id and (m.id[0] if isinstance(m.id, tuple) else m.id)
-             not in extracted]
+    stale = [
+        m.id
+        for m in latvian
+        if m.id and (m.id[0] if isinstance(m.id, tuple) else m.id) not in extracted
+    ]
     assert stale == [], "messages no longer in the code; run pybabel update"
 
 
@@ -87,14 +90,15 @@ def test_catalog_template_is_current(extracted):
 def test_placeholder_check_would_catch_a_mismatch():
     assert placeholders("{path}: {count} problems") != placeholders("{path}: {skaits} problēmas")
     assert placeholders("%(prog)s: error: %(message)s\n") == placeholders(
-        "%(prog)s: kļūda: %(message)s\n")
+        "%(prog)s: kļūda: %(message)s\n"
+    )
 
 
 def test_installed_mo_catalog_is_used(tmp_path: Path, monkeypatch):
     """An installed wheel ships compiled .mo files; they are found before the .po."""
     from babel.messages.mofile import write_mo
 
-    import digcomp_app.i18n as i18n
+    from digcomp_app import i18n
 
     with (ROOT / "translations" / "lv" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
         catalog = read_po(handle, locale="lv")
@@ -107,3 +111,20 @@ def test_installed_mo_catalog_is_used(tmp_path: Path, monkeypatch):
     assert i18n.catalog_path("lv") == target
     i18n.set_language("lv")
     assert i18n._("options") == catalog.get("options").string
+
+
+def test_no_message_is_hidden_inside_an_f_string():
+    """Babel cannot see ``_()`` inside an f-string; such a message would never be translated."""
+    import tokenize
+
+    hidden = []
+    for path in sorted((ROOT / "digcomp_app").rglob("*.py")):
+        with path.open("rb") as handle:
+            for token in tokenize.tokenize(handle.readline):
+                if (
+                    token.type == tokenize.STRING
+                    and token.string.lstrip("rbRB").startswith(("f", "F"))
+                    and re.search(r"\b(_|N_|ngettext)\(", token.string)
+                ):
+                    hidden.append(f"{path.name}:{token.start[0]}")
+    assert hidden == []

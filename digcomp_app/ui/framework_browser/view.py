@@ -138,7 +138,7 @@ def competence_html(framework: Framework, competence: Competence, language: str)
     parts = [
         f"<h2>{escape(competence.id)} {escape(competence.title.get(language))}</h2>",
         f"<p>{escape(competence.description.get(language))}</p>",
-        f"<h3>{escape(_('Proficiency levels'))}</h3>",
+        "<h3>" + escape(_("Proficiency levels")) + "</h3>",
     ]
     for band in framework.bands or ():
         parts.append(f"<h4>{escape(band.name.get(language))}</h4>")
@@ -152,12 +152,12 @@ def competence_html(framework: Framework, competence: Competence, language: str)
         parts.append("</ul>")
         statements = [s for s in competence.statements if s.band_id == band.id]
         if statements:
-            parts.append(f"<p><b>{escape(_('Competence statements'))}</b></p><ul>")
+            parts.append("<p><b>" + escape(_("Competence statements")) + "</b></p><ul>")
             parts.extend(f"<li>{escape(s.text.get(language))}</li>" for s in statements)
             parts.append("</ul>")
         outcomes = [o for o in competence.learning_outcomes if o.band_id == band.id]
         if outcomes:
-            parts.append(f"<p><b>{escape(_('Learning outcomes'))}</b></p><ul>")
+            parts.append("<p><b>" + escape(_("Learning outcomes")) + "</b></p><ul>")
             parts.extend(
                 f"<li>[{escape(outcome_type_name(o.type))}] {escape(o.text.get(language))}</li>"
                 for o in outcomes
