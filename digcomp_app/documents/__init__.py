@@ -1,0 +1,1 @@
+"""PDF attestations and reports rendered from immutable snapshots (reportlab)."""

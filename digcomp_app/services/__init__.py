@@ -1,0 +1,1 @@
+"""The only door to school data: one module per area, each function checks permission first."""
