@@ -1,0 +1,179 @@
+"""Who may call which service: one table, checked before anything else (deny by default).
+
+Every public service function is declared with :func:`service`, naming its entry in
+:data:`PERMISSIONS`; a function without an entry cannot be declared, and a test walks all
+service modules to make sure no public function is left undeclared. Object-level rules
+(a learner sees only their own records, a teacher only their groups' and mobilities'
+learners) are checked inside the functions with :mod:`digcomp_app.services.scope`.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, ParamSpec, TypeVar
+
+from digcomp_app.i18n import _
+from digcomp_app.services.errors import PermissionDenied
+
+
+class Role(StrEnum):
+    LEARNER = "learner"
+    TEACHER = "teacher"
+    COORDINATOR = "coordinator"
+    ADMINISTRATOR = "administrator"
+
+
+L, T, C, A = Role.LEARNER, Role.TEACHER, Role.COORDINATOR, Role.ADMINISTRATOR
+EVERYONE = frozenset(Role)
+#: Services anyone may call without being signed in (they check what they need themselves).
+PUBLIC = frozenset({"accounts.authenticate", "accounts.create_first_administrator",
+                    "accounts.needs_first_administrator"})
+
+PERMISSIONS: dict[str, frozenset[Role]] = {
+    # accounts and organisation
+    "accounts.authenticate": EVERYONE,
+    "accounts.needs_first_administrator": EVERYONE,
+    "accounts.create_first_administrator": EVERYONE,
+    "accounts.change_own_password": EVERYONE,
+    "accounts.create_user": frozenset({A}),
+    "accounts.list_users": frozenset({A}),
+    "accounts.set_roles": frozenset({A}),
+    "accounts.set_active": frozenset({A}),
+    "accounts.reset_password": frozenset({A}),
+    "accounts.unlock": frozenset({A}),
+    "organisations.get_home": EVERYONE,
+    "organisations.update_home": frozenset({A}),
+    "organisations.create": frozenset({C, A}),
+    "organisations.list": frozenset({T, C, A}),
+    # learners and groups
+    "learners.create": frozenset({C, A}),
+    "learners.update": frozenset({C}),
+    "learners.search": frozenset({T, C}),
+    "learners.get_record": frozenset({L, T, C}),
+    "learners.create_group": frozenset({C}),
+    "learners.list_groups": frozenset({T, C}),
+    "learners.add_to_group": frozenset({C}),
+    "learners.assign_group_teacher": frozenset({C}),
+    "learners.group_members": frozenset({T, C}),
+    # mobilities
+    "mobilities.create": frozenset({C}),
+    "mobilities.update": frozenset({C}),
+    "mobilities.add_participants": frozenset({C}),
+    "mobilities.assign_teacher": frozenset({C}),
+    "mobilities.set_europass_number": frozenset({C}),
+    "mobilities.list": frozenset({L, T, C}),
+    "mobilities.get": frozenset({L, T, C}),
+    # self-assessment
+    "self_assessment.start": frozenset({L}),
+    "self_assessment.answer": frozenset({L}),
+    "self_assessment.complete": frozenset({L}),
+    "self_assessment.get": frozenset({L, T, C}),
+    "self_assessment.history": frozenset({L, T, C}),
+    "self_assessment.compare": frozenset({L, T, C}),
+    # the validation workflow
+    "validation.open_case": frozenset({T, C}),
+    "validation.get_case": frozenset({L, T, C}),
+    "validation.list_cases": frozenset({T, C}),
+    "validation.set_targets": frozenset({T}),
+    "validation.advance": frozenset({T, C}),
+    "validation.go_back": frozenset({T, C}),
+    "validation.record_assessment": frozenset({T}),
+    "validation.self_vs_assessed": frozenset({L, T, C}),
+    "evidence.add_file": frozenset({L, T}),
+    "evidence.add_link": frozenset({L, T}),
+    "evidence.add_note": frozenset({L, T}),
+    "evidence.open_file": frozenset({L, T, C}),
+    "evidence.list": frozenset({L, T, C}),
+    # certificates
+    "certificates.issue": frozenset({C}),
+    "certificates.revoke": frozenset({C}),
+    "certificates.list": frozenset({C}),
+    "certificates.get": frozenset({L, T, C}),
+    "certificates.certification_queue": frozenset({C}),
+    # audit and maintenance
+    "audit.verify": frozenset({C, A}),
+    "audit.list_events": frozenset({A}),
+    "backup.create": frozenset({A}),
+    "backup.restore": frozenset({A}),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """The signed-in person a service acts for."""
+
+    user_id: int
+    username: str
+    display_name: str
+    roles: frozenset[Role]
+    learner_id: int | None = None
+
+    def has(self, role: Role) -> bool:
+        return role in self.roles
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+#: (permission name, qualified function name) of every declared service
+DECLARED: dict[str, str] = {}
+
+
+def allowed(actor: Actor | None, permission: str) -> bool:
+    if permission in PUBLIC:
+        return True
+    if actor is None:
+        return False
+    return bool(actor.roles & PERMISSIONS[permission])
+
+
+def service(permission: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Declare a service function ``f(db, actor, ...)`` guarded by ``permission``."""
+    if permission not in PERMISSIONS:
+        raise LookupError(f"{permission} is not in the permission table")
+
+    def decorate(function: Callable[P, R]) -> Callable[P, R]:
+        @functools.wraps(function)
+        def guarded(*args: P.args, **kwargs: P.kwargs) -> R:
+            db, actor = args[0], args[1] if len(args) > 1 else kwargs.get("actor")
+            if not allowed(actor, permission):  # type: ignore[arg-type]
+                _deny(db, actor, permission)  # type: ignore[arg-type]
+            try:
+                return function(*args, **kwargs)
+            except ObjectDenied as denied:
+                # Recorded only now: the function's own transaction has been rolled back.
+                from digcomp_app.services.auditlog import record_denied
+
+                record_denied(db, actor, permission, denied.entity, denied.entity_id)  # type: ignore[arg-type]
+                raise
+
+        guarded.__permission__ = permission  # type: ignore[attr-defined]
+        DECLARED[permission] = f"{function.__module__}.{function.__qualname__}"
+        return guarded
+
+    return decorate
+
+
+def _deny(db: Any, actor: Actor | None, permission: str) -> None:
+    from digcomp_app.services.auditlog import record_denied
+
+    record_denied(db, actor, permission)
+    raise PermissionDenied(_("You do not have permission to do this ({action}).").format(
+        action=permission))
+
+
+class ObjectDenied(PermissionDenied):
+    """Access to one record refused; the service wrapper audits it after rolling back."""
+
+    def __init__(self, entity: str, entity_id: object) -> None:
+        super().__init__(_("You do not have access to this record."))
+        self.entity = entity
+        self.entity_id = str(entity_id)
+
+
+def deny_object(entity: str, entity_id: object) -> None:
+    """Refuse access to one record the role could otherwise reach (audited by the wrapper)."""
+    raise ObjectDenied(entity, entity_id)

@@ -1,0 +1,100 @@
+"""Which database to use, and connecting to it safely.
+
+The default is an SQLite file in the user's data folder (WAL journal, ``synchronous=FULL``,
+foreign keys on, write transactions that take the lock at BEGIN so two windows never
+deadlock). Any SQLAlchemy URL may be given instead; PostgreSQL (psycopg 3) is the shared
+server for a school's PCs.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from sqlalchemy import Engine, event
+from sqlalchemy import create_engine as _create_engine
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
+
+APP_NAME = "digcomp-app"
+ENV_DATABASE_URL = "DIGCOMP_DATABASE_URL"
+
+
+def default_database_path() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "digcomp.sqlite3"
+
+
+def resolve_database_url(
+    explicit: str | None = None,
+    settings_url: str | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> str:
+    """``--database`` wins, then ``DIGCOMP_DATABASE_URL``, then the settings, then the default."""
+    env = os.environ if environ is None else environ
+    for candidate in (explicit, env.get(ENV_DATABASE_URL), settings_url):
+        if candidate:
+            return normalise_url(candidate)
+    return f"sqlite:///{default_database_path()}"
+
+
+def normalise_url(url: str) -> str:
+    """Accept a plain file path, and ``postgresql://`` meaning the psycopg 3 driver."""
+    if "://" not in url:
+        return f"sqlite:///{Path(url).expanduser().resolve()}"
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed.render_as_string(hide_password=False)
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file of an SQLite URL (None for in-memory or another database)."""
+    parsed = make_url(url)
+    if (
+        parsed.get_backend_name() != "sqlite"
+        or not parsed.database
+        or parsed.database == ":memory:"
+    ):
+        return None
+    return Path(parsed.database)
+
+
+def create_engine(url: str, **kwargs: Any) -> Engine:
+    url = normalise_url(url)
+    path = sqlite_path(url)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        engine = _create_engine(url, poolclass=NullPool, **kwargs)
+        _configure_sqlite(engine)
+        return engine
+    if make_url(url).get_backend_name() == "sqlite":  # in-memory, for quick experiments
+        engine = _create_engine(url, **kwargs)
+        _configure_sqlite(engine)
+        return engine
+    return _create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # We issue BEGIN ourselves (below), so the driver must not.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        # Take the write lock at the start: a deferred transaction that reads and then
+        # writes can fail at once with "database is locked" when another PC wrote between.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def backend_name(engine: Engine) -> str:
+    return engine.url.get_backend_name()

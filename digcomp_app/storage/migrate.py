@@ -1,0 +1,75 @@
+"""Bring a database to the current schema, copying an SQLite file aside first."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, inspect
+
+from digcomp_app.storage.engine import sqlite_path
+
+_MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+@dataclass(frozen=True, slots=True)
+class MigrationResult:
+    from_revision: str | None
+    to_revision: str
+    backup: Path | None
+
+
+def _config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(_MIGRATIONS))
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def needs_migration(engine: Engine) -> bool:
+    return current_revision(engine) != head_revision()
+
+
+def copy_sqlite_file(source: Path, target: Path) -> None:
+    """A consistent copy with SQLite's online backup API (safe while others use the file)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    dst.close()
+    src.close()
+
+
+def migrate(engine: Engine, backup: bool = True) -> MigrationResult:
+    """Upgrade to the newest schema. An existing SQLite file is copied aside first."""
+    before = current_revision(engine)
+    head = head_revision()
+    if before == head:
+        return MigrationResult(before, head, None)
+    copy: Path | None = None
+    path = sqlite_path(str(engine.url))
+    has_tables = bool(inspect(engine).get_table_names())
+    if backup and path is not None and path.exists() and has_tables:
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        copy = path.with_name(f"{path.stem}.before-{before or 'unversioned'}-{stamp}{path.suffix}")
+        copy_sqlite_file(path, copy)
+    config = _config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+    return MigrationResult(before, head, copy)

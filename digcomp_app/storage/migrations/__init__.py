@@ -1,0 +1,1 @@
+"""Alembic migrations of the school database (run by ``storage.migrate``)."""
