@@ -18,9 +18,10 @@ from pathlib import Path
 import platformdirs
 
 from digcomp_app import __version__
-from digcomp_app.commands import frameworks as frameworks_commands
+from digcomp_app import commands as command_modules
 from digcomp_app.i18n import UI_LANGUAGES, _, set_language, system_language
 from digcomp_app.i18n.cli_messages import translate_argparse
+from digcomp_app.services.errors import ServiceError
 from digcomp_app.settings import APP_NAME, load_settings
 
 EXIT_OK = 0
@@ -68,6 +69,20 @@ def build_parser() -> argparse.ArgumentParser:
             "language of messages and texts: {choices} (default: from the settings or the system)"
         ).format(choices=", ".join(UI_LANGUAGES)),
     )
+    parser.add_argument(
+        "--database",
+        metavar="URL",
+        help=_(
+            "the database: an SQLAlchemy URL (e.g. postgresql://host/db) or "
+            "an SQLite file (default: {variable}, the settings, or the file "
+            "in your data folder)"
+        ).format(variable="DIGCOMP_DATABASE_URL"),
+    )
+    parser.add_argument(
+        "--user",
+        metavar=_("NAME"),
+        help=_("act as this user (password from DIGCOMP_PASSWORD or a prompt)"),
+    )
     commands = parser.add_subparsers(dest="command", metavar=_("COMMAND"), title=_("commands"))
     gui = commands.add_parser(
         "gui",
@@ -76,7 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=_Formatter,
     )
     gui.set_defaults(handler=_run_gui)
-    frameworks_commands.register(commands, _Formatter)
+    for module in command_modules.discover():
+        module.register(commands, _Formatter)
     return parser
 
 
@@ -103,6 +119,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.handler = _run_gui
     try:
         return int(args.handler(args))
+    except ServiceError as error:
+        print(_("error: {error}").format(error=error), file=sys.stderr)
+        return EXIT_FAILED
     except BrokenPipeError:
         # The reader of our output went away (e.g. "| head"): not an error of ours.
         devnull = os.open(os.devnull, os.O_WRONLY)

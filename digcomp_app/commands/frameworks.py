@@ -14,6 +14,9 @@ from digcomp_app.i18n import _, current_language, ngettext
 from digcomp_app.i18n.names import status_name
 
 
+ORDER = 10
+
+
 def register(commands: Any, formatter: type[argparse.HelpFormatter]) -> None:
     group = commands.add_parser(
         "frameworks",

@@ -47,14 +47,25 @@ class UserInfo:
 
 
 def _info(user: User) -> UserInfo:
-    return UserInfo(user.id, user.username, user.display_name,
-                    frozenset(Role(r.role) for r in user.roles), user.active,
-                    user.locked_until, user.learner_id)
+    return UserInfo(
+        user.id,
+        user.username,
+        user.display_name,
+        frozenset(Role(r.role) for r in user.roles),
+        user.active,
+        user.locked_until,
+        user.learner_id,
+    )
 
 
 def actor_for(user: User) -> Actor:
-    return Actor(user.id, user.username, user.display_name,
-                 frozenset(Role(r.role) for r in user.roles), user.learner_id)
+    return Actor(
+        user.id,
+        user.username,
+        user.display_name,
+        frozenset(Role(r.role) for r in user.roles),
+        user.learner_id,
+    )
 
 
 def _aware(value: dt.datetime | None) -> dt.datetime | None:
@@ -65,18 +76,22 @@ def _aware(value: dt.datetime | None) -> dt.datetime | None:
 
 def _check_password_policy(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput("password", _("The password must have at least {count} characters.")
-                           .format(count=MIN_PASSWORD_LENGTH))
+        raise InvalidInput(
+            "password",
+            _("The password must have at least {count} characters.").format(
+                count=MIN_PASSWORD_LENGTH
+            ),
+        )
 
 
 def _check_username(session: Session, username: str) -> str:
     username = username.strip()
     if not username or any(ch.isspace() for ch in username) or len(username) > 100:
-        raise InvalidInput("username", _("A user name must be one word of at most 100 "
-                                         "characters."))
+        raise InvalidInput("username", _("A user name must be one word of at most 100 characters."))
     if session.scalar(select(User.id).where(func.lower(User.username) == username.lower())):
-        raise InvalidInput("username", _("The user name '{name}' is already taken.").format(
-            name=username))
+        raise InvalidInput(
+            "username", _("The user name '{name}' is already taken.").format(name=username)
+        )
     return username
 
 
@@ -90,11 +105,22 @@ def _roles(values: Iterable[Role | str]) -> list[Role]:
     return roles
 
 
-def add_user(session: Session, db: Database, username: str, display_name: str, password: str,
-             roles: Iterable[Role | str], learner_id: int | None = None) -> User:
+def add_user(
+    session: Session,
+    db: Database,
+    username: str,
+    display_name: str,
+    password: str,
+    roles: Iterable[Role | str],
+    learner_id: int | None = None,
+) -> User:
     """Create a user in the caller's transaction (no policy check: callers do that)."""
-    user = User(username=_check_username(session, username), display_name=display_name.strip()
-                or username, password_hash=db.hasher.hash(password), learner_id=learner_id)
+    user = User(
+        username=_check_username(session, username),
+        display_name=display_name.strip() or username,
+        password_hash=db.hasher.hash(password),
+        learner_id=learner_id,
+    )
     user.roles = [UserRole(role=role.value) for role in _roles(roles)]
     session.add(user)
     session.flush()
@@ -108,17 +134,18 @@ def needs_first_administrator(db: Database, actor: Actor | None) -> bool:
 
 
 @service("accounts.create_first_administrator")
-def create_first_administrator(db: Database, actor: Actor | None, username: str,
-                               display_name: str, password: str) -> UserInfo:
+def create_first_administrator(
+    db: Database, actor: Actor | None, username: str, display_name: str, password: str
+) -> UserInfo:
     """The first run's only step: allowed only while there is no user at all."""
     _check_password_policy(password)
     with db.transaction() as session:
         if session.scalar(select(func.count()).select_from(User)):
-            raise PermissionDenied(_("An administrator already exists; ask them to create "
-                                     "your account."))
+            raise PermissionDenied(
+                _("An administrator already exists; ask them to create your account.")
+            )
         user = add_user(session, db, username, display_name, password, [Role.ADMINISTRATOR])
-        append(session, user.username, "accounts.create_first_administrator", "ok", "user",
-               user.id)
+        append(session, user.username, "accounts.create_first_administrator", "ok", "user", user.id)
         return _info(user)
 
 
@@ -127,22 +154,37 @@ def authenticate(db: Database, actor: Actor | None, username: str, password: str
     """Check a password; returns who is signed in. Wrong passwords count towards a lock."""
     now = utcnow()
     with db.transaction() as session:
-        user = session.scalar(select(User).where(func.lower(User.username)
-                                                 == username.strip().lower()))
+        user = session.scalar(
+            select(User).where(func.lower(User.username) == username.strip().lower())
+        )
         if user is None or not user.active:
             _spend_verify_time(db)
-            append(session, username[:100], "accounts.authenticate", "failed",
-                   details={"reason": "unknown or inactive user"})
+            append(
+                session,
+                username[:100],
+                "accounts.authenticate",
+                "failed",
+                details={"reason": "unknown or inactive user"},
+            )
             failure = AuthenticationFailed(_("The user name or password is wrong."))
         else:
             locked = _aware(user.locked_until)
             if locked is not None and locked > now:
-                append(session, user.username, "accounts.authenticate", "failed", "user",
-                       user.id, {"reason": "locked"})
-                failure = AccountLocked(_(
-                    "This account is locked after too many wrong passwords. Try again after "
-                    "{time}, or ask an administrator to unlock it.").format(
-                        time=locked.astimezone().strftime("%H:%M")))
+                append(
+                    session,
+                    user.username,
+                    "accounts.authenticate",
+                    "failed",
+                    "user",
+                    user.id,
+                    {"reason": "locked"},
+                )
+                failure = AccountLocked(
+                    _(
+                        "This account is locked after too many wrong passwords. Try again after "
+                        "{time}, or ask an administrator to unlock it."
+                    ).format(time=locked.astimezone().strftime("%H:%M"))
+                )
             else:
                 try:
                     db.hasher.verify(user.password_hash, password)
@@ -153,16 +195,22 @@ def authenticate(db: Database, actor: Actor | None, username: str, password: str
                         user.locked_until = now + dt.timedelta(minutes=LOCK_MINUTES)
                         user.failed_logins = 0
                         details["locked"] = True
-                    append(session, user.username, "accounts.authenticate", "failed", "user",
-                           user.id, details)
+                    append(
+                        session,
+                        user.username,
+                        "accounts.authenticate",
+                        "failed",
+                        "user",
+                        user.id,
+                        details,
+                    )
                     failure = AuthenticationFailed(_("The user name or password is wrong."))
                 else:
                     user.failed_logins = 0
                     user.locked_until = None
                     if db.hasher.check_needs_rehash(user.password_hash):
                         user.password_hash = db.hasher.hash(password)
-                    append(session, user.username, "accounts.authenticate", "ok", "user",
-                           user.id)
+                    append(session, user.username, "accounts.authenticate", "ok", "user", user.id)
                     return actor_for(user)
     raise failure
 
@@ -174,8 +222,7 @@ def _spend_verify_time(db: Database) -> None:
 
 
 @service("accounts.change_own_password")
-def change_own_password(db: Database, actor: Actor, old_password: str,
-                        new_password: str) -> None:
+def change_own_password(db: Database, actor: Actor, old_password: str, new_password: str) -> None:
     _check_password_policy(new_password)
     with db.transaction() as session:
         user = session.get(User, actor.user_id)
@@ -190,19 +237,34 @@ def change_own_password(db: Database, actor: Actor, old_password: str,
 
 
 @service("accounts.create_user")
-def create_user(db: Database, actor: Actor, username: str, display_name: str, password: str,
-                roles: Iterable[Role | str], learner_id: int | None = None) -> UserInfo:
+def create_user(
+    db: Database,
+    actor: Actor,
+    username: str,
+    display_name: str,
+    password: str,
+    roles: Iterable[Role | str],
+    learner_id: int | None = None,
+) -> UserInfo:
     _check_password_policy(password)
     roles = _roles(roles)
     with db.transaction() as session:
         if learner_id is not None and session.get(Learner, learner_id) is None:
             raise NotFound(_("There is no learner with the number {id}.").format(id=learner_id))
         if Role.LEARNER in roles and learner_id is None:
-            raise InvalidInput("learner_id", _("A learner's account must be linked to the "
-                                               "learner's record."))
+            raise InvalidInput(
+                "learner_id", _("A learner's account must be linked to the learner's record.")
+            )
         user = add_user(session, db, username, display_name, password, roles, learner_id)
-        append(session, actor.username, "accounts.create_user", "ok", "user", user.id,
-               {"username": user.username, "roles": [r.value for r in roles]})
+        append(
+            session,
+            actor.username,
+            "accounts.create_user",
+            "ok",
+            "user",
+            user.id,
+            {"username": user.username, "roles": [r.value for r in roles]},
+        )
         return _info(user)
 
 
@@ -228,8 +290,15 @@ def set_roles(db: Database, actor: Actor, user_id: int, roles: Iterable[Role | s
             raise InvalidInput("roles", _("You cannot remove your own administrator role."))
         user.roles = [UserRole(role=r.value) for r in new_roles]
         session.flush()
-        append(session, actor.username, "accounts.set_roles", "ok", "user", user.id,
-               {"roles": [r.value for r in new_roles]})
+        append(
+            session,
+            actor.username,
+            "accounts.set_roles",
+            "ok",
+            "user",
+            user.id,
+            {"roles": [r.value for r in new_roles]},
+        )
         return _info(user)
 
 
@@ -240,8 +309,15 @@ def set_active(db: Database, actor: Actor, user_id: int, active: bool) -> UserIn
         if user.id == actor.user_id and not active:
             raise InvalidInput("active", _("You cannot deactivate your own account."))
         user.active = active
-        append(session, actor.username, "accounts.set_active", "ok", "user", user.id,
-               {"active": active})
+        append(
+            session,
+            actor.username,
+            "accounts.set_active",
+            "ok",
+            "user",
+            user.id,
+            {"active": active},
+        )
         return _info(user)
 
 

@@ -32,18 +32,33 @@ def verify(db: Database, actor: Actor) -> ChainReport:
         for event in rows:
             checked += 1
             if event.prev_hash != previous:
-                return ChainReport(False, checked, event.id, _(
-                    "entry {id} does not follow the entry before it (an entry was removed, "
-                    "inserted or changed)").format(id=event.id))
+                return ChainReport(
+                    False,
+                    checked,
+                    event.id,
+                    _(
+                        "entry {id} does not follow the entry before it (an entry was removed, "
+                        "inserted or changed)"
+                    ).format(id=event.id),
+                )
             if event_hash(event) != event.hash:
-                return ChainReport(False, checked, event.id, _(
-                    "entry {id} was changed after it was written").format(id=event.id))
+                return ChainReport(
+                    False,
+                    checked,
+                    event.id,
+                    _("entry {id} was changed after it was written").format(id=event.id),
+                )
             previous = event.hash
         head = session.get(AuditHead, 1)
         if head is not None and head.last_hash != previous:
-            return ChainReport(False, checked, head.last_id or None, _(
-                "the newest entries were removed: the log ends before entry {id}").format(
-                    id=head.last_id))
+            return ChainReport(
+                False,
+                checked,
+                head.last_id or None,
+                _("the newest entries were removed: the log ends before entry {id}").format(
+                    id=head.last_id
+                ),
+            )
         append(session, actor.username, "audit.verify", "ok", details={"checked": checked})
     return ChainReport(True, checked)
 
@@ -63,5 +78,7 @@ class AuditEntry:
 def list_events(db: Database, actor: Actor, limit: int = 200) -> list[AuditEntry]:
     with db.transaction() as session:
         rows = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit))
-        return [AuditEntry(e.id, e.at, e.actor, e.action, e.entity, e.entity_id, e.outcome)
-                for e in rows]
+        return [
+            AuditEntry(e.id, e.at, e.actor, e.action, e.entity, e.entity_id, e.outcome)
+            for e in rows
+        ]

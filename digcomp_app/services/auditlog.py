@@ -29,24 +29,47 @@ def _canonical_time(value: dt.datetime) -> str:
 
 
 def event_hash(event: AuditEvent) -> str:
-    payload = [event.id, _canonical_time(event.at), event.actor, event.action, event.entity,
-               event.entity_id, event.outcome, event.details or {}, event.prev_hash]
+    payload = [
+        event.id,
+        _canonical_time(event.at),
+        event.actor,
+        event.action,
+        event.entity,
+        event.entity_id,
+        event.outcome,
+        event.details or {},
+        event.prev_hash,
+    ]
     text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def append(session: Session, actor: str, action: str, outcome: str = "ok", entity: str = "",
-           entity_id: object = "", details: dict[str, Any] | None = None) -> AuditEvent:
+def append(
+    session: Session,
+    actor: str,
+    action: str,
+    outcome: str = "ok",
+    entity: str = "",
+    entity_id: object = "",
+    details: dict[str, Any] | None = None,
+) -> AuditEvent:
     """Add one event in the caller's transaction (so it is kept only if the work is)."""
     head = session.get(AuditHead, 1, with_for_update=True)
     if head is None:  # a database created without the migration's genesis row
         head = AuditHead(id=1, last_id=0, last_hash=GENESIS)
         session.add(head)
         session.flush()
-    event = AuditEvent(at=utcnow(), actor=actor,
-                       action=action, entity=entity, entity_id=str(entity_id or ""),
-                       outcome=outcome, details=details or {}, prev_hash=head.last_hash,
-                       hash="")
+    event = AuditEvent(
+        at=utcnow(),
+        actor=actor,
+        action=action,
+        entity=entity,
+        entity_id=str(entity_id or ""),
+        outcome=outcome,
+        details=details or {},
+        prev_hash=head.last_hash,
+        hash="",
+    )
     session.add(event)
     session.flush()
     event.hash = event_hash(event)
@@ -54,11 +77,16 @@ def append(session: Session, actor: str, action: str, outcome: str = "ok", entit
     return event
 
 
-def record_denied(db: Database, actor: Actor | None, action: str, entity: str = "",
-                  entity_id: str = "") -> None:
+def record_denied(
+    db: Database, actor: Actor | None, action: str, entity: str = "", entity_id: str = ""
+) -> None:
     """Audit a refused attempt in its own transaction (the caller's work is abandoned)."""
     with db.transaction() as session:
-        append(session, actor.username if actor else "(not signed in)", action, "denied",
-               entity, entity_id)
-
-
+        append(
+            session,
+            actor.username if actor else "(not signed in)",
+            action,
+            "denied",
+            entity,
+            entity_id,
+        )

@@ -40,7 +40,7 @@ SNAPSHOT_FORMAT = 1
 def new_serial() -> str:
     """80 random bits in Crockford-like base32 groups: DC-XXXX-XXXX-XXXX-XXXX."""
     raw = base64.b32encode(secrets.token_bytes(10)).decode("ascii")
-    return "DC-" + "-".join(raw[i:i + 4] for i in range(0, 16, 4))
+    return "DC-" + "-".join(raw[i : i + 4] for i in range(0, 16, 4))
 
 
 def canonical_json(data: Any) -> str:
@@ -68,50 +68,76 @@ def _organisation(session: Session, org_id: int | None) -> dict[str, str]:
     org = session.get(Organisation, org_id) if org_id else None
     if org is None:
         return {}
-    return {"name": org.name, "address": org.address, "country": org.country,
-            "contact_person": org.contact_person, "signatory_name": org.signatory_name,
-            "signatory_role": org.signatory_role}
+    return {
+        "name": org.name,
+        "address": org.address,
+        "country": org.country,
+        "contact_person": org.contact_person,
+        "signatory_name": org.signatory_name,
+        "signatory_role": org.signatory_role,
+    }
 
 
-def build_snapshot(session: Session, case: ValidationCase, serial: str,
-                   issued_at: dt.datetime, issuer: User) -> dict[str, Any]:
+def build_snapshot(
+    session: Session, case: ValidationCase, serial: str, issued_at: dt.datetime, issuer: User
+) -> dict[str, Any]:
     """Everything an attestation shows, frozen at issue time (names, levels, methods...)."""
     learner = session.get(Learner, case.learner_id)
     assert learner is not None
     mobility = session.get(Mobility, case.mobility_id) if case.mobility_id else None
-    participant = session.get(MobilityParticipant, (case.mobility_id, case.learner_id)) \
-        if case.mobility_id else None
+    participant = (
+        session.get(MobilityParticipant, (case.mobility_id, case.learner_id))
+        if case.mobility_id
+        else None
+    )
     home = session.scalar(select(Organisation).where(Organisation.is_home.is_(True)))
-    assessments = {a.competence_id: a for a in session.scalars(
-        select(Assessment).where(Assessment.case_id == case.id))}
+    assessments = {
+        a.competence_id: a
+        for a in session.scalars(select(Assessment).where(Assessment.case_id == case.id))
+    }
     competences = []
     for target in case.targets:
         assessed = assessments[target.competence_id]
         assessor = session.get(User, assessed.assessor_id)
-        competences.append({
-            "competence": target.competence_id, "target_level": target.target_level,
-            "level": assessed.level, "method": assessed.method, "comment": assessed.comment,
-            "assessor": assessor.display_name if assessor else "",
-            "assessed_on": assessed.assessed_on.isoformat(),
-            "outcomes": list(target.outcome_ids or ())})
+        competences.append(
+            {
+                "competence": target.competence_id,
+                "target_level": target.target_level,
+                "level": assessed.level,
+                "method": assessed.method,
+                "comment": assessed.comment,
+                "assessor": assessor.display_name if assessor else "",
+                "assessed_on": assessed.assessed_on.isoformat(),
+                "outcomes": list(target.outcome_ids or ()),
+            }
+        )
     return {
         "format": SNAPSHOT_FORMAT,
         "serial": serial,
         "issued_at": issued_at.astimezone(dt.UTC).isoformat(timespec="seconds"),
         "issued_by": issuer.display_name,
-        "holder": {"given_names": learner.given_names, "surname": learner.surname,
-                   "date_of_birth": learner.date_of_birth.isoformat()
-                   if learner.date_of_birth else None},
+        "holder": {
+            "given_names": learner.given_names,
+            "surname": learner.surname,
+            "date_of_birth": learner.date_of_birth.isoformat() if learner.date_of_birth else None,
+        },
         "issuer": _organisation(session, home.id if home else None),
         "framework": {"id": case.framework_id, "version": case.framework_version},
-        "mobility": None if mobility is None else {
-            "code": mobility.code, "title": mobility.title, "programme": mobility.programme,
-            "objective": mobility.objective, "host_country": mobility.host_country,
+        "mobility": None
+        if mobility is None
+        else {
+            "code": mobility.code,
+            "title": mobility.title,
+            "programme": mobility.programme,
+            "objective": mobility.objective,
+            "host_country": mobility.host_country,
             "start_date": mobility.start_date.isoformat(),
-            "end_date": mobility.end_date.isoformat(), "host_mentor": mobility.host_mentor,
+            "end_date": mobility.end_date.isoformat(),
+            "host_mentor": mobility.host_mentor,
             "sending": _organisation(session, mobility.sending_organisation_id),
             "host": _organisation(session, mobility.host_organisation_id),
-            "europass_number": participant.europass_number if participant else ""},
+            "europass_number": participant.europass_number if participant else "",
+        },
         "competences": competences,
         "case": case.id,
     }
@@ -123,18 +149,31 @@ def _info(session: Session, cert: Certificate) -> CertificateInfo:
     issuer = session.get(User, cert.issued_by)
     mobility = snapshot.get("mobility") or {}
     return CertificateInfo(
-        cert.serial, cert.case_id, cert.learner_id,
-        f"{holder['given_names']} {holder['surname']}", mobility.get("code", ""),
-        cert.issued_at, issuer.display_name if issuer else "", cert.status, cert.revoked_at,
-        cert.revoke_reason, cert.replaces_serial, cert.content_hash, snapshot)
+        cert.serial,
+        cert.case_id,
+        cert.learner_id,
+        f"{holder['given_names']} {holder['surname']}",
+        mobility.get("code", ""),
+        cert.issued_at,
+        issuer.display_name if issuer else "",
+        cert.status,
+        cert.revoked_at,
+        cert.revoke_reason,
+        cert.replaces_serial,
+        cert.content_hash,
+        snapshot,
+    )
 
 
 @service("certificates.certification_queue")
 def certification_queue(db: Database, actor: Actor) -> list[CaseInfo]:
     """Cases waiting for a coordinator's approval."""
     with db.transaction() as session:
-        cases = session.scalars(select(ValidationCase).where(
-            ValidationCase.stage == "certification").order_by(ValidationCase.updated_at))
+        cases = session.scalars(
+            select(ValidationCase)
+            .where(ValidationCase.stage == "certification")
+            .order_by(ValidationCase.updated_at)
+        )
         return [case_info(session, c) for c in cases]
 
 
@@ -147,11 +186,17 @@ def issue(db: Database, actor: Actor, case_id: int) -> CertificateInfo:
             raise WorkflowError(_("Only a case sent to certification can be certified."))
         missing = case_info(session, case).unassessed
         if missing or not case.targets:
-            raise WorkflowError(_("Every target competence must be assessed first. Not yet "
-                                  "assessed: {ids}").format(ids=", ".join(missing)))
-        previous = session.scalar(select(Certificate).where(
-            Certificate.case_id == case_id, Certificate.status == "revoked").order_by(
-                Certificate.id.desc()).limit(1))
+            raise WorkflowError(
+                _("Every target competence must be assessed first. Not yet assessed: {ids}").format(
+                    ids=", ".join(missing)
+                )
+            )
+        previous = session.scalar(
+            select(Certificate)
+            .where(Certificate.case_id == case_id, Certificate.status == "revoked")
+            .order_by(Certificate.id.desc())
+            .limit(1)
+        )
         issuer = session.get(User, actor.user_id)
         assert issuer is not None
         serial = new_serial()
@@ -160,25 +205,44 @@ def issue(db: Database, actor: Actor, case_id: int) -> CertificateInfo:
         issued_at = utcnow()
         snapshot = build_snapshot(session, case, serial, issued_at, issuer)
         text = canonical_json(snapshot)
-        cert = Certificate(serial=serial, case_id=case.id, learner_id=case.learner_id,
-                           mobility_id=case.mobility_id, issued_at=issued_at,
-                           issued_by=actor.user_id, snapshot=text,
-                           content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
-                           replaces_serial=previous.serial if previous else "")
+        cert = Certificate(
+            serial=serial,
+            case_id=case.id,
+            learner_id=case.learner_id,
+            mobility_id=case.mobility_id,
+            issued_at=issued_at,
+            issued_by=actor.user_id,
+            snapshot=text,
+            content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+            replaces_serial=previous.serial if previous else "",
+        )
         session.add(cert)
-        _move(session, actor, case, "certified", _("certificate {serial} issued").format(
-            serial=serial))
+        _move(
+            session,
+            actor,
+            case,
+            "certified",
+            _("certificate {serial} issued").format(serial=serial),
+        )
         session.flush()
-        append(session, actor.username, "certificates.issue", "ok", "certificate", serial,
-               {"case": case.id, "content_hash": cert.content_hash})
+        append(
+            session,
+            actor.username,
+            "certificates.issue",
+            "ok",
+            "certificate",
+            serial,
+            {"case": case.id, "content_hash": cert.content_hash},
+        )
         return _info(session, cert)
 
 
 def _certificate(session: Session, serial: str) -> Certificate:
     cert = session.scalar(select(Certificate).where(Certificate.serial == serial.strip()))
     if cert is None:
-        raise NotFound(_("There is no certificate with the serial number {serial}.").format(
-            serial=serial))
+        raise NotFound(
+            _("There is no certificate with the serial number {serial}.").format(serial=serial)
+        )
     return cert
 
 
@@ -197,18 +261,27 @@ def revoke(db: Database, actor: Actor, serial: str, reason: str) -> CertificateI
         if case is not None and case.stage == "certified":
             _move(session, actor, case, "certification", reason.strip())
         session.flush()
-        append(session, actor.username, "certificates.revoke", "ok", "certificate",
-               cert.serial, {"reason": reason.strip()})
+        append(
+            session,
+            actor.username,
+            "certificates.revoke",
+            "ok",
+            "certificate",
+            cert.serial,
+            {"reason": reason.strip()},
+        )
         return _info(session, cert)
 
 
 @service("certificates.list")
-def list_register(db: Database, actor: Actor, mobility_code: str | None = None,
-                  text: str = "") -> list[CertificateInfo]:
+def list_register(
+    db: Database, actor: Actor, mobility_code: str | None = None, text: str = ""
+) -> list[CertificateInfo]:
     query = select(Certificate).order_by(Certificate.issued_at, Certificate.id)
     if mobility_code:
         query = query.join(Mobility, Mobility.id == Certificate.mobility_id).where(
-            Mobility.code == mobility_code)
+            Mobility.code == mobility_code
+        )
     with db.transaction() as session:
         found = [_info(session, c) for c in session.scalars(query)]
     needle = text.strip().casefold()

@@ -15,8 +15,13 @@ from digcomp_app.storage.migrate import MigrationResult, migrate
 class Database:
     """One per process and URL. Every service call runs in :meth:`transaction`."""
 
-    def __init__(self, url: str, *, password_hasher: PasswordHasher | None = None,
-                 run_migrations: bool = True) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        password_hasher: PasswordHasher | None = None,
+        run_migrations: bool = True,
+    ) -> None:
         self.url = normalise_url(url)
         self.engine = create_engine(self.url)
         self.migration: MigrationResult | None = migrate(self.engine) if run_migrations else None

@@ -103,11 +103,21 @@ class EvidenceFile:
 def _info(session: Session, item: EvidenceItem) -> EvidenceInfo:
     blob = session.get(EvidenceBlob, item.blob_sha256) if item.blob_sha256 else None
     user = session.get(User, item.added_by)
-    return EvidenceInfo(item.id, item.case_id, item.kind, item.title, item.description,
-                        item.file_name, blob.media_type if blob else "",
-                        blob.size if blob else 0, item.blob_sha256 or "", item.url,
-                        tuple(item.competence_ids or ()), user.display_name if user else "",
-                        item.added_at)
+    return EvidenceInfo(
+        item.id,
+        item.case_id,
+        item.kind,
+        item.title,
+        item.description,
+        item.file_name,
+        blob.media_type if blob else "",
+        blob.size if blob else 0,
+        item.blob_sha256 or "",
+        item.url,
+        tuple(item.competence_ids or ()),
+        user.display_name if user else "",
+        item.added_at,
+    )
 
 
 def _clean_title(title: str) -> str:
@@ -122,8 +132,10 @@ def _check_competences(case_targets: set[str], competence_ids: tuple[str, ...]) 
         raise InvalidInput("competences", _("Tie the evidence to at least one competence."))
     wrong = [c for c in competence_ids if c not in case_targets]
     if wrong:
-        raise InvalidInput("competences", _("These are not target competences of the case: "
-                                            "{ids}").format(ids=", ".join(wrong)))
+        raise InvalidInput(
+            "competences",
+            _("These are not target competences of the case: {ids}").format(ids=", ".join(wrong)),
+        )
     return list(dict.fromkeys(competence_ids))
 
 
@@ -138,25 +150,42 @@ def store_blob(session: Session, content: bytes) -> EvidenceBlob:
     if not content:
         raise InvalidInput("file", _("The file is empty."))
     if len(content) > MAX_FILE_BYTES:
-        raise InvalidInput("file", _("The file is {size} MB; files up to {limit} MB are "
-                                     "accepted.").format(size=round(len(content) / 2**20, 1),
-                                                         limit=MAX_FILE_BYTES // 2**20))
+        raise InvalidInput(
+            "file",
+            _("The file is {size} MB; files up to {limit} MB are accepted.").format(
+                size=round(len(content) / 2**20, 1), limit=MAX_FILE_BYTES // 2**20
+            ),
+        )
     media_type = sniff_media_type(content)
     if media_type is None:
-        raise InvalidInput("file", _("This kind of file is not accepted. Use a PDF, an image "
-                                     "(PNG, JPEG, GIF, WebP), a text file or an office "
-                                     "document."))
+        raise InvalidInput(
+            "file",
+            _(
+                "This kind of file is not accepted. Use a PDF, an image "
+                "(PNG, JPEG, GIF, WebP), a text file or an office "
+                "document."
+            ),
+        )
     digest = hashlib.sha256(content).hexdigest()
     blob = session.get(EvidenceBlob, digest)
     if blob is None:
-        blob = EvidenceBlob(sha256=digest, size=len(content), media_type=media_type,
-                            content=content)
+        blob = EvidenceBlob(
+            sha256=digest, size=len(content), media_type=media_type, content=content
+        )
         session.add(blob)
     return blob
 
 
-def _add(db: Database, actor: Actor, case_id: int, kind: str, title: str,
-         competence_ids: tuple[str, ...], description: str, **fields: object) -> EvidenceInfo:
+def _add(
+    db: Database,
+    actor: Actor,
+    case_id: int,
+    kind: str,
+    title: str,
+    competence_ids: tuple[str, ...],
+    description: str,
+    **fields: object,
+) -> EvidenceInfo:
     with db.transaction() as session:
         case = load_case(session, actor, case_id)
         _require_stage(case, *EVIDENCE_STAGES)
@@ -164,38 +193,81 @@ def _add(db: Database, actor: Actor, case_id: int, kind: str, title: str,
         content = fields.pop("content", None)
         if isinstance(content, bytes):
             fields["blob_sha256"] = store_blob(session, content).sha256
-        item = EvidenceItem(case_id=case_id, kind=kind, title=_clean_title(title),
-                            description=description.strip(), competence_ids=ties,
-                            added_by=actor.user_id, **fields)
+        item = EvidenceItem(
+            case_id=case_id,
+            kind=kind,
+            title=_clean_title(title),
+            description=description.strip(),
+            competence_ids=ties,
+            added_by=actor.user_id,
+            **fields,
+        )
         session.add(item)
         session.flush()
-        append(session, actor.username, f"evidence.add_{kind}", "ok", "evidence", item.id,
-               {"case": case_id, "competences": ties, "sha256": item.blob_sha256 or ""})
+        append(
+            session,
+            actor.username,
+            f"evidence.add_{kind}",
+            "ok",
+            "evidence",
+            item.id,
+            {"case": case_id, "competences": ties, "sha256": item.blob_sha256 or ""},
+        )
         return _info(session, item)
 
 
 @service("evidence.add_file")
-def add_file(db: Database, actor: Actor, case_id: int, file_name: str, content: bytes,
-             title: str = "", competence_ids: tuple[str, ...] = (),
-             description: str = "") -> EvidenceInfo:
+def add_file(
+    db: Database,
+    actor: Actor,
+    case_id: int,
+    file_name: str,
+    content: bytes,
+    title: str = "",
+    competence_ids: tuple[str, ...] = (),
+    description: str = "",
+) -> EvidenceInfo:
     name = display_name(file_name)
-    return _add(db, actor, case_id, "file", title or name, tuple(competence_ids), description,
-                file_name=name, content=content)
+    return _add(
+        db,
+        actor,
+        case_id,
+        "file",
+        title or name,
+        tuple(competence_ids),
+        description,
+        file_name=name,
+        content=content,
+    )
 
 
 @service("evidence.add_link")
-def add_link(db: Database, actor: Actor, case_id: int, url: str, title: str,
-             competence_ids: tuple[str, ...] = (), description: str = "") -> EvidenceInfo:
+def add_link(
+    db: Database,
+    actor: Actor,
+    case_id: int,
+    url: str,
+    title: str,
+    competence_ids: tuple[str, ...] = (),
+    description: str = "",
+) -> EvidenceInfo:
     parsed = urlparse(url.strip())
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
         raise InvalidInput("url", _("A link must start with http:// or https://."))
-    return _add(db, actor, case_id, "link", title, tuple(competence_ids), description,
-                url=url.strip())
+    return _add(
+        db, actor, case_id, "link", title, tuple(competence_ids), description, url=url.strip()
+    )
 
 
 @service("evidence.add_note")
-def add_note(db: Database, actor: Actor, case_id: int, title: str, text: str,
-             competence_ids: tuple[str, ...] = ()) -> EvidenceInfo:
+def add_note(
+    db: Database,
+    actor: Actor,
+    case_id: int,
+    title: str,
+    text: str,
+    competence_ids: tuple[str, ...] = (),
+) -> EvidenceInfo:
     if not text.strip():
         raise InvalidInput("text", _("The note is empty."))
     return _add(db, actor, case_id, "note", title, tuple(competence_ids), text)
@@ -205,8 +277,9 @@ def add_note(db: Database, actor: Actor, case_id: int, title: str, text: str,
 def list_items(db: Database, actor: Actor, case_id: int) -> list[EvidenceInfo]:
     with db.transaction() as session:
         load_case(session, actor, case_id)
-        items = session.scalars(select(EvidenceItem).where(EvidenceItem.case_id == case_id)
-                                .order_by(EvidenceItem.id))
+        items = session.scalars(
+            select(EvidenceItem).where(EvidenceItem.case_id == case_id).order_by(EvidenceItem.id)
+        )
         return [_info(session, item) for item in items]
 
 
@@ -220,10 +293,21 @@ def open_file(db: Database, actor: Actor, evidence_id: int) -> EvidenceFile:
         load_case(session, actor, item.case_id)
         blob = session.get(EvidenceBlob, item.blob_sha256)
         if blob is None or hashlib.sha256(blob.content).hexdigest() != item.blob_sha256:
-            append(session, actor.username, "evidence.open_file", "failed", "evidence",
-                   evidence_id, {"reason": "hash mismatch"})
-            raise IntegrityProblem(_("The stored file '{name}' has been damaged or altered "
-                                     "(its checksum does not match). Restore it from a "
-                                     "backup.").format(name=item.file_name))
+            append(
+                session,
+                actor.username,
+                "evidence.open_file",
+                "failed",
+                "evidence",
+                evidence_id,
+                {"reason": "hash mismatch"},
+            )
+            raise IntegrityProblem(
+                _(
+                    "The stored file '{name}' has been damaged or altered "
+                    "(its checksum does not match). Restore it from a "
+                    "backup."
+                ).format(name=item.file_name)
+            )
         append(session, actor.username, "evidence.open_file", "ok", "evidence", evidence_id)
         return EvidenceFile(item.file_name, blob.media_type, blob.content)

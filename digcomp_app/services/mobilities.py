@@ -64,14 +64,32 @@ class MobilityDraft:
 
 def _info(session: Session, mobility: Mobility) -> MobilityInfo:
     host = session.get(Organisation, mobility.host_organisation_id)
-    count = session.scalar(select(func.count()).select_from(MobilityParticipant).where(
-        MobilityParticipant.mobility_id == mobility.id)) or 0
+    count = (
+        session.scalar(
+            select(func.count())
+            .select_from(MobilityParticipant)
+            .where(MobilityParticipant.mobility_id == mobility.id)
+        )
+        or 0
+    )
     return MobilityInfo(
-        mobility.id, mobility.code, mobility.title, mobility.programme,
-        mobility.sending_organisation_id, mobility.host_organisation_id,
-        host.name if host else "", mobility.host_mentor, mobility.host_country,
-        mobility.start_date, mobility.end_date, mobility.objective, mobility.framework_id,
-        mobility.framework_version, count, mobility.version)
+        mobility.id,
+        mobility.code,
+        mobility.title,
+        mobility.programme,
+        mobility.sending_organisation_id,
+        mobility.host_organisation_id,
+        host.name if host else "",
+        mobility.host_mentor,
+        mobility.host_country,
+        mobility.start_date,
+        mobility.end_date,
+        mobility.objective,
+        mobility.framework_id,
+        mobility.framework_version,
+        count,
+        mobility.version,
+    )
 
 
 def _validate(session: Session, draft: MobilityDraft, mobility_id: int | None = None) -> None:
@@ -83,20 +101,30 @@ def _validate(session: Session, draft: MobilityDraft, mobility_id: int | None = 
         raise InvalidInput("end_date", _("The mobility ends before it starts."))
     country = draft.host_country.strip()
     if len(country) != 2 or not country.isalpha():
-        raise InvalidInput("host_country",
-                           _("The host country must be a two-letter code such as DE."))
-    for field, org_id in (("sending_organisation_id", draft.sending_organisation_id),
-                          ("host_organisation_id", draft.host_organisation_id)):
+        raise InvalidInput(
+            "host_country", _("The host country must be a two-letter code such as DE.")
+        )
+    for field, org_id in (
+        ("sending_organisation_id", draft.sending_organisation_id),
+        ("host_organisation_id", draft.host_organisation_id),
+    ):
         if session.get(Organisation, org_id) is None:
-            raise InvalidInput(field, _("There is no organisation with the number {id}.")
-                               .format(id=org_id))
+            raise InvalidInput(
+                field, _("There is no organisation with the number {id}.").format(id=org_id)
+            )
     if builtin_library().find(draft.framework_id, draft.framework_version) is None:
-        raise InvalidInput("framework", _("The framework {id} {version} is not installed.")
-                           .format(id=draft.framework_id, version=draft.framework_version))
+        raise InvalidInput(
+            "framework",
+            _("The framework {id} {version} is not installed.").format(
+                id=draft.framework_id, version=draft.framework_version
+            ),
+        )
     clash = session.scalar(select(Mobility.id).where(Mobility.code == draft.code.strip()))
     if clash is not None and clash != mobility_id:
-        raise InvalidInput("code", _("The code '{code}' is already used by another mobility.")
-                           .format(code=draft.code))
+        raise InvalidInput(
+            "code",
+            _("The code '{code}' is already used by another mobility.").format(code=draft.code),
+        )
 
 
 def _apply(mobility: Mobility, draft: MobilityDraft) -> None:
@@ -109,8 +137,10 @@ def _apply(mobility: Mobility, draft: MobilityDraft) -> None:
     mobility.host_country = draft.host_country.strip().upper()
     mobility.start_date, mobility.end_date = draft.start_date, draft.end_date
     mobility.objective = draft.objective.strip()
-    mobility.framework_id, mobility.framework_version = (draft.framework_id,
-                                                         draft.framework_version)
+    mobility.framework_id, mobility.framework_version = (
+        draft.framework_id,
+        draft.framework_version,
+    )
 
 
 def _mobility(session: Session, mobility_id: int) -> Mobility:
@@ -128,21 +158,34 @@ def create(db: Database, actor: Actor, draft: MobilityDraft) -> MobilityInfo:
         _apply(mobility, draft)
         session.add(mobility)
         session.flush()
-        append(session, actor.username, "mobilities.create", "ok", "mobility", mobility.id,
-               {"code": mobility.code})
+        append(
+            session,
+            actor.username,
+            "mobilities.create",
+            "ok",
+            "mobility",
+            mobility.id,
+            {"code": mobility.code},
+        )
         return _info(session, mobility)
 
 
 @service("mobilities.update")
-def update(db: Database, actor: Actor, mobility_id: int, draft: MobilityDraft,
-           expected_version: int) -> MobilityInfo:
+def update(
+    db: Database, actor: Actor, mobility_id: int, draft: MobilityDraft, expected_version: int
+) -> MobilityInfo:
     """Save changes made to the version the editor started from (see ConcurrentChange)."""
     with db.transaction() as session:
         mobility = _mobility(session, mobility_id)
         if mobility.version != expected_version:
-            raise ConcurrentChange(_("Someone else changed this mobility while you were "
-                                     "editing it. Their version is shown; make your changes "
-                                     "again."), _info(session, mobility))
+            raise ConcurrentChange(
+                _(
+                    "Someone else changed this mobility while you were "
+                    "editing it. Their version is shown; make your changes "
+                    "again."
+                ),
+                _info(session, mobility),
+            )
         _validate(session, draft, mobility_id)
         _apply(mobility, draft)
         session.flush()
@@ -151,22 +194,34 @@ def update(db: Database, actor: Actor, mobility_id: int, draft: MobilityDraft,
 
 
 @service("mobilities.add_participants")
-def add_participants(db: Database, actor: Actor, mobility_id: int,
-                     learner_ids: list[int]) -> MobilityInfo:
+def add_participants(
+    db: Database, actor: Actor, mobility_id: int, learner_ids: list[int]
+) -> MobilityInfo:
     with db.transaction() as session:
         mobility = _mobility(session, mobility_id)
-        present = set(session.scalars(select(MobilityParticipant.learner_id).where(
-            MobilityParticipant.mobility_id == mobility_id)))
+        present = set(
+            session.scalars(
+                select(MobilityParticipant.learner_id).where(
+                    MobilityParticipant.mobility_id == mobility_id
+                )
+            )
+        )
         for learner_id in learner_ids:
             if session.get(Learner, learner_id) is None:
-                raise NotFound(_("There is no learner with the number {id}.").format(
-                    id=learner_id))
+                raise NotFound(_("There is no learner with the number {id}.").format(id=learner_id))
             if learner_id not in present:
                 session.add(MobilityParticipant(mobility_id=mobility_id, learner_id=learner_id))
                 present.add(learner_id)
         session.flush()
-        append(session, actor.username, "mobilities.add_participants", "ok", "mobility",
-               mobility_id, {"learners": list(learner_ids)})
+        append(
+            session,
+            actor.username,
+            "mobilities.add_participants",
+            "ok",
+            "mobility",
+            mobility_id,
+            {"learners": list(learner_ids)},
+        )
         return _info(session, mobility)
 
 
@@ -179,21 +234,36 @@ def assign_teacher(db: Database, actor: Actor, mobility_id: int, user_id: int) -
             raise InvalidInput("user_id", _("Only a teacher can be assigned to a mobility."))
         if session.get(MobilityTeacher, (mobility_id, user_id)) is None:
             session.add(MobilityTeacher(mobility_id=mobility_id, user_id=user_id))
-        append(session, actor.username, "mobilities.assign_teacher", "ok", "mobility",
-               mobility_id, {"teacher": user_id})
+        append(
+            session,
+            actor.username,
+            "mobilities.assign_teacher",
+            "ok",
+            "mobility",
+            mobility_id,
+            {"teacher": user_id},
+        )
 
 
 @service("mobilities.set_europass_number")
-def set_europass_number(db: Database, actor: Actor, mobility_id: int, learner_id: int,
-                        number: str) -> None:
+def set_europass_number(
+    db: Database, actor: Actor, mobility_id: int, learner_id: int, number: str
+) -> None:
     """The official Europass Mobility number, as assigned by the national centre."""
     with db.transaction() as session:
         row = session.get(MobilityParticipant, (mobility_id, learner_id))
         if row is None:
             raise NotFound(_("This learner does not take part in this mobility."))
         row.europass_number = number.strip()
-        append(session, actor.username, "mobilities.set_europass_number", "ok", "mobility",
-               mobility_id, {"learner": learner_id})
+        append(
+            session,
+            actor.username,
+            "mobilities.set_europass_number",
+            "ok",
+            "mobility",
+            mobility_id,
+            {"learner": learner_id},
+        )
 
 
 def _visible(actor: Actor):  # type: ignore[no-untyped-def]
@@ -202,11 +272,19 @@ def _visible(actor: Actor):  # type: ignore[no-untyped-def]
         return query
     conditions = []
     if actor.has(Role.TEACHER):
-        conditions.append(Mobility.id.in_(select(MobilityTeacher.mobility_id).where(
-            MobilityTeacher.user_id == actor.user_id)))
+        conditions.append(
+            Mobility.id.in_(
+                select(MobilityTeacher.mobility_id).where(MobilityTeacher.user_id == actor.user_id)
+            )
+        )
     if actor.has(Role.LEARNER) and actor.learner_id is not None:
-        conditions.append(Mobility.id.in_(select(MobilityParticipant.mobility_id).where(
-            MobilityParticipant.learner_id == actor.learner_id)))
+        conditions.append(
+            Mobility.id.in_(
+                select(MobilityParticipant.mobility_id).where(
+                    MobilityParticipant.learner_id == actor.learner_id
+                )
+            )
+        )
     if not conditions:
         return query.where(Mobility.id.is_(None))
     from sqlalchemy import or_
@@ -220,8 +298,9 @@ def list_all(db: Database, actor: Actor, text: str = "") -> list[MobilityInfo]:
     query = _visible(actor).order_by(Mobility.start_date.desc(), Mobility.code)
     if text.strip():
         pattern = f"%{text.strip().lower()}%"
-        query = query.where(func.lower(Mobility.code).like(pattern)
-                            | func.lower(Mobility.title).like(pattern))
+        query = query.where(
+            func.lower(Mobility.code).like(pattern) | func.lower(Mobility.title).like(pattern)
+        )
     with db.transaction() as session:
         return [_info(session, m) for m in session.scalars(query)]
 
@@ -232,12 +311,18 @@ def get(db: Database, actor: Actor, mobility_id: int) -> MobilityInfo:
         mobility = session.scalar(_visible(actor).where(Mobility.id == mobility_id))
         if mobility is None:
             if session.get(Mobility, mobility_id) is None:
-                raise NotFound(_("There is no mobility with the number {id}.").format(
-                    id=mobility_id))
+                raise NotFound(
+                    _("There is no mobility with the number {id}.").format(id=mobility_id)
+                )
             deny_object("mobility", mobility_id)
         return _info(session, mobility)
 
 
 def participants(session: Session, mobility_id: int) -> list[int]:
-    return list(session.scalars(select(MobilityParticipant.learner_id).where(
-        MobilityParticipant.mobility_id == mobility_id)))
+    return list(
+        session.scalars(
+            select(MobilityParticipant.learner_id).where(
+                MobilityParticipant.mobility_id == mobility_id
+            )
+        )
+    )

@@ -29,8 +29,15 @@ class OrganisationInfo:
     signatory_role: str = ""
 
 
-_EDITABLE = ("name", "address", "country", "contact_person", "email", "signatory_name",
-             "signatory_role")
+_EDITABLE = (
+    "name",
+    "address",
+    "country",
+    "contact_person",
+    "email",
+    "signatory_name",
+    "signatory_role",
+)
 
 
 def info(org: Organisation) -> OrganisationInfo:
@@ -69,8 +76,15 @@ def update_home(db: Database, actor: Actor, **values: str) -> OrganisationInfo:
         for key, value in clean.items():
             setattr(org, key, value)
         session.flush()
-        append(session, actor.username, "organisations.update_home", "ok", "organisation",
-               org.id, {"fields": sorted(clean)})
+        append(
+            session,
+            actor.username,
+            "organisations.update_home",
+            "ok",
+            "organisation",
+            org.id,
+            {"fields": sorted(clean)},
+        )
         return info(org)
 
 
@@ -92,5 +106,4 @@ def create(db: Database, actor: Actor, kind: str, **values: str) -> Organisation
 @service("organisations.list")
 def list_all(db: Database, actor: Actor) -> list[OrganisationInfo]:
     with db.transaction() as session:
-        return [info(o) for o in session.scalars(select(Organisation).order_by(
-            Organisation.name))]
+        return [info(o) for o in session.scalars(select(Organisation).order_by(Organisation.name))]

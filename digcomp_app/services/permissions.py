@@ -29,8 +29,14 @@ class Role(StrEnum):
 L, T, C, A = Role.LEARNER, Role.TEACHER, Role.COORDINATOR, Role.ADMINISTRATOR
 EVERYONE = frozenset(Role)
 #: Services anyone may call without being signed in (they check what they need themselves).
-PUBLIC = frozenset({"accounts.authenticate", "accounts.create_first_administrator",
-                    "accounts.needs_first_administrator"})
+PUBLIC = frozenset(
+    {
+        "accounts.authenticate",
+        "accounts.create_first_administrator",
+        "accounts.needs_first_administrator",
+        "demo.create_school",
+    }
+)
 
 PERMISSIONS: dict[str, frozenset[Role]] = {
     # accounts and organisation
@@ -96,6 +102,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # audit and maintenance
     "audit.verify": frozenset({C, A}),
     "audit.list_events": frozenset({A}),
+    "demo.create_school": EVERYONE,  # only into an empty database (checked inside)
     "backup.create": frozenset({A}),
     "backup.restore": frozenset({A}),
 }
@@ -161,8 +168,9 @@ def _deny(db: Any, actor: Actor | None, permission: str) -> None:
     from digcomp_app.services.auditlog import record_denied
 
     record_denied(db, actor, permission)
-    raise PermissionDenied(_("You do not have permission to do this ({action}).").format(
-        action=permission))
+    raise PermissionDenied(
+        _("You do not have permission to do this ({action}).").format(action=permission)
+    )
 
 
 class ObjectDenied(PermissionDenied):

@@ -43,10 +43,14 @@ def require_learner(session: Session, actor: Actor, learner_id: int) -> None:
 
 def teacher_learner_ids(teacher_id: int):  # type: ignore[no-untyped-def]
     """A SELECT of the learner ids a teacher works with (groups and mobilities)."""
-    by_group = select(GroupMember.learner_id).join(
-        GroupTeacher, GroupTeacher.group_id == GroupMember.group_id
-    ).where(GroupTeacher.user_id == teacher_id)
-    by_mobility = select(MobilityParticipant.learner_id).join(
-        MobilityTeacher, MobilityTeacher.mobility_id == MobilityParticipant.mobility_id
-    ).where(MobilityTeacher.user_id == teacher_id)
+    by_group = (
+        select(GroupMember.learner_id)
+        .join(GroupTeacher, GroupTeacher.group_id == GroupMember.group_id)
+        .where(GroupTeacher.user_id == teacher_id)
+    )
+    by_mobility = (
+        select(MobilityParticipant.learner_id)
+        .join(MobilityTeacher, MobilityTeacher.mobility_id == MobilityParticipant.mobility_id)
+        .where(MobilityTeacher.user_id == teacher_id)
+    )
     return by_group.union(by_mobility)

@@ -71,34 +71,50 @@ class Comparison:
 
 def info(row: SelfAssessment) -> SelfAssessmentInfo:
     return SelfAssessmentInfo(
-        row.id, row.learner_id, row.mobility_id, row.framework_id, row.framework_version,
-        row.moment, row.started_at, row.completed_at,
-        tuple(Answer(a.competence_id, a.level, tuple(a.ticked or ()), a.note)
-              for a in row.answers))
+        row.id,
+        row.learner_id,
+        row.mobility_id,
+        row.framework_id,
+        row.framework_version,
+        row.moment,
+        row.started_at,
+        row.completed_at,
+        tuple(Answer(a.competence_id, a.level, tuple(a.ticked or ()), a.note) for a in row.answers),
+    )
 
 
 def _framework(framework_id: str, version: str) -> Framework:
     framework = builtin_library().find(framework_id, version)
     if framework is None:
-        raise InvalidInput("framework", _("The framework {id} {version} is not installed.")
-                           .format(id=framework_id, version=version))
+        raise InvalidInput(
+            "framework",
+            _("The framework {id} {version} is not installed.").format(
+                id=framework_id, version=version
+            ),
+        )
     return framework
 
 
 def _own(session: Session, actor: Actor, assessment_id: int) -> SelfAssessment:
     row = session.get(SelfAssessment, assessment_id)
     if row is None:
-        raise NotFound(_("There is no self-assessment with the number {id}.").format(
-            id=assessment_id))
+        raise NotFound(
+            _("There is no self-assessment with the number {id}.").format(id=assessment_id)
+        )
     if row.learner_id != actor.learner_id:
         deny_object("self_assessment", assessment_id)
     return row
 
 
 @service("self_assessment.start")
-def start(db: Database, actor: Actor, framework_id: str = "digcomp",
-          framework_version: str = "3.0", mobility_id: int | None = None,
-          moment: str = "other") -> SelfAssessmentInfo:
+def start(
+    db: Database,
+    actor: Actor,
+    framework_id: str = "digcomp",
+    framework_version: str = "3.0",
+    mobility_id: int | None = None,
+    moment: str = "other",
+) -> SelfAssessmentInfo:
     """Begin a new self-assessment, or return the unfinished one for the same purpose."""
     if actor.learner_id is None:
         raise InvalidInput("learner", _("Your account is not linked to a learner record."))
@@ -106,53 +122,81 @@ def start(db: Database, actor: Actor, framework_id: str = "digcomp",
         raise InvalidInput("moment", _("Unknown moment: {moment}").format(moment=moment))
     _framework(framework_id, framework_version)
     with db.transaction() as session:
-        if mobility_id is not None and session.get(
-                MobilityParticipant, (mobility_id, actor.learner_id)) is None:
+        if (
+            mobility_id is not None
+            and session.get(MobilityParticipant, (mobility_id, actor.learner_id)) is None
+        ):
             deny_object("mobility", mobility_id)
-        unfinished = session.scalar(select(SelfAssessment).where(
-            SelfAssessment.learner_id == actor.learner_id,
-            SelfAssessment.completed_at.is_(None),
-            SelfAssessment.framework_id == framework_id,
-            SelfAssessment.framework_version == framework_version,
-            SelfAssessment.mobility_id.is_(None) if mobility_id is None
-            else SelfAssessment.mobility_id == mobility_id,
-            SelfAssessment.moment == moment))
+        unfinished = session.scalar(
+            select(SelfAssessment).where(
+                SelfAssessment.learner_id == actor.learner_id,
+                SelfAssessment.completed_at.is_(None),
+                SelfAssessment.framework_id == framework_id,
+                SelfAssessment.framework_version == framework_version,
+                SelfAssessment.mobility_id.is_(None)
+                if mobility_id is None
+                else SelfAssessment.mobility_id == mobility_id,
+                SelfAssessment.moment == moment,
+            )
+        )
         if unfinished is not None:
             return info(unfinished)
-        row = SelfAssessment(learner_id=actor.learner_id, mobility_id=mobility_id,
-                             framework_id=framework_id, framework_version=framework_version,
-                             moment=moment)
+        row = SelfAssessment(
+            learner_id=actor.learner_id,
+            mobility_id=mobility_id,
+            framework_id=framework_id,
+            framework_version=framework_version,
+            moment=moment,
+        )
         session.add(row)
         session.flush()
-        append(session, actor.username, "self_assessment.start", "ok", "self_assessment",
-               row.id)
+        append(session, actor.username, "self_assessment.start", "ok", "self_assessment", row.id)
         return info(row)
 
 
 @service("self_assessment.answer")
-def answer(db: Database, actor: Actor, assessment_id: int, competence_id: str,
-           level: int | None, ticked: tuple[str, ...] = (), note: str = "") -> SelfAssessmentInfo:
+def answer(
+    db: Database,
+    actor: Actor,
+    assessment_id: int,
+    competence_id: str,
+    level: int | None,
+    ticked: tuple[str, ...] = (),
+    note: str = "",
+) -> SelfAssessmentInfo:
     """Save one answer at once (``level`` None means "not yet"); may be changed later."""
     with db.transaction() as session:
         row = _own(session, actor, assessment_id)
         if row.completed_at is not None:
-            raise WorkflowError(_("This self-assessment is finished; start a new one to "
-                                  "change your answers."))
+            raise WorkflowError(
+                _("This self-assessment is finished; start a new one to change your answers.")
+            )
         framework = _framework(row.framework_id, row.framework_version)
         try:
             competence = framework.competence(competence_id)
         except KeyError:
-            raise InvalidInput("competence", _("There is no competence {id} in {framework}.")
-                               .format(id=competence_id, framework=framework.label)) from None
+            raise InvalidInput(
+                "competence",
+                _("There is no competence {id} in {framework}.").format(
+                    id=competence_id, framework=framework.label
+                ),
+            ) from None
         if level is not None and level not in {lv.number for lv in framework.levels}:
-            raise InvalidInput("level", _("There is no level {level} in {framework}.").format(
-                level=level, framework=framework.label))
-        known = {s.id for s in competence.statements} | {
-            o.id for o in competence.learning_outcomes}
+            raise InvalidInput(
+                "level",
+                _("There is no level {level} in {framework}.").format(
+                    level=level, framework=framework.label
+                ),
+            )
+        known = {s.id for s in competence.statements} | {o.id for o in competence.learning_outcomes}
         unknown = [item for item in ticked if item not in known]
         if unknown:
-            raise InvalidInput("ticked", _("These do not belong to competence {id}: {items}")
-                               .format(id=competence_id, items=", ".join(unknown)))
+            raise InvalidInput(
+                "ticked",
+                _("These do not belong to competence {id}: {items}").format(
+                    id=competence_id, items=", ".join(unknown)
+                ),
+            )
         existing = next((a for a in row.answers if a.competence_id == competence_id), None)
         if existing is None:
             existing = SelfAssessmentAnswer(competence_id=competence_id)
@@ -173,12 +217,16 @@ def complete(db: Database, actor: Actor, assessment_id: int) -> SelfAssessmentIn
         answered = {a.competence_id for a in row.answers}
         missing = [c.id for c in framework.competences() if c.id not in answered]
         if missing:
-            raise WorkflowError(_("Answer every competence first (\"not yet\" is an answer). "
-                                  "Still open: {ids}").format(ids=", ".join(missing)))
+            raise WorkflowError(
+                _(
+                    'Answer every competence first ("not yet" is an answer). Still open: {ids}'
+                ).format(ids=", ".join(missing))
+            )
         if row.completed_at is None:
             row.completed_at = utcnow()
-            append(session, actor.username, "self_assessment.complete", "ok",
-                   "self_assessment", row.id)
+            append(
+                session, actor.username, "self_assessment.complete", "ok", "self_assessment", row.id
+            )
         return info(row)
 
 
@@ -187,8 +235,9 @@ def get(db: Database, actor: Actor, assessment_id: int) -> SelfAssessmentInfo:
     with db.transaction() as session:
         row = session.get(SelfAssessment, assessment_id)
         if row is None:
-            raise NotFound(_("There is no self-assessment with the number {id}.").format(
-                id=assessment_id))
+            raise NotFound(
+                _("There is no self-assessment with the number {id}.").format(id=assessment_id)
+            )
         require_learner(session, actor, row.learner_id)
         return info(row)
 
@@ -197,27 +246,33 @@ def get(db: Database, actor: Actor, assessment_id: int) -> SelfAssessmentInfo:
 def history(db: Database, actor: Actor, learner_id: int) -> list[SelfAssessmentInfo]:
     with db.transaction() as session:
         require_learner(session, actor, learner_id)
-        rows = session.scalars(select(SelfAssessment).where(
-            SelfAssessment.learner_id == learner_id).order_by(SelfAssessment.started_at,
-                                                              SelfAssessment.id))
+        rows = session.scalars(
+            select(SelfAssessment)
+            .where(SelfAssessment.learner_id == learner_id)
+            .order_by(SelfAssessment.started_at, SelfAssessment.id)
+        )
         return [info(r) for r in rows]
 
 
-def latest_completed(session: Session, learner_id: int, mobility_id: int | None = None,
-                     moment: str | None = None) -> SelfAssessment | None:
-    query = select(SelfAssessment).where(SelfAssessment.learner_id == learner_id,
-                                         SelfAssessment.completed_at.is_not(None))
+def latest_completed(
+    session: Session, learner_id: int, mobility_id: int | None = None, moment: str | None = None
+) -> SelfAssessment | None:
+    query = select(SelfAssessment).where(
+        SelfAssessment.learner_id == learner_id, SelfAssessment.completed_at.is_not(None)
+    )
     if mobility_id is not None:
         query = query.where(SelfAssessment.mobility_id == mobility_id)
     if moment is not None:
         query = query.where(SelfAssessment.moment == moment)
-    return session.scalar(query.order_by(SelfAssessment.completed_at.desc(),
-                                         SelfAssessment.id.desc()).limit(1))
+    return session.scalar(
+        query.order_by(SelfAssessment.completed_at.desc(), SelfAssessment.id.desc()).limit(1)
+    )
 
 
 @service("self_assessment.compare")
-def compare(db: Database, actor: Actor, learner_id: int,
-            mobility_id: int | None = None) -> Comparison:
+def compare(
+    db: Database, actor: Actor, learner_id: int, mobility_id: int | None = None
+) -> Comparison:
     """Before/after per competence: the mobility's "before" and "after" self-assessments,
     or else the learner's first and last completed ones."""
     with db.transaction() as session:
@@ -225,17 +280,27 @@ def compare(db: Database, actor: Actor, learner_id: int,
         before = latest_completed(session, learner_id, mobility_id, "before")
         after = latest_completed(session, learner_id, mobility_id, "after")
         if before is None or after is None:
-            done = session.scalars(select(SelfAssessment).where(
-                SelfAssessment.learner_id == learner_id,
-                SelfAssessment.completed_at.is_not(None)).order_by(
-                    SelfAssessment.completed_at, SelfAssessment.id)).all()
-            before, after = (done[0], done[-1]) if len(done) >= 2 else (
-                done[0] if done else None, None)
+            done = session.scalars(
+                select(SelfAssessment)
+                .where(
+                    SelfAssessment.learner_id == learner_id,
+                    SelfAssessment.completed_at.is_not(None),
+                )
+                .order_by(SelfAssessment.completed_at, SelfAssessment.id)
+            ).all()
+            before, after = (
+                (done[0], done[-1]) if len(done) >= 2 else (done[0] if done else None, None)
+            )
         before_levels = {a.competence_id: a.level for a in before.answers} if before else {}
         after_levels = {a.competence_id: a.level for a in after.answers} if after else {}
-        framework_key = ((before or after).framework_id, (before or after).framework_version) \
-            if (before or after) else ("digcomp", "3.0")
+        framework_key = (
+            ((before or after).framework_id, (before or after).framework_version)
+            if (before or after)
+            else ("digcomp", "3.0")
+        )
         framework = builtin_library().get(*framework_key)
-        rows = tuple(ComparisonRow(c.id, before_levels.get(c.id), after_levels.get(c.id))
-                     for c in framework.competences())
+        rows = tuple(
+            ComparisonRow(c.id, before_levels.get(c.id), after_levels.get(c.id))
+            for c in framework.competences()
+        )
         return Comparison(before.id if before else None, after.id if after else None, rows)

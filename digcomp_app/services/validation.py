@@ -124,47 +124,69 @@ class GapRow:
 
 def _assessment_info(session: Session, row: Assessment) -> AssessmentInfo:
     assessor = session.get(User, row.assessor_id)
-    return AssessmentInfo(row.id, row.competence_id, row.level, row.method, row.criteria,
-                          row.comment, assessor.display_name if assessor else "",
-                          row.assessed_on, row.version)
+    return AssessmentInfo(
+        row.id,
+        row.competence_id,
+        row.level,
+        row.method,
+        row.criteria,
+        row.comment,
+        assessor.display_name if assessor else "",
+        row.assessed_on,
+        row.version,
+    )
 
 
 def case_info(session: Session, case: ValidationCase) -> CaseInfo:
     learner = session.get(Learner, case.learner_id)
-    assessments = session.scalars(select(Assessment).where(Assessment.case_id == case.id)
-                                  .order_by(Assessment.competence_id)).all()
-    evidence = session.scalars(select(EvidenceItem.id).where(
-        EvidenceItem.case_id == case.id)).all()
-    steps = session.execute(select(StageChange, User.display_name).join(
-        User, User.id == StageChange.by_user).where(StageChange.case_id == case.id)
-        .order_by(StageChange.id)).all()
+    assessments = session.scalars(
+        select(Assessment).where(Assessment.case_id == case.id).order_by(Assessment.competence_id)
+    ).all()
+    evidence = session.scalars(select(EvidenceItem.id).where(EvidenceItem.case_id == case.id)).all()
+    steps = session.execute(
+        select(StageChange, User.display_name)
+        .join(User, User.id == StageChange.by_user)
+        .where(StageChange.case_id == case.id)
+        .order_by(StageChange.id)
+    ).all()
     return CaseInfo(
-        case.id, case.learner_id,
-        f"{learner.given_names} {learner.surname}" if learner else "", case.mobility_id,
-        case.framework_id, case.framework_version, case.stage,
-        tuple(TargetDraft(t.competence_id, t.target_level, tuple(t.outcome_ids or ()))
-              for t in case.targets),
-        tuple(_assessment_info(session, a) for a in assessments), len(evidence),
+        case.id,
+        case.learner_id,
+        f"{learner.given_names} {learner.surname}" if learner else "",
+        case.mobility_id,
+        case.framework_id,
+        case.framework_version,
+        case.stage,
+        tuple(
+            TargetDraft(t.competence_id, t.target_level, tuple(t.outcome_ids or ()))
+            for t in case.targets
+        ),
+        tuple(_assessment_info(session, a) for a in assessments),
+        len(evidence),
         tuple(StageStep(s.from_stage, s.to_stage, s.reason, name, s.at) for s, name in steps),
-        case.version)
+        case.version,
+    )
 
 
 def load_case(session: Session, actor: Actor, case_id: int) -> ValidationCase:
     """The case, if it exists and this person may work on its learner."""
     case = session.get(ValidationCase, case_id)
     if case is None:
-        raise NotFound(_("There is no validation case with the number {id}.").format(
-            id=case_id))
+        raise NotFound(_("There is no validation case with the number {id}.").format(id=case_id))
     require_learner(session, actor, case.learner_id)
     return case
 
 
 def _require_stage(case: ValidationCase, *stages: str) -> None:
     if case.stage not in stages:
-        raise WorkflowError(_("The case is at the {current} stage; this can be done only at "
-                              "the {needed} stage.").format(
-                                  current=_(STAGE_NAMES[case.stage]),
-                                  needed=", ".join(_(STAGE_NAMES[s]) for s in stages)))
+        raise WorkflowError(
+            _(
+                "The case is at the {current} stage; this can be done only at the {needed} stage."
+            ).format(
+                current=_(STAGE_NAMES[case.stage]),
+                needed=", ".join(_(STAGE_NAMES[s]) for s in stages),
+            )
+        )
 
 
 def _check_targets(case: ValidationCase, targets: Iterable[TargetDraft]) -> list[TargetDraft]:
@@ -176,63 +198,113 @@ def _check_targets(case: ValidationCase, targets: Iterable[TargetDraft]) -> list
         try:
             competence = framework.competence(target.competence_id)
         except KeyError:
-            raise InvalidInput("competence", _("There is no competence {id} in {framework}.")
-                               .format(id=target.competence_id, framework=framework.label)
-                               ) from None
+            raise InvalidInput(
+                "competence",
+                _("There is no competence {id} in {framework}.").format(
+                    id=target.competence_id, framework=framework.label
+                ),
+            ) from None
         if target.competence_id in seen:
-            raise InvalidInput("competence", _("Competence {id} is listed twice.").format(
-                id=target.competence_id))
+            raise InvalidInput(
+                "competence", _("Competence {id} is listed twice.").format(id=target.competence_id)
+            )
         seen.add(target.competence_id)
         if target.level not in levels:
-            raise InvalidInput("level", _("There is no level {level} in {framework}.").format(
-                level=target.level, framework=framework.label))
+            raise InvalidInput(
+                "level",
+                _("There is no level {level} in {framework}.").format(
+                    level=target.level, framework=framework.label
+                ),
+            )
         outcomes = {o.id for o in competence.learning_outcomes}
         wrong = [o for o in target.outcome_ids if o not in outcomes]
         if wrong:
-            raise InvalidInput("outcomes", _("These learning outcomes do not belong to "
-                                             "competence {id}: {items}").format(
-                                                 id=target.competence_id, items=", ".join(wrong)))
+            raise InvalidInput(
+                "outcomes",
+                _("These learning outcomes do not belong to competence {id}: {items}").format(
+                    id=target.competence_id, items=", ".join(wrong)
+                ),
+            )
         checked.append(target)
     return checked
 
 
 @service("validation.open_case")
-def open_case(db: Database, actor: Actor, learner_id: int, mobility_id: int | None = None,
-              framework_id: str = "digcomp", framework_version: str = "3.0") -> CaseInfo:
+def open_case(
+    db: Database,
+    actor: Actor,
+    learner_id: int,
+    mobility_id: int | None = None,
+    framework_id: str = "digcomp",
+    framework_version: str = "3.0",
+) -> CaseInfo:
     """Start a case at identification, with targets seeded from the learner's latest
     completed self-assessment (each competence rated, at the level the learner chose)."""
     if builtin_library().find(framework_id, framework_version) is None:
-        raise InvalidInput("framework", _("The framework {id} {version} is not installed.")
-                           .format(id=framework_id, version=framework_version))
+        raise InvalidInput(
+            "framework",
+            _("The framework {id} {version} is not installed.").format(
+                id=framework_id, version=framework_version
+            ),
+        )
     with db.transaction() as session:
         require_learner(session, actor, learner_id)
-        if mobility_id is not None and session.get(
-                MobilityParticipant, (mobility_id, learner_id)) is None:
-            raise InvalidInput("mobility", _("This learner does not take part in this "
-                                             "mobility."))
-        open_case_id = session.scalar(select(ValidationCase.id).where(
-            ValidationCase.learner_id == learner_id,
-            ValidationCase.mobility_id.is_(None) if mobility_id is None
-            else ValidationCase.mobility_id == mobility_id,
-            ValidationCase.stage != "certified"))
+        if (
+            mobility_id is not None
+            and session.get(MobilityParticipant, (mobility_id, learner_id)) is None
+        ):
+            raise InvalidInput("mobility", _("This learner does not take part in this mobility."))
+        open_case_id = session.scalar(
+            select(ValidationCase.id).where(
+                ValidationCase.learner_id == learner_id,
+                ValidationCase.mobility_id.is_(None)
+                if mobility_id is None
+                else ValidationCase.mobility_id == mobility_id,
+                ValidationCase.stage != "certified",
+            )
+        )
         if open_case_id is not None:
-            raise WorkflowError(_("This learner already has an open case for this mobility "
-                                  "(number {id}).").format(id=open_case_id))
-        case = ValidationCase(learner_id=learner_id, mobility_id=mobility_id,
-                              framework_id=framework_id, framework_version=framework_version,
-                              created_by=actor.user_id)
-        source = latest_completed(session, learner_id, mobility_id, "before") or \
-            latest_completed(session, learner_id)
+            raise WorkflowError(
+                _("This learner already has an open case for this mobility (number {id}).").format(
+                    id=open_case_id
+                )
+            )
+        case = ValidationCase(
+            learner_id=learner_id,
+            mobility_id=mobility_id,
+            framework_id=framework_id,
+            framework_version=framework_version,
+            created_by=actor.user_id,
+        )
+        source = latest_completed(session, learner_id, mobility_id, "before") or latest_completed(
+            session, learner_id
+        )
         if source is not None and (source.framework_id, source.framework_version) == (
-                framework_id, framework_version):
-            case.targets = [TargetCompetence(competence_id=a.competence_id,
-                                             target_level=a.level, outcome_ids=[])
-                            for a in source.answers if a.level is not None]
+            framework_id,
+            framework_version,
+        ):
+            case.targets = [
+                TargetCompetence(
+                    competence_id=a.competence_id, target_level=a.level, outcome_ids=[]
+                )
+                for a in source.answers
+                if a.level is not None
+            ]
         session.add(case)
         session.flush()
-        append(session, actor.username, "validation.open_case", "ok", "case", case.id,
-               {"learner": learner_id, "mobility": mobility_id,
-                "seeded_from": source.id if source else None})
+        append(
+            session,
+            actor.username,
+            "validation.open_case",
+            "ok",
+            "case",
+            case.id,
+            {
+                "learner": learner_id,
+                "mobility": mobility_id,
+                "seeded_from": source.id if source else None,
+            },
+        )
         return case_info(session, case)
 
 
@@ -243,8 +315,9 @@ def get_case(db: Database, actor: Actor, case_id: int) -> CaseInfo:
 
 
 @service("validation.list_cases")
-def list_cases(db: Database, actor: Actor, mobility_id: int | None = None,
-               stage: str | None = None) -> list[CaseInfo]:
+def list_cases(
+    db: Database, actor: Actor, mobility_id: int | None = None, stage: str | None = None
+) -> list[CaseInfo]:
     query = select(ValidationCase).order_by(ValidationCase.id)
     if mobility_id is not None:
         query = query.where(ValidationCase.mobility_id == mobility_id)
@@ -257,8 +330,7 @@ def list_cases(db: Database, actor: Actor, mobility_id: int | None = None,
 
 
 @service("validation.set_targets")
-def set_targets(db: Database, actor: Actor, case_id: int,
-                targets: list[TargetDraft]) -> CaseInfo:
+def set_targets(db: Database, actor: Actor, case_id: int, targets: list[TargetDraft]) -> CaseInfo:
     with db.transaction() as session:
         case = load_case(session, actor, case_id)
         _require_stage(case, "identification")
@@ -277,15 +349,30 @@ def set_targets(db: Database, actor: Actor, case_id: int,
                 case.targets.append(row)
             row.target_level, row.outcome_ids = target.level, list(target.outcome_ids)
         session.flush()
-        append(session, actor.username, "validation.set_targets", "ok", "case", case.id,
-               {"targets": [[t.competence_id, t.level] for t in checked]})
+        append(
+            session,
+            actor.username,
+            "validation.set_targets",
+            "ok",
+            "case",
+            case.id,
+            {"targets": [[t.competence_id, t.level] for t in checked]},
+        )
         return case_info(session, case)
 
 
-def _move(session: Session, actor: Actor, case: ValidationCase, to_stage: str,
-          reason: str = "") -> None:
-    session.add(StageChange(case_id=case.id, from_stage=case.stage, to_stage=to_stage,
-                            reason=reason, by_user=actor.user_id))
+def _move(
+    session: Session, actor: Actor, case: ValidationCase, to_stage: str, reason: str = ""
+) -> None:
+    session.add(
+        StageChange(
+            case_id=case.id,
+            from_stage=case.stage,
+            to_stage=to_stage,
+            reason=reason,
+            by_user=actor.user_id,
+        )
+    )
     case.stage = to_stage
 
 
@@ -300,23 +387,29 @@ def advance(db: Database, actor: Actor, case_id: int) -> CaseInfo:
     with db.transaction() as session:
         case = load_case(session, actor, case_id)
         if case.stage in ("certification", "certified"):
-            raise WorkflowError(_("Only issuing the certificate completes the certification "
-                                  "stage."))
+            raise WorkflowError(
+                _("Only issuing the certificate completes the certification stage.")
+            )
         if case.stage == "identification" and not case.targets:
             raise WorkflowError(_("Choose at least one target competence first."))
         if case.stage == "documentation" and not session.scalar(
-                select(EvidenceItem.id).where(EvidenceItem.case_id == case.id).limit(1)):
+            select(EvidenceItem.id).where(EvidenceItem.case_id == case.id).limit(1)
+        ):
             raise WorkflowError(_("Add at least one piece of evidence first."))
         if case.stage == "assessment":
             missing = case_info(session, case).unassessed
             if missing:
-                raise WorkflowError(_("Assess every target competence first. Not yet "
-                                      "assessed: {ids}").format(ids=", ".join(missing)))
+                raise WorkflowError(
+                    _("Assess every target competence first. Not yet assessed: {ids}").format(
+                        ids=", ".join(missing)
+                    )
+                )
         to_stage = STAGES[STAGES.index(case.stage) + 1]
         _move(session, actor, case, to_stage)
         session.flush()
-        append(session, actor.username, "validation.advance", "ok", "case", case.id,
-               {"to": to_stage})
+        append(
+            session, actor.username, "validation.advance", "ok", "case", case.id, {"to": to_stage}
+        )
         return case_info(session, case)
 
 
@@ -329,21 +422,29 @@ def go_back(db: Database, actor: Actor, case_id: int, reason: str) -> CaseInfo:
         if case.stage == "identification":
             raise WorkflowError(_("The case is at its first stage already."))
         if case.stage == "certified":
-            raise WorkflowError(_("An issued certificate never changes: revoke it to correct "
-                                  "it."))
+            raise WorkflowError(_("An issued certificate never changes: revoke it to correct it."))
         to_stage = STAGES[STAGES.index(case.stage) - 1]
         _move(session, actor, case, to_stage, reason.strip())
         session.flush()
-        append(session, actor.username, "validation.go_back", "ok", "case", case.id,
-               {"to": to_stage})
+        append(
+            session, actor.username, "validation.go_back", "ok", "case", case.id, {"to": to_stage}
+        )
         return case_info(session, case)
 
 
 @service("validation.record_assessment")
-def record_assessment(db: Database, actor: Actor, case_id: int, competence_id: str,
-                      level: int, method: str, comment: str = "", criteria: str = "",
-                      assessed_on: dt.date | None = None,
-                      expected_version: int | None = None) -> AssessmentInfo:
+def record_assessment(
+    db: Database,
+    actor: Actor,
+    case_id: int,
+    competence_id: str,
+    level: int,
+    method: str,
+    comment: str = "",
+    criteria: str = "",
+    assessed_on: dt.date | None = None,
+    expected_version: int | None = None,
+) -> AssessmentInfo:
     """Record (or correct) the level reached in one target competence.
 
     ``expected_version`` is the version the assessor saw (None for a new assessment); if
@@ -351,21 +452,29 @@ def record_assessment(db: Database, actor: Actor, case_id: int, competence_id: s
     is overwritten.
     """
     if method not in METHODS:
-        raise InvalidInput("method", _("Unknown assessment method: {method}").format(
-            method=method))
+        raise InvalidInput("method", _("Unknown assessment method: {method}").format(method=method))
     try:
         with db.transaction() as session:
             case = load_case(session, actor, case_id)
             _require_stage(case, "assessment")
             if competence_id not in {t.competence_id for t in case.targets}:
-                raise InvalidInput("competence", _("Competence {id} is not a target of this "
-                                                   "case.").format(id=competence_id))
+                raise InvalidInput(
+                    "competence",
+                    _("Competence {id} is not a target of this case.").format(id=competence_id),
+                )
             framework = builtin_library().get(case.framework_id, case.framework_version)
             if level not in {lv.number for lv in framework.levels}:
-                raise InvalidInput("level", _("There is no level {level} in {framework}.")
-                                   .format(level=level, framework=framework.label))
-            row = session.scalar(select(Assessment).where(
-                Assessment.case_id == case_id, Assessment.competence_id == competence_id))
+                raise InvalidInput(
+                    "level",
+                    _("There is no level {level} in {framework}.").format(
+                        level=level, framework=framework.label
+                    ),
+                )
+            row = session.scalar(
+                select(Assessment).where(
+                    Assessment.case_id == case_id, Assessment.competence_id == competence_id
+                )
+            )
             if row is not None and row.version != expected_version:
                 raise ConcurrentChange(_changed_message(), _assessment_info(session, row))
             if row is None:
@@ -378,21 +487,34 @@ def record_assessment(db: Database, actor: Actor, case_id: int, competence_id: s
             row.assessor_id = actor.user_id
             row.assessed_on = assessed_on or dt.date.today()
             session.flush()
-            append(session, actor.username, "validation.record_assessment", "ok", "case",
-                   case_id, {"competence": competence_id, "level": level, "method": method})
+            append(
+                session,
+                actor.username,
+                "validation.record_assessment",
+                "ok",
+                "case",
+                case_id,
+                {"competence": competence_id, "level": level, "method": method},
+            )
             return _assessment_info(session, row)
     except StaleDataError:
         # Someone saved between our read and our write (checked by the version column).
         with db.transaction() as session:
-            current = session.scalar(select(Assessment).where(
-                Assessment.case_id == case_id, Assessment.competence_id == competence_id))
-            raise ConcurrentChange(_changed_message(), _assessment_info(session, current)
-                                   if current else None) from None
+            current = session.scalar(
+                select(Assessment).where(
+                    Assessment.case_id == case_id, Assessment.competence_id == competence_id
+                )
+            )
+            raise ConcurrentChange(
+                _changed_message(), _assessment_info(session, current) if current else None
+            ) from None
 
 
 def _changed_message() -> str:
-    return _("Someone else saved this assessment while you were editing it. Their values "
-             "are shown; nothing of yours was saved over theirs.")
+    return _(
+        "Someone else saved this assessment while you were editing it. Their values "
+        "are shown; nothing of yours was saved over theirs."
+    )
 
 
 @service("validation.self_vs_assessed")
@@ -400,10 +522,15 @@ def self_vs_assessed(db: Database, actor: Actor, case_id: int) -> list[GapRow]:
     """Per target competence: the learner's own latest rating beside the assessed level."""
     with db.transaction() as session:
         case = load_case(session, actor, case_id)
-        source = latest_completed(session, case.learner_id, case.mobility_id, "after") or \
-            latest_completed(session, case.learner_id)
+        source = latest_completed(
+            session, case.learner_id, case.mobility_id, "after"
+        ) or latest_completed(session, case.learner_id)
         own = {a.competence_id: a.level for a in source.answers} if source else {}
-        assessed = {a.competence_id: a.level for a in session.scalars(
-            select(Assessment).where(Assessment.case_id == case_id))}
-        return [GapRow(t.competence_id, own.get(t.competence_id),
-                       assessed.get(t.competence_id)) for t in case.targets]
+        assessed = {
+            a.competence_id: a.level
+            for a in session.scalars(select(Assessment).where(Assessment.case_id == case_id))
+        }
+        return [
+            GapRow(t.competence_id, own.get(t.competence_id), assessed.get(t.competence_id))
+            for t in case.targets
+        ]

@@ -108,8 +108,9 @@ class FrameworkBrowser(QWidget):
             for competence in area.competences:
                 item = QTreeWidgetItem([f"{competence.id}  {competence.title.get(language)}"])
                 item.setData(0, _COMPETENCE_ROLE, competence.id)
-                item.setToolTip(0, f"{competence.title.get(language)}\n\n"
-                                   f"{competence.description.get(language)}")
+                item.setToolTip(
+                    0, f"{competence.title.get(language)}\n\n{competence.description.get(language)}"
+                )
                 area_item.addChild(item)
             self.tree.addTopLevelItem(area_item)
         self.tree.expandAll()

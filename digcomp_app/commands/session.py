@@ -1,0 +1,64 @@
+"""Opening the database and signing in, for commands that work on school data."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+
+from digcomp_app.i18n import _
+from digcomp_app.services import accounts
+from digcomp_app.services.database import Database
+from digcomp_app.services.errors import AuthenticationFailed, ServiceError
+from digcomp_app.services.permissions import Actor
+from digcomp_app.settings import load_settings
+from digcomp_app.storage.engine import resolve_database_url
+
+ENV_PASSWORD = "DIGCOMP_PASSWORD"
+
+
+def open_database(args: argparse.Namespace) -> Database:
+    """The database named by --database, DIGCOMP_DATABASE_URL, the settings or the default."""
+    url = resolve_database_url(getattr(args, "database", None), load_settings().database_url)
+    try:
+        db = Database(url)
+    except Exception as error:  # connection refused, bad URL, unreadable file ...
+        raise ServiceError(
+            _("Cannot open the database {url}: {error}").format(
+                url=_safe_url(url), error=str(error).splitlines()[0]
+            )
+        ) from error
+    if db.migration and db.migration.backup:
+        print(
+            _("The database was upgraded; a copy of the old one was kept at {path}").format(
+                path=db.migration.backup
+            ),
+            file=sys.stderr,
+        )
+    return db
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def sign_in(db: Database, args: argparse.Namespace) -> Actor:
+    """Act as --user; the password comes from DIGCOMP_PASSWORD or a prompt."""
+    username = getattr(args, "user", None)
+    if not username:
+        raise ServiceError(
+            _("Say who you are with --user NAME (this command works on school data).")
+        )
+    password = os.environ.get(ENV_PASSWORD)
+    if password is None:
+        if not sys.stdin.isatty():
+            raise AuthenticationFailed(
+                _(
+                    "No password: set {variable} or run the command in a terminal to be asked."
+                ).format(variable=ENV_PASSWORD)
+            )
+        password = getpass.getpass(_("Password for {user}: ").format(user=username))
+    return accounts.authenticate(db, None, username, password)
