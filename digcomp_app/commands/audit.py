@@ -9,7 +9,6 @@ from digcomp_app.commands.session import open_database, sign_in
 from digcomp_app.i18n import _
 from digcomp_app.services import audit
 
-
 ORDER = 80
 
 

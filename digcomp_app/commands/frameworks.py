@@ -13,7 +13,6 @@ from digcomp_app.framework.export import export_framework
 from digcomp_app.i18n import _, current_language, ngettext
 from digcomp_app.i18n.names import status_name
 
-
 ORDER = 10
 
 
