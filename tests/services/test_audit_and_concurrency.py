@@ -1,0 +1,129 @@
+"""The hash-chained audit log, and two people saving the same assessment at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import delete, select, text, update
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from digcomp_app.cli import main
+from digcomp_app.services import audit, evidence, validation
+from digcomp_app.services.database import Database
+from digcomp_app.services.errors import ConcurrentChange
+from digcomp_app.services.validation import TargetDraft
+from digcomp_app.storage.models import Assessment, AuditEvent
+from tests.services.conftest import FAST_HASHER, PASSWORD
+
+
+def case_in_assessment(db, school):
+    case = validation.open_case(db, school.teacher, school.learner_id, school.mobility_id)
+    validation.set_targets(db, school.teacher, case.id, [TargetDraft("1.1", 4)])
+    validation.advance(db, school.teacher, case.id)
+    evidence.add_note(db, school.teacher, case.id, "Seen", "Did it", ("1.1",))
+    return validation.advance(db, school.teacher, case.id)
+
+
+def test_intact_chain_verifies(db, school):
+    report = audit.verify(db, school.coordinator)
+    assert report.intact and report.checked > 10
+
+
+def test_a_row_altered_with_raw_sql_is_named(db, school):
+    with db.transaction() as session:
+        target = session.scalars(select(AuditEvent.id).order_by(AuditEvent.id)).all()[4]
+        session.execute(
+            text("UPDATE audit_events SET actor = 'someone else' WHERE id = :id"), {"id": target}
+        )
+    report = audit.verify(db, school.coordinator)
+    assert not report.intact and report.first_broken_id == target
+    assert str(target) in report.problem
+
+
+def test_a_removed_row_is_found(db, school):
+    with db.transaction() as session:
+        ids = session.scalars(select(AuditEvent.id).order_by(AuditEvent.id)).all()
+        session.execute(delete(AuditEvent).where(AuditEvent.id == ids[3]))
+        last = ids[-1]
+    report = audit.verify(db, school.coordinator)
+    assert not report.intact and report.first_broken_id == ids[4]
+    with db.transaction() as session:
+        session.execute(delete(AuditEvent).where(AuditEvent.id >= ids[3]))
+    tail = audit.verify(db, school.coordinator)
+    assert not tail.intact and tail.first_broken_id == last
+
+
+def test_cli_audit_verify_exit_codes(database_url, db, school, monkeypatch, capsys):
+    monkeypatch.setenv("DIGCOMP_PASSWORD", PASSWORD)
+    args = ["--database", database_url, "--user", "coord", "audit", "verify"]
+    assert main(args) == 0
+    assert "intact" in capsys.readouterr().out
+    with db.transaction() as session:
+        session.execute(update(AuditEvent).where(AuditEvent.id == 2).values(outcome="ok!"))
+    assert main(args) == 1
+    assert "entry 2" in capsys.readouterr().out
+
+
+def test_the_later_save_gets_the_current_values_not_a_silent_overwrite(database_url, db, school):
+    case = case_in_assessment(db, school)
+    first = validation.record_assessment(db, school.teacher, case.id, "1.1", 3, "observation")
+    # Two PCs: each opened the assessment at version 1.
+    other_pc = Database(database_url, password_hasher=FAST_HASHER)
+    try:
+        mine = validation.record_assessment(
+            other_pc,
+            school.teacher,
+            case.id,
+            "1.1",
+            4,
+            "practical_task",
+            "Teacher A",
+            expected_version=first.version,
+        )
+        with pytest.raises(ConcurrentChange) as clash:
+            validation.record_assessment(
+                db,
+                school.teacher,
+                case.id,
+                "1.1",
+                2,
+                "interview",
+                "Teacher B",
+                expected_version=first.version,
+            )
+    finally:
+        other_pc.close()
+    assert clash.value.current.level == 4 and clash.value.current.comment == "Teacher A"
+    assert "Someone else saved" in str(clash.value)
+    saved = validation.get_case(db, school.teacher, case.id).assessment_for("1.1")
+    assert (saved.level, saved.version) == (4, mine.version)
+
+
+def test_version_column_catches_a_write_race_between_two_sessions(db, school):
+    """The database-level guard behind record_assessment, with two open sessions."""
+    case = case_in_assessment(db, school)
+    validation.record_assessment(db, school.teacher, case.id, "1.1", 3, "observation")
+    if db.backend == "sqlite":
+        pytest.skip("SQLite serialises writers at BEGIN; the race cannot interleave there")
+    with Session(db.engine) as first, Session(db.engine) as second:
+        row_a = first.scalars(select(Assessment)).one()
+        row_b = second.scalars(select(Assessment)).one()
+        row_b.level = 5
+        second.commit()
+        row_a.level = 1
+        with pytest.raises(StaleDataError):
+            first.commit()
+
+
+def test_concurrent_writers_keep_one_audit_chain(database_url, db, school):
+    other_pc = Database(database_url, password_hasher=FAST_HASHER)
+    try:
+        case = validation.open_case(db, school.teacher, school.learner_id, school.mobility_id)
+        validation.set_targets(other_pc, school.teacher, case.id, [TargetDraft("1.1", 2)])
+        validation.set_targets(db, school.teacher, case.id, [TargetDraft("1.2", 2)])
+    finally:
+        other_pc.close()
+    assert audit.verify(db, school.coordinator).intact
+    assert dt.date.today()  # the chain covers today's events
