@@ -102,10 +102,10 @@ def school(db: Database) -> School:
     coordinator, teacher, other_teacher = (sign(db, n) for n in ("coord", "teach", "teach2"))
     home = organisations.update_home(db, admin, name="Rīgas Valsts tehnikums", country="LV")
     host = organisations.create(db, coordinator, "host", name="Werkstatt GmbH", country="DE")
-    jānis = learners.create(db, coordinator, "Jānis", "Bērziņš", dt.date(2007, 5, 1))
-    līga = learners.create(db, coordinator, "Līga", "Kalniņa", dt.date(2008, 2, 3))
-    accounts.create_user(db, admin, "janis", "Jānis", PASSWORD, ["learner"], learner_id=jānis.id)
-    accounts.create_user(db, admin, "liga", "Līga", PASSWORD, ["learner"], learner_id=līga.id)
+    janis = learners.create(db, coordinator, "Jānis", "Bērziņš", dt.date(2007, 5, 1))
+    liga = learners.create(db, coordinator, "Līga", "Kalniņa", dt.date(2008, 2, 3))
+    accounts.create_user(db, admin, "janis", "Jānis", PASSWORD, ["learner"], learner_id=janis.id)
+    accounts.create_user(db, admin, "liga", "Līga", PASSWORD, ["learner"], learner_id=liga.id)
     mobility = mobilities.create(
         db,
         coordinator,
@@ -121,7 +121,7 @@ def school(db: Database) -> School:
             objective="Digital workshop tools",
         ),
     )
-    mobilities.add_participants(db, coordinator, mobility.id, [jānis.id])
+    mobilities.add_participants(db, coordinator, mobility.id, [janis.id])
     mobilities.assign_teacher(db, coordinator, mobility.id, teacher.user_id)
     return School(
         admin,
@@ -130,8 +130,8 @@ def school(db: Database) -> School:
         other_teacher,
         sign(db, "janis"),
         sign(db, "liga"),
-        jānis.id,
-        līga.id,
+        janis.id,
+        liga.id,
         mobility.id,
         home.id,
         host.id,

@@ -91,5 +91,5 @@ def test_a_damaged_file_is_refused_when_opened(db, school, case_id):
             text("UPDATE evidence_blobs SET content = :c WHERE sha256 = :h"),
             {"c": png(5, 5), "h": item.sha256},
         )
-    with pytest.raises(IntegrityProblem, match="poster.png"):
+    with pytest.raises(IntegrityProblem, match=r"poster\.png"):
         evidence.open_file(db, school.teacher, item.id)
