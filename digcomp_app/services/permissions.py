@@ -34,6 +34,7 @@ PUBLIC = frozenset(
         "accounts.authenticate",
         "accounts.create_first_administrator",
         "accounts.needs_first_administrator",
+        "backup.restore",
         "demo.create_school",
     }
 )
@@ -104,6 +105,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "audit.list_events": frozenset({A}),
     "demo.create_school": EVERYONE,  # only into an empty database (checked inside)
     "backup.create": frozenset({A}),
+    # only into an empty database, where nobody can sign in: it checks the backup's own
+    # administrator credentials itself
     "backup.restore": frozenset({A}),
 }
 

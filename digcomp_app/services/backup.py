@@ -1,0 +1,722 @@
+"""Backup and restore: the whole school database in one SQLite file.
+
+A backup is an SQLite database with this program's schema at the current migration head,
+whatever the database it was made from: a backup of a PostgreSQL server restores into an
+SQLite file and the other way round. Evidence files live in the database (table
+``evidence_blobs``), so they are part of it.
+
+* From SQLite the file is copied with SQLite's online backup API, which is safe while the
+  program runs; from another database the schema is created in a new SQLite file and every
+  table is copied, in dependency order, in batches, inside one consistent read.
+* A backup is written under a temporary name beside the target and renamed at the end, so
+  a half-written backup never carries the target's name.
+* A restore goes only into an empty database (freshly migrated, no users). As such a
+  database has nobody who could sign in, the administrator's user name and password are
+  checked against the backup itself. Before anything is copied the backup is checked: it
+  must be a database of this program, every evidence file must match its SHA-256 and the
+  audit log's hash chain must be intact. The copy is one transaction: a failed restore
+  leaves the database as empty as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import os
+import secrets
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import (
+    Connection,
+    DateTime,
+    Engine,
+    LargeBinary,
+    Table,
+    delete,
+    func,
+    literal,
+    select,
+    text,
+)
+from sqlalchemy import create_engine as sqlalchemy_engine
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+from sqlalchemy.pool import NullPool
+
+from digcomp_app.i18n import _
+from digcomp_app.services.auditlog import GENESIS, append, event_hash
+from digcomp_app.services.database import Database
+from digcomp_app.services.errors import (
+    AuthenticationFailed,
+    IntegrityProblem,
+    InvalidInput,
+    ServiceError,
+)
+from digcomp_app.services.permissions import Actor, Role, service
+from digcomp_app.storage import migrate as migrations
+from digcomp_app.storage.engine import create_engine, sqlite_path
+from digcomp_app.storage.models import (
+    AuditEvent,
+    AuditHead,
+    Base,
+    EvidenceBlob,
+    EvidenceItem,
+    Organisation,
+    User,
+    UserRole,
+    utcnow,
+)
+
+#: rows per INSERT batch, and the most bytes of file content held in memory per batch
+BATCH_ROWS = 500
+BATCH_BYTES = 32 * 1024 * 1024
+SQLITE_MAGIC = b"SQLite format 3\x00"
+#: the tables that a new database already fills itself (the audit chain's start)
+_AUDIT_TABLES = frozenset({AuditEvent.__tablename__, AuditHead.__tablename__})
+
+
+@dataclass(frozen=True, slots=True)
+class BackupInfo:
+    path: Path
+    #: bytes
+    size: int
+    #: rows per table
+    counts: dict[str, int]
+    #: the schema's migration revision
+    revision: str
+    created_at: dt.datetime
+
+    @property
+    def records(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def evidence_files(self) -> int:
+        return self.counts.get(EvidenceBlob.__tablename__, 0)
+
+    @property
+    def users(self) -> int:
+        return self.counts.get(User.__tablename__, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class RestoreInfo:
+    source: Path
+    #: rows per table, as copied from the backup
+    counts: dict[str, int]
+    #: the revision the backup had (older backups are upgraded on the way)
+    backup_revision: str
+    #: the administrator whose credentials were checked, as spelled in the backup
+    administrator: str
+    restored_at: dt.datetime
+
+    @property
+    def records(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def evidence_files(self) -> int:
+        return self.counts.get(EvidenceBlob.__tablename__, 0)
+
+    @property
+    def users(self) -> int:
+        return self.counts.get(User.__tablename__, 0)
+
+
+# --------------------------------------------------------------------------- backup
+
+
+@service("backup.create")
+def create(db: Database, actor: Actor, target: Path, overwrite: bool = False) -> BackupInfo:
+    """Write a backup of the whole database to ``target`` (an SQLite file)."""
+    target = Path(target).expanduser().absolute()
+    _check_target(db, target, overwrite)
+    started = utcnow()
+    source_file = sqlite_path(db.url)
+    temporary = target.with_name(f".{target.name}.{secrets.token_hex(6)}.part")
+    try:
+        if source_file is not None:
+            _copy_sqlite_online(source_file, temporary)
+        else:
+            _copy_into_new_sqlite(db, temporary)
+        revision = _upgrade_copy(temporary, _safe_url(db.url))
+        counts = _count_rows(temporary)
+        _make_single_file(temporary)
+        _move_into_place(temporary, target, overwrite)
+    except ServiceError:
+        raise
+    except (OSError, sqlite3.Error, SQLAlchemyError) as error:
+        raise ServiceError(
+            _("The backup could not be written to {path}: {error}").format(
+                path=target, error=_first_line(error)
+            )
+        ) from error
+    finally:
+        _remove_sqlite_file(temporary)
+    size = target.stat().st_size
+    with db.transaction() as session:
+        append(
+            session,
+            actor.username,
+            "backup.create",
+            "ok",
+            "backup",
+            target.name,
+            {"path": str(target), "size": size, "revision": revision, "counts": counts},
+        )
+    return BackupInfo(target, size, counts, revision, started)
+
+
+def _check_target(db: Database, target: Path, overwrite: bool) -> None:
+    if target.is_dir():
+        raise InvalidInput(
+            "target",
+            _("{path} is a folder. Give the name of the backup file to write.").format(path=target),
+        )
+    if not target.parent.is_dir():
+        raise InvalidInput(
+            "target",
+            _("The folder {folder} does not exist. Create it first or choose another.").format(
+                folder=target.parent
+            ),
+        )
+    source_file = sqlite_path(db.url)
+    if source_file is not None and _same_file(source_file, target):
+        raise InvalidInput(
+            "target",
+            _("{path} is the database itself. Write the backup to another file.").format(
+                path=target
+            ),
+        )
+    if target.exists() and not overwrite:
+        raise _exists(target)
+
+
+def _exists(target: Path) -> InvalidInput:
+    return InvalidInput(
+        "target",
+        _(
+            "The file {path} already exists. Choose another name, or allow it to be replaced "
+            "(digcomp-app backup --overwrite)."
+        ).format(path=target),
+    )
+
+
+def _same_file(first: Path, second: Path) -> bool:
+    try:
+        return first.resolve() == second.resolve() or (
+            second.exists() and os.path.samefile(first, second)
+        )
+    except OSError:
+        return False
+
+
+def _copy_sqlite_online(source: Path, target: Path) -> None:
+    """SQLite's online backup API: a consistent copy while others read and write."""
+    src = sqlite3.connect(source, timeout=15)
+    try:
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+
+
+def _copy_into_new_sqlite(db: Database, target: Path) -> None:
+    """Create the schema in a new SQLite file and copy every row, in one consistent read."""
+    engine = create_engine(f"sqlite:///{target}")
+    try:
+        migrations.migrate(engine, backup=False)
+        source = db.engine.connect()
+        if db.backend == "postgresql":
+            # one snapshot for all tables, and a promise to the server not to write
+            source = source.execution_options(
+                isolation_level="REPEATABLE READ", postgresql_readonly=True
+            )
+        with source, source.begin(), engine.begin() as destination:
+            revision = MigrationContext.configure(source).get_current_revision()
+            if revision != migrations.head_revision():
+                raise ServiceError(
+                    _(
+                        "The database is at schema version {revision}, not {head}. Open it "
+                        "with this program once (which upgrades it), then back it up."
+                    ).format(revision=revision, head=migrations.head_revision())
+                )
+            for table in reversed(Base.metadata.sorted_tables):
+                destination.execute(delete(table))  # the new schema's own audit start row
+            _copy_tables(source, destination)
+    finally:
+        engine.dispose()
+
+
+def _upgrade_copy(path: Path, name: object) -> str:
+    """Bring a copied file to the head revision (a no-op when it is there); its revision.
+
+    ``name`` is what messages call the original (the database, or the user's file).
+    """
+    engine = create_engine(f"sqlite:///{path}")
+    try:
+        revision = migrations.current_revision(engine)
+        _check_revision(revision, name)
+        if revision != migrations.head_revision():
+            migrations.migrate(engine, backup=False)
+        return migrations.head_revision()
+    finally:
+        engine.dispose()
+
+
+def _count_rows(path: Path) -> dict[str, int]:
+    connection = sqlite3.connect(path)
+    try:
+        return {
+            table.name: connection.execute(f'SELECT count(*) FROM "{table.name}"').fetchone()[0]
+            for table in Base.metadata.sorted_tables
+        }
+    finally:
+        connection.close()
+
+
+def _make_single_file(path: Path) -> None:
+    """Leave the file in rollback-journal mode: one self-contained file, no -wal beside it."""
+    connection = sqlite3.connect(path, isolation_level=None)
+    try:
+        connection.execute("PRAGMA journal_mode=DELETE")
+        problem = connection.execute("PRAGMA quick_check").fetchone()[0]
+        if problem != "ok":
+            raise IntegrityProblem(
+                _("The backup file failed SQLite's own check ({problem}); it was not kept.").format(
+                    problem=problem
+                )
+            )
+    finally:
+        connection.close()
+
+
+def _move_into_place(temporary: Path, target: Path, overwrite: bool) -> None:
+    _fsync(temporary)
+    if overwrite:
+        os.replace(temporary, target)
+    else:
+        try:
+            os.link(temporary, target)  # fails, unlike a rename, when the target appeared
+        except FileExistsError:
+            raise _exists(target) from None
+        except OSError:  # a file system without hard links
+            if target.exists():
+                raise _exists(target) from None
+            os.replace(temporary, target)
+    _fsync_folder(target.parent)
+
+
+def _fsync(path: Path) -> None:
+    with path.open("rb") as handle:
+        os.fsync(handle.fileno())
+
+
+def _fsync_folder(folder: Path) -> None:
+    if os.name != "posix":
+        return
+    with contextlib.suppress(OSError):
+        descriptor = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+
+
+def _remove_sqlite_file(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        with contextlib.suppress(FileNotFoundError):
+            path.with_name(path.name + suffix).unlink()
+
+
+# --------------------------------------------------------------------------- restore
+
+
+@service("backup.restore")
+def restore(
+    db: Database,
+    actor: Actor | None,
+    source: Path,
+    admin_username: str,
+    admin_password: str,
+) -> RestoreInfo:
+    """Restore a backup into ``db``, which must be new and empty.
+
+    ``actor`` may be None: nobody can sign in to an empty database, so the administrator
+    named by ``admin_username`` is checked against the backup's own accounts instead.
+    """
+    source = Path(source).expanduser().absolute()
+    _require_current_schema(db)
+    _require_empty(db)
+    with _opened_backup(source) as (reader, revision):
+        with _reading(source):
+            administrator = _check_administrator(db, reader, admin_username, admin_password)
+            _check_evidence(reader)
+            audit_events = _check_audit_chain(reader)
+        try:
+            with db.transaction() as session:
+                # lock the audit head first: a second restore at the same time waits here
+                session.execute(select(AuditHead.id).with_for_update()).all()
+                _require_empty(db, session)
+                connection = session.connection()
+                replaced = connection.scalar(select(func.count()).select_from(AuditEvent))
+                for table in reversed(Base.metadata.sorted_tables):
+                    connection.execute(delete(table))
+                with reader.connect() as backup:
+                    counts = _copy_tables(backup, connection)
+                if connection.dialect.name == "postgresql":
+                    _reset_sequences(connection)
+                append(
+                    session,
+                    actor.username if actor else administrator,
+                    "backup.restore",
+                    "ok",
+                    "backup",
+                    source.name,
+                    {
+                        "source": str(source),
+                        "revision": revision,
+                        "records": sum(counts.values()),
+                        "audit_events": audit_events,
+                        "replaced_events": replaced,
+                    },
+                )
+        except SQLAlchemyError as error:
+            raise ServiceError(
+                _(
+                    "The backup could not be restored: {error}. Nothing was restored; the "
+                    "database is as empty as before."
+                ).format(error=_first_line(error))
+            ) from error
+    return RestoreInfo(source, counts, revision, administrator, utcnow())
+
+
+def _require_current_schema(db: Database) -> None:
+    revision = migrations.current_revision(db.engine)
+    if revision != migrations.head_revision():
+        raise InvalidInput(
+            "database",
+            _(
+                "The database {database} is at schema version {revision}, not {head}. Open it "
+                "with this program once (which prepares it), then restore."
+            ).format(
+                database=_safe_url(db.url), revision=revision, head=migrations.head_revision()
+            ),
+        )
+
+
+def _require_empty(db: Database, session: Session | None = None) -> None:
+    """Refuse a database that holds school data (audit entries of failed sign-ins aside)."""
+    with contextlib.ExitStack() as stack:
+        if session is None:
+            session = stack.enter_context(db.transaction())
+        # users first: the table most likely to be named in the message
+        tables = sorted(Base.metadata.sorted_tables, key=lambda t: t.name != User.__tablename__)
+        for table in tables:
+            if table.name in _AUDIT_TABLES:
+                continue
+            if session.execute(select(literal(1)).select_from(table).limit(1)).first():
+                raise InvalidInput(
+                    "database",
+                    _(
+                        "The database {database} already holds school data (table {table} is "
+                        "not empty). A backup is restored only into a new, empty database: "
+                        "choose a new database file or create an empty database on the server."
+                    ).format(database=_safe_url(db.url), table=table.name),
+                )
+
+
+def _safe_url(url: str) -> str:
+    return make_url(url).render_as_string(hide_password=True)
+
+
+@contextlib.contextmanager
+def _opened_backup(source: Path) -> Iterator[tuple[Engine, str]]:
+    """A read-only engine on a checked backup at the head revision, and its revision."""
+    _check_is_sqlite_file(source)
+    with tempfile.TemporaryDirectory(prefix="digcomp-restore-") as folder:
+        reader = _read_only_engine(source)
+        try:
+            with _reading(source):
+                revision = _backup_revision(reader, source)
+                if revision != migrations.head_revision():
+                    # an older backup: upgrade a copy, never the file the user gave
+                    reader.dispose()
+                    copy = Path(folder) / "upgraded.sqlite3"
+                    _copy_sqlite_online(source, copy)
+                    _upgrade_copy(copy, source)
+                    _make_single_file(copy)
+                    reader = _read_only_engine(copy)
+            yield reader, revision
+        finally:
+            reader.dispose()
+
+
+@contextlib.contextmanager
+def _reading(source: Path) -> Iterator[None]:
+    """Report SQLite's errors while reading the backup as a damaged backup."""
+    try:
+        yield
+    except sqlite3.DatabaseError as error:
+        raise IntegrityProblem(_damaged(source, error)) from error
+    except SQLAlchemyError as error:
+        if not isinstance(getattr(error, "orig", None), sqlite3.DatabaseError):
+            raise
+        raise IntegrityProblem(_damaged(source, error)) from error
+
+
+def _damaged(source: Path, error: BaseException) -> str:
+    return _(
+        "The backup {path} cannot be read ({error}). It may be damaged; use another backup."
+    ).format(path=source, error=_first_line(error))
+
+
+def _check_is_sqlite_file(source: Path) -> None:
+    if not source.is_file():
+        raise InvalidInput(
+            "source",
+            _("There is no file {path}. Check the name and the folder.").format(path=source),
+        )
+    try:
+        with source.open("rb") as handle:
+            magic = handle.read(len(SQLITE_MAGIC))
+    except OSError as error:
+        raise InvalidInput(
+            "source",
+            _("The file {path} cannot be read: {error}").format(
+                path=source, error=_first_line(error)
+            ),
+        ) from error
+    if magic != SQLITE_MAGIC:
+        raise InvalidInput("source", _not_a_backup(source))
+
+
+def _not_a_backup(source: Path) -> str:
+    return _(
+        "{path} is not a backup of this program. Choose a file written by its backup "
+        "command (digcomp-app backup)."
+    ).format(path=source)
+
+
+def _read_only_engine(path: Path) -> Engine:
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    return sqlalchemy_engine(
+        "sqlite://",
+        creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False),
+        poolclass=NullPool,
+    )
+
+
+def _backup_revision(reader: Engine, source: Path) -> str:
+    with reader.connect() as connection:
+        problem = connection.exec_driver_sql("PRAGMA quick_check").scalar()
+        if problem != "ok":
+            raise IntegrityProblem(
+                _(
+                    "The backup {path} is damaged (SQLite reports: {problem}). Use another backup."
+                ).format(path=source, problem=problem)
+            )
+        tables = {
+            row[0]
+            for row in connection.exec_driver_sql(
+                "SELECT name FROM sqlite_master WHERE type = 'table'"
+            )
+        }
+        if "alembic_version" not in tables:
+            raise InvalidInput("source", _not_a_backup(source))
+        revision = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+    _check_revision(revision, source)
+    assert revision is not None
+    if revision == migrations.head_revision():
+        missing = sorted(t.name for t in Base.metadata.sorted_tables if t.name not in tables)
+        if missing:
+            raise InvalidInput("source", _not_a_backup(source))
+    return revision
+
+
+def _check_revision(revision: str | None, path: object) -> None:
+    """Accept the head or an older revision of ours; refuse a newer or foreign one."""
+    head = migrations.head_revision()
+    if revision == head:
+        return
+    if revision is None:
+        raise InvalidInput("source", _not_a_backup(path))
+    script = ScriptDirectory.from_config(migrations._config())
+    known = {r.revision for r in script.walk_revisions()}
+    if revision not in known:
+        raise InvalidInput(
+            "source",
+            _(
+                "{path} was made by a newer version of this program (database version "
+                "{revision}; this version knows up to {head}). Install the newer version to "
+                "restore it."
+            ).format(path=path, revision=revision, head=head),
+        )
+
+
+def _check_administrator(db: Database, reader: Engine, username: str, password: str) -> str:
+    """The backup's administrator with this name and password; their name as stored."""
+    refused = AuthenticationFailed(
+        _(
+            "The user name or password is wrong, or that user is not an active administrator "
+            "in the backup. Give the name and password of an administrator as they were when "
+            "the backup was made."
+        )
+    )
+    with reader.connect() as connection:
+        user = connection.execute(
+            select(User.id, User.username, User.password_hash, User.active).where(
+                func.lower(User.username) == username.strip().lower()
+            )
+        ).first()
+        if user is None:
+            raise refused
+        roles = set(connection.scalars(select(UserRole.role).where(UserRole.user_id == user.id)))
+    try:
+        db.hasher.verify(user.password_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        raise refused from None
+    if not user.active or Role.ADMINISTRATOR.value not in roles:
+        raise refused
+    return str(user.username)
+
+
+def _check_evidence(reader: Engine) -> None:
+    """Every stored file must still have the SHA-256 it is filed under."""
+    with reader.connect() as connection:
+        rows = connection.execute(
+            select(EvidenceBlob.sha256, EvidenceBlob.content)
+            .order_by(EvidenceBlob.sha256)
+            .execution_options(yield_per=2)  # files of up to 20 MB each
+        )
+        bad = next(
+            (key for key, content in rows if hashlib.sha256(content).hexdigest() != key), None
+        )
+        rows.close()
+        if bad is None:
+            return
+        names = list(
+            connection.scalars(
+                select(EvidenceItem.file_name).where(EvidenceItem.blob_sha256 == bad).limit(3)
+            )
+        ) or list(
+            connection.scalars(
+                select(Organisation.name).where(Organisation.logo_sha256 == bad).limit(1)
+            )
+        )
+    raise IntegrityProblem(
+        _(
+            "The backup is damaged or was altered: the stored file {key} ({names}) does not "
+            "match its checksum. Nothing was restored; use another backup."
+        ).format(key=bad, names=", ".join(names) or "-")
+    )
+
+
+def _check_audit_chain(reader: Engine) -> int:
+    """Recompute the backup's audit chain (as audit.verify does); the number of events."""
+    previous = GENESIS
+    checked = 0
+    with Session(reader) as session:
+        for event in session.scalars(select(AuditEvent).order_by(AuditEvent.id)).yield_per(2000):
+            checked += 1
+            if event.prev_hash != previous or event_hash(event) != event.hash:
+                raise IntegrityProblem(
+                    _(
+                        "The backup's audit log is broken at entry {id}: an entry was changed, "
+                        "removed or inserted after it was written. Nothing was restored; use "
+                        "another backup."
+                    ).format(id=event.id)
+                )
+            previous = event.hash
+            session.expunge(event)
+        head = session.get(AuditHead, 1)
+        if head is not None and head.last_hash != previous:
+            raise IntegrityProblem(
+                _(
+                    "The backup's audit log is broken: its newest entries were removed (it ends "
+                    "before entry {id}). Nothing was restored; use another backup."
+                ).format(id=head.last_id)
+            )
+    return checked
+
+
+def _reset_sequences(connection: Connection) -> None:
+    """Point each table's id sequence past the restored rows (PostgreSQL)."""
+    quote = connection.dialect.identifier_preparer.quote
+    for table in Base.metadata.sorted_tables:
+        column = table.autoincrement_column
+        if column is None:
+            continue
+        name, key = quote(table.name), quote(column.name)
+        connection.execute(
+            text(
+                f"SELECT setval(pg_get_serial_sequence(:table, :column), "
+                f"COALESCE((SELECT MAX({key}) FROM {name}), 1), "
+                f"(SELECT MAX({key}) FROM {name}) IS NOT NULL)"
+            ),
+            {"table": table.name, "column": column.name},
+        )
+
+
+# --------------------------------------------------------------------------- copying
+
+
+def _copy_tables(source: Connection, destination: Connection) -> dict[str, int]:
+    """Copy every table's rows in dependency order, in batches; rows per table."""
+    return {
+        table.name: _copy_table(table, source, destination) for table in Base.metadata.sorted_tables
+    }
+
+
+def _copy_table(table: Table, source: Connection, destination: Connection) -> int:
+    times = [c.key for c in table.columns if isinstance(c.type, DateTime)]
+    binaries = [c.key for c in table.columns if isinstance(c.type, LargeBinary)]
+    query = select(table).order_by(*table.primary_key.columns)
+    copied = 0
+    batch: list[dict[str, Any]] = []
+    held = 0
+    # fetch files a few at a time: each may be 20 MB
+    fetch = 4 if binaries else BATCH_ROWS
+    for row in source.execute(query.execution_options(yield_per=fetch)).mappings():
+        values = dict(row)
+        for key in times:
+            values[key] = _utc(values[key])
+        for key in binaries:
+            if values[key] is not None:
+                values[key] = bytes(values[key])
+                held += len(values[key])
+        batch.append(values)
+        if len(batch) >= BATCH_ROWS or held >= BATCH_BYTES:
+            destination.execute(table.insert(), batch)
+            copied += len(batch)
+            batch, held = [], 0
+    if batch:
+        destination.execute(table.insert(), batch)
+        copied += len(batch)
+    return copied
+
+
+def _utc(value: dt.datetime | None) -> dt.datetime | None:
+    """Times are UTC everywhere: SQLite keeps them naive, PostgreSQL in the session's zone."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC)
+
+
+def _first_line(error: BaseException) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]
