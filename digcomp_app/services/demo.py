@@ -1,0 +1,948 @@
+"""The demo school: realistic sample data to try the application with, in an empty database.
+
+Everything is done through the public services, acting as the demo users, so the audit log
+records every step as if people had done the work, and its chain stays intact. Only the
+accounts are added directly, with :func:`accounts.add_user` (audited as
+``accounts.create_user`` would be), because every demo user's password is :data:`PASSWORD`
+("demo"), shorter than the policy allows: demo data only.
+
+The content is deterministic (``random.Random(SEED)``, drawn the same way whatever the
+date); the dates are relative to today, so one mobility has always finished and the other
+is under way. The work is many small transactions, as a school's would be: if it fails
+half-way, what was made stays, and the database is no longer empty.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import io
+import os
+import random
+import struct
+import unicodedata
+import zlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from digcomp_app.framework import Framework, builtin_library
+from digcomp_app.i18n import _
+from digcomp_app.resources import resources_dir
+from digcomp_app.services import (
+    accounts,
+    certificates,
+    evidence,
+    learners,
+    mobilities,
+    organisations,
+    self_assessment,
+    validation,
+)
+from digcomp_app.services.auditlog import append
+from digcomp_app.services.database import Database
+from digcomp_app.services.errors import WorkflowError
+from digcomp_app.services.permissions import Actor, Role, service
+from digcomp_app.storage.models import (
+    Certificate,
+    EvidenceItem,
+    Group,
+    Learner,
+    Mobility,
+    SelfAssessment,
+    User,
+    ValidationCase,
+)
+
+SEED = 20240917
+PASSWORD = "demo"
+FRAMEWORK = ("digcomp", "3.0")
+
+# --- who and where -----------------------------------------------------------------------
+
+HOME = {
+    "name": "Daugavkrastu tehnikums",
+    "address": "Skolas iela 12, Ogre, LV-5001",
+    "country": "LV",
+    "contact_person": "Baiba Zvaigzne",
+    "email": "info@daugavkrastu-tehnikums.example",
+    "signatory_name": "Inese Rudzīte",
+    "signatory_role": "direktore",
+}
+HOSTS = (
+    {
+        "name": "Medienwerkstatt Nordlicht GmbH",
+        "address": "Hafenstraße 21, 20359 Hamburg",
+        "country": "DE",
+        "contact_person": "Katrin Hoffmann",
+        "email": "praktikum@nordlicht.example",
+    },
+    {
+        "name": "Taller Digital Levante S.L.",
+        "address": "Carrer de Colón 14, 46004 València",
+        "country": "ES",
+        "contact_person": "Lucía Martínez García",
+        "email": "practicas@tallerlevante.example",
+    },
+)
+STAFF = (
+    ("admin", "Kaspars Ločmelis", Role.ADMINISTRATOR),
+    ("coordinator", "Baiba Zvaigzne", Role.COORDINATOR),
+    ("teacher1", "Ilze Ozola", Role.TEACHER),
+    ("teacher2", "Edgars Vilks", Role.TEACHER),
+    ("teacher3", "Dace Priede", Role.TEACHER),
+)
+MALE_NAMES = (
+    "Jānis", "Andris", "Mārtiņš", "Kārlis", "Roberts", "Artūrs", "Edgars", "Dāvis",
+    "Emīls", "Ričards", "Gustavs", "Rihards", "Ēriks", "Krišjānis", "Oskars", "Raivis",
+)  # fmt: skip
+FEMALE_NAMES = (
+    "Līga", "Anna", "Elīza", "Katrīna", "Laura", "Marta", "Evelīna", "Agnese",
+    "Dārta", "Paula", "Madara", "Alise", "Sabīne", "Zane", "Ieva", "Ērika",
+)  # fmt: skip
+#: (masculine, feminine) forms of one surname
+SURNAMES = (
+    ("Bērziņš", "Bērziņa"), ("Kalniņš", "Kalniņa"), ("Ozoliņš", "Ozoliņa"),
+    ("Jansons", "Jansone"), ("Liepiņš", "Liepiņa"), ("Krūmiņš", "Krūmiņa"),
+    ("Zariņš", "Zariņa"), ("Kļaviņš", "Kļaviņa"), ("Pētersons", "Pētersone"),
+    ("Vītols", "Vītola"), ("Eglītis", "Eglīte"), ("Balodis", "Balode"),
+    ("Lapiņš", "Lapiņa"), ("Siliņš", "Siliņa"), ("Āboliņš", "Āboliņa"),
+    ("Šmits", "Šmite"), ("Grīnbergs", "Grīnberga"), ("Vanags", "Vanaga"),
+    ("Žagars", "Žagare"), ("Celmiņš", "Celmiņa"), ("Sproģis", "Sproģe"),
+    ("Ķēniņš", "Ķēniņa"), ("Dūmiņš", "Dūmiņa"), ("Strautiņš", "Strautiņa"),
+)  # fmt: skip
+GROUPS = ("DS-3 (datorsistēmu tehniķi)", "MD-3 (multimediju dizains)")
+LEARNERS_PER_GROUP = 12
+
+
+@dataclass(frozen=True, slots=True)
+class _MobilityPlan:
+    title: str
+    objective: str
+    focus: tuple[str, ...]  # the competences the placement develops
+    tasks: str
+
+
+PLANS = (
+    _MobilityPlan(
+        "Digitālā satura veidošana mediju uzņēmumā (Hamburga)",
+        "Četru nedēļu prakse mediju uzņēmumā: foto un video satura sagatavošana, darbs "
+        "komandā ar mākoņrīkiem, autortiesību un personas datu ievērošana.",
+        ("1.1", "2.4", "3.1", "3.2", "3.3", "4.2"),
+        "Sagatavoja foto un īsus video uzņēmuma sociālajiem tīkliem, strādāja kopīgā "
+        "projektu dēlī, pārbaudīja attēlu licences un anonimizēja klientu datus.",
+    ),
+    _MobilityPlan(
+        "Datortehnikas un tīklu apkalpošana (Valensija)",
+        "Četru nedēļu prakse IT servisa uzņēmumā: datoru un tīkla iekārtu uzstādīšana, "
+        "kļūmju meklēšana, ierīču aizsardzība un saziņa ar klientiem.",
+        ("1.3", "2.1", "3.4", "4.1", "5.1", "5.2"),
+        "Uzstādīja un konfigurēja darbstacijas un maršrutētājus, meklēja un novērsa "
+        "kļūmes, rakstīja vienkāršus skriptus un konsultēja klientus.",
+    ),
+)
+#: how many cases of the current mobility are left at each stage
+CURRENT_STAGES = ("identification",) * 2 + ("documentation",) * 3 + ("assessment",) * 3
+CURRENT_STAGES += ("certification",) * 2
+
+#: assessment methods that suit each DigComp area
+AREA_METHODS = {
+    "1": ("test", "practical_task", "portfolio_review"),
+    "2": ("observation", "interview", "portfolio_review"),
+    "3": ("portfolio_review", "practical_task"),
+    "4": ("interview", "practical_task", "test"),
+    "5": ("practical_task", "observation"),
+}
+COMMENTS = {
+    "lower": (
+        "Pašvērtējums ir ievērojami augstāks par praksē novēroto: sarežģītākos uzdevumus "
+        "veica tikai ar skolotāja palīdzību. Ieteikums – vairāk patstāvīga darba.",
+        "Teorētiski zina daudz, bet praktiskajā uzdevumā pieļāva būtiskas kļūdas; "
+        "pašvērtējums ir pārāk optimistisks.",
+    ),
+    "slightly_lower": (
+        "Pamatprasmes ir drošas, bet sarežģītākos gadījumos vēl vajadzīgs atbalsts.",
+        "Darbu paveica, tomēr dažus soļus vajadzēja atgādināt.",
+    ),
+    "same": (
+        "Vērtējums sakrīt ar pašvērtējumu; uzdevumus veica patstāvīgi un precīzi.",
+        "Strādāja mērķtiecīgi un spēja pamatot savu izvēli.",
+        "Prakses vietas mentore apstiprina, ka darbu veica kvalitatīvi un laikā.",
+    ),
+    "slightly_higher": (
+        "Prakses vietas mentors apstiprina, ka uzdevumus veica patstāvīgi un palīdzēja "
+        "arī kolēģiem.",
+        "Sniegums nedaudz pārsniedz pašvērtējumu; ieteicams drošāk novērtēt savas prasmes.",
+    ),
+    "higher": (
+        "Sniegums ievērojami pārsniedz pašvērtējumu – audzēknis savas prasmes novērtējis "
+        "pārāk pieticīgi.",
+        "Patstāvīgi atrada risinājumu arī nestandarta situācijā; prasmes ir augstākas, "
+        "nekā pats uzskata.",
+    ),
+}
+SELF_NOTES = {
+    "1.1": "Praksē meklēju attēlus un informāciju vairākās datubāzēs.",
+    "1.3": "Sakārtoju klientu iekārtu sarakstu koplietojamā tabulā.",
+    "2.1": "Sazinājos ar klientiem e-pastā un tērzēšanā angļu valodā.",
+    "2.4": "Ar kolēģiem strādājām kopīgā projektu dēlī un dokumentos.",
+    "3.1": "Veidoju īsus video uzņēmuma sociālajiem tīkliem.",
+    "3.2": "Pārveidoju esošos materiālus jaunai kampaņai.",
+    "3.3": "Uzzināju, kā pārbaudīt attēla licenci pirms publicēšanas.",
+    "3.4": "Uzrakstīju savu pirmo skriptu datoru uzstādīšanai.",
+    "4.1": "Iestatīju ugunsmūri un atjauninājumus klientu datoros.",
+    "4.2": "Anonimizēju klientu fotoattēlus pirms publicēšanas.",
+    "5.1": "Atradu un novērsu tīkla kļūmi birojā.",
+    "5.2": "Ieteicu klientam piemērotāku programmatūru.",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class DemoUser:
+    username: str
+    display_name: str
+    role: Role
+
+
+@dataclass(frozen=True, slots=True)
+class DemoSummary:
+    """What the demo created, for the caller to show."""
+
+    school: str
+    users: int
+    learners: int
+    groups: int
+    mobilities: int
+    cases_by_stage: dict[str, int]  # every stage of validation.STAGES, also when 0
+    self_assessments: int
+    evidence_items: int
+    certificates: int  # issued and valid
+    revoked_certificates: int
+    users_created: tuple[DemoUser, ...]  # in the order they were created
+    password: str = PASSWORD
+
+    @property
+    def usernames(self) -> tuple[str, ...]:
+        return tuple(user.username for user in self.users_created)
+
+
+@dataclass(slots=True)
+class _Person:
+    """A demo learner: the record, the signed-in learner, the group."""
+
+    learner_id: int
+    given_names: str
+    surname: str
+    actor: Actor
+    group: str
+
+    @property
+    def name(self) -> str:
+        return f"{self.given_names} {self.surname}"
+
+
+@service("demo.create_school")
+def create_school(db: Database, actor: Actor | None) -> DemoSummary:
+    """Fill an empty database (no user at all) with the demo school; refuse otherwise."""
+    return _DemoBuilder(db, actor).build()
+
+
+class _DemoBuilder:
+    def __init__(self, db: Database, actor: Actor | None) -> None:
+        self.db = db
+        self.who = actor.username if actor else "(not signed in)"
+        self.rng = random.Random(SEED)
+        self.today = dt.date.today()
+        self.framework: Framework = builtin_library().get(*FRAMEWORK)
+        self.staff: dict[str, Actor] = {}
+        self.people: list[_Person] = []
+
+    # --- the steps, in the order a school would take them --------------------------------
+
+    def build(self) -> DemoSummary:
+        self._create_staff()
+        admin, coordinator = self.staff["admin"], self.staff["coordinator"]
+        home = organisations.update_home(self.db, admin, **HOME)
+        hosts = [organisations.create(self.db, coordinator, "host", **h) for h in HOSTS]
+        self._create_learners()
+        self._create_groups()
+        finished, current = self._create_mobilities(home.id, [h.id for h in hosts])
+        self._run_finished_mobility(finished)
+        self._run_current_mobility(current)
+        self._other_self_assessments(finished, current)
+        return self._summary(home.name)
+
+    def _create_staff(self) -> None:
+        try:
+            with self.db.transaction() as session:
+                if session.scalar(select(func.count()).select_from(User)):
+                    raise WorkflowError(_refusal())
+                append(session, self.who, "demo.create_school", "ok", details={"seed": SEED})
+                for username, name, role in STAFF:
+                    user = accounts.add_user(session, self.db, username, name, PASSWORD, [role])
+                    self.staff[username] = accounts.actor_for(user)
+                    if role is Role.ADMINISTRATOR:
+                        append(
+                            session,
+                            username,
+                            "accounts.create_first_administrator",
+                            "ok",
+                            "user",
+                            user.id,
+                        )
+                    else:
+                        append(
+                            session,
+                            "admin",
+                            "accounts.create_user",
+                            "ok",
+                            "user",
+                            user.id,
+                            {"username": username, "roles": [role.value]},
+                        )
+        except IntegrityError:  # someone created a user at the same moment
+            raise WorkflowError(_refusal()) from None
+
+    def _create_learners(self) -> None:
+        rng, coordinator = self.rng, self.staff["coordinator"]
+        count = LEARNERS_PER_GROUP * len(GROUPS)
+        # The first two as in every example; the others drawn from the lists.
+        surnames = list(SURNAMES[:2]) + rng.sample(SURNAMES[2:], count - 2)
+        men, women = list(MALE_NAMES[1:]), list(FEMALE_NAMES[1:])
+        rng.shuffle(men)
+        rng.shuffle(women)
+        men.append(MALE_NAMES[0])
+        women.append(FEMALE_NAMES[0])
+        records = []
+        for index in range(count):
+            male = index == 0 or (index > 1 and rng.random() < 0.5)
+            if not (men if male else women):
+                male = not male
+            given = (men if male else women).pop()
+            surname = surnames[index][0 if male else 1]
+            born = dt.date(2006, 1, 1) + dt.timedelta(days=rng.randrange(4 * 365))
+            email = f"{_ascii(given).lower()}.{_ascii(surname).lower()}@audzekni.example"
+            records.append(learners.create(self.db, coordinator, given, surname, born, email))
+        with self.db.transaction() as session:
+            for index, record in enumerate(records):
+                username = f"learner{index + 1:02d}"
+                user = accounts.add_user(
+                    session,
+                    self.db,
+                    username,
+                    record.full_name,
+                    PASSWORD,
+                    [Role.LEARNER],
+                    learner_id=record.id,
+                )
+                append(
+                    session,
+                    "admin",
+                    "accounts.create_user",
+                    "ok",
+                    "user",
+                    user.id,
+                    {"username": username, "roles": [Role.LEARNER.value]},
+                )
+                self.people.append(
+                    _Person(
+                        record.id,
+                        record.given_names,
+                        record.surname,
+                        accounts.actor_for(user),
+                        GROUPS[index // LEARNERS_PER_GROUP],
+                    )
+                )
+
+    def _create_groups(self) -> None:
+        coordinator = self.staff["coordinator"]
+        year = self.today.year if self.today.month >= 9 else self.today.year - 1
+        for index, name in enumerate(GROUPS):
+            group = learners.create_group(self.db, coordinator, name, f"{year}/{year + 1}")
+            members = [p.learner_id for p in self.people if p.group == name]
+            learners.add_to_group(self.db, coordinator, group.id, members)
+            teacher = self.staff[f"teacher{index + 1}"]
+            learners.assign_group_teacher(self.db, coordinator, group.id, teacher.user_id)
+
+    def _create_mobilities(self, home_id: int, host_ids: list[int]) -> tuple[_Mobility, _Mobility]:
+        rng, coordinator = self.rng, self.staff["coordinator"]
+        first = _monday(self.today - dt.timedelta(days=200))
+        second = _monday(self.today - dt.timedelta(days=18))
+        project = f"{first.year}-1-LV01-KA121-VET-000{rng.randrange(100000, 999999)}"
+        by_group = [[p for p in self.people if p.group == g] for g in GROUPS]
+        for members in by_group:
+            rng.shuffle(members)
+        finished_people = by_group[0][:5] + by_group[1][:3]
+        current_people = by_group[0][5:10] + by_group[1][3:8]
+        made = []
+        for plan, start, host_id, host, people, teachers in (
+            (PLANS[0], first, host_ids[0], HOSTS[0], finished_people, ("teacher1", "teacher3")),
+            (PLANS[1], second, host_ids[1], HOSTS[1], current_people, ("teacher2", "teacher3")),
+        ):
+            draft = mobilities.MobilityDraft(
+                code=f"{project}-{host['country']}",
+                title=plan.title,
+                sending_organisation_id=home_id,
+                host_organisation_id=host_id,
+                host_country=host["country"],
+                start_date=start,
+                end_date=start + dt.timedelta(days=25),
+                host_mentor=host["contact_person"],
+                objective=plan.objective,
+                framework_id=FRAMEWORK[0],
+                framework_version=FRAMEWORK[1],
+            )
+            info = mobilities.create(self.db, coordinator, draft)
+            people.sort(key=lambda p: p.learner_id)
+            mobilities.add_participants(
+                self.db, coordinator, info.id, [p.learner_id for p in people]
+            )
+            for teacher in teachers:
+                mobilities.assign_teacher(
+                    self.db, coordinator, info.id, self.staff[teacher].user_id
+                )
+            made.append(_Mobility(info, plan, host, people))
+        for number, person in enumerate(made[0].people, start=1):
+            mobilities.set_europass_number(
+                self.db,
+                coordinator,
+                made[0].info.id,
+                person.learner_id,
+                f"LV-{first.year}-{number + 140:05d}",
+            )
+        return made[0], made[1]
+
+    def _run_finished_mobility(self, mobility: _Mobility) -> None:
+        """Before and after self-assessments; every case assessed and certified; one
+        certificate revoked, the assessment corrected and a new certificate issued."""
+        rng, coordinator = self.rng, self.staff["coordinator"]
+        ends = mobility.info.end_date
+        gaps = dict(zip(rng.sample(range(len(mobility.people)), 2), (-2, 2), strict=True))
+        case_ids = []
+        for index, person in enumerate(mobility.people):
+            before = self._self_assess(person, mobility, "before")
+            after = self._after_levels(before, mobility.plan.focus)
+            self._self_assess(person, mobility, "after", after)
+            teacher = self.staff["teacher1"]
+            assessor = self.staff["teacher1" if index % 2 == 0 else "teacher3"]
+            case = self._open_case(teacher, person, mobility, before)
+            validation.advance(self.db, teacher, case.id)
+            self._add_evidence(person, teacher, mobility, case, full=True)
+            validation.advance(self.db, teacher, case.id)
+            targets = [t.competence_id for t in case.targets]
+            forced = rng.choice([c for c in targets if (after[c] or 0) >= 3] or targets)
+            for competence_id in targets:
+                gap = gaps.get(index) if competence_id == forced else None
+                self._assess(
+                    assessor,
+                    case.id,
+                    competence_id,
+                    after[competence_id],
+                    ends + dt.timedelta(days=rng.randrange(1, 8)),
+                    gap,
+                )
+            validation.advance(self.db, assessor, case.id)
+            case_ids.append(case.id)
+        issued = [certificates.issue(self.db, coordinator, case_id) for case_id in case_ids]
+        self._correct_certificate(issued[rng.randrange(len(issued))])
+
+    def _correct_certificate(self, wrong: certificates.CertificateInfo) -> None:
+        coordinator = self.staff["coordinator"]
+        item = wrong.snapshot["competences"][-1]
+        competence_id, old = item["competence"], item["level"]
+        new = old + 1 if old < 8 else old - 1
+        certificates.revoke(
+            self.db,
+            coordinator,
+            wrong.serial,
+            f"Kompetencei {competence_id} kļūdaini ierakstīts {old}. līmenis; pēc prakses "
+            f"vadītāja vērtēšanas lapas pareizais ir {new}. līmenis.",
+        )
+        validation.go_back(
+            self.db, coordinator, wrong.case_id, f"Jālabo kompetences {competence_id} vērtējums."
+        )
+        assessor = self.staff["teacher1"]
+        current = validation.get_case(self.db, assessor, wrong.case_id)
+        previous = current.assessment_for(competence_id)
+        assert previous is not None
+        validation.record_assessment(
+            self.db,
+            assessor,
+            wrong.case_id,
+            competence_id,
+            new,
+            previous.method,
+            f"{previous.comment} (Labots: vērtēšanas lapā bija norādīts {new}. līmenis.)",
+            previous.criteria,
+            previous.assessed_on,
+            expected_version=previous.version,
+        )
+        validation.advance(self.db, assessor, wrong.case_id)
+        certificates.issue(self.db, coordinator, wrong.case_id)
+
+    def _run_current_mobility(self, mobility: _Mobility) -> None:
+        """Before self-assessments; cases left at every stage of the workflow."""
+        rng = self.rng
+        stages = list(CURRENT_STAGES)
+        rng.shuffle(stages)
+        started = mobility.info.start_date
+        for person, stage in zip(mobility.people, stages, strict=True):
+            before = self._self_assess(person, mobility, "before")
+            teacher = self.staff["teacher2" if person.group == GROUPS[1] else "teacher3"]
+            case = self._open_case(teacher, person, mobility, before)
+            if stage == "identification":
+                if rng.random() < 0.5:
+                    self._add_evidence(person, teacher, mobility, case, full=False)
+                continue
+            validation.advance(self.db, teacher, case.id)
+            self._add_evidence(person, teacher, mobility, case, full=stage != "documentation")
+            if stage == "documentation":
+                continue
+            validation.advance(self.db, teacher, case.id)
+            targets = [t.competence_id for t in case.targets]
+            if stage == "assessment":
+                targets = targets[: rng.randrange(1, len(targets))]
+            latest = min(self.today - dt.timedelta(days=1), mobility.info.end_date)
+            span = (latest - started).days - 5  # from the sixth day until yesterday
+            for competence_id in targets:
+                # rng.random(), not randrange: the same draws whatever the date is
+                day = started + dt.timedelta(days=5 + int(rng.random() * (span + 1)))
+                self._assess(teacher, case.id, competence_id, before[competence_id], day)
+            if stage == "certification":
+                validation.advance(self.db, teacher, case.id)
+
+    def _other_self_assessments(self, *taken: _Mobility) -> None:
+        """Learners without a mobility: some finished a self-assessment, some are at it."""
+        busy = {p.learner_id for m in taken for p in m.people}
+        others = [p for p in self.people if p.learner_id not in busy]
+        for index, person in enumerate(others):
+            if index % 3 == 2:
+                continue  # has not started one yet
+            if index % 3 == 1:
+                self._self_assess(person, None, "other", partial=True)
+            else:
+                self._self_assess(person, None, "other")
+
+    # --- the pieces ------------------------------------------------------------------------
+
+    def _self_assess(
+        self,
+        person: _Person,
+        mobility: _Mobility | None,
+        moment: str,
+        levels: dict[str, int | None] | None = None,
+        *,
+        partial: bool = False,
+    ) -> dict[str, int | None]:
+        """Answer every competence (or the first few, left unfinished); returns the levels."""
+        rng = self.rng
+        levels = levels or self._before_levels()
+        started = self_assessment.start(
+            self.db,
+            person.actor,
+            *FRAMEWORK,
+            mobility_id=mobility.info.id if mobility else None,
+            moment=moment,
+        )
+        competences = list(self.framework.competences())
+        if partial:
+            competences = competences[: rng.randrange(4, 12)]
+        for competence in competences:
+            level = levels[competence.id]
+            ticked: tuple[str, ...] = ()
+            if level is not None and rng.random() < 0.45:
+                fitting = [s.id for s in competence.statements if min(s.levels) <= level]
+                ticked = tuple(sorted(rng.sample(fitting, min(len(fitting), rng.randint(1, 3)))))
+            note = ""
+            if moment == "after" and competence.id in SELF_NOTES and rng.random() < 0.4:
+                note = SELF_NOTES[competence.id]
+            self_assessment.answer(
+                self.db, person.actor, started.id, competence.id, level, ticked, note
+            )
+        if not partial:
+            self_assessment.complete(self.db, person.actor, started.id)
+        return levels
+
+    def _before_levels(self) -> dict[str, int | None]:
+        rng = self.rng
+        base = rng.choice((2, 3, 3, 4))
+        levels: dict[str, int | None] = {}
+        for competence in self.framework.competences():
+            unfamiliar = competence.id in ("2.3", "3.4", "4.4", "5.3")
+            if rng.random() < (0.3 if unfamiliar else 0.04):
+                levels[competence.id] = None  # "not yet"
+            else:
+                levels[competence.id] = _clamp(base + rng.choice((-1, 0, 0, 1)), 1, 6)
+        return levels
+
+    def _after_levels(
+        self, before: dict[str, int | None], focus: Sequence[str]
+    ) -> dict[str, int | None]:
+        rng = self.rng
+        after: dict[str, int | None] = {}
+        for competence_id, level in before.items():
+            if level is None:
+                after[competence_id] = rng.choice((None, 1, 2)) if competence_id in focus else None
+            elif competence_id in focus:
+                after[competence_id] = _clamp(level + rng.choice((1, 1, 2)), 1, 8)
+            else:
+                after[competence_id] = _clamp(level + rng.choice((0, 0, 1)), 1, 8)
+        return after
+
+    def _open_case(
+        self,
+        teacher: Actor,
+        person: _Person,
+        mobility: _Mobility,
+        before: dict[str, int | None],
+    ) -> validation.CaseInfo:
+        """Open the case (seeded from the self-assessment) and narrow it to the placement."""
+        rng = self.rng
+        case = validation.open_case(
+            self.db, teacher, person.learner_id, mobility.info.id, *FRAMEWORK
+        )
+        chosen = sorted(rng.sample(mobility.plan.focus, rng.choice((3, 4))))
+        targets = []
+        for competence_id in chosen:
+            level = _clamp((before[competence_id] or 1) + 1, 1, 8)
+            outcomes = [
+                o.id
+                for o in self.framework.competence(competence_id).learning_outcomes
+                if level in o.levels
+            ]
+            picked = tuple(sorted(rng.sample(outcomes, min(len(outcomes), 2))))
+            targets.append(validation.TargetDraft(competence_id, level, picked))
+        return validation.set_targets(self.db, teacher, case.id, targets)
+
+    def _add_evidence(
+        self,
+        person: _Person,
+        teacher: Actor,
+        mobility: _Mobility,
+        case: validation.CaseInfo,
+        *,
+        full: bool,
+    ) -> None:
+        """The learner's photo (and sometimes a link); with ``full`` also the teacher's
+        PDF report and the host mentor's feedback as a note."""
+        rng = self.rng
+        targets = [t.competence_id for t in case.targets]
+        username = person.actor.username
+        shown = tuple(sorted(rng.sample(targets, rng.choice((1, 2)))))
+        evidence.add_file(
+            self.db,
+            person.actor,
+            case.id,
+            f"IMG_{rng.randrange(1000, 9999)}.png",
+            _picture(rng),
+            "Foto: mans darbs prakses vietā",
+            shown,
+            f"Darba vieta un paveiktais uzņēmumā {mobility.host['name']}.",
+        )
+        if rng.random() < 0.5:
+            evidence.add_link(
+                self.db,
+                person.actor,
+                case.id,
+                f"https://portfolio.example.com/{username}/prakse-{mobility.host['country'].lower()}",
+                "E-portfolio: prakses projekts",
+                (targets[-1],),
+                "Projekta apraksts, ekrānuzņēmumi un pašrefleksija.",
+            )
+        if not full:
+            return
+        evidence.add_file(
+            self.db,
+            teacher,
+            case.id,
+            f"prakses_atskaite_{_ascii(person.surname).lower()}.pdf",
+            self._report(person, teacher, mobility, targets),
+            "Prakses atskaite",
+            tuple(targets),
+            "Prakses vadītāja atskaite par veiktajiem uzdevumiem.",
+        )
+        mentor = mobility.host["contact_person"]
+        evidence.add_note(
+            self.db,
+            teacher,
+            case.id,
+            "Prakses vietas mentora atsauksme",
+            f"{mentor} (telefonsaruna): {person.given_names} strādāja atbildīgi, ievēroja "
+            f"darba laiku un drošības noteikumus. {mobility.plan.tasks}",
+            tuple(sorted(rng.sample(targets, 2))),
+        )
+
+    def _assess(
+        self,
+        assessor: Actor,
+        case_id: int,
+        competence_id: str,
+        own_level: int | None,
+        on: dt.date,
+        gap: int | None = None,
+    ) -> None:
+        """Record a level near the learner's own (``gap`` forces a given difference)."""
+        rng = self.rng
+        own = own_level or 1
+        if gap is not None:
+            level = _clamp(own + gap, 1, 8)
+        else:
+            level = _clamp(own + rng.choice((-1, 0, 0, 0, 1)), 1, 8)
+        difference = level - own
+        near = {-1: "slightly_lower", 0: "same", 1: "slightly_higher"}
+        key = near.get(difference, "lower" if difference < 0 else "higher")
+        validation.record_assessment(
+            self.db,
+            assessor,
+            case_id,
+            competence_id,
+            level,
+            rng.choice(AREA_METHODS[competence_id.split(".", maxsplit=1)[0]]),
+            rng.choice(COMMENTS[key]),
+            f"DigComp 3.0 {level}. līmeņa apraksts; prakses uzdevumu vērtēšanas lapa.",
+            on,
+        )
+
+    def _report(
+        self, person: _Person, teacher: Actor, mobility: _Mobility, targets: list[str]
+    ) -> bytes:
+        info = mobility.info
+        lines = [
+            ("Audzēknis", person.name),
+            ("Grupa", person.group),
+            ("Mobilitāte", f"{info.programme}, {info.code}"),
+            ("Prakses vieta", f"{mobility.host['name']}, {mobility.host['address']}"),
+            ("Laiks", f"{info.start_date:%d.%m.%Y.} – {info.end_date:%d.%m.%Y.}"),
+        ]
+        competences = [f"{c} {self.framework.competence(c).title.get('lv')}" for c in targets]
+        return _pdf(
+            HOME["name"],
+            "Prakses atskaite",
+            lines,
+            competences,
+            mobility.plan.tasks,
+            f"Prakses vadītājs: {teacher.display_name}",
+        )
+
+    def _summary(self, school: str) -> DemoSummary:
+        with self.db.transaction() as session:
+
+            def count(model: type, *where: object) -> int:
+                return session.scalar(select(func.count()).select_from(model).where(*where)) or 0
+
+            stages = dict.fromkeys(validation.STAGES, 0)
+            stages.update(
+                session.execute(
+                    select(ValidationCase.stage, func.count()).group_by(ValidationCase.stage)
+                ).all()
+            )
+            summary = DemoSummary(
+                school=school,
+                users=count(User),
+                learners=count(Learner),
+                groups=count(Group),
+                mobilities=count(Mobility),
+                cases_by_stage=stages,
+                self_assessments=count(SelfAssessment),
+                evidence_items=count(EvidenceItem),
+                certificates=count(Certificate, Certificate.status == "issued"),
+                revoked_certificates=count(Certificate, Certificate.status == "revoked"),
+                users_created=tuple(
+                    DemoUser(user.username, user.display_name, Role(user.roles[0].role))
+                    for user in session.scalars(select(User).order_by(User.id))
+                ),
+            )
+            append(
+                session,
+                self.who,
+                "demo.create_school",
+                "ok",
+                details={
+                    "users": summary.users,
+                    "learners": summary.learners,
+                    "mobilities": summary.mobilities,
+                    "cases": stages,
+                    "certificates": summary.certificates,
+                    "evidence": summary.evidence_items,
+                },
+            )
+        return summary
+
+
+@dataclass(frozen=True, slots=True)
+class _Mobility:
+    info: mobilities.MobilityInfo
+    plan: _MobilityPlan
+    host: dict[str, str]
+    people: list[_Person]
+
+
+def _refusal() -> str:
+    return _(
+        "The demo school can be created only in an empty database, and this one already "
+        "has users. Use a new database for the demo."
+    )
+
+
+def _clamp(value: int, low: int, high: int) -> int:
+    return max(low, min(high, value))
+
+
+def _monday(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def _ascii(text: str) -> str:
+    """``Bērziņš`` → ``Berzins``: for e-mail addresses, file names and fallback fonts."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+# --- generated files ---------------------------------------------------------------------
+
+
+def _picture(rng: random.Random, width: int = 64, height: int = 48) -> bytes:
+    """A small PNG "photo": sky, a sun, a window and a screen, in random colours."""
+    sky = [rng.randrange(60, 200) for _ in range(3)]
+    ground = [rng.randrange(40, 140) for _ in range(3)]
+    screen = [rng.randrange(0, 256) for _ in range(3)]
+    sun_x, sun_y = rng.randrange(8, width - 8), rng.randrange(5, 14)
+    horizon = rng.randrange(height // 2, height - 10)
+
+    def pixel(x: int, y: int) -> tuple[int, int, int]:
+        if (x - sun_x) ** 2 + (y - sun_y) ** 2 <= 16:
+            return (250, 220, 60)
+        if 20 <= x < 44 and horizon - 14 <= y < horizon - 2:  # a screen in its frame
+            inside = 22 <= x < 42 and y < horizon - 4
+            return (screen[0], screen[1], screen[2]) if inside else (30, 30, 30)
+        if y < horizon:
+            shade = y * 60 // horizon
+            return (sky[0] + shade // 2, sky[1] + shade // 2, min(255, sky[2] + shade))
+        return (ground[0], ground[1] + (x * 20 // width), ground[2])
+
+    return _png(width, height, pixel)
+
+
+def _png(width: int, height: int, pixel: Callable[[int, int], tuple[int, int, int]]) -> bytes:
+    """An 8-bit RGB PNG, written with zlib and struct only."""
+    rows = b"".join(
+        b"\x00" + bytes(channel for x in range(width) for channel in pixel(x, y))
+        for y in range(height)
+    )
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        checksum = zlib.crc32(kind + data) & 0xFFFFFFFF
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", checksum)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows, 9))
+        + chunk(b"IEND", b"")
+    )
+
+
+_LATVIAN_LETTERS = "āčēģīķļņšūžĀČĒĢĪĶĻŅŠŪŽ"
+_FONT_FILES = (  # (regular, bold) pairs to try, with Latvian letters
+    ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"),
+    ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf"),
+    ("LiberationSans-Regular.ttf", "LiberationSans-Bold.ttf"),
+    ("arial.ttf", "arialbd.ttf"),
+    ("Arial.ttf", "Arial Bold.ttf"),
+)
+
+
+def _font_folders() -> list[Path]:
+    folders = [resources_dir() / "fonts"]
+    folders += [Path(os.environ.get("WINDIR", r"C:\Windows")) / "Fonts"]
+    folders += [Path("/System/Library/Fonts/Supplemental"), Path("/Library/Fonts")]
+    for root in (Path("/usr/share/fonts"), Path("/usr/local/share/fonts")):
+        if root.is_dir():
+            folders += [root, *sorted(p for p in root.rglob("*") if p.is_dir())]
+    return folders
+
+
+@functools.cache
+def _fonts() -> tuple[str, str, bool]:
+    """(regular, bold, has Latvian letters): a TrueType font found on this PC, else Helvetica."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFError, TTFont
+
+    for folder in _font_folders():
+        for regular, bold in _FONT_FILES:
+            if not (folder / regular).is_file() or not (folder / bold).is_file():
+                continue
+            try:
+                fonts = (
+                    TTFont("DemoSans", str(folder / regular)),
+                    TTFont("DemoSans-Bold", str(folder / bold)),
+                )
+            except (TTFError, OSError):
+                continue
+            if all(ord(ch) in fonts[0].face.charToGlyph for ch in _LATVIAN_LETTERS):
+                for font in fonts:
+                    pdfmetrics.registerFont(font)
+                return "DemoSans", "DemoSans-Bold", True
+    return "Helvetica", "Helvetica-Bold", False
+
+
+def _pdf(
+    school: str,
+    title: str,
+    fields: list[tuple[str, str]],
+    competences: list[str],
+    tasks: str,
+    signature: str,
+) -> bytes:
+    """A one-page A4 report (reportlab), the same bytes for the same content."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import simpleSplit
+    from reportlab.pdfgen.canvas import Canvas
+
+    regular, bold, latvian = _fonts()
+
+    def text(value: str) -> str:
+        return value if latvian else _ascii(value)
+
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=A4, invariant=1)
+    canvas.setTitle(text(f"{title}: {fields[0][1]}"))
+    canvas.setAuthor(text(school))
+    width, height = A4
+    left, y = 60, height - 70
+    canvas.setFont(regular, 10)
+    canvas.drawString(left, y, text(school))
+    y -= 36
+    canvas.setFont(bold, 18)
+    canvas.drawString(left, y, text(title))
+    y -= 32
+    for label, value in fields:
+        canvas.setFont(bold, 11)
+        canvas.drawString(left, y, text(f"{label}:"))
+        canvas.setFont(regular, 11)
+        canvas.drawString(left + 100, y, text(value))
+        y -= 18
+    y -= 12
+    canvas.setFont(bold, 11)
+    canvas.drawString(left, y, text("Mērķa kompetences (DigComp 3.0):"))
+    canvas.setFont(regular, 11)
+    for competence in competences:
+        y -= 17
+        canvas.drawString(left + 12, y, text(f"• {competence}"))
+    y -= 30
+    canvas.setFont(bold, 11)
+    canvas.drawString(left, y, text("Veiktie uzdevumi:"))
+    canvas.setFont(regular, 11)
+    for line in simpleSplit(text(tasks), regular, 11, width - 2 * left):
+        y -= 16
+        canvas.drawString(left, y, line)
+    y -= 60
+    canvas.line(left, y, left + 200, y)
+    canvas.drawString(left, y - 15, text(signature))
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
