@@ -15,23 +15,15 @@ half-way, what was made stays, and the database is no longer empty.
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import io
-import os
 import random
-import struct
-import unicodedata
-import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from digcomp_app.framework import Framework, builtin_library
 from digcomp_app.i18n import _
-from digcomp_app.resources import resources_dir
 from digcomp_app.services import (
     accounts,
     certificates,
@@ -44,6 +36,30 @@ from digcomp_app.services import (
 )
 from digcomp_app.services.auditlog import append
 from digcomp_app.services.database import Database
+from digcomp_app.services.demo_content import (
+    AREA_METHODS,
+    COMMENTS,
+    CURRENT_STAGES,
+    FEMALE_NAMES,
+    FRAMEWORK,
+    GROUPS,
+    HOME,
+    HOSTS,
+    LEARNERS_PER_GROUP,
+    MALE_NAMES,
+    PASSWORD,
+    PLANS,
+    SEED,
+    SELF_NOTES,
+    STAFF,
+    SURNAMES,
+    MobilityPlan,
+)
+from digcomp_app.services.demo_files import (
+    ascii_name,
+    picture_png,
+    report_pdf,
+)
 from digcomp_app.services.errors import WorkflowError
 from digcomp_app.services.permissions import Actor, Role, service
 from digcomp_app.storage.models import (
@@ -56,148 +72,6 @@ from digcomp_app.storage.models import (
     User,
     ValidationCase,
 )
-
-SEED = 20240917
-PASSWORD = "demo"
-FRAMEWORK = ("digcomp", "3.0")
-
-# --- who and where -----------------------------------------------------------------------
-
-HOME = {
-    "name": "Daugavkrastu tehnikums",
-    "address": "Skolas iela 12, Ogre, LV-5001",
-    "country": "LV",
-    "contact_person": "Baiba Zvaigzne",
-    "email": "info@daugavkrastu-tehnikums.example",
-    "signatory_name": "Inese Rudzīte",
-    "signatory_role": "direktore",
-}
-HOSTS = (
-    {
-        "name": "Medienwerkstatt Nordlicht GmbH",
-        "address": "Hafenstraße 21, 20359 Hamburg",
-        "country": "DE",
-        "contact_person": "Katrin Hoffmann",
-        "email": "praktikum@nordlicht.example",
-    },
-    {
-        "name": "Taller Digital Levante S.L.",
-        "address": "Carrer de Colón 14, 46004 València",
-        "country": "ES",
-        "contact_person": "Lucía Martínez García",
-        "email": "practicas@tallerlevante.example",
-    },
-)
-STAFF = (
-    ("admin", "Kaspars Ločmelis", Role.ADMINISTRATOR),
-    ("coordinator", "Baiba Zvaigzne", Role.COORDINATOR),
-    ("teacher1", "Ilze Ozola", Role.TEACHER),
-    ("teacher2", "Edgars Vilks", Role.TEACHER),
-    ("teacher3", "Dace Priede", Role.TEACHER),
-)
-MALE_NAMES = (
-    "Jānis", "Andris", "Mārtiņš", "Kārlis", "Roberts", "Artūrs", "Edgars", "Dāvis",
-    "Emīls", "Ričards", "Gustavs", "Rihards", "Ēriks", "Krišjānis", "Oskars", "Raivis",
-)  # fmt: skip
-FEMALE_NAMES = (
-    "Līga", "Anna", "Elīza", "Katrīna", "Laura", "Marta", "Evelīna", "Agnese",
-    "Dārta", "Paula", "Madara", "Alise", "Sabīne", "Zane", "Ieva", "Ērika",
-)  # fmt: skip
-#: (masculine, feminine) forms of one surname
-SURNAMES = (
-    ("Bērziņš", "Bērziņa"), ("Kalniņš", "Kalniņa"), ("Ozoliņš", "Ozoliņa"),
-    ("Jansons", "Jansone"), ("Liepiņš", "Liepiņa"), ("Krūmiņš", "Krūmiņa"),
-    ("Zariņš", "Zariņa"), ("Kļaviņš", "Kļaviņa"), ("Pētersons", "Pētersone"),
-    ("Vītols", "Vītola"), ("Eglītis", "Eglīte"), ("Balodis", "Balode"),
-    ("Lapiņš", "Lapiņa"), ("Siliņš", "Siliņa"), ("Āboliņš", "Āboliņa"),
-    ("Šmits", "Šmite"), ("Grīnbergs", "Grīnberga"), ("Vanags", "Vanaga"),
-    ("Žagars", "Žagare"), ("Celmiņš", "Celmiņa"), ("Sproģis", "Sproģe"),
-    ("Ķēniņš", "Ķēniņa"), ("Dūmiņš", "Dūmiņa"), ("Strautiņš", "Strautiņa"),
-)  # fmt: skip
-GROUPS = ("DS-3 (datorsistēmu tehniķi)", "MD-3 (multimediju dizains)")
-LEARNERS_PER_GROUP = 12
-
-
-@dataclass(frozen=True, slots=True)
-class _MobilityPlan:
-    title: str
-    objective: str
-    focus: tuple[str, ...]  # the competences the placement develops
-    tasks: str
-
-
-PLANS = (
-    _MobilityPlan(
-        "Digitālā satura veidošana mediju uzņēmumā (Hamburga)",
-        "Četru nedēļu prakse mediju uzņēmumā: foto un video satura sagatavošana, darbs "
-        "komandā ar mākoņrīkiem, autortiesību un personas datu ievērošana.",
-        ("1.1", "2.4", "3.1", "3.2", "3.3", "4.2"),
-        "Sagatavoja foto un īsus video uzņēmuma sociālajiem tīkliem, strādāja kopīgā "
-        "projektu dēlī, pārbaudīja attēlu licences un anonimizēja klientu datus.",
-    ),
-    _MobilityPlan(
-        "Datortehnikas un tīklu apkalpošana (Valensija)",
-        "Četru nedēļu prakse IT servisa uzņēmumā: datoru un tīkla iekārtu uzstādīšana, "
-        "kļūmju meklēšana, ierīču aizsardzība un saziņa ar klientiem.",
-        ("1.3", "2.1", "3.4", "4.1", "5.1", "5.2"),
-        "Uzstādīja un konfigurēja darbstacijas un maršrutētājus, meklēja un novērsa "
-        "kļūmes, rakstīja vienkāršus skriptus un konsultēja klientus.",
-    ),
-)
-#: how many cases of the current mobility are left at each stage
-CURRENT_STAGES = ("identification",) * 2 + ("documentation",) * 3 + ("assessment",) * 3
-CURRENT_STAGES += ("certification",) * 2
-
-#: assessment methods that suit each DigComp area
-AREA_METHODS = {
-    "1": ("test", "practical_task", "portfolio_review"),
-    "2": ("observation", "interview", "portfolio_review"),
-    "3": ("portfolio_review", "practical_task"),
-    "4": ("interview", "practical_task", "test"),
-    "5": ("practical_task", "observation"),
-}
-COMMENTS = {
-    "lower": (
-        "Pašvērtējums ir ievērojami augstāks par praksē novēroto: sarežģītākos uzdevumus "
-        "veica tikai ar skolotāja palīdzību. Ieteikums – vairāk patstāvīga darba.",
-        "Teorētiski zina daudz, bet praktiskajā uzdevumā pieļāva būtiskas kļūdas; "
-        "pašvērtējums ir pārāk optimistisks.",
-    ),
-    "slightly_lower": (
-        "Pamatprasmes ir drošas, bet sarežģītākos gadījumos vēl vajadzīgs atbalsts.",
-        "Darbu paveica, tomēr dažus soļus vajadzēja atgādināt.",
-    ),
-    "same": (
-        "Vērtējums sakrīt ar pašvērtējumu; uzdevumus veica patstāvīgi un precīzi.",
-        "Strādāja mērķtiecīgi un spēja pamatot savu izvēli.",
-        "Prakses vietas mentore apstiprina, ka darbu veica kvalitatīvi un laikā.",
-    ),
-    "slightly_higher": (
-        "Prakses vietas mentors apstiprina, ka uzdevumus veica patstāvīgi un palīdzēja "
-        "arī kolēģiem.",
-        "Sniegums nedaudz pārsniedz pašvērtējumu; ieteicams drošāk novērtēt savas prasmes.",
-    ),
-    "higher": (
-        "Sniegums ievērojami pārsniedz pašvērtējumu – audzēknis savas prasmes novērtējis "
-        "pārāk pieticīgi.",
-        "Patstāvīgi atrada risinājumu arī nestandarta situācijā; prasmes ir augstākas, "
-        "nekā pats uzskata.",
-    ),
-}
-SELF_NOTES = {
-    "1.1": "Praksē meklēju attēlus un informāciju vairākās datubāzēs.",
-    "1.3": "Sakārtoju klientu iekārtu sarakstu koplietojamā tabulā.",
-    "2.1": "Sazinājos ar klientiem e-pastā un tērzēšanā angļu valodā.",
-    "2.4": "Ar kolēģiem strādājām kopīgā projektu dēlī un dokumentos.",
-    "3.1": "Veidoju īsus video uzņēmuma sociālajiem tīkliem.",
-    "3.2": "Pārveidoju esošos materiālus jaunai kampaņai.",
-    "3.3": "Uzzināju, kā pārbaudīt attēla licenci pirms publicēšanas.",
-    "3.4": "Uzrakstīju savu pirmo skriptu datoru uzstādīšanai.",
-    "4.1": "Iestatīju ugunsmūri un atjauninājumus klientu datoros.",
-    "4.2": "Anonimizēju klientu fotoattēlus pirms publicēšanas.",
-    "5.1": "Atradu un novērsu tīkla kļūmi birojā.",
-    "5.2": "Ieteicu klientam piemērotāku programmatūru.",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -324,7 +198,7 @@ class _DemoBuilder:
             given = (men if male else women).pop()
             surname = surnames[index][0 if male else 1]
             born = dt.date(2006, 1, 1) + dt.timedelta(days=rng.randrange(4 * 365))
-            email = f"{_ascii(given).lower()}.{_ascii(surname).lower()}@audzekni.example"
+            email = f"{ascii_name(given).lower()}.{ascii_name(surname).lower()}@audzekni.example"
             records.append(learners.create(self.db, coordinator, given, surname, born, email))
         with self.db.transaction() as session:
             for index, record in enumerate(records):
@@ -637,7 +511,7 @@ class _DemoBuilder:
             person.actor,
             case.id,
             f"IMG_{rng.randrange(1000, 9999)}.png",
-            _picture(rng),
+            picture_png(rng),
             "Foto: mans darbs prakses vietā",
             shown,
             f"Darba vieta un paveiktais uzņēmumā {mobility.host['name']}.",
@@ -658,7 +532,7 @@ class _DemoBuilder:
             self.db,
             teacher,
             case.id,
-            f"prakses_atskaite_{_ascii(person.surname).lower()}.pdf",
+            f"prakses_atskaite_{ascii_name(person.surname).lower()}.pdf",
             self._report(person, teacher, mobility, targets),
             "Prakses atskaite",
             tuple(targets),
@@ -718,7 +592,7 @@ class _DemoBuilder:
             ("Laiks", f"{info.start_date:%d.%m.%Y.} – {info.end_date:%d.%m.%Y.}"),
         ]
         competences = [f"{c} {self.framework.competence(c).title.get('lv')}" for c in targets]
-        return _pdf(
+        return report_pdf(
             HOME["name"],
             "Prakses atskaite",
             lines,
@@ -775,7 +649,7 @@ class _DemoBuilder:
 @dataclass(frozen=True, slots=True)
 class _Mobility:
     info: mobilities.MobilityInfo
-    plan: _MobilityPlan
+    plan: MobilityPlan
     host: dict[str, str]
     people: list[_Person]
 
@@ -793,156 +667,3 @@ def _clamp(value: int, low: int, high: int) -> int:
 
 def _monday(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
-
-
-def _ascii(text: str) -> str:
-    """``Bērziņš`` → ``Berzins``: for e-mail addresses, file names and fallback fonts."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-# --- generated files ---------------------------------------------------------------------
-
-
-def _picture(rng: random.Random, width: int = 64, height: int = 48) -> bytes:
-    """A small PNG "photo": sky, a sun, a window and a screen, in random colours."""
-    sky = [rng.randrange(60, 200) for _ in range(3)]
-    ground = [rng.randrange(40, 140) for _ in range(3)]
-    screen = [rng.randrange(0, 256) for _ in range(3)]
-    sun_x, sun_y = rng.randrange(8, width - 8), rng.randrange(5, 14)
-    horizon = rng.randrange(height // 2, height - 10)
-
-    def pixel(x: int, y: int) -> tuple[int, int, int]:
-        if (x - sun_x) ** 2 + (y - sun_y) ** 2 <= 16:
-            return (250, 220, 60)
-        if 20 <= x < 44 and horizon - 14 <= y < horizon - 2:  # a screen in its frame
-            inside = 22 <= x < 42 and y < horizon - 4
-            return (screen[0], screen[1], screen[2]) if inside else (30, 30, 30)
-        if y < horizon:
-            shade = y * 60 // horizon
-            return (sky[0] + shade // 2, sky[1] + shade // 2, min(255, sky[2] + shade))
-        return (ground[0], ground[1] + (x * 20 // width), ground[2])
-
-    return _png(width, height, pixel)
-
-
-def _png(width: int, height: int, pixel: Callable[[int, int], tuple[int, int, int]]) -> bytes:
-    """An 8-bit RGB PNG, written with zlib and struct only."""
-    rows = b"".join(
-        b"\x00" + bytes(channel for x in range(width) for channel in pixel(x, y))
-        for y in range(height)
-    )
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        checksum = zlib.crc32(kind + data) & 0xFFFFFFFF
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", checksum)
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(rows, 9))
-        + chunk(b"IEND", b"")
-    )
-
-
-_LATVIAN_LETTERS = "āčēģīķļņšūžĀČĒĢĪĶĻŅŠŪŽ"
-_FONT_FILES = (  # (regular, bold) pairs to try, with Latvian letters
-    ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"),
-    ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf"),
-    ("LiberationSans-Regular.ttf", "LiberationSans-Bold.ttf"),
-    ("arial.ttf", "arialbd.ttf"),
-    ("Arial.ttf", "Arial Bold.ttf"),
-)
-
-
-def _font_folders() -> list[Path]:
-    folders = [resources_dir() / "fonts"]
-    folders += [Path(os.environ.get("WINDIR", r"C:\Windows")) / "Fonts"]
-    folders += [Path("/System/Library/Fonts/Supplemental"), Path("/Library/Fonts")]
-    for root in (Path("/usr/share/fonts"), Path("/usr/local/share/fonts")):
-        if root.is_dir():
-            folders += [root, *sorted(p for p in root.rglob("*") if p.is_dir())]
-    return folders
-
-
-@functools.cache
-def _fonts() -> tuple[str, str, bool]:
-    """(regular, bold, has Latvian letters): a TrueType font found on this PC, else Helvetica."""
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFError, TTFont
-
-    for folder in _font_folders():
-        for regular, bold in _FONT_FILES:
-            if not (folder / regular).is_file() or not (folder / bold).is_file():
-                continue
-            try:
-                fonts = (
-                    TTFont("DemoSans", str(folder / regular)),
-                    TTFont("DemoSans-Bold", str(folder / bold)),
-                )
-            except (TTFError, OSError):
-                continue
-            if all(ord(ch) in fonts[0].face.charToGlyph for ch in _LATVIAN_LETTERS):
-                for font in fonts:
-                    pdfmetrics.registerFont(font)
-                return "DemoSans", "DemoSans-Bold", True
-    return "Helvetica", "Helvetica-Bold", False
-
-
-def _pdf(
-    school: str,
-    title: str,
-    fields: list[tuple[str, str]],
-    competences: list[str],
-    tasks: str,
-    signature: str,
-) -> bytes:
-    """A one-page A4 report (reportlab), the same bytes for the same content."""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.utils import simpleSplit
-    from reportlab.pdfgen.canvas import Canvas
-
-    regular, bold, latvian = _fonts()
-
-    def text(value: str) -> str:
-        return value if latvian else _ascii(value)
-
-    buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=A4, invariant=1)
-    canvas.setTitle(text(f"{title}: {fields[0][1]}"))
-    canvas.setAuthor(text(school))
-    width, height = A4
-    left, y = 60, height - 70
-    canvas.setFont(regular, 10)
-    canvas.drawString(left, y, text(school))
-    y -= 36
-    canvas.setFont(bold, 18)
-    canvas.drawString(left, y, text(title))
-    y -= 32
-    for label, value in fields:
-        canvas.setFont(bold, 11)
-        canvas.drawString(left, y, text(f"{label}:"))
-        canvas.setFont(regular, 11)
-        canvas.drawString(left + 100, y, text(value))
-        y -= 18
-    y -= 12
-    canvas.setFont(bold, 11)
-    canvas.drawString(left, y, text("Mērķa kompetences (DigComp 3.0):"))
-    canvas.setFont(regular, 11)
-    for competence in competences:
-        y -= 17
-        canvas.drawString(left + 12, y, text(f"• {competence}"))
-    y -= 30
-    canvas.setFont(bold, 11)
-    canvas.drawString(left, y, text("Veiktie uzdevumi:"))
-    canvas.setFont(regular, 11)
-    for line in simpleSplit(text(tasks), regular, 11, width - 2 * left):
-        y -= 16
-        canvas.drawString(left, y, line)
-    y -= 60
-    canvas.line(left, y, left + 200, y)
-    canvas.drawString(left, y - 15, text(signature))
-    canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()
