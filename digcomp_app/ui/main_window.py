@@ -1,11 +1,19 @@
-"""The main window: menus, language switching, and (for now) the framework browser."""
+"""The main window: sign in, the workspace of the signed-in user, menus, language, idle lock."""
 
 from __future__ import annotations
 
 from html import escape
 
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
 
 from digcomp_app import __version__
 from digcomp_app.framework import FrameworkError, builtin_library
@@ -18,39 +26,118 @@ from digcomp_app.i18n import (
     remove_language_listener,
     set_language,
 )
+from digcomp_app.services.database import Database
+from digcomp_app.services.permissions import Actor
 from digcomp_app.settings import load_settings, save_settings
-from digcomp_app.ui.framework_browser.view import FrameworkBrowser
+from digcomp_app.storage.engine import resolve_database_url
+from digcomp_app.ui.context import UiContext
+from digcomp_app.ui.sign_in import SignInPage
+from digcomp_app.ui.workspace import Workspace
+
+_INPUT_EVENTS = {
+    QEvent.Type.KeyPress,
+    QEvent.Type.MouseButtonPress,
+    QEvent.Type.MouseMove,
+    QEvent.Type.Wheel,
+    QEvent.Type.TouchBegin,
+}
+
+
+def open_default_database() -> Database:
+    """The database from DIGCOMP_DATABASE_URL, the settings, or the default SQLite file."""
+    return Database(resolve_database_url(None, load_settings().database_url))
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        database: Database | None = None,
+        parent: QWidget | None = None,
+        database_url: str | None = None,
+    ) -> None:
         super().__init__(parent)
         self.resize(1200, 760)
         self.setMinimumSize(800, 560)
-        self.browser: FrameworkBrowser | None = None
-        self._load_problem = ""
+        self.db: Database | None = None
+        self.workspace: Workspace | None = None
+        self.actor: Actor | None = None
+        self._problem = ""
         try:
-            self.browser = FrameworkBrowser(builtin_library())
-            self.setCentralWidget(self.browser)
+            self.db = database or (
+                Database(database_url) if database_url else open_default_database()
+            )
+            self.library = builtin_library()
         except FrameworkError as error:
-            self._load_problem = str(error)
-            label = QLabel()
-            label.setWordWrap(True)
-            self.setCentralWidget(label)
+            self._problem = _("The competence frameworks could not be loaded:\n{problem}").format(
+                problem=error
+            )
+        except Exception as error:  # the database could not be opened or upgraded
+            self._problem = _(
+                "The database could not be opened: {problem}\n\nCheck the "
+                "database setting (Settings → Database) or ask your "
+                "administrator."
+            ).format(problem=str(error).splitlines()[0])
+        self.pages = QStackedWidget()
+        self.setCentralWidget(self.pages)
+        self.problem_label = QLabel()
+        self.problem_label.setWordWrap(True)
+        self.pages.addWidget(self.problem_label)
+        self.sign_in: SignInPage | None = None
+        if self.db is not None and not self._problem:
+            self.sign_in = SignInPage(self.db)
+            self.sign_in.signed_in.connect(self.start_session)
+            self.pages.addWidget(self.sign_in)
+            self.pages.setCurrentWidget(self.sign_in)
+            if self.db.migration and self.db.migration.backup:
+                self.statusBar().showMessage(
+                    _("The database was upgraded; a copy of the old one was kept at {path}").format(
+                        path=self.db.migration.backup
+                    )
+                )
 
+        self._build_menus()
+        self.idle_timer = QTimer(self)
+        self.idle_timer.setSingleShot(True)
+        self.idle_timer.timeout.connect(self.lock)
+        self.idle_minutes = load_settings().idle_lock_minutes
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+        add_language_listener(self._on_language_changed)
+        self.retranslate()
+
+    # --- menus --------------------------------------------------------------------
+
+    def _build_menus(self) -> None:
         self.file_menu = self.menuBar().addMenu("")
+        self.sign_out_action = QAction(self)
+        self.sign_out_action.setShortcut(QKeySequence("Ctrl+Shift+L"))
+        self.sign_out_action.triggered.connect(self.sign_out)
+        self.lock_action = QAction(self)
+        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.lock_action.triggered.connect(self.lock)
         self.quit_action = QAction(self)
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         self.quit_action.triggered.connect(self.close)
+        for action in (self.lock_action, self.sign_out_action):
+            self.file_menu.addAction(action)
+        self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
 
         self.view_menu = self.menuBar().addMenu("")
+        self.next_action = QAction(self)
+        self.next_action.setShortcut(QKeySequence("Ctrl+PgDown"))
+        self.next_action.triggered.connect(lambda: self.workspace and self.workspace.step(1))
+        self.previous_action = QAction(self)
+        self.previous_action.setShortcut(QKeySequence("Ctrl+PgUp"))
+        self.previous_action.triggered.connect(lambda: self.workspace and self.workspace.step(-1))
+        self.view_menu.addAction(self.next_action)
+        self.view_menu.addAction(self.previous_action)
         self.language_menu = self.view_menu.addMenu("")
         self.language_group = QActionGroup(self)
         self.language_actions: dict[str, QAction] = {}
         for code in UI_LANGUAGES:
             action = QAction(language_name(code), self, checkable=True)
-            action.setData(code)
             action.triggered.connect(lambda _checked=False, c=code: self.switch_language(c))
             self.language_group.addAction(action)
             self.language_menu.addAction(action)
@@ -61,8 +148,73 @@ class MainWindow(QMainWindow):
         self.about_action.triggered.connect(self.show_about)
         self.help_menu.addAction(self.about_action)
 
-        add_language_listener(self._on_language_changed)
+    # --- session ------------------------------------------------------------------
+
+    def start_session(self, actor: Actor) -> None:
+        """Open the workspace for ``actor`` (after signing in or unlocking)."""
+        assert self.db is not None
+        if (
+            self.workspace is not None
+            and self.actor is not None
+            and self.actor.user_id == actor.user_id
+        ):
+            self.actor = actor
+            self.pages.setCurrentWidget(self.workspace)  # unlocked: carry on where they were
+        else:
+            self._close_workspace()
+            self.actor = actor
+            context = UiContext(
+                self.db, actor, self.library, notify=lambda m: self.statusBar().showMessage(m, 8000)
+            )
+            self.workspace = Workspace(context)
+            self.pages.addWidget(self.workspace)
+            self.pages.setCurrentWidget(self.workspace)
+        self._restart_idle_timer()
         self.retranslate()
+
+    def _close_workspace(self) -> None:
+        if self.workspace is not None:
+            self.pages.removeWidget(self.workspace)
+            self.workspace.deleteLater()
+            self.workspace = None
+
+    def sign_out(self) -> None:
+        self._close_workspace()
+        self.actor = None
+        self.idle_timer.stop()
+        if self.sign_in is not None:
+            self.sign_in.reset()
+            self.pages.setCurrentWidget(self.sign_in)
+        self.retranslate()
+
+    def lock(self) -> None:
+        """Hide the work behind the sign-in page; the same user carries on after signing in."""
+        if self.actor is None or self.sign_in is None:
+            return
+        self.idle_timer.stop()
+        self.sign_in.reset(
+            self.actor.username,
+            _(
+                "The screen was locked. Sign in again to continue, or sign in as someone else "
+                "(the open work is then closed)."
+            ),
+        )
+        self.pages.setCurrentWidget(self.sign_in)
+
+    def _restart_idle_timer(self) -> None:
+        if (
+            self.actor is not None
+            and self.idle_minutes > 0
+            and self.pages.currentWidget() is self.workspace
+        ):
+            self.idle_timer.start(self.idle_minutes * 60_000)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() in _INPUT_EVENTS and self.idle_timer.isActive():
+            self.idle_timer.start()
+        return False
+
+    # --- language and about -------------------------------------------------------
 
     def switch_language(self, language: str) -> None:
         """Change the language at once and remember it for the next start."""
@@ -75,37 +227,30 @@ class MainWindow(QMainWindow):
     def retranslate(self) -> None:
         self.setWindowTitle(_("DigComp recognition"))
         self.file_menu.setTitle(_("&File"))
+        self.lock_action.setText(_("&Lock the screen"))
+        self.sign_out_action.setText(_("Sign &out"))
         self.quit_action.setText(_("&Quit"))
         self.view_menu.setTitle(_("&View"))
+        self.next_action.setText(_("&Next screen"))
+        self.previous_action.setText(_("&Previous screen"))
         self.language_menu.setTitle(_("&Language"))
         self.help_menu.setTitle(_("&Help"))
         self.about_action.setText(_("&About DigComp recognition"))
         self.language_actions[current_language()].setChecked(True)
-        if self.browser is not None:
-            self.browser.retranslate()
-        else:
-            label = self.centralWidget()
-            assert isinstance(label, QLabel)
-            label.setText(
-                _("The competence frameworks could not be loaded:\n{problem}").format(
-                    problem=self._load_problem
-                )
-            )
-        self.statusBar().showMessage(self._status_text())
-
-    def _status_text(self) -> str:
-        if self.browser is None:
-            return ""
-        framework = self.browser.framework
-        info = framework.languages.get(current_language())
-        if info is None:
-            return _("This framework has no texts in your language; English is shown.")
-        if info.status.value == "draft":
-            return _(
-                "The texts of {framework} in this language are a draft translation, "
-                "not yet reviewed."
-            ).format(framework=framework.label)
-        return ""
+        signed_in = self.actor is not None
+        for action in (
+            self.lock_action,
+            self.sign_out_action,
+            self.next_action,
+            self.previous_action,
+        ):
+            action.setEnabled(signed_in)
+        if self._problem:
+            self.problem_label.setText(self._problem)
+        if self.sign_in is not None:
+            self.sign_in.retranslate()
+        if self.workspace is not None:
+            self.workspace.retranslate()
 
     def about_html(self) -> str:
         language = current_language()
@@ -135,4 +280,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         remove_language_listener(self._on_language_changed)
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
         super().closeEvent(event)

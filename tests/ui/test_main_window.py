@@ -1,4 +1,4 @@
-"""The first window, driven as a user would: menus, the framework browser, the language."""
+"""The window as people meet it: sign in, the home screen per role, language, lock, sign out."""
 
 from __future__ import annotations
 
@@ -7,68 +7,85 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from digcomp_app.i18n import current_language
 from digcomp_app.settings import load_settings
-from digcomp_app.ui.main_window import MainWindow
+from tests.ui.conftest import sign_in
 
 
-def make_window(qtbot) -> MainWindow:
-    window = MainWindow()
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    return window
+def test_wrong_password_is_explained_and_nothing_opens(qtbot, window):
+    sign_in(qtbot, window, "teacher1", "wrong")
+    assert window.workspace is None
+    assert "wrong" in window.sign_in.error.text()
 
 
-def test_window_lists_the_areas_and_competences_of_digcomp_30(qtbot):
-    window = make_window(qtbot)
-    tree = window.browser.tree
-    assert window.windowTitle() == "DigComp recognition"
-    assert tree.topLevelItemCount() == 5
-    assert sum(tree.topLevelItem(i).childCount() for i in range(5)) == 21
-    assert window.browser.picker.currentText().startswith("DigComp 3.0")
+def test_every_role_sees_its_own_home_screen(qtbot, window):
+    expected = {
+        "learner01": "learner",
+        "teacher1": "teacher",
+        "coordinator": "coordinator",
+        "admin": "administrator",
+    }
+    for username, role in expected.items():
+        sign_in(qtbot, window, username)
+        assert window.workspace is not None, username
+        home = window.workspace.screen("home")
+        assert f"({role})" in home.greeting.text()
+        window.sign_out()
+        assert window.workspace is None and window.pages.currentWidget() is window.sign_in
 
 
-def test_choosing_a_competence_shows_its_levels_and_statements(qtbot):
-    window = make_window(qtbot)
-    tree = window.browser.tree
-    tree.setFocus()
-    qtbot.keyClick(tree, Qt.Key.Key_Down)  # onto area 1
-    assert "Choose a competence" in window.browser.details.toPlainText()
-    qtbot.keyClick(tree, Qt.Key.Key_Down)  # onto competence 1.1
-    text = window.browser.details.toPlainText()
+def test_frameworks_screen_shows_levels_and_statements(qtbot, window):
+    sign_in(qtbot, window, "learner01")
+    window.workspace.show_screen("frameworks")
+    browser = window.workspace.screen("frameworks")
+    browser.select_competence("1.1")
+    text = browser.details.toPlainText()
     assert "1.1 Browsing, searching and filtering information" in text
-    assert "Intermediate" in text and "Competence statements" in text
-    assert "Acknowledge the benefits of using different digital search tools" in text
+    assert "Competence statements" in text
+    browser.picker.setCurrentIndex(0)  # DigComp 2.2
+    browser.select_competence("2.5")
+    assert "Autonomy: On my own" in browser.details.toPlainText()
 
 
-def test_switching_to_digcomp_22_shows_its_level_dimensions(qtbot):
-    window = make_window(qtbot)
-    window.browser.picker.setCurrentIndex(0)
-    window.browser.select_competence("2.5")
-    text = window.browser.details.toPlainText()
-    assert "2.5 Netiquette" in text
-    assert "Autonomy: On my own" in text and "Foundation" in text
-
-
-def test_language_menu_switches_every_text_at_once_and_remembers_it(qtbot):
-    window = make_window(qtbot)
-    window.browser.select_competence("4.2")
+def test_language_menu_switches_every_text_at_once_and_remembers_it(qtbot, window):
+    sign_in(qtbot, window, "teacher1")
+    window.workspace.show_screen("frameworks")
+    browser = window.workspace.screen("frameworks")
+    browser.select_competence("4.2")
     window.language_actions["lv"].trigger()
     assert current_language() == "lv"
     assert window.windowTitle() == "DigComp atzīšana"
     assert window.file_menu.title() == "&Fails"
-    assert window.browser.picker_label.text() == "&Ietvarstruktūra:"
-    assert window.browser.tree.topLevelItem(3).text(0).startswith("4  Drošība")
-    details = window.browser.details.toPlainText()
-    assert "Personas datu un privātuma aizsardzība" in details
-    assert "melnraksts" in window.statusBar().currentMessage()
+    assert browser.tree.topLevelItem(3).text(0).startswith("4  Drošība")
+    assert "Personas datu un privātuma aizsardzība" in browser.details.toPlainText()
+    assert window.workspace.navigation.item(0).text() == "Sākums"
     assert load_settings().language == "lv"
     window.language_actions["en"].trigger()
     assert window.file_menu.title() == "&File"
-    assert "Protecting personal data and privacy" in window.browser.details.toPlainText()
+    assert window.workspace.navigation.item(0).text() == "Home"
 
 
-def test_about_box_shows_the_jrc_attribution_and_licence(qtbot):
-    window = make_window(qtbot)
+def test_the_screen_locks_after_idle_time_and_the_same_user_carries_on(qtbot, window):
+    sign_in(qtbot, window, "teacher1")
+    workspace = window.workspace
+    window.idle_timer.setInterval(50)
+    window.idle_timer.start()
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.sign_in, timeout=2000)
+    assert window.sign_in.username.text() == "teacher1"
+    assert "locked" in window.sign_in.note.text()
+    qtbot.keyClicks(window.sign_in.password, "demo")
+    qtbot.keyClick(window.sign_in.password, Qt.Key.Key_Return)
+    assert window.workspace is workspace  # the open work is still there
+
+
+def test_keyboard_moves_between_screens(qtbot, window):
+    sign_in(qtbot, window, "coordinator")
+    first = window.workspace.current_id()
+    window.next_action.trigger()
+    assert window.workspace.current_id() != first
+    window.previous_action.trigger()
+    assert window.workspace.current_id() == first
+
+
+def test_about_box_shows_the_jrc_attribution_and_licence(qtbot, window):
     html = window.about_html()
     assert "Cosgrove, J. and Cachia, R." in html and "Vuorikari" in html
     assert "CC-BY-4.0" in html and "creativecommons.org/licenses/by/4.0" in html
@@ -83,7 +100,7 @@ def test_about_box_shows_the_jrc_attribution_and_licence(qtbot):
     window.about_action.trigger()
 
 
-def test_every_control_has_an_accessible_name(qtbot):
-    window = make_window(qtbot)
-    for widget in (window.browser.picker, window.browser.tree, window.browser.details):
+def test_sign_in_controls_have_accessible_names(window):
+    page = window.sign_in
+    for widget in (page.username, page.password, page.button):
         assert widget.accessibleName()

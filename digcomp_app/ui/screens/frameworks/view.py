@@ -80,6 +80,9 @@ class FrameworkBrowser(QWidget):
         self.picker.blockSignals(False)
         self._fill_tree(selected)
 
+    def refresh(self) -> None:
+        return None
+
     def select_competence(self, competence_id: str) -> None:
         for index in range(self.tree.topLevelItemCount()):
             area_item = self.tree.topLevelItem(index)

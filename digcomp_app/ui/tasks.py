@@ -1,0 +1,117 @@
+"""Long work off the GUI thread, with a progress dialog and Cancel.
+
+``run_task(parent, title, work, on_done)``: ``work(report, cancelled)`` runs in a worker
+thread; it calls ``report(done, total, text)`` to move the bar and checks ``cancelled()``
+to stop early. ``on_done(result)`` runs back on the GUI thread; an exception becomes a
+message box in plain words.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QThread, Signal
+from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
+
+from digcomp_app.i18n import _
+from digcomp_app.services.errors import ServiceError
+
+Report = Callable[[int, int, str], None]
+Work = Callable[[Report, Callable[[], bool]], Any]
+
+
+class Cancelled(Exception):
+    """Raised by work that stopped because the user pressed Cancel."""
+
+
+class _Worker(QObject):
+    progressed = Signal(int, int, str)
+    finished = Signal(object)
+    failed = Signal(object)
+
+    def __init__(self, work: Work) -> None:
+        super().__init__()
+        self._work = work
+        self._cancel = threading.Event()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def run(self) -> None:
+        try:
+            result = self._work(lambda d, t, s: self.progressed.emit(d, t, s), self._cancel.is_set)
+        except Exception as error:  # reported on the GUI thread
+            self.failed.emit(error)
+        else:
+            self.finished.emit(result)
+
+
+class TaskHandle(QObject):
+    done = Signal()
+
+    def __init__(
+        self, parent: QWidget, title: str, work: Work, on_done: Callable[[Any], None] | None
+    ) -> None:
+        super().__init__(parent)
+        self.result: Any = None
+        self.error: BaseException | None = None
+        self._on_done = on_done
+        self.dialog = QProgressDialog(title, _("Cancel"), 0, 0, parent)
+        self.dialog.setWindowTitle(title)
+        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        self.dialog.setMinimumDuration(300)
+        self.dialog.setAutoClose(False)
+        self.dialog.setAutoReset(False)
+        self.thread = QThread(self)
+        self.worker = _Worker(work)
+        self.worker.moveToThread(self.thread)
+        self.thread.started.connect(self.worker.run)
+        self.worker.progressed.connect(self._progress)
+        self.worker.finished.connect(self._finished)
+        self.worker.failed.connect(self._failed)
+        self.dialog.canceled.connect(self.worker.cancel)
+        self.thread.start()
+
+    def _progress(self, done: int, total: int, text: str) -> None:
+        self.dialog.setMaximum(max(total, 0))
+        self.dialog.setValue(done)
+        if text:
+            self.dialog.setLabelText(text)
+
+    def _stop(self) -> None:
+        self.thread.quit()
+        self.thread.wait()
+        self.dialog.reset()
+        self.dialog.hide()
+
+    def _finished(self, result: object) -> None:
+        self._stop()
+        self.result = result
+        if self._on_done is not None:
+            self._on_done(result)
+        self.done.emit()
+
+    def _failed(self, error: object) -> None:
+        self._stop()
+        self.error = error if isinstance(error, BaseException) else None
+        if not isinstance(error, Cancelled):
+            parent = self.parent()
+            text = (
+                str(error)
+                if isinstance(error, ServiceError)
+                else _("The task stopped because of an unexpected problem: {problem}").format(
+                    problem=error
+                )
+            )
+            QMessageBox.warning(
+                parent if isinstance(parent, QWidget) else None, _("The task did not finish"), text
+            )
+        self.done.emit()
+
+
+def run_task(
+    parent: QWidget, title: str, work: Work, on_done: Callable[[Any], None] | None = None
+) -> TaskHandle:
+    return TaskHandle(parent, title, work, on_done)
