@@ -41,7 +41,7 @@ class _Worker(QObject):
 
     def run(self) -> None:
         try:
-            result = self._work(lambda d, t, s: self.progressed.emit(d, t, s), self._cancel.is_set)
+            result = self._work(self.progressed.emit, self._cancel.is_set)
         except Exception as error:  # reported on the GUI thread
             self.failed.emit(error)
         else:
