@@ -22,23 +22,17 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import os
 import secrets
 import sqlite3
-import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import (
     Connection,
     DateTime,
-    Engine,
     LargeBinary,
     Table,
     delete,
@@ -47,22 +41,29 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy import create_engine as sqlalchemy_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
-from sqlalchemy.pool import NullPool
 
 from digcomp_app.i18n import _
-from digcomp_app.services.auditlog import GENESIS, append, event_hash
+from digcomp_app.services.auditlog import append
+from digcomp_app.services.backup_checks import (
+    check_administrator,
+    check_audit_chain,
+    check_evidence,
+    copy_sqlite_online,
+    first_line,
+    make_single_file,
+    opened_backup,
+    reading,
+    upgrade_copy,
+)
 from digcomp_app.services.database import Database
 from digcomp_app.services.errors import (
-    AuthenticationFailed,
-    IntegrityProblem,
     InvalidInput,
     ServiceError,
 )
-from digcomp_app.services.permissions import Actor, Role, service
+from digcomp_app.services.permissions import Actor, service
 from digcomp_app.storage import migrate as migrations
 from digcomp_app.storage.engine import create_engine, sqlite_path
 from digcomp_app.storage.models import (
@@ -70,17 +71,13 @@ from digcomp_app.storage.models import (
     AuditHead,
     Base,
     EvidenceBlob,
-    EvidenceItem,
-    Organisation,
     User,
-    UserRole,
     utcnow,
 )
 
 #: rows per INSERT batch, and the most bytes of file content held in memory per batch
 BATCH_ROWS = 500
 BATCH_BYTES = 32 * 1024 * 1024
-SQLITE_MAGIC = b"SQLite format 3\x00"
 #: the tables that a new database already fills itself (the audit chain's start)
 _AUDIT_TABLES = frozenset({AuditEvent.__tablename__, AuditHead.__tablename__})
 
@@ -146,19 +143,19 @@ def create(db: Database, actor: Actor, target: Path, overwrite: bool = False) ->
     temporary = target.with_name(f".{target.name}.{secrets.token_hex(6)}.part")
     try:
         if source_file is not None:
-            _copy_sqlite_online(source_file, temporary)
+            copy_sqlite_online(source_file, temporary)
         else:
             _copy_into_new_sqlite(db, temporary)
-        revision = _upgrade_copy(temporary, _safe_url(db.url))
+        revision = upgrade_copy(temporary, _safe_url(db.url))
         counts = _count_rows(temporary)
-        _make_single_file(temporary)
+        make_single_file(temporary)
         _move_into_place(temporary, target, overwrite)
     except ServiceError:
         raise
     except (OSError, sqlite3.Error, SQLAlchemyError) as error:
         raise ServiceError(
             _("The backup could not be written to {path}: {error}").format(
-                path=target, error=_first_line(error)
+                path=target, error=first_line(error)
             )
         ) from error
     finally:
@@ -221,19 +218,6 @@ def _same_file(first: Path, second: Path) -> bool:
         return False
 
 
-def _copy_sqlite_online(source: Path, target: Path) -> None:
-    """SQLite's online backup API: a consistent copy while others read and write."""
-    src = sqlite3.connect(source, timeout=15)
-    try:
-        dst = sqlite3.connect(target)
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-    finally:
-        src.close()
-
-
 def _copy_into_new_sqlite(db: Database, target: Path) -> None:
     """Create the schema in a new SQLite file and copy every row, in one consistent read."""
     engine = create_engine(f"sqlite:///{target}")
@@ -261,22 +245,6 @@ def _copy_into_new_sqlite(db: Database, target: Path) -> None:
         engine.dispose()
 
 
-def _upgrade_copy(path: Path, name: object) -> str:
-    """Bring a copied file to the head revision (a no-op when it is there); its revision.
-
-    ``name`` is what messages call the original (the database, or the user's file).
-    """
-    engine = create_engine(f"sqlite:///{path}")
-    try:
-        revision = migrations.current_revision(engine)
-        _check_revision(revision, name)
-        if revision != migrations.head_revision():
-            migrations.migrate(engine, backup=False)
-        return migrations.head_revision()
-    finally:
-        engine.dispose()
-
-
 def _count_rows(path: Path) -> dict[str, int]:
     connection = sqlite3.connect(path)
     try:
@@ -284,22 +252,6 @@ def _count_rows(path: Path) -> dict[str, int]:
             table.name: connection.execute(f'SELECT count(*) FROM "{table.name}"').fetchone()[0]
             for table in Base.metadata.sorted_tables
         }
-    finally:
-        connection.close()
-
-
-def _make_single_file(path: Path) -> None:
-    """Leave the file in rollback-journal mode: one self-contained file, no -wal beside it."""
-    connection = sqlite3.connect(path, isolation_level=None)
-    try:
-        connection.execute("PRAGMA journal_mode=DELETE")
-        problem = connection.execute("PRAGMA quick_check").fetchone()[0]
-        if problem != "ok":
-            raise IntegrityProblem(
-                _("The backup file failed SQLite's own check ({problem}); it was not kept.").format(
-                    problem=problem
-                )
-            )
     finally:
         connection.close()
 
@@ -361,11 +313,11 @@ def restore(
     source = Path(source).expanduser().absolute()
     _require_current_schema(db)
     _require_empty(db)
-    with _opened_backup(source) as (reader, revision):
-        with _reading(source):
-            administrator = _check_administrator(db, reader, admin_username, admin_password)
-            _check_evidence(reader)
-            audit_events = _check_audit_chain(reader)
+    with opened_backup(source) as (reader, revision):
+        with reading(source):
+            administrator = check_administrator(db.hasher, reader, admin_username, admin_password)
+            check_evidence(reader)
+            audit_events = check_audit_chain(reader)
         try:
             with db.transaction() as session:
                 # lock the audit head first: a second restore at the same time waits here
@@ -399,7 +351,7 @@ def restore(
                 _(
                     "The backup could not be restored: {error}. Nothing was restored; the "
                     "database is as empty as before."
-                ).format(error=_first_line(error))
+                ).format(error=first_line(error))
             ) from error
     return RestoreInfo(source, counts, revision, administrator, utcnow())
 
@@ -441,216 +393,6 @@ def _require_empty(db: Database, session: Session | None = None) -> None:
 
 def _safe_url(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
-
-
-@contextlib.contextmanager
-def _opened_backup(source: Path) -> Iterator[tuple[Engine, str]]:
-    """A read-only engine on a checked backup at the head revision, and its revision."""
-    _check_is_sqlite_file(source)
-    with tempfile.TemporaryDirectory(prefix="digcomp-restore-") as folder:
-        reader = _read_only_engine(source)
-        try:
-            with _reading(source):
-                revision = _backup_revision(reader, source)
-                if revision != migrations.head_revision():
-                    # an older backup: upgrade a copy, never the file the user gave
-                    reader.dispose()
-                    copy = Path(folder) / "upgraded.sqlite3"
-                    _copy_sqlite_online(source, copy)
-                    _upgrade_copy(copy, source)
-                    _make_single_file(copy)
-                    reader = _read_only_engine(copy)
-            yield reader, revision
-        finally:
-            reader.dispose()
-
-
-@contextlib.contextmanager
-def _reading(source: Path) -> Iterator[None]:
-    """Report SQLite's errors while reading the backup as a damaged backup."""
-    try:
-        yield
-    except sqlite3.DatabaseError as error:
-        raise IntegrityProblem(_damaged(source, error)) from error
-    except SQLAlchemyError as error:
-        if not isinstance(getattr(error, "orig", None), sqlite3.DatabaseError):
-            raise
-        raise IntegrityProblem(_damaged(source, error)) from error
-
-
-def _damaged(source: Path, error: BaseException) -> str:
-    return _(
-        "The backup {path} cannot be read ({error}). It may be damaged; use another backup."
-    ).format(path=source, error=_first_line(error))
-
-
-def _check_is_sqlite_file(source: Path) -> None:
-    if not source.is_file():
-        raise InvalidInput(
-            "source",
-            _("There is no file {path}. Check the name and the folder.").format(path=source),
-        )
-    try:
-        with source.open("rb") as handle:
-            magic = handle.read(len(SQLITE_MAGIC))
-    except OSError as error:
-        raise InvalidInput(
-            "source",
-            _("The file {path} cannot be read: {error}").format(
-                path=source, error=_first_line(error)
-            ),
-        ) from error
-    if magic != SQLITE_MAGIC:
-        raise InvalidInput("source", _not_a_backup(source))
-
-
-def _not_a_backup(source: Path) -> str:
-    return _(
-        "{path} is not a backup of this program. Choose a file written by its backup "
-        "command (digcomp-app backup)."
-    ).format(path=source)
-
-
-def _read_only_engine(path: Path) -> Engine:
-    uri = f"{path.resolve().as_uri()}?mode=ro"
-    return sqlalchemy_engine(
-        "sqlite://",
-        creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False),
-        poolclass=NullPool,
-    )
-
-
-def _backup_revision(reader: Engine, source: Path) -> str:
-    with reader.connect() as connection:
-        problem = connection.exec_driver_sql("PRAGMA quick_check").scalar()
-        if problem != "ok":
-            raise IntegrityProblem(
-                _(
-                    "The backup {path} is damaged (SQLite reports: {problem}). Use another backup."
-                ).format(path=source, problem=problem)
-            )
-        tables = {
-            row[0]
-            for row in connection.exec_driver_sql(
-                "SELECT name FROM sqlite_master WHERE type = 'table'"
-            )
-        }
-        if "alembic_version" not in tables:
-            raise InvalidInput("source", _not_a_backup(source))
-        revision = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
-    _check_revision(revision, source)
-    assert revision is not None
-    if revision == migrations.head_revision():
-        missing = sorted(t.name for t in Base.metadata.sorted_tables if t.name not in tables)
-        if missing:
-            raise InvalidInput("source", _not_a_backup(source))
-    return revision
-
-
-def _check_revision(revision: str | None, path: object) -> None:
-    """Accept the head or an older revision of ours; refuse a newer or foreign one."""
-    head = migrations.head_revision()
-    if revision == head:
-        return
-    if revision is None:
-        raise InvalidInput("source", _not_a_backup(path))
-    script = ScriptDirectory.from_config(migrations._config())
-    known = {r.revision for r in script.walk_revisions()}
-    if revision not in known:
-        raise InvalidInput(
-            "source",
-            _(
-                "{path} was made by a newer version of this program (database version "
-                "{revision}; this version knows up to {head}). Install the newer version to "
-                "restore it."
-            ).format(path=path, revision=revision, head=head),
-        )
-
-
-def _check_administrator(db: Database, reader: Engine, username: str, password: str) -> str:
-    """The backup's administrator with this name and password; their name as stored."""
-    refused = AuthenticationFailed(
-        _(
-            "The user name or password is wrong, or that user is not an active administrator "
-            "in the backup. Give the name and password of an administrator as they were when "
-            "the backup was made."
-        )
-    )
-    with reader.connect() as connection:
-        user = connection.execute(
-            select(User.id, User.username, User.password_hash, User.active).where(
-                func.lower(User.username) == username.strip().lower()
-            )
-        ).first()
-        if user is None:
-            raise refused
-        roles = set(connection.scalars(select(UserRole.role).where(UserRole.user_id == user.id)))
-    try:
-        db.hasher.verify(user.password_hash, password)
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        raise refused from None
-    if not user.active or Role.ADMINISTRATOR.value not in roles:
-        raise refused
-    return str(user.username)
-
-
-def _check_evidence(reader: Engine) -> None:
-    """Every stored file must still have the SHA-256 it is filed under."""
-    with reader.connect() as connection:
-        rows = connection.execute(
-            select(EvidenceBlob.sha256, EvidenceBlob.content)
-            .order_by(EvidenceBlob.sha256)
-            .execution_options(yield_per=2)  # files of up to 20 MB each
-        )
-        bad = next(
-            (key for key, content in rows if hashlib.sha256(content).hexdigest() != key), None
-        )
-        rows.close()
-        if bad is None:
-            return
-        names = list(
-            connection.scalars(
-                select(EvidenceItem.file_name).where(EvidenceItem.blob_sha256 == bad).limit(3)
-            )
-        ) or list(
-            connection.scalars(
-                select(Organisation.name).where(Organisation.logo_sha256 == bad).limit(1)
-            )
-        )
-    raise IntegrityProblem(
-        _(
-            "The backup is damaged or was altered: the stored file {key} ({names}) does not "
-            "match its checksum. Nothing was restored; use another backup."
-        ).format(key=bad, names=", ".join(names) or "-")
-    )
-
-
-def _check_audit_chain(reader: Engine) -> int:
-    """Recompute the backup's audit chain (as audit.verify does); the number of events."""
-    previous = GENESIS
-    checked = 0
-    with Session(reader) as session:
-        for event in session.scalars(select(AuditEvent).order_by(AuditEvent.id)).yield_per(2000):
-            checked += 1
-            if event.prev_hash != previous or event_hash(event) != event.hash:
-                raise IntegrityProblem(
-                    _(
-                        "The backup's audit log is broken at entry {id}: an entry was changed, "
-                        "removed or inserted after it was written. Nothing was restored; use "
-                        "another backup."
-                    ).format(id=event.id)
-                )
-            previous = event.hash
-            session.expunge(event)
-        head = session.get(AuditHead, 1)
-        if head is not None and head.last_hash != previous:
-            raise IntegrityProblem(
-                _(
-                    "The backup's audit log is broken: its newest entries were removed (it ends "
-                    "before entry {id}). Nothing was restored; use another backup."
-                ).format(id=head.last_id)
-            )
-    return checked
 
 
 def _reset_sequences(connection: Connection) -> None:
@@ -716,7 +458,3 @@ def _utc(value: dt.datetime | None) -> dt.datetime | None:
     if value.tzinfo is None:
         return value.replace(tzinfo=dt.UTC)
     return value.astimezone(dt.UTC)
-
-
-def _first_line(error: BaseException) -> str:
-    return (str(error).strip().splitlines() or [type(error).__name__])[0]
