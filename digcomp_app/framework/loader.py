@@ -279,18 +279,22 @@ class _StructureReader:
                 continue
             check.known_keys(entry, allowed, keys)
             item_id = check.identifier(entry, "id", keys)
-            if item_id is None:
-                continue
-            if item_id in seen:
-                check.add(
-                    (*keys, "id"),
-                    _("duplicate id '{id}' (first used in entry {first})").format(
-                        id=item_id, first=seen[item_id] + 1
-                    ),
-                )
-                continue
-            seen[item_id] = index
+            if item_id is not None:
+                self._claim(seen, item_id, index, keys)
         return list(seen)
+
+    def _claim(self, seen: dict[str, int], item_id: str, index: int, keys: KeyPath) -> bool:
+        """Record ``item_id`` as used by entry ``index``; False (reported) if it was taken."""
+        if item_id in seen:
+            self.check.add(
+                (*keys, "id"),
+                _("duplicate id '{id}' (first used in entry {first})").format(
+                    id=item_id, first=seen[item_id] + 1
+                ),
+            )
+            return False
+        seen[item_id] = index
+        return True
 
     def _read_levels(self, root: dict[str, Any]) -> None:
         check = self.check
@@ -400,17 +404,8 @@ class _StructureReader:
                     _("the area '{area}' is not defined in areas").format(area=area),
                 )
                 area = None
-            if competence_id is None:
+            if competence_id is None or not self._claim(seen, competence_id, index, keys):
                 continue
-            if competence_id in seen:
-                check.add(
-                    (*keys, "id"),
-                    _("duplicate id '{id}' (first used in entry {first})").format(
-                        id=competence_id, first=seen[competence_id] + 1
-                    ),
-                )
-                continue
-            seen[competence_id] = index
             # Kept even with a bad area, so statements pointing here are not flagged too.
             self.competences[competence_id] = area or ""
 
@@ -449,15 +444,8 @@ class _StructureReader:
             kind = check.choice(entry, "type", _OUTCOME_TYPES, keys) if typed else None
             if item_id is None or competence is None:
                 continue
-            if item_id in seen:
-                check.add(
-                    (*keys, "id"),
-                    _("duplicate id '{id}' (first used in entry {first})").format(
-                        id=item_id, first=seen[item_id] + 1
-                    ),
-                )
+            if not self._claim(seen, item_id, index, keys):
                 continue
-            seen[item_id] = index
             found.append(_Statement(item_id, competence, band, levels, ai_label, kind, keys))
         return found
 

@@ -14,7 +14,7 @@ from digcomp_app.services.auditlog import append
 from digcomp_app.services.database import Database
 from digcomp_app.services.errors import InvalidInput, NotFound
 from digcomp_app.services.permissions import Actor, Role, service
-from digcomp_app.services.scope import require_learner, teacher_learner_ids
+from digcomp_app.services.scope import require_learner, require_teacher, teacher_learner_ids
 from digcomp_app.storage.models import (
     Certificate,
     Group,
@@ -257,9 +257,7 @@ def add_to_group(db: Database, actor: Actor, group_id: int, learner_ids: list[in
 def assign_group_teacher(db: Database, actor: Actor, group_id: int, user_id: int) -> None:
     with db.transaction() as session:
         _group(session, group_id)
-        user = session.get(User, user_id)
-        if user is None or "teacher" not in {r.role for r in user.roles}:
-            raise InvalidInput("user_id", _("Only a teacher can be assigned to a group."))
+        require_teacher(session, user_id, _("Only a teacher can be assigned to a group."))
         if session.get(GroupTeacher, (group_id, user_id)) is None:
             session.add(GroupTeacher(group_id=group_id, user_id=user_id))
         append(

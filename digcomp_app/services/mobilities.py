@@ -14,13 +14,13 @@ from digcomp_app.services.auditlog import append
 from digcomp_app.services.database import Database
 from digcomp_app.services.errors import ConcurrentChange, InvalidInput, NotFound
 from digcomp_app.services.permissions import Actor, Role, deny_object, service
+from digcomp_app.services.scope import require_teacher
 from digcomp_app.storage.models import (
     Learner,
     Mobility,
     MobilityParticipant,
     MobilityTeacher,
     Organisation,
-    User,
 )
 
 
@@ -229,9 +229,7 @@ def add_participants(
 def assign_teacher(db: Database, actor: Actor, mobility_id: int, user_id: int) -> None:
     with db.transaction() as session:
         _mobility(session, mobility_id)
-        user = session.get(User, user_id)
-        if user is None or "teacher" not in {r.role for r in user.roles}:
-            raise InvalidInput("user_id", _("Only a teacher can be assigned to a mobility."))
+        require_teacher(session, user_id, _("Only a teacher can be assigned to a mobility."))
         if session.get(MobilityTeacher, (mobility_id, user_id)) is None:
             session.add(MobilityTeacher(mobility_id=mobility_id, user_id=user_id))
         append(

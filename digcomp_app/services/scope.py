@@ -54,3 +54,13 @@ def teacher_learner_ids(teacher_id: int):  # type: ignore[no-untyped-def]
         .where(MobilityTeacher.user_id == teacher_id)
     )
     return by_group.union(by_mobility)
+
+
+def require_teacher(session: Session, user_id: int, message: str) -> None:
+    """``user_id`` must be a teacher's account (groups and mobilities are given teachers)."""
+    from digcomp_app.services.errors import InvalidInput
+    from digcomp_app.storage.models import User
+
+    user = session.get(User, user_id)
+    if user is None or "teacher" not in {r.role for r in user.roles}:
+        raise InvalidInput("user_id", message)
