@@ -251,6 +251,15 @@ def create_user(
     with db.transaction() as session:
         if learner_id is not None and session.get(Learner, learner_id) is None:
             raise NotFound(_("There is no learner with the number {id}.").format(id=learner_id))
+        if learner_id is not None:
+            holder = session.scalar(select(User.username).where(User.learner_id == learner_id))
+            if holder is not None:
+                raise InvalidInput(
+                    "learner_id",
+                    _("Learner number {id} already has an account: {user}.").format(
+                        id=learner_id, user=holder
+                    ),
+                )
         if Role.LEARNER in roles and learner_id is None:
             raise InvalidInput(
                 "learner_id", _("A learner's account must be linked to the learner's record.")

@@ -8,7 +8,13 @@ from contextlib import contextmanager
 from argon2 import PasswordHasher
 from sqlalchemy.orm import Session, sessionmaker
 
-from digcomp_app.storage.engine import backend_name, create_engine, normalise_url
+from digcomp_app.storage.engine import (
+    ENV_DATABASE_URL,
+    backend_name,
+    create_engine,
+    normalise_url,
+    resolve_database_url,
+)
 from digcomp_app.storage.migrate import MigrationResult, migrate
 
 
@@ -40,3 +46,12 @@ class Database:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def open_configured(explicit_url: str | None = None, settings_url: str | None = None) -> Database:
+    """The database the user chose: explicit URL, then DIGCOMP_DATABASE_URL, the settings,
+    the default SQLite file (see ``storage.engine.resolve_database_url``)."""
+    return Database(resolve_database_url(explicit_url, settings_url))
+
+
+__all__ = ["ENV_DATABASE_URL", "Database", "open_configured"]

@@ -26,10 +26,9 @@ from digcomp_app.i18n import (
     remove_language_listener,
     set_language,
 )
-from digcomp_app.services.database import Database
+from digcomp_app.services.database import Database, open_configured
 from digcomp_app.services.permissions import Actor
 from digcomp_app.settings import load_settings, save_settings
-from digcomp_app.storage.engine import resolve_database_url
 from digcomp_app.ui.context import UiContext
 from digcomp_app.ui.sign_in import SignInPage
 from digcomp_app.ui.workspace import Workspace
@@ -45,7 +44,7 @@ _INPUT_EVENTS = {
 
 def open_default_database() -> Database:
     """The database from DIGCOMP_DATABASE_URL, the settings, or the default SQLite file."""
-    return Database(resolve_database_url(None, load_settings().database_url))
+    return open_configured(None, load_settings().database_url)
 
 
 class MainWindow(QMainWindow):
