@@ -1,0 +1,15 @@
+"""The database (administrators): which database the program uses, backups, restoring."""
+
+from digcomp_app.i18n import _
+from digcomp_app.services.permissions import Role
+from digcomp_app.ui.screens import ScreenSpec
+from digcomp_app.ui.screens.database.view import DatabaseScreen
+
+SCREEN = ScreenSpec(
+    id="database",
+    roles=frozenset({Role.ADMINISTRATOR}),
+    title=lambda: _("Database"),
+    summary=lambda: _("Choose the database, test the connection, make backups."),
+    create=DatabaseScreen,
+    order=70,
+)

@@ -1,0 +1,177 @@
+"""Backing the database up to a file, and how a backup is restored."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from digcomp_app.i18n import _, format_number
+from digcomp_app.services import backup
+from digcomp_app.services.backup import BackupInfo
+from digcomp_app.ui.context import UiContext
+from digcomp_app.ui.tasks import Cancelled, Report, TaskHandle, run_task
+
+ERROR_STYLE = "color: #b00020;"
+OK_STYLE = "color: #1b5e20;"
+
+
+def restore_command(username: str) -> str:
+    return "digcomp-app --database {new} restore {file} --admin {name}".format(
+        new=_("NEW_DATABASE"), file=_("FILE"), name=username
+    )
+
+
+class BackupBox(QGroupBox):
+    def __init__(self, context: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._context = context
+        self.task: TaskHandle | None = None
+        self.file_dialog: QFileDialog | None = None
+        self.last_backup: BackupInfo | None = None
+        self._folder = QStandardPaths.writableLocation(
+            QStandardPaths.StandardLocation.DocumentsLocation
+        )
+
+        self.intro = QLabel()
+        self.intro.setWordWrap(True)
+        self.backup_button = QPushButton()
+        self.restore_button = QPushButton()
+        self.result = QLabel()
+        self.result.setWordWrap(True)
+        self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.restore_help = QLabel()
+        self.restore_help.setWordWrap(True)
+        self.restore_help.setTextFormat(Qt.TextFormat.RichText)
+        self.restore_help.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.restore_help.setVisible(False)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.backup_button)
+        buttons.addWidget(self.restore_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
+        layout.addLayout(buttons)
+        layout.addWidget(self.result)
+        layout.addWidget(self.restore_help)
+        self.setTabOrder(self.backup_button, self.restore_button)
+
+        self.backup_button.clicked.connect(self.choose_backup_file)
+        self.restore_button.clicked.connect(self.explain_restore)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.setTitle(_("Backup and restore"))
+        self.intro.setText(
+            _(
+                "A backup is one file with the whole school database: learners, "
+                "assessments, evidence files, certificates and the audit log. It can be made "
+                "while others work. Keep backups on another disk or computer."
+            )
+        )
+        self.backup_button.setText(_("Back &up now…"))
+        self.backup_button.setAccessibleName(_("Back up now"))
+        self.restore_button.setText(_("&Restore…"))
+        self.restore_button.setAccessibleName(_("How to restore a backup"))
+        self.result.setAccessibleName(_("Backup result"))
+        self.restore_help.setAccessibleName(_("How to restore a backup"))
+        self.restore_help.setText(self._restore_html())
+
+    def _restore_html(self) -> str:
+        steps = _(
+            "A backup is restored only into a new, empty database, never into the database "
+            "in use: that keeps today's data safe if the backup is not the one you wanted. "
+            "Close this program, then in a command window run:"
+        )
+        after = _(
+            "{new} is a new SQLite file or an empty PostgreSQL database, {file} the backup "
+            "file, and {name} the user name of an administrator in the backup: you are asked "
+            "for the password they had when the backup was made. Then choose the new database "
+            "above, under Database for the next start, and open the program again."
+        ).format(new=_("NEW_DATABASE"), file=_("FILE"), name=self._context.actor.username)
+        return (
+            f"<p>{html.escape(steps)}</p>"
+            f"<pre>{html.escape(restore_command(self._context.actor.username))}</pre>"
+            f"<p>{html.escape(after)}</p>"
+        )
+
+    def _show(self, text: str, ok: bool) -> None:
+        self.result.setStyleSheet(OK_STYLE if ok else ERROR_STYLE)
+        self.result.setText(text)
+
+    # --- actions ------------------------------------------------------------------
+
+    def explain_restore(self) -> None:
+        self.restore_help.setVisible(True)
+        self.restore_help.setFocus()
+
+    def choose_backup_file(self) -> None:
+        name = f"digcomp-backup-{dt.date.today().isoformat()}.sqlite3"
+        dialog = QFileDialog(self, _("Save the backup as"), str(Path(self._folder) / name))
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setNameFilters([_("Backups (*.sqlite3)"), _("All files (*)")])
+        dialog.setDefaultSuffix("sqlite3")
+        dialog.selectFile(name)
+        dialog.fileSelected.connect(self.back_up)
+        dialog.finished.connect(lambda _code: setattr(self, "file_dialog", None))
+        self.file_dialog = dialog
+        dialog.open()
+
+    def back_up(self, path: str) -> None:
+        """Write the backup to ``path`` in the background (the file dialog asked to replace)."""
+        target = Path(path)
+        self._folder = str(target.parent)
+        overwrite = target.exists()
+        db, actor = self._context.db, self._context.actor
+        self.result.clear()
+        self.backup_button.setEnabled(False)
+
+        def work(report: Report, cancelled: Callable[[], bool]) -> BackupInfo:
+            report(0, 0, _("Writing the backup to {path}…").format(path=target))
+            info = backup.create(db, actor, target, overwrite=overwrite)
+            if cancelled():  # too late to stop the copy: do not leave a file the user refused
+                info.path.unlink(missing_ok=True)
+                raise Cancelled
+            return info
+
+        self.task = run_task(self, _("Backing up"), work, self._done)
+        self.task.dialog.show()  # at once: people should see that the backup has started
+        self.task.done.connect(self._finished)
+
+    def _done(self, info: BackupInfo) -> None:
+        self.last_backup = info
+        text = _(
+            "Backup written to {path} ({size} MB): {records} records, {files} evidence files."
+        ).format(
+            path=info.path,
+            size=format_number(round(info.size / 2**20, 1)),
+            records=format_number(info.records),
+            files=format_number(info.evidence_files),
+        )
+        self._show(text, True)
+        self._context.notify(text)
+
+    def _finished(self) -> None:
+        self.backup_button.setEnabled(True)
+        task = self.task
+        if task is None or task.error is None:
+            return
+        if isinstance(task.error, Cancelled):
+            self._show(_("The backup was cancelled; no file was written."), False)
+        else:
+            self._show(_("The backup was not written. See the message for the reason."), False)

@@ -1,0 +1,315 @@
+"""The administrator's screens as people use them: users and roles, the school, the database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QLineEdit
+
+from digcomp_app.services import accounts, learners, organisations
+from digcomp_app.services.errors import AuthenticationFailed
+from digcomp_app.services.permissions import Role
+from digcomp_app.settings import load_settings
+from tests.ui.conftest import sign_in
+
+LEFT = Qt.MouseButton.LeftButton
+
+
+def open_screen(qtbot, window, screen_id: str):
+    sign_in(qtbot, window, "admin")
+    window.workspace.show_screen(screen_id)
+    assert window.workspace.current_id() == screen_id
+    return window.workspace.screen(screen_id)
+
+
+def admin_actor(window):
+    return window.workspace.context.actor
+
+
+def users_by_name(window) -> dict[str, accounts.UserInfo]:
+    return {u.username: u for u in accounts.list_users(window.db, admin_actor(window))}
+
+
+def type_text(qtbot, widget, text: str) -> None:
+    """Type like a keyboard with a Latvian layout (QTest itself types only ASCII)."""
+    for char in text:
+        if char.isascii():
+            qtbot.keyClicks(widget, char)
+            continue
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(
+                widget, QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, char)
+            )
+
+
+def type_file_name(qtbot, chooser, path: Path) -> None:
+    """Type a file name into an open file dialog and press Enter."""
+    name_field = chooser.findChild(QLineEdit, "fileNameEdit")
+    # the dialog fills in the proposed name once it has read the folder
+    qtbot.waitUntil(lambda: bool(name_field.text()), timeout=5_000)
+    qtbot.wait(50)
+    replace_text(qtbot, name_field, str(path))
+    assert name_field.text() == str(path)
+    qtbot.keyClick(name_field, Qt.Key.Key_Return)
+    assert not chooser.isVisible()
+
+
+def replace_text(qtbot, field: QLineEdit, text: str) -> None:
+    field.setFocus()
+    field.selectAll()
+    qtbot.keyClick(field, Qt.Key.Key_Delete)
+    type_text(qtbot, field, text)
+
+
+# --------------------------------------------------------------------------- users
+
+
+def test_admin_adds_a_user_with_roles_changes_roles_and_deactivates(qtbot, window):
+    screen = open_screen(qtbot, window, "users")
+    assert "teacher1" in screen.row_texts("teacher1")
+    qtbot.mouseClick(screen.add_button, LEFT)
+    dialog = screen.dialog
+    assert dialog is not None and dialog.isVisible()
+    for widget in (dialog.username, dialog.display_name, dialog.password, dialog.repeat):
+        assert widget.accessibleName()
+    qtbot.keyClicks(dialog.username, "teacher1")
+    type_text(qtbot, dialog.display_name, "Jānis Bērziņš")
+    qtbot.keyClicks(dialog.password, "labs-parole-1")
+    qtbot.keyClicks(dialog.repeat, "labs-parole-2")
+    qtbot.keyClick(dialog.roles.boxes[Role.TEACHER], Qt.Key.Key_Space)
+    qtbot.keyClick(dialog.roles.boxes[Role.COORDINATOR], Qt.Key.Key_Space)
+    qtbot.mouseClick(dialog.ok_button, LEFT)
+    assert "passwords differ" in dialog.error.text()
+    replace_text(qtbot, dialog.repeat, "labs-parole-1")
+    qtbot.mouseClick(dialog.ok_button, LEFT)
+    assert "already taken" in dialog.error.text()  # the service's own words
+    assert dialog.isVisible()
+    replace_text(qtbot, dialog.username, "jberzins")
+    qtbot.mouseClick(dialog.ok_button, LEFT)
+    assert screen.dialog is None
+    assert screen.row_texts("jberzins") == [
+        "jberzins",
+        "Jānis Bērziņš",
+        "coordinator, teacher",
+        "yes",
+        "",
+    ]
+    assert "jberzins was added" in screen.message.text()
+    created = users_by_name(window)["jberzins"]
+    assert created.roles == {Role.TEACHER, Role.COORDINATOR} and created.active
+    assert screen.selected_user().username == "jberzins"
+
+    # change roles: no longer a coordinator
+    qtbot.mouseClick(screen.roles_button, LEFT)
+    roles_dialog = screen.dialog
+    assert not roles_dialog.roles.boxes[Role.LEARNER].isEnabled()  # not linked to a learner
+    qtbot.keyClick(roles_dialog.roles.boxes[Role.COORDINATOR], Qt.Key.Key_Space)
+    qtbot.mouseClick(roles_dialog.ok_button, LEFT)
+    assert screen.row_texts("jberzins")[2] == "teacher"
+    assert users_by_name(window)["jberzins"].roles == {Role.TEACHER}
+
+    # deactivate: the account can no longer sign in
+    assert screen.active_button.text() == "&Deactivate"
+    qtbot.mouseClick(screen.active_button, LEFT)
+    assert screen.row_texts("jberzins")[3] == "no"
+    assert users_by_name(window)["jberzins"].active is False
+    assert screen.active_button.text() == "Ac&tivate"
+    with pytest.raises(AuthenticationFailed):
+        accounts.authenticate(window.db, None, "jberzins", "labs-parole-1")
+
+    # the administrator cannot deactivate themself: said in plain words
+    screen.select_user("admin")
+    qtbot.mouseClick(screen.active_button, LEFT)
+    assert "cannot deactivate your own account" in screen.message.text()
+    assert users_by_name(window)["admin"].active
+
+
+def test_a_learner_account_needs_the_learner_number(qtbot, window):
+    screen = open_screen(qtbot, window, "users")
+    qtbot.mouseClick(screen.add_button, LEFT)
+    dialog = screen.dialog
+    assert not dialog.learner_number.isEnabled()
+    qtbot.keyClicks(dialog.username, "jauns")
+    qtbot.keyClicks(dialog.password, "parole-123")
+    qtbot.keyClicks(dialog.repeat, "parole-123")
+    qtbot.keyClick(dialog.roles.boxes[Role.LEARNER], Qt.Key.Key_Space)
+    assert dialog.learner_number.isEnabled()
+    assert "ask the coordinator" in dialog.learner_note.text()
+    qtbot.mouseClick(dialog.ok_button, LEFT)
+    assert "learner's number" in dialog.error.text()
+    qtbot.keyClicks(dialog.learner_number, "999999")
+    qtbot.mouseClick(dialog.ok_button, LEFT)
+    assert "no learner with the number 999999" in dialog.error.text()
+    qtbot.mouseClick(dialog.cancel_button, LEFT)
+    assert screen.dialog is None
+    assert "jauns" not in users_by_name(window)
+
+
+def test_reset_password_and_unlock_lift_a_lock(qtbot, window):
+    for username in ("teacher2", "teacher3"):
+        for _attempt in range(accounts.MAX_FAILURES):
+            with pytest.raises(AuthenticationFailed):
+                accounts.authenticate(window.db, None, username, "wrong")
+    screen = open_screen(qtbot, window, "users")
+    assert screen.row_texts("teacher2")[4].startswith("until ")
+    assert screen.select_user("teacher2")
+    assert screen.unlock_button.isEnabled()
+
+    qtbot.mouseClick(screen.password_button, LEFT)
+    dialog = screen.dialog
+    qtbot.keyClicks(dialog.password, "short")
+    qtbot.keyClicks(dialog.repeat, "short")
+    qtbot.mouseClick(dialog.ok_button, LEFT)
+    assert "at least 8 characters" in dialog.error.text()
+    replace_text(qtbot, dialog.password, "jauna-parole-7")
+    replace_text(qtbot, dialog.repeat, "jauna-parole-7")
+    qtbot.keyClick(dialog.repeat, Qt.Key.Key_Return)
+    assert screen.dialog is None
+    assert "teacher2 has a new password" in screen.message.text()
+    assert screen.row_texts("teacher2")[4] == ""
+    assert users_by_name(window)["teacher2"].locked_until is None
+    assert accounts.authenticate(window.db, None, "teacher2", "jauna-parole-7").username
+
+    assert screen.select_user("teacher3")
+    qtbot.mouseClick(screen.unlock_button, LEFT)
+    assert screen.row_texts("teacher3")[4] == ""
+    assert users_by_name(window)["teacher3"].locked_until is None
+    assert not screen.unlock_button.isEnabled()
+    assert accounts.authenticate(window.db, None, "teacher3", "demo").username == "teacher3"
+
+
+# --------------------------------------------------------------------------- organisation
+
+
+def test_admin_edits_the_schools_name_in_latvian(qtbot, window):
+    screen = open_screen(qtbot, window, "organisation")
+    name = screen.fields["name"]
+    assert name.text()  # the demo school
+    assert not screen.save_button.isEnabled()
+    assert not screen.logo_button.isEnabled() and "Not yet available" in screen.logo_note.text()
+    replace_text(qtbot, name, "Rīgas Valsts tehnikums — Ķekavas nodaļa")
+    replace_text(qtbot, screen.fields["country"], "L")
+    qtbot.mouseClick(screen.save_button, LEFT)
+    assert "two-letter code" in screen.message.text()
+    assert screen.fields["country"].hasFocus()
+    qtbot.keyClicks(screen.fields["country"], "v")
+    qtbot.mouseClick(screen.save_button, LEFT)
+    assert "saved" in screen.message.text()
+    home = organisations.get_home(window.db, admin_actor(window))
+    assert home.name == "Rīgas Valsts tehnikums — Ķekavas nodaļa"
+    assert home.country == "LV"
+    assert screen.fields["country"].text() == "LV"
+    assert not screen.save_button.isEnabled()
+
+
+# --------------------------------------------------------------------------- database
+
+
+def wait_for_result(qtbot, box) -> str:
+    qtbot.waitUntil(lambda: bool(box.result.text()), timeout=20_000)
+    return box.result.text()
+
+
+def test_test_connection_succeeds_for_a_new_sqlite_file(qtbot, window, tmp_path):
+    screen = open_screen(qtbot, window, "database")
+    assert "school.sqlite3" in screen.in_use.text()
+    box = screen.connection
+    target = tmp_path / "uus" / "new.sqlite3"
+    qtbot.mouseClick(box.sqlite_choice, LEFT)
+    replace_text(qtbot, box.file, str(target))
+    qtbot.mouseClick(box.test_button, LEFT)
+    assert "connection works" in wait_for_result(qtbot, box)
+    assert target.exists()  # prepared, ready for use
+
+
+def test_test_connection_explains_a_wrong_postgresql_address(qtbot, window):
+    screen = open_screen(qtbot, window, "database")
+    box = screen.connection
+    box.postgresql_choice.setFocus()
+    qtbot.keyClick(box.postgresql_choice, Qt.Key.Key_Space)
+    assert box.url.isEnabled() and not box.file.isEnabled()
+    replace_text(qtbot, box.url, "postgresql://nobody@127.0.0.1:1/none")
+    qtbot.mouseClick(box.test_button, LEFT)
+    text = wait_for_result(qtbot, box)
+    assert text.startswith("The database could not be opened")
+    assert "Check the server's name" in text
+    assert "(psycopg" not in text and "sqlalche.me" not in text
+    assert box.test_button.isEnabled()
+
+
+def test_save_writes_the_database_setting(qtbot, window, tmp_path):
+    screen = open_screen(qtbot, window, "database")
+    box = screen.connection
+    qtbot.mouseClick(box.browse_button, LEFT)
+    chooser = box.file_dialog
+    assert chooser is not None and chooser.isVisible()
+    type_file_name(qtbot, chooser, tmp_path / "skola.sqlite3")
+    assert Path(box.file.text()) == tmp_path / "skola.sqlite3"
+    qtbot.mouseClick(box.save_button, LEFT)
+    assert "next start" in box.result.text()
+    assert load_settings().database_url == f"sqlite:///{tmp_path / 'skola.sqlite3'}"
+
+    box.postgresql_choice.setChecked(True)
+    replace_text(qtbot, box.url, "postgresql://digcomp:slepens@db.skola.lv/digcomp")
+    qtbot.mouseClick(box.save_button, LEFT)
+    assert load_settings().database_url == "postgresql://digcomp:slepens@db.skola.lv/digcomp"
+    assert "slepens" not in box.result.text()  # the password is not shown
+
+
+def test_back_up_now_writes_a_backup_file(qtbot, window, tmp_path):
+    screen = open_screen(qtbot, window, "database")
+    box = screen.backup
+    qtbot.mouseClick(box.backup_button, LEFT)
+    chooser = box.file_dialog
+    assert chooser is not None and chooser.isVisible()
+    target = tmp_path / "rezerves kopija.sqlite3"
+    type_file_name(qtbot, chooser, target)
+    task = box.task
+    assert task is not None
+    assert task.dialog.isVisible() and task.dialog.windowTitle() == "Backing up"
+    assert not box.backup_button.isEnabled()
+    qtbot.waitUntil(lambda: box.last_backup is not None, timeout=30_000)
+    assert box.backup_button.isEnabled()
+    assert target.exists() and target.stat().st_size > 0
+    assert not task.dialog.isVisible()
+    assert "Backup written to" in box.result.text() and str(target) in box.result.text()
+    assert box.last_backup.users == len(users_by_name(window))
+
+    qtbot.mouseClick(box.restore_button, LEFT)
+    assert box.restore_help.isVisible()
+    assert "restore FILE --admin admin" in box.restore_help.text()
+
+
+def test_an_administrator_who_is_also_coordinator_finds_the_learner_by_name(qtbot, window):
+    admin = accounts.authenticate(window.db, None, "admin", "demo")
+    accounts.create_user(
+        window.db, admin, "vadiba", "Vadība", "parole-123", [Role.ADMINISTRATOR, Role.COORDINATOR]
+    )
+    boss = accounts.authenticate(window.db, None, "vadiba", "parole-123")
+    newcomer = learners.create(window.db, boss, "Līga", "Grīnberga")
+    sign_in(qtbot, window, "vadiba", "parole-123")
+    window.workspace.show_screen("users")
+    screen = window.workspace.screen("users")
+    qtbot.mouseClick(screen.add_button, LEFT)
+    dialog = screen.dialog
+    assert dialog.learner_search.isVisibleTo(dialog)
+    qtbot.keyClicks(dialog.username, "lgrinberga")
+    qtbot.keyClicks(dialog.password, "parole-123")
+    qtbot.keyClicks(dialog.repeat, "parole-123")
+    qtbot.keyClick(dialog.roles.boxes[Role.LEARNER], Qt.Key.Key_Space)
+    qtbot.keyClicks(dialog.learner_search, "grinbergs")  # no accents needed
+    assert "Ričards Grīnbergs" in dialog.learner_matches.currentText()
+    qtbot.mouseClick(dialog.ok_button, LEFT)
+    assert "already has an account: learner08" in dialog.error.text()  # one account each
+
+    replace_text(qtbot, dialog.learner_search, "liga grinb")
+    assert dialog.learner_matches.currentText().startswith("Līga Grīnberga")
+    assert dialog.learner_number.text() == str(newcomer.id)
+    qtbot.mouseClick(dialog.ok_button, LEFT)
+    assert screen.dialog is None
+    created = users_by_name(window)["lgrinberga"]
+    assert created.learner_id == newcomer.id and created.roles == {Role.LEARNER}
+    assert screen.row_texts("lgrinberga")[2] == "learner"
