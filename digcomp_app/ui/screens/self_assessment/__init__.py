@@ -1,0 +1,18 @@
+"""The learner's self-assessment of the framework's competences."""
+
+from digcomp_app.i18n import _
+from digcomp_app.services.permissions import Role
+from digcomp_app.ui.screens import ScreenSpec
+from digcomp_app.ui.screens.self_assessment.view import SelfAssessmentScreen
+
+SCREEN = ScreenSpec(
+    id="self_assessment",
+    roles=frozenset({Role.LEARNER}),
+    title=lambda: _("Self-assessment"),
+    summary=lambda: _(
+        "Assess your digital competences, before and after a mobility; stop and continue "
+        "whenever you like."
+    ),
+    create=SelfAssessmentScreen,
+    order=10,
+)
