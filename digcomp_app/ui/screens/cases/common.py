@@ -1,0 +1,89 @@
+"""Small pieces the case workspace shares: level and competence labels, the message bar."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from PySide6.QtWidgets import QLabel, QWidget
+
+from digcomp_app.framework import Framework
+from digcomp_app.i18n import _, current_language
+from digcomp_app.services.validation import STAGE_NAMES, STAGES
+
+#: the four steps of the path a case walks ("certified" is the end of the last one)
+STEPS = ("identification", "documentation", "assessment", "certification")
+
+
+def stage_name(stage: str) -> str:
+    return _(STAGE_NAMES[stage])
+
+
+def advance_text(stage: str) -> str:
+    """The label of the button that moves a case on from ``stage``."""
+    if stage == "assessment":
+        return _("Sen&d to certification ▶")
+    if stage in ("identification", "documentation"):
+        following = STAGES[STAGES.index(stage) + 1]
+        return _("&Advance to {stage} ▶").format(stage=stage_name(following))
+    return _("&Advance ▶")
+
+
+def level_text(framework: Framework, number: int | None) -> str:
+    """ "3 – Intermediate", or a dash when there is no level ("not yet")."""
+    if number is None:
+        return _("not yet")
+    language = current_language()
+    try:
+        level = framework.level(number)
+    except KeyError:
+        return str(number)
+    band = framework.band_of(number)
+    name = level.name.get(language) or (band.name.get(language) if band else "")
+    if not name:
+        return str(number)
+    return _("{number} – {name}").format(number=number, name=name)
+
+
+def competence_text(framework: Framework, competence_id: str) -> str:
+    """ "1.3 Managing data, information and digital content" in the current language."""
+    try:
+        competence = framework.competence(competence_id)
+    except KeyError:
+        return competence_id
+    return _("{id} {title}").format(
+        id=competence.id, title=competence.title.get(current_language())
+    )
+
+
+class MessageBar(QLabel):
+    """A line of feedback above the work: an error in plain words, or what just happened."""
+
+    _STYLES: ClassVar[dict[str, str]] = {
+        "error": "background: #fdecea; color: #8a1c12; border: 1px solid #f2b8b5;",
+        "info": "background: #e8f3ec; color: #1d5631; border: 1px solid #b5dcc2;",
+    }
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setMargin(6)
+        self.kind = ""
+        self.hide()
+
+    def show_error(self, text: str) -> None:
+        self._show("error", text)
+
+    def show_info(self, text: str) -> None:
+        self._show("info", text)
+
+    def _show(self, kind: str, text: str) -> None:
+        self.kind = kind
+        self.setStyleSheet(self._STYLES[kind] + " border-radius: 4px;")
+        self.setText(text)
+        self.setAccessibleName(_("Problem") if kind == "error" else _("Message"))
+        self.show()
+
+    def clear_message(self) -> None:
+        self.kind = ""
+        self.clear()
+        self.hide()

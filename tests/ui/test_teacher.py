@@ -1,0 +1,271 @@
+"""A teacher's case workspace: find a learner, walk the case from identification to
+certification, with evidence dropped onto the list and a flag for a large gap."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
+from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QImage
+from PySide6.QtWidgets import QApplication, QDialog, QPlainTextEdit, QTreeWidget
+
+from digcomp_app.services import evidence, validation
+from digcomp_app.services.learners import fold
+from tests.ui.conftest import sign_in
+
+
+def click_item(qtbot, tree: QTreeWidget, item) -> None:
+    tree.scrollToItem(item)
+    qtbot.mouseClick(
+        tree.viewport(), Qt.MouseButton.LeftButton, pos=tree.visualItemRect(item).center()
+    )
+    assert tree.currentItem() is item
+
+
+def open_cases(qtbot, window, username: str):
+    sign_in(qtbot, window, username)
+    window.workspace.show_screen("cases")
+    return window.workspace.screen("cases")
+
+
+def find_learner(qtbot, screen, name: str) -> None:
+    """Type the surname into the search field and click the learner it finds."""
+    panel = screen.learners
+    surname = fold(name.rsplit(maxsplit=1)[-1])  # accents do not matter, and QTest types ASCII
+    qtbot.keyClicks(panel.search, surname)
+    found = [i for i in panel.learner_items() if i.text(0) == name]
+    assert found, [i.text(0) for i in panel.learner_items()]
+    assert len(panel.learner_items()) < 5  # filtered as we typed
+    click_item(qtbot, panel.tree, found[0])
+
+
+def drop_files(widget, paths) -> QDropEvent:
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    centre = widget.rect().center()
+    enter = QDragEnterEvent(
+        QPointF(centre),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(widget, enter)
+    assert enter.isAccepted()
+    drop = QDropEvent(
+        QPointF(centre),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(widget, drop)
+    return drop
+
+
+def pick(qtbot, combo, text: str) -> None:
+    """Choose in a combo box by typing the start of the item, as on the keyboard."""
+    combo.setFocus()
+    qtbot.wait(QApplication.keyboardInputInterval() + 20)  # a new search, not a longer one
+    qtbot.keyClicks(combo, text)
+    assert combo.currentText().startswith(text), combo.currentText()
+
+
+def test_teacher_takes_a_case_from_identification_to_certification(
+    qtbot, window, demo_db, tmp_path
+):
+    screen = open_cases(qtbot, window, "teacher1")
+    teacher = window.actor
+    case = next(c for c in validation.list_cases(demo_db, teacher) if c.stage == "identification")
+    find_learner(qtbot, screen, case.learner_name)
+    panel = screen.case
+    assert panel.case.id == case.id
+    assert panel.steps.state_of("identification") == "current"
+    assert panel.steps.buttons["identification"].text().startswith("●")
+    assert panel.stack.currentWidget() is panel.targets
+
+    # Identification: the seeded targets are ticked; drop one, add one with a level and outcome.
+    targets = panel.targets
+    seeded = [t.competence_id for t in case.targets]
+    assert all(
+        targets.tree.findItems(c, Qt.MatchFlag.MatchStartsWith | Qt.MatchFlag.MatchRecursive)
+        for c in seeded
+    )
+    dropped, added = seeded[-1], next(c for c in ("1.1", "2.4", "4.2") if c not in seeded)
+    for competence_id in (dropped, added):
+        targets.select_competence(competence_id)
+        qtbot.keyClick(targets.tree, Qt.Key.Key_Space)
+    pick(qtbot, targets.combos[added], "3")
+    assert targets.outcomes.count() > 0  # the outcomes of the added competence at level 3
+    targets.outcomes.setCurrentRow(0)
+    targets.outcomes.setFocus()
+    qtbot.keyClick(targets.outcomes, Qt.Key.Key_Space)
+    qtbot.mouseClick(targets.save_button, Qt.MouseButton.LeftButton)
+    stored = validation.get_case(demo_db, teacher, case.id)
+    wanted = {t.competence_id: t for t in stored.targets}
+    assert set(wanted) == (set(seeded) - {dropped}) | {added}
+    assert wanted[added].level == 3 and len(wanted[added].outcome_ids) == 1
+
+    qtbot.mouseClick(panel.advance_button, Qt.MouseButton.LeftButton)
+    assert validation.get_case(demo_db, teacher, case.id).stage == "documentation"
+    assert panel.stack.currentWidget() is panel.evidence
+    assert panel.steps.state_of("identification") == "done"
+
+    # Documentation: a picture dropped onto the list is stored and shown.
+    picture = QImage(64, 48, QImage.Format.Format_RGB32)
+    picture.fill(QColor("darkorange"))
+    path = tmp_path / "Darba vieta.png"
+    assert picture.save(str(path))
+    drop = drop_files(panel.evidence.list.viewport(), [path])
+    assert drop.isAccepted()
+    items = evidence.list_items(demo_db, teacher, case.id)
+    new = next(i for i in items if i.file_name == "Darba vieta.png")
+    assert new.media_type == "image/png" and set(new.competence_ids) == set(wanted)
+    assert evidence.open_file(demo_db, teacher, new.id).content == path.read_bytes()
+    preview = panel.evidence.preview
+    assert preview.item.id == new.id and preview.kind_shown == "image"
+    assert preview.image.pixmap().width() == 64 and not preview.image.pixmap().isNull()
+
+    qtbot.mouseClick(panel.advance_button, Qt.MouseButton.LeftButton)
+    assert panel.case.stage == "assessment" and panel.stack.currentWidget() is panel.assessment
+
+    # Sending before everything is assessed: the service's message, in plain words.
+    qtbot.mouseClick(panel.advance_button, Qt.MouseButton.LeftButton)
+    assert (
+        panel.message.kind == "error" and "Assess every target competence" in panel.message.text()
+    )
+    assert panel.case.stage == "assessment"
+
+    # Assessment: every target; one two levels away from the learner's own rating.
+    page, form = panel.assessment, panel.assessment.form
+    own = {
+        g.competence_id: g.self_level
+        for g in validation.self_vs_assessed(demo_db, teacher, case.id)
+    }
+    far = next(c for c in wanted if own.get(c) is not None)
+    far_level = own[far] + 2 if own[far] <= 6 else own[far] - 2
+    for index in range(page.table.topLevelItemCount()):
+        item = page.table.topLevelItem(index)
+        competence_id = item.data(0, Qt.ItemDataRole.UserRole)
+        click_item(qtbot, page.table, item)
+        level = (
+            far_level
+            if competence_id == far
+            else own.get(competence_id) or wanted[competence_id].level
+        )
+        pick(qtbot, form.level, str(level))
+        assert bool(form.flag_shown()) == (competence_id == far)
+        pick(qtbot, form.method, "Practical")
+        qtbot.keyClicks(form.comment, "Uzdevumu veica patstavigi.")
+        qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+        assert panel.message.kind == "info", panel.message.text()
+    assert "2 levels" in page.flag_for(far)
+    assert all(not page.flag_for(c) for c in wanted if c != far)
+
+    qtbot.mouseClick(panel.advance_button, Qt.MouseButton.LeftButton)
+    final = validation.get_case(demo_db, teacher, case.id)
+    assert final.stage == "certification" and not final.unassessed
+    assert final.assessment_for(far).level == far_level
+    assert final.evidence_count == len(items)
+    assert panel.steps.state_of("certification") == "current"
+    assert "Sent to certification" in panel.message.text()
+    assert not panel.advance_button.isEnabled()
+
+
+def test_pdf_evidence_is_shown_inside_the_program(qtbot, window, demo_db, tmp_path):
+    from reportlab.pdfgen import canvas
+
+    screen = open_cases(qtbot, window, "teacher1")
+    teacher = window.actor
+    case = next(c for c in validation.list_cases(demo_db, teacher) if c.stage == "documentation")
+    find_learner(qtbot, screen, case.learner_name)
+    panel = screen.case
+    path = tmp_path / "atskaite.pdf"
+    document = canvas.Canvas(str(path))
+    document.drawString(72, 720, "Prakses atskaite")
+    document.save()
+    assert drop_files(panel.evidence.list.viewport(), [path]).isAccepted()
+    preview = panel.evidence.preview
+    assert preview.item.file_name == "atskaite.pdf"
+    try:
+        import pypdfium2  # noqa: F401
+    except ImportError:
+        assert preview.kind_shown == "pdf-unavailable" and "pypdfium2" in preview.message.text()
+    else:
+        assert preview.kind_shown == "pdf" and preview.image.pixmap().width() > 100
+        assert preview.page_label.text() == "Page 1 of 1"
+
+
+def test_someone_elses_save_is_shown_and_back_a_stage_asks_why(qtbot, window, demo_db):
+    screen = open_cases(qtbot, window, "teacher1")
+    teacher = window.actor
+    case = next(
+        c
+        for c in validation.list_cases(demo_db, teacher)
+        if c.stage == "assessment" and c.assessments
+    )
+    find_learner(qtbot, screen, case.learner_name)
+    panel = screen.case
+    page, form = panel.assessment, panel.assessment.form
+    theirs = case.assessments[0]
+    page.select_competence(theirs.competence_id)
+    form.comment.clear()
+    qtbot.keyClicks(form.comment, "Mans labojums.")
+
+    from digcomp_app.services import accounts
+
+    other = accounts.authenticate(demo_db, None, "teacher3", "demo")
+    validation.record_assessment(
+        demo_db, other, case.id, theirs.competence_id, theirs.level, theirs.method,
+        "Kolēģes komentārs.", expected_version=theirs.version,
+    )  # fmt: skip
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    assert panel.message.kind == "error" and "Someone else saved" in panel.message.text()
+    assert form.comment.toPlainText() == "Kolēģes komentārs."  # their values, in the form
+    qtbot.keyClick(form.comment, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(form.comment, " Papildinats.")
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    stored = validation.get_case(demo_db, teacher, case.id).assessment_for(theirs.competence_id)
+    assert stored.comment == "Kolēģes komentārs. Papildinats."
+
+    def give_reason():
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, QDialog)
+        editor = dialog.findChild(QPlainTextEdit)
+        qtbot.keyClicks(editor, "Trukst prakses vaditaja atskaites.")
+        dialog.accept()
+
+    QTimer.singleShot(0, give_reason)
+    qtbot.mouseClick(panel.back_button, Qt.MouseButton.LeftButton)
+    moved = validation.get_case(demo_db, teacher, case.id)
+    assert moved.stage == "documentation"
+    assert moved.history[-1].reason == "Trukst prakses vaditaja atskaites."
+    assert "Trukst prakses vaditaja atskaites." in panel.history.summary.text()
+    assert panel.steps.state_of("documentation") == "current"
+
+
+def test_controls_have_accessible_names(qtbot, window):
+    screen = open_cases(qtbot, window, "teacher1")
+    screen.learners.search.setFocus()
+    qtbot.keyClick(screen.learners.search, Qt.Key.Key_Down)  # on to the list: the first learner
+    assert screen.learners.tree.hasFocus()
+    panel = screen.case
+    assert panel.case is not None
+    from PySide6.QtWidgets import QAbstractButton, QComboBox, QLineEdit, QListWidget
+
+    for step in panel.pages:
+        panel.show_step(step)
+        unnamed = [
+            widget
+            for kind in (
+                QAbstractButton,
+                QComboBox,
+                QLineEdit,
+                QTreeWidget,
+                QListWidget,
+                QPlainTextEdit,
+            )
+            for widget in screen.findChildren(kind)
+            if not widget.accessibleName()
+            and widget.isVisibleTo(screen)
+            and not isinstance(widget.parent(), QComboBox)
+        ]
+        assert unnamed == [], (step, [w.metaObject().className() for w in unnamed])
