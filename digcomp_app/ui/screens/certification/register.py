@@ -1,0 +1,335 @@
+"""The certificate register: every certificate issued, valid or revoked."""
+
+from __future__ import annotations
+
+import itertools
+from html import escape
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from digcomp_app.i18n import N_, _
+from digcomp_app.services import certificates
+from digcomp_app.services.certificates import CertificateInfo
+from digcomp_app.services.errors import ServiceError
+from digcomp_app.ui.context import UiContext
+from digcomp_app.ui.screens.certification.common import (
+    ERROR_COLOUR,
+    competence_title,
+    plain,
+    show_date,
+    show_moment,
+)
+from digcomp_app.ui.screens.certification.dialogs import RevokeDialog
+
+STATUS_NAMES = {"issued": N_("Issued"), "revoked": N_("Revoked")}
+#: the "Show" choices: (stored status or None for all, name)
+FILTERS = ((None, N_("All certificates")), ("issued", N_("Issued")), ("revoked", N_("Revoked")))
+_SERIAL = Qt.ItemDataRole.UserRole
+
+
+class RegisterPanel(QWidget):
+    #: a certificate was revoked (CertificateInfo); its case is back in the queue
+    revoked = Signal(object)
+
+    def __init__(self, context: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._context = context
+        self._all: list[CertificateInfo] = []
+        self._shown: list[CertificateInfo] = []
+
+        self.search_label = QLabel()
+        self.search = QLineEdit()
+        self.search.setClearButtonEnabled(True)
+        self.search_label.setBuddy(self.search)
+        self.status_label = QLabel()
+        self.status = QComboBox()
+        self.status_label.setBuddy(self.status)
+        self.table = QTableWidget(0, 7)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.empty = QLabel()
+        self.empty.setWordWrap(True)
+        self.details = QLabel()
+        self.details.setWordWrap(True)
+        self.details.setTextFormat(Qt.TextFormat.RichText)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.revoke_button = QPushButton()
+        self.print_button = QPushButton()
+        self.verify_button = QPushButton()
+
+        top = QHBoxLayout()
+        top.addWidget(self.search_label)
+        top.addWidget(self.search, 1)
+        top.addWidget(self.status_label)
+        top.addWidget(self.status)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.revoke_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.print_button)
+        buttons.addWidget(self.verify_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.details)
+        layout.addWidget(self.message)
+        layout.addLayout(buttons)
+        order = (
+            self.search,
+            self.status,
+            self.table,
+            self.revoke_button,
+            self.print_button,
+            self.verify_button,
+        )
+        for first, second in itertools.pairwise(order):
+            self.setTabOrder(first, second)
+
+        self.search.textChanged.connect(lambda _text: self.refresh())
+        self.status.currentIndexChanged.connect(lambda _index: self._fill())
+        self.table.itemSelectionChanged.connect(self._show_selected)
+        self.revoke_button.clicked.connect(self.revoke_selected)
+        self.print_button.clicked.connect(self.print_selected)
+        self.verify_button.clicked.connect(self.verify)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.search_label.setText(_("&Find:"))
+        self.search.setPlaceholderText(_("Holder's name or serial number"))
+        self.search.setAccessibleName(_("Find certificates by holder or serial number"))
+        self.status_label.setText(_("&Show:"))
+        self.status.setAccessibleName(_("Show certificates"))
+        index = max(self.status.currentIndex(), 0)
+        self.status.blockSignals(True)
+        self.status.clear()
+        for _value, name in FILTERS:
+            self.status.addItem(_(name))
+        self.status.setCurrentIndex(index)
+        self.status.blockSignals(False)
+        self.table.setHorizontalHeaderLabels(
+            [
+                _("Serial number"),
+                _("Holder"),
+                _("Mobility"),
+                _("Status"),
+                _("Issued on"),
+                _("Revoked on"),
+                _("Reason for revoking"),
+            ]
+        )
+        self.table.setAccessibleName(_("Certificate register"))
+        self.details.setAccessibleName(_("Details of the chosen certificate"))
+        self.message.setAccessibleName(_("Message"))
+        for button, text in (
+            (self.revoke_button, _("Re&voke…")),
+            (self.print_button, _("&Print attestation…")),
+            (self.verify_button, _("V&erify…")),
+        ):
+            button.setText(text)
+            button.setAccessibleName(plain(text))
+        self._fill()
+
+    def refresh(self, select: str | None = None) -> None:
+        try:
+            self._all = certificates.list_register(
+                self._context.db, self._context.actor, text=self.search.text()
+            )
+        except ServiceError as error:
+            self._all = []
+            self._say(str(error), error=True)
+        self._fill(select)
+
+    # --- what is shown ------------------------------------------------------------------
+
+    def _fill(self, select: str | None = None) -> None:
+        chosen = select or (self.selected().serial if self.selected() else None)
+        wanted = FILTERS[max(self.status.currentIndex(), 0)][0]
+        self._shown = [c for c in reversed(self._all) if wanted is None or c.status == wanted]
+        self.table.blockSignals(True)
+        self.table.setRowCount(len(self._shown))
+        for row, cert in enumerate(self._shown):
+            values = (
+                cert.serial,
+                cert.holder,
+                cert.mobility_code,
+                _(STATUS_NAMES.get(cert.status, cert.status)),
+                show_date(cert.issued_at),
+                show_date(cert.revoked_at),
+                cert.revoke_reason,
+            )
+            for column, text in enumerate(values):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                if cert.status == "revoked":
+                    item.setForeground(QBrush(QColor(ERROR_COLOUR if column == 3 else "#666666")))
+                self.table.setItem(row, column, item)
+            self.table.item(row, 0).setData(_SERIAL, cert.serial)
+        self.table.clearSelection()
+        if chosen:
+            self.select_serial(chosen)
+        self.table.blockSignals(False)
+        for column, widest in ((0, 230), (1, 200), (2, 170), (3, 110), (4, 170), (5, 170)):
+            self.table.resizeColumnToContents(column)
+            self.table.setColumnWidth(column, min(self.table.columnWidth(column), widest))
+        self._show_empty_state()
+        self._show_selected()
+
+    def _show_empty_state(self) -> None:
+        if self._shown:
+            self.empty.hide()
+            return
+        if self.search.text().strip() or self.status.currentIndex() > 0:
+            text = _(
+                "No certificate matches the search. Clear the search or show all certificates."
+            )
+        else:
+            text = _(
+                "No certificate has been issued yet. Approve a case under Waiting for "
+                "approval to issue the first one."
+            )
+        self.empty.setText(text)
+        self.empty.show()
+
+    def _show_selected(self) -> None:
+        cert = self.selected()
+        self.revoke_button.setEnabled(cert is not None and cert.status == "issued")
+        self.print_button.setEnabled(cert is not None)
+        if cert is None:
+            self.details.setText(
+                escape(_("Choose a certificate to see its competences and levels."))
+            )
+            return
+        snapshot = cert.snapshot
+        framework = snapshot.get("framework", {})
+        levels = [
+            _("{competence}: level {level}").format(
+                competence=competence_title(
+                    self._context.library,
+                    framework.get("id", ""),
+                    framework.get("version", ""),
+                    item.get("competence", ""),
+                ),
+                level=item.get("level", ""),
+            )
+            for item in snapshot.get("competences", [])
+        ]
+        lines = [
+            _("Issued by {name} on {moment}.").format(
+                name=cert.issued_by, moment=show_moment(cert.issued_at)
+            )
+        ]
+        if cert.replaces_serial:
+            lines.append(_("Replaces certificate {serial}.").format(serial=cert.replaces_serial))
+        if cert.status == "revoked":
+            lines.append(
+                _("Revoked on {moment}: {reason}").format(
+                    moment=show_moment(cert.revoked_at), reason=cert.revoke_reason
+                )
+            )
+        self.details.setText(
+            "<b>"
+            + escape(cert.serial)
+            + "</b> · "
+            + escape(cert.holder)
+            + "<br>"
+            + "<br>".join(escape(line) for line in lines)
+            + "<br>"
+            + escape("; ".join(levels))
+        )
+
+    def selected(self) -> CertificateInfo | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        serial = self.table.item(rows[0].row(), 0).data(_SERIAL)
+        return next((c for c in self._shown if c.serial == serial), None)
+
+    def select_serial(self, serial: str) -> bool:
+        for row in range(self.table.rowCount()):
+            if self.table.item(row, 0).data(_SERIAL) == serial:
+                self.table.selectRow(row)
+                return True
+        return False
+
+    def row_of(self, serial: str) -> dict[str, str] | None:
+        """What the register shows for ``serial``, by column title (for checks and tests)."""
+        for row in range(self.table.rowCount()):
+            if self.table.item(row, 0).data(_SERIAL) == serial:
+                return {
+                    self.table.horizontalHeaderItem(column).text(): self.table.item(
+                        row, column
+                    ).text()
+                    for column in range(self.table.columnCount())
+                }
+        return None
+
+    # --- actions ------------------------------------------------------------------------
+
+    def revoke_selected(self) -> None:
+        cert = self.selected()
+        if cert is None or cert.status != "issued":
+            return
+        dialog = RevokeDialog(self._context, cert, self)
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        revoked = dialog.revoked
+        dialog.deleteLater()
+        if not accepted or revoked is None:
+            return
+        text = _(
+            "Certificate {serial} revoked. Its case is back under Waiting for approval."
+        ).format(serial=cert.serial)
+        self._say(text)
+        self._context.notify(text)
+        self.refresh(select=cert.serial)
+        self.revoked.emit(revoked)
+
+    def print_selected(self) -> None:
+        """Print the attestation of the chosen certificate (comes with the attestation module)."""
+        QMessageBox.information(
+            self,
+            _("Print attestation"),
+            _(
+                "Printing attestations comes with the attestation module in the next "
+                "release. Until then, the certificate's holder, competences and levels are "
+                "shown here in the register."
+            ),
+        )
+
+    def verify(self) -> None:
+        """Check a certificate's serial number and content (comes with the attestation module)."""
+        QMessageBox.information(
+            self,
+            _("Verify a certificate"),
+            _(
+                "Verifying a certificate from its serial number or printed attestation "
+                "comes with the attestation module in the next release. Until then, find the "
+                "serial number in the register to see whether it is issued or revoked."
+            ),
+        )
+
+    def _say(self, text: str, *, error: bool = False) -> None:
+        self.message.setStyleSheet(f"color: {ERROR_COLOUR};" if error else "")
+        self.message.setText(text)

@@ -1,0 +1,249 @@
+"""The coordinator's mobilities: a searchable list beside the form of the chosen one."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from digcomp_app.i18n import _, format_date
+from digcomp_app.services import mobilities, organisations
+from digcomp_app.services.errors import ServiceError
+from digcomp_app.services.mobilities import MobilityInfo
+from digcomp_app.services.organisations import OrganisationInfo
+from digcomp_app.ui.context import UiContext
+from digcomp_app.ui.screens.mobilities.editor import MobilityEditor
+from digcomp_app.ui.screens.mobilities.widgets import ERROR_COLOUR, plain, set_label
+
+_ID = Qt.ItemDataRole.UserRole
+
+
+class MobilitiesScreen(QWidget):
+    def __init__(self, context: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._context = context
+        self._rows: list[MobilityInfo] = []
+        self._organisations: list[OrganisationInfo] = []
+
+        self.search_label = QLabel()
+        self.search = QLineEdit()
+        self.search.setClearButtonEnabled(True)
+        self.search_label.setBuddy(self.search)
+        self.new_button = QPushButton()
+        self.table = QTableWidget(0, 4)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.empty = QLabel()
+        self.empty.setWordWrap(True)
+        self.problem = QLabel()
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet(f"color: {ERROR_COLOUR};")
+        self.editor = MobilityEditor(context)
+
+        top = QHBoxLayout()
+        top.addWidget(self.search_label)
+        top.addWidget(self.search, 1)
+        top.addWidget(self.new_button)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addLayout(top)
+        left_layout.addWidget(self.table, 1)
+        left_layout.addWidget(self.empty)
+        left_layout.addWidget(self.problem)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.editor)
+        self.splitter.setStretchFactor(0, 4)
+        self.splitter.setStretchFactor(1, 5)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setSizes([520, 580])
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.splitter)
+        self.setTabOrder(self.search, self.new_button)
+        self.setTabOrder(self.new_button, self.table)
+        self.setTabOrder(self.table, self.editor.tabs)
+
+        self.search.textChanged.connect(self._reload_list)
+        self.new_button.clicked.connect(self.new_mobility)
+        self.table.itemSelectionChanged.connect(self._on_selection)
+        self.editor.saved.connect(self._on_saved)
+        self.editor.outdated.connect(self._reload_list)
+        self.editor.organisation_added.connect(lambda _org: self._load_organisations())
+        QShortcut(QKeySequence.StandardKey.New, self, self.new_mobility)
+        self.retranslate()
+
+    # --- screen protocol --------------------------------------------------------------
+
+    def retranslate(self) -> None:
+        set_label(self.search_label, _("&Find:"), self.search)
+        self.search.setPlaceholderText(_("Code or title"))
+        self.search.setAccessibleName(_("Find mobilities by code or title"))
+        self.new_button.setText(_("&New mobility"))
+        self.new_button.setToolTip(_("Create a new mobility (Ctrl+N)"))
+        self.new_button.setAccessibleName(plain(self.new_button.text()))
+        self.table.setAccessibleName(_("Mobilities"))
+        self.table.setHorizontalHeaderLabels([_("Title"), _("Code"), _("Dates"), _("Learners")])
+        self.editor.retranslate()
+        self._fill_table()
+
+    def refresh(self) -> None:
+        self._load_organisations()
+        self._reload_list()
+        shown = self.editor.mobility
+        fresh = next((m for m in self._rows if shown and m.id == shown.id), None)
+        if fresh is not None and fresh != shown and not self.editor.is_dirty():
+            self.editor.show_mobility(fresh)  # changed elsewhere; nothing typed here is lost
+
+    # --- actions ----------------------------------------------------------------------
+
+    def new_mobility(self) -> None:
+        if not self._may_leave():
+            return
+        self.table.blockSignals(True)
+        self.table.clearSelection()
+        self.table.blockSignals(False)
+        self.editor.show_mobility(None)
+        self.editor.tabs.setCurrentIndex(0)
+        self.editor.form.code.setFocus()
+
+    def select_mobility(self, mobility_id: int) -> bool:
+        for row in range(self.table.rowCount()):
+            if self.table.item(row, 0).data(_ID) == mobility_id:
+                self.table.selectRow(row)
+                return True
+        return False
+
+    def listed_codes(self) -> list[str]:
+        return [self.table.item(row, 1).text() for row in range(self.table.rowCount())]
+
+    # --- data -------------------------------------------------------------------------
+
+    def _load_organisations(self) -> None:
+        db, actor = self._context.db, self._context.actor
+        try:
+            self._organisations = organisations.list_all(db, actor)
+            home = organisations.get_home(db, actor)
+        except ServiceError as error:
+            self.problem.setText(str(error))
+            return
+        self.editor.set_organisations(self._organisations, home.id if home else None)
+
+    def _reload_list(self) -> None:
+        try:
+            self._rows = mobilities.list_all(
+                self._context.db, self._context.actor, text=self.search.text()
+            )
+        except ServiceError as error:
+            self._rows = []
+            self.problem.setText(str(error))
+        else:
+            self.problem.clear()
+        self._fill_table()
+
+    def _fill_table(self) -> None:
+        chosen = self.editor.mobility.id if self.editor.mobility else None
+        self.table.blockSignals(True)
+        self.table.setRowCount(len(self._rows))
+        for row, info in enumerate(self._rows):
+            dates = _("{start} – {end}").format(
+                start=format_date(info.start_date, "short"),
+                end=format_date(info.end_date, "short"),
+            )
+            values = (info.title, info.code, dates, str(info.participant_count))
+            tip = _("{title}\n{code}\nHost: {host} ({country})\n{start} – {end}").format(
+                title=info.title,
+                code=info.code,
+                host=info.host_organisation,
+                country=info.host_country,
+                start=format_date(info.start_date),
+                end=format_date(info.end_date),
+            )
+            for column, text in enumerate(values):
+                item = QTableWidgetItem(text)
+                item.setToolTip(tip)
+                if column == 3:
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
+                self.table.setItem(row, column, item)
+            self.table.item(row, 0).setData(_ID, info.id)
+        self.table.clearSelection()
+        if chosen is not None:
+            self.select_mobility(chosen)
+        self.table.blockSignals(False)
+        for column, widest in ((1, 170), (2, 170), (3, 90)):
+            self.table.resizeColumnToContents(column)
+            self.table.setColumnWidth(column, min(self.table.columnWidth(column), widest))
+        self._show_empty_state()
+
+    def _show_empty_state(self) -> None:
+        if self._rows:
+            self.empty.hide()
+            return
+        if self.search.text().strip():
+            text = _(
+                "No mobility matches '{text}'. Check the spelling or clear the search."
+            ).format(text=self.search.text().strip())
+        else:
+            text = _(
+                "There are no mobilities yet. Press New mobility to create the first one; "
+                "then add its participants and teachers."
+            )
+        self.empty.setText(text)
+        self.empty.show()
+
+    def _on_selection(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return
+        mobility_id = self.table.item(rows[0].row(), 0).data(_ID)
+        current = self.editor.mobility
+        if current is not None and current.id == mobility_id:
+            return
+        if not self._may_leave():
+            self.table.blockSignals(True)
+            self.table.clearSelection()
+            if current is not None:
+                self.select_mobility(current.id)
+            self.table.blockSignals(False)
+            return
+        info = next((m for m in self._rows if m.id == mobility_id), None)
+        if info is not None:
+            self.editor.show_mobility(info)
+
+    def _on_saved(self, info: MobilityInfo) -> None:
+        self._reload_list()
+
+    def _may_leave(self) -> bool:
+        """True when the form has no unsaved changes, or the coordinator lets them go."""
+        if not self.editor.is_dirty():
+            return True
+        answer = QMessageBox.question(
+            self,
+            _("Unsaved changes"),
+            _("The mobility you are editing has changes that are not saved. Discard them?"),
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Discard

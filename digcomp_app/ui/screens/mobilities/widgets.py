@@ -1,0 +1,62 @@
+"""Small helpers shared by the mobility screen's modules."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QDate, QLocale
+from PySide6.QtWidgets import QDateEdit, QLabel, QWidget
+
+from digcomp_app.i18n import current_language
+
+ERROR_COLOUR = "#b00020"
+INVALID_STYLE = f"border: 2px solid {ERROR_COLOUR}; border-radius: 3px; padding: 2px;"
+DATE_FORMATS = {"lv": "dd.MM.yyyy.", "en": "dd/MM/yyyy"}
+
+
+def plain(text: str) -> str:
+    """A label's text without its mnemonic marker or trailing colon (for accessible names)."""
+    return text.replace("&&", "\0").replace("&", "").replace("\0", "&").rstrip(":").strip()
+
+
+def set_label(label: QLabel, text: str, field: QWidget) -> None:
+    """Show ``text`` on ``label`` and name ``field`` after it for screen readers."""
+    label.setText(text)
+    field.setAccessibleName(plain(text))
+
+
+def to_qdate(day: dt.date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def to_date(day: QDate) -> dt.date:
+    return dt.date(day.year(), day.month(), day.day())
+
+
+def make_date_edit() -> QDateEdit:
+    edit = QDateEdit()
+    edit.setCalendarPopup(True)
+    retranslate_date_edit(edit)
+    return edit
+
+
+def retranslate_date_edit(edit: QDateEdit) -> None:
+    language = current_language()
+    edit.setLocale(QLocale(language))
+    edit.setDisplayFormat(DATE_FORMATS.get(language, "yyyy-MM-dd"))
+
+
+def mark_invalid(label: QLabel, field: QWidget, message: str) -> None:
+    label.setStyleSheet(f"color: {ERROR_COLOUR}; font-weight: bold;")
+    field.setProperty("invalid", True)
+    field.setStyleSheet(INVALID_STYLE)
+    field.setToolTip(message)
+    field.setAccessibleDescription(message)
+
+
+def clear_invalid(label: QLabel, field: QWidget) -> None:
+    label.setStyleSheet("")
+    field.setProperty("invalid", False)
+    field.setStyleSheet("")
+    field.setToolTip("")
+    field.setAccessibleDescription("")

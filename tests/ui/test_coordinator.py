@@ -1,0 +1,304 @@
+"""The coordinator's desk: mobilities (form, participants, teachers) and certification."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QDate, Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QDialog,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QTabBar,
+)
+
+from digcomp_app.services import accounts, certificates, mobilities
+from digcomp_app.services.mobilities import MobilityDraft
+from tests.ui.conftest import sign_in
+
+CODE = "2027-1-LV01-KA121-VET-000555111-IT"
+
+
+def when_modal(qtbot, handle, *, kind=QDialog) -> list[bool]:
+    """Run ``handle(widget)`` on the next modal window (a dialog or a message box)."""
+    done: list[bool] = []
+
+    def poll(tries: int = 200) -> None:
+        widget = QApplication.activeModalWidget()
+        if isinstance(widget, kind) and widget.isVisible():
+            handle(widget)
+            done.append(True)
+        elif tries:
+            QTimer.singleShot(10, lambda: poll(tries - 1))
+
+    QTimer.singleShot(0, poll)
+    return done
+
+
+def click_button(box: QMessageBox, text: str) -> None:
+    button = next(b for b in box.buttons() if b.text().replace("&", "") == text)
+    button.click()
+
+
+def coordinator_screen(qtbot, window, screen_id: str):
+    sign_in(qtbot, window, "coordinator")
+    window.workspace.show_screen(screen_id)
+    return window.workspace.screen(screen_id)
+
+
+def test_coordinator_creates_a_mobility_with_a_new_host_participants_and_a_teacher(
+    qtbot, window, demo_db
+):
+    screen = coordinator_screen(qtbot, window, "mobilities")
+    coordinator = window.actor
+    assert len(screen.listed_codes()) == 2  # the demo's two mobilities
+    qtbot.mouseClick(screen.new_button, Qt.MouseButton.LeftButton)
+    form = screen.editor.form
+    assert form.sending.currentText().startswith("Daugavkrastu tehnikums")
+    qtbot.keyClicks(form.code, CODE)
+    qtbot.keyClicks(form.title, "Web development in a studio (Bologna)")
+
+    # Saved without a host country: the field is highlighted and the problem said in words.
+    qtbot.mouseClick(screen.editor.save_button, Qt.MouseButton.LeftButton)
+    assert "host_country" in form.invalid_fields()
+    assert "two-letter code" in screen.editor.error.text()
+    assert mobilities.list_all(demo_db, coordinator, text=CODE) == []
+
+    def add_host(dialog) -> None:
+        qtbot.keyClicks(dialog.name, "Officina Digitale Bologna S.r.l.")
+        qtbot.keyClicks(dialog.country, "it")
+        qtbot.keyClicks(dialog.contact_person, "Giulia Rossi")
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+
+    added = when_modal(qtbot, add_host)
+    qtbot.mouseClick(form.add_host_button, Qt.MouseButton.LeftButton)
+    assert added
+    assert form.host.currentText() == "Officina Digitale Bologna S.r.l. (IT)"
+    assert form.host_country.text() == "IT" and form.host_mentor.text() == "Giulia Rossi"
+    assert form.invalid_fields() == []  # choosing a country cleared the highlight
+    form.start_date.setDate(QDate(2027, 3, 1))  # through the calendar, as a person would
+    form.end_date.setDate(QDate(2027, 3, 26))
+    qtbot.keyClicks(form.objective, "Four weeks in a web studio.")
+    window.activateWindow()  # back from the dialog
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    qtbot.keyClick(form.objective, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)  # Save
+
+    found = mobilities.list_all(demo_db, coordinator, text=CODE)
+    assert len(found) == 1
+    created = found[0]
+    assert created.title == "Web development in a studio (Bologna)"
+    assert created.host_organisation == "Officina Digitale Bologna S.r.l."
+    assert (created.host_country, created.host_mentor) == ("IT", "Giulia Rossi")
+    assert (created.start_date, created.end_date) == (dt.date(2027, 3, 1), dt.date(2027, 3, 26))
+    assert (created.framework_id, created.framework_version) == ("digcomp", "3.0")
+    assert CODE in screen.listed_codes()
+    assert screen.editor.mobility is not None and screen.editor.mobility.id == created.id
+    # typing in the search box narrows the list as you type
+    qtbot.keyClicks(screen.search, "bologna")
+    assert screen.listed_codes() == [CODE]
+
+    # participants: find by name (without accents), pick, add
+    people = screen.editor.people
+    screen.editor.tabs.setCurrentWidget(people)
+    qtbot.keyClicks(people.search, "berzin")
+    assert people.results.count() >= 1
+    first = people.results.item(0)
+    people.results.setCurrentItem(first)
+    qtbot.mouseClick(people.add_button, Qt.MouseButton.LeftButton)
+    assert mobilities.get(demo_db, coordinator, created.id).participant_count == 1
+    assert "1 learner takes part" in people.count.text()
+
+    # a teacher by user number; they then see the mobility
+    teacher = accounts.authenticate(demo_db, None, "teacher2", "demo")
+    people.teacher_number.clear()
+    qtbot.keyClicks(people.teacher_number, str(teacher.user_id))
+    qtbot.mouseClick(people.assign_button, Qt.MouseButton.LeftButton)
+    assert str(teacher.user_id) in people.assigned.text()
+    assert CODE in [m.code for m in mobilities.list_all(demo_db, teacher)]
+    # a learner's user number is refused in plain words
+    learner = accounts.authenticate(demo_db, None, "learner01", "demo")
+    people.teacher_number.clear()
+    qtbot.keyClicks(people.teacher_number, str(learner.user_id))
+    qtbot.mouseClick(people.assign_button, Qt.MouseButton.LeftButton)
+    assert "Only a teacher can be assigned" in people.message.text()
+
+
+def test_a_concurrent_change_by_someone_else_is_reported_with_their_values(qtbot, window, demo_db):
+    screen = coordinator_screen(qtbot, window, "mobilities")
+    coordinator = window.actor
+    opened = mobilities.list_all(demo_db, coordinator)[0]
+    assert screen.select_mobility(opened.id)
+    form = screen.editor.form
+    assert form.title.text() == opened.title
+    form.title.clear()
+    qtbot.keyClicks(form.title, "Mans nosaukums")
+
+    # meanwhile a second coordinator saves another title and mentor
+    theirs = MobilityDraft(
+        code=opened.code,
+        title="Viņu nosaukums",
+        sending_organisation_id=opened.sending_organisation_id,
+        host_organisation_id=opened.host_organisation_id,
+        host_country=opened.host_country,
+        start_date=opened.start_date,
+        end_date=opened.end_date,
+        programme=opened.programme,
+        host_mentor="Pablo Ruiz",
+        objective=opened.objective,
+    )
+    mobilities.update(demo_db, coordinator, opened.id, theirs, expected_version=opened.version)
+
+    qtbot.mouseClick(screen.editor.save_button, Qt.MouseButton.LeftButton)
+    banner = screen.editor.conflict
+    assert banner.isVisible()
+    text = banner.text()
+    assert "Someone else changed this mobility" in text
+    assert "Title: Viņu nosaukums (you had: Mans nosaukums)" in text
+    assert "Host mentor: Pablo Ruiz" in text
+    assert form.title.text() == "Viņu nosaukums"  # their version is shown
+    assert mobilities.get(demo_db, coordinator, opened.id).title == "Viņu nosaukums"
+
+    # making the change again on their version saves it
+    form.title.clear()
+    qtbot.keyClicks(form.title, "Mans nosaukums")
+    qtbot.mouseClick(screen.editor.save_button, Qt.MouseButton.LeftButton)
+    assert not banner.isVisible()
+    saved = mobilities.get(demo_db, coordinator, opened.id)
+    assert (saved.title, saved.host_mentor) == ("Mans nosaukums", "Pablo Ruiz")
+
+
+def test_coordinator_approves_a_case_and_the_register_shows_the_certificate(qtbot, window, demo_db):
+    screen = coordinator_screen(qtbot, window, "certification")
+    coordinator = window.actor
+    queue = screen.queue
+    # The demo leaves two cases of the mobility under way at the certification stage.
+    cases = queue.cases()
+    current = mobilities.list_all(demo_db, coordinator)[0]  # newest first: the one under way
+    assert len(cases) == 2 and {c.mobility_id for c in cases} == {current.id}
+    assert queue.tree.topLevelItemCount() == 2
+    assert "(2)" in screen.tabs.tabText(0)
+    case = cases[0]
+    top = queue.tree.topLevelItem(0)
+    assert top.text(0) == case.learner_name and top.text(1) == current.code
+    first_target = top.child(0)
+    assert first_target.text(2) == str(case.targets[0].level)
+    assert first_target.text(3) == str(case.assessment_for(case.targets[0].competence_id).level)
+
+    queue.tree.setCurrentItem(top.child(1))  # a competence row chooses its case too
+    # Cancel first: nothing is issued.
+    when_modal(qtbot, lambda box: click_button(box, "Cancel"), kind=QMessageBox)
+    qtbot.mouseClick(queue.approve_button, Qt.MouseButton.LeftButton)
+    assert len(certificates.certification_queue(demo_db, coordinator)) == 2
+
+    seen: list[str] = []
+
+    def approve(box: QMessageBox) -> None:
+        seen.append(box.text() + box.informativeText())
+        click_button(box, "Approve and issue")
+
+    when_modal(qtbot, approve, kind=QMessageBox)
+    qtbot.mouseClick(queue.approve_button, Qt.MouseButton.LeftButton)
+    assert case.learner_name in seen[0] and "cannot be changed" in seen[0]
+
+    issued = [
+        c
+        for c in certificates.list_register(demo_db, coordinator)
+        if c.case_id == case.id and c.status == "issued"
+    ]
+    assert len(issued) == 1
+    serial = issued[0].serial
+    assert [c.id for c in certificates.certification_queue(demo_db, coordinator)] == [cases[1].id]
+    assert queue.tree.topLevelItemCount() == 1
+    assert serial in queue.message.text()
+    register = screen.register
+    row = register.row_of(serial)
+    assert row is not None
+    assert row["Status"] == "Issued" and row["Holder"] == case.learner_name
+    assert row["Mobility"] == current.code and row["Issued on"]
+    # search as you type finds it by its serial number
+    screen.tabs.setCurrentWidget(register)
+    qtbot.keyClicks(register.search, serial[:9].lower())
+    assert register.table.rowCount() == 1 and register.row_of(serial) is not None
+
+
+def test_revoking_needs_a_reason_and_then_the_register_shows_it_revoked(qtbot, window, demo_db):
+    screen = coordinator_screen(qtbot, window, "certification")
+    coordinator = window.actor
+    register = screen.register
+    screen.tabs.setCurrentWidget(register)
+    valid = [c for c in certificates.list_register(demo_db, coordinator) if c.status == "issued"]
+    target = valid[0]
+    assert register.select_serial(target.serial)
+    assert register.revoke_button.isEnabled()
+    states: list[bool] = []
+
+    def revoke(dialog) -> None:
+        states.append(dialog.revoke_button.isEnabled())
+        qtbot.keyClicks(dialog.reason, "   ")
+        states.append(dialog.revoke_button.isEnabled())
+        qtbot.keyClicks(dialog.reason, "The level of 2.4 was recorded wrongly.")
+        states.append(dialog.revoke_button.isEnabled())
+        qtbot.mouseClick(dialog.revoke_button, Qt.MouseButton.LeftButton)
+
+    when_modal(qtbot, revoke)
+    qtbot.mouseClick(register.revoke_button, Qt.MouseButton.LeftButton)
+    assert states == [False, False, True]  # no reason, no revoking
+
+    stored = certificates.get(demo_db, coordinator, target.serial)
+    assert stored.status == "revoked"
+    assert stored.revoke_reason == "The level of 2.4 was recorded wrongly."
+    row = register.row_of(target.serial)
+    assert row["Status"] == "Revoked" and row["Revoked on"]
+    assert row["Reason for revoking"] == "The level of 2.4 was recorded wrongly."
+    assert not register.revoke_button.isEnabled()  # it cannot be revoked twice
+    # its case is back in the queue for a corrected certificate
+    assert target.case_id in [c.id for c in screen.queue.cases()]
+    # the status filter shows only revoked certificates
+    register.status.setCurrentIndex(2)
+    shown = [register.table.item(r, 3).text() for r in range(register.table.rowCount())]
+    assert shown and set(shown) == {"Revoked"}
+
+
+def test_print_and_verify_say_they_come_with_the_attestation_module(qtbot, window):
+    screen = coordinator_screen(qtbot, window, "certification")
+    register = screen.register
+    register.table.selectRow(0)
+    texts: list[str] = []
+
+    def read(box: QMessageBox) -> None:
+        texts.append(box.text())
+        box.accept()
+
+    for button in (register.print_button, register.verify_button):
+        assert isinstance(button, QPushButton) and button.isEnabled()
+        when_modal(qtbot, read, kind=QMessageBox)
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert len(texts) == 2
+    assert all("attestation module" in text for text in texts)
+    assert texts[0].startswith("Printing") and texts[1].startswith("Verifying")
+
+
+def test_coordinator_controls_have_accessible_names(qtbot, window):
+    sign_in(qtbot, window, "coordinator")
+    kinds = (QAbstractButton, QAbstractItemView, QComboBox, QLineEdit, QPlainTextEdit, QSpinBox)
+    for screen_id in ("mobilities", "certification"):
+        window.workspace.show_screen(screen_id)
+        screen = window.workspace.screen(screen_id)
+        unnamed = [
+            type(widget).__name__
+            for kind in kinds
+            for widget in screen.findChildren(kind)
+            if not widget.accessibleName()
+            and widget.isVisibleTo(screen)
+            and not isinstance(widget.parent(), (QComboBox, QAbstractSpinBox, QTabBar))
+            and type(widget).__name__ not in {"QToolButton", "QHeaderView"}
+        ]
+        assert unnamed == [], screen_id
