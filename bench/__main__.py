@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sys
 
-from bench import bench_framework_load, bench_learners
+from bench import bench_framework_load, bench_learners, bench_startup
 
-BENCHMARKS = [bench_framework_load, bench_learners]
+BENCHMARKS = [bench_framework_load, bench_learners, bench_startup]
 
 
 def main() -> int:

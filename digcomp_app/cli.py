@@ -99,7 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _run_gui(args: argparse.Namespace) -> int:
     from digcomp_app.ui.app import run  # Qt is imported only when the window is wanted
 
-    return run(language=args.language)
+    return run(language=args.language, database_url=args.database)
 
 
 def _log_file() -> Path:

@@ -26,10 +26,10 @@ import threading
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from babel import Locale
-from babel import dates as _babel_dates
-from babel import numbers as _babel_numbers
+if TYPE_CHECKING:
+    from babel import Locale
 
 DOMAIN = "messages"
 SOURCE_LANGUAGE = "en"
@@ -130,7 +130,13 @@ def _load_catalog(language: str) -> _gettext.NullTranslations:
     if path.suffix == ".mo":
         with path.open("rb") as handle:
             return _gettext.GNUTranslations(handle)
-    # Source checkout: compile the .po in memory so it can never be stale.
+    # Source checkout: compile the .po (never stale); keep the result in the user's cache,
+    # keyed by the .po's size and time, so later starts skip the compilation.
+    stat = path.stat()
+    cached = _cache_dir() / f"{language}-{stat.st_size}-{stat.st_mtime_ns}.mo"
+    if cached.is_file():
+        with cached.open("rb") as handle:
+            return _gettext.GNUTranslations(handle)
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
@@ -138,8 +144,21 @@ def _load_catalog(language: str) -> _gettext.NullTranslations:
         catalog = read_po(handle, locale=language, domain=DOMAIN)
     buffer = io.BytesIO()
     write_mo(buffer, catalog, use_fuzzy=False)
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        temporary = cached.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_bytes(buffer.getvalue())
+        temporary.replace(cached)
+    except OSError:
+        pass  # no cache: compile again next time
     buffer.seek(0)
     return _gettext.GNUTranslations(buffer)
+
+
+def _cache_dir() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("digcomp-app", appauthor=False)) / "catalogs"
 
 
 def set_language(language: str | None) -> str:
@@ -170,33 +189,53 @@ def remove_language_listener(listener: Callable[[str], None]) -> None:
         _listeners.remove(listener)
 
 
+#: Names of the interface languages in themselves (the language menu), without Babel's
+#: locale data, which takes tens of milliseconds to load at start-up.
+_OWN_NAMES = {"lv": "Latviešu", "en": "English"}
+
+
 def language_name(language: str, in_language: str | None = None) -> str:
     """The name of ``language`` written in ``in_language`` (default: the language itself)."""
+    if in_language in (None, language) and language in _OWN_NAMES:
+        return _OWN_NAMES[language]
+    from babel import Locale
+
     name = Locale.parse(language).get_display_name(Locale.parse(in_language or language))
     return name[:1].upper() + name[1:] if name else language
 
 
 def _babel_locale(language: str | None) -> Locale:
+    # Babel is imported when first needed: its locale data slows the window's start.
+    from babel import Locale
+
     return Locale.parse(language or _language)
 
 
 def format_date(value: _dt.date, format: str = "medium", language: str | None = None) -> str:
     """A date as people write it in the current (or given) language."""
-    return _babel_dates.format_date(value, format=format, locale=_babel_locale(language))
+    from babel import dates
+
+    return dates.format_date(value, format=format, locale=_babel_locale(language))
 
 
 def format_datetime(
     value: _dt.datetime, format: str = "medium", language: str | None = None
 ) -> str:
-    return _babel_dates.format_datetime(value, format=format, locale=_babel_locale(language))
+    from babel import dates
+
+    return dates.format_datetime(value, format=format, locale=_babel_locale(language))
 
 
 def format_number(value: float | Decimal, language: str | None = None) -> str:
-    return _babel_numbers.format_decimal(value, locale=_babel_locale(language))
+    from babel import numbers
+
+    return numbers.format_decimal(value, locale=_babel_locale(language))
 
 
 def format_percent(value: float, language: str | None = None) -> str:
-    return _babel_numbers.format_percent(value, locale=_babel_locale(language))
+    from babel import numbers
+
+    return numbers.format_percent(value, locale=_babel_locale(language))
 
 
 def format_list(items: Iterable[str], language: str | None = None) -> str:

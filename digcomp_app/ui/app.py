@@ -23,12 +23,12 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def run(language: str | None = None) -> int:
+def run(language: str | None = None, database_url: str | None = None) -> int:
     app = create_application()
     if language:
         set_language(language)
     apply_qt_language(current_language())
     add_language_listener(apply_qt_language)
-    window = MainWindow()
+    window = MainWindow(database_url=database_url)
     window.show()
     return app.exec()

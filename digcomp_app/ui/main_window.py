@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from html import escape
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
@@ -16,7 +17,6 @@ from PySide6.QtWidgets import (
 )
 
 from digcomp_app import __version__
-from digcomp_app.framework import FrameworkError, builtin_library
 from digcomp_app.i18n import (
     UI_LANGUAGES,
     _,
@@ -26,12 +26,14 @@ from digcomp_app.i18n import (
     remove_language_listener,
     set_language,
 )
-from digcomp_app.services.database import Database, open_configured
-from digcomp_app.services.permissions import Actor
 from digcomp_app.settings import load_settings, save_settings
-from digcomp_app.ui.context import UiContext
-from digcomp_app.ui.sign_in import SignInPage
-from digcomp_app.ui.workspace import Workspace
+
+if TYPE_CHECKING:  # the database code loads after the window is on screen (fast start)
+    from digcomp_app.framework import FrameworkLibrary
+    from digcomp_app.services.database import Database
+    from digcomp_app.services.permissions import Actor
+    from digcomp_app.ui.sign_in import SignInPage
+    from digcomp_app.ui.workspace import Workspace
 
 _INPUT_EVENTS = {
     QEvent.Type.KeyPress,
@@ -44,6 +46,8 @@ _INPUT_EVENTS = {
 
 def open_default_database() -> Database:
     """The database from DIGCOMP_DATABASE_URL, the settings, or the default SQLite file."""
+    from digcomp_app.services.database import open_configured
+
     return open_configured(None, load_settings().database_url)
 
 
@@ -60,12 +64,44 @@ class MainWindow(QMainWindow):
         self.db: Database | None = None
         self.workspace: Workspace | None = None
         self.actor: Actor | None = None
+        self.sign_in: SignInPage | None = None
         self._problem = ""
+        self._pending_open = False
+        self._pending_url: str | None = None
+        self.pages = QStackedWidget()
+        self.setCentralWidget(self.pages)
+        self.problem_label = QLabel()
+        self.problem_label.setWordWrap(True)
+        self.pages.addWidget(self.problem_label)
+        self._build_menus()
+        self.idle_timer = QTimer(self)
+        self.idle_timer.setSingleShot(True)
+        self.idle_timer.timeout.connect(self.lock)
+        self.idle_minutes = load_settings().idle_lock_minutes
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+        add_language_listener(self._on_language_changed)
+        self.retranslate()
+        if database is not None:
+            self._open(database, None)
+        else:
+            # Show the window at once; open the database (and load its code) once it has
+            # been painted, so a school PC shows something immediately (see eventFilter).
+            self._pending_url = database_url
+            self._pending_open = True
+
+    def _open(self, database: Database | None, database_url: str | None) -> None:
+        """Open the database and show the sign-in page (or say what went wrong)."""
+        from digcomp_app.framework import FrameworkError, builtin_library
+        from digcomp_app.services.database import Database
+        from digcomp_app.ui.sign_in import SignInPage
+
         try:
             self.db = database or (
                 Database(database_url) if database_url else open_default_database()
             )
-            self.library = builtin_library()
+            builtin_library()  # fail here, before anyone signs in, if the frameworks are broken
         except FrameworkError as error:
             self._problem = _("The competence frameworks could not be loaded:\n{problem}").format(
                 problem=error
@@ -76,12 +112,6 @@ class MainWindow(QMainWindow):
                 "database setting (Settings → Database) or ask your "
                 "administrator."
             ).format(problem=str(error).splitlines()[0])
-        self.pages = QStackedWidget()
-        self.setCentralWidget(self.pages)
-        self.problem_label = QLabel()
-        self.problem_label.setWordWrap(True)
-        self.pages.addWidget(self.problem_label)
-        self.sign_in: SignInPage | None = None
         if self.db is not None and not self._problem:
             self.sign_in = SignInPage(self.db)
             self.sign_in.signed_in.connect(self.start_session)
@@ -93,17 +123,14 @@ class MainWindow(QMainWindow):
                         path=self.db.migration.backup
                     )
                 )
-
-        self._build_menus()
-        self.idle_timer = QTimer(self)
-        self.idle_timer.setSingleShot(True)
-        self.idle_timer.timeout.connect(self.lock)
-        self.idle_minutes = load_settings().idle_lock_minutes
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)
-        add_language_listener(self._on_language_changed)
         self.retranslate()
+
+    @property
+    def library(self) -> FrameworkLibrary:
+        """The competence frameworks (loaded once, when first needed)."""
+        from digcomp_app.framework import builtin_library
+
+        return builtin_library()
 
     # --- menus --------------------------------------------------------------------
 
@@ -162,8 +189,15 @@ class MainWindow(QMainWindow):
         else:
             self._close_workspace()
             self.actor = actor
+            from digcomp_app.framework import builtin_library
+            from digcomp_app.ui.context import UiContext
+            from digcomp_app.ui.workspace import Workspace
+
             context = UiContext(
-                self.db, actor, self.library, notify=lambda m: self.statusBar().showMessage(m, 8000)
+                self.db,
+                actor,
+                builtin_library(),
+                notify=lambda m: self.statusBar().showMessage(m, 8000),
             )
             self.workspace = Workspace(context)
             self.pages.addWidget(self.workspace)
@@ -211,6 +245,10 @@ class MainWindow(QMainWindow):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         if event.type() in _INPUT_EVENTS and self.idle_timer.isActive():
             self.idle_timer.start()
+        elif self._pending_open and watched is self and event.type() == QEvent.Type.Paint:
+            self._pending_open = False
+            # after the paint is done (zero-delay timers queued by the paint run first)
+            QTimer.singleShot(10, lambda: self._open(None, self._pending_url))
         return False
 
     # --- language and about -------------------------------------------------------
@@ -244,8 +282,7 @@ class MainWindow(QMainWindow):
             self.previous_action,
         ):
             action.setEnabled(signed_in)
-        if self._problem:
-            self.problem_label.setText(self._problem)
+        self.problem_label.setText(self._problem or _("Opening the database…"))
         if self.sign_in is not None:
             self.sign_in.retranslate()
         if self.workspace is not None:
@@ -261,6 +298,8 @@ class MainWindow(QMainWindow):
             "<h3>" + escape(_("DigComp recognition")) + " " + escape(__version__) + "</h3>",
             f"<p>{escape(summary)}</p>",
         ]
+        from digcomp_app.framework import FrameworkError, builtin_library
+
         try:
             frameworks = list(builtin_library())
         except FrameworkError:

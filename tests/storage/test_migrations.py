@@ -83,3 +83,9 @@ def test_the_copy_taken_before_migrating_is_a_whole_database(tmp_path):
 
 def fixture_name() -> str:
     return SCHEMAS[0].name
+
+
+def test_the_head_revision_constant_is_alembics_head():
+    from digcomp_app.storage.migrate import alembic_head_revision
+
+    assert alembic_head_revision() == head_revision()

@@ -1,0 +1,316 @@
+"""Cold start to the first window on screen: the application next to a bare PySide6 window.
+
+Budget (GUI brief): the application's window is shown within 1.5 x the time a bare
+PySide6 ``QMainWindow`` needs, both measured the same way.
+
+Each sample is a fresh ``python -c`` process (``QT_QPA_PLATFORM=offscreen``), so every
+import is paid again (the operating system's file cache is warm: one untimed warm-up run of
+each comes first). The script reads ``time.perf_counter()`` on its very first line and stops
+the clock when the window has been shown and painted once (its first ``Paint`` event, then
+``QTimer.singleShot(0)`` so the paint has finished). The interpreter's own start-up (from
+the parent starting the process to that first line; ``perf_counter`` is one system-wide
+monotonic clock) is reported apart, and is the same for both.
+
+(a) the application: import ``digcomp_app.ui.app`` and the main window, create the
+``QApplication`` (Latvian, with Qt's own translations), open a demo school database made
+once beforehand (not timed), build ``MainWindow(db)`` and show it.
+(b) a bare ``QMainWindow`` of the same size, shown the same way.
+
+(a) hands the window an opened ``Database``, as briefed; if the window ever opens its
+database itself after its first paint (so SQLAlchemy is no longer imported before anything
+is on screen), build it with ``MainWindow(database_url=...)`` here, as ``ui.app.run`` does.
+
+When the budget is missed, one more run of (a) under ``python -X importtime`` and cProfile
+says where the time goes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pstats
+import re
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+from argon2 import PasswordHasher
+
+from bench.common import Budget
+from digcomp_app.services import demo
+from digcomp_app.services.database import Database
+
+BUDGET_RATIO = 1.5
+RUNS = 7
+LANGUAGE = "lv"
+TIMEOUT_S = 120
+OURS = ("digcomp_app", "(the script)")
+
+_FIRST_PAINT = """
+class _FirstPaint(QObject):
+    def eventFilter(self, watched, event):
+        if watched is window and event.type() == QEvent.Type.Paint:
+            window.removeEventFilter(self)
+            QTimer.singleShot(0, _done)
+        return False
+
+def _done():
+    marks.setdefault("shown", time.perf_counter())
+    if hasattr(window, "sign_in") and window.sign_in is None and not window._problem:
+        QTimer.singleShot(5, _done)  # the app: also time until the sign-in page is ready
+        return
+    if hasattr(window, "sign_in"):
+        marks["sign-in ready"] = time.perf_counter()
+    import json  # after the clock stopped
+    print("BENCH " + json.dumps({"t0": t0, "visible": window.isVisible(),
+          "marks": {k: (v - t0) * 1000 for k, v in marks.items()}}))
+    app.quit()
+
+_watch = _FirstPaint()
+window.installEventFilter(_watch)
+window.show()
+QTimer.singleShot(60_000, lambda: app.exit(3))
+sys.exit(app.exec())
+"""
+
+BARE = (
+    """import time
+t0 = time.perf_counter()
+import sys
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+marks = {"imported": time.perf_counter()}
+app = QApplication(sys.argv[:1])
+marks["application"] = time.perf_counter()
+window = QMainWindow()
+window.resize(1200, 760)
+marks["window built"] = time.perf_counter()
+"""
+    + _FIRST_PAINT
+)
+
+APP = (
+    """import time
+t0 = time.perf_counter()
+import os, sys
+from PySide6.QtCore import QEvent, QObject, QTimer
+from digcomp_app.i18n import current_language, set_language
+from digcomp_app.ui.app import create_application
+from digcomp_app.ui.main_window import MainWindow
+from digcomp_app.ui.qt_i18n import apply_qt_language
+marks = {"imported": time.perf_counter()}
+app = create_application(sys.argv[:1])
+set_language(os.environ["BENCH_LANGUAGE"])
+apply_qt_language(current_language())
+marks["application"] = time.perf_counter()
+_profile = os.environ.get("BENCH_PROFILE")
+if _profile:
+    import cProfile
+    _profiler = cProfile.Profile()
+    _profiler.enable()
+window = MainWindow(database_url=os.environ["BENCH_DATABASE_URL"])
+if _profile:
+    _profiler.disable()
+    _profiler.dump_stats(_profile)
+marks["window built"] = time.perf_counter()
+"""
+    + _FIRST_PAINT
+)
+
+
+def _demo_database(folder: Path) -> str:
+    """A demo school in an SQLite file, checkpointed into one self-contained file."""
+    path = folder / "demo.sqlite3"
+    db = Database(
+        f"sqlite:///{path}",
+        password_hasher=PasswordHasher(time_cost=1, memory_cost=8, parallelism=1),
+    )
+    try:
+        demo.create_school(db, None)
+    finally:
+        db.close()
+    with sqlite3.connect(path) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    connection.close()
+    return f"sqlite:///{path}"
+
+
+def _run(script: str, env: dict[str, str], *flags: str) -> tuple[dict, str]:
+    """One fresh process; its marks (ms from the script's first line) and its stderr."""
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, *flags, "-c", script],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT_S,
+        check=False,
+    )
+    lines = [line for line in done.stdout.splitlines() if line.startswith("BENCH ")]
+    if done.returncode != 0 or not lines:
+        raise RuntimeError(f"the start-up script failed ({done.returncode}):\n{done.stderr}")
+    result = json.loads(lines[-1][len("BENCH ") :])
+    if not result["visible"]:
+        raise RuntimeError("the window was painted but is not visible")
+    interpreter = (result["t0"] - started) * 1000
+    result["interpreter"] = interpreter if 0 <= interpreter < 60_000 else float("nan")
+    return result, done.stderr
+
+
+def _median(samples: list[dict], key: str) -> float:
+    return statistics.median(sample["marks"][key] for sample in samples)
+
+
+def _phases(samples: list[dict]) -> str:
+    names = list(samples[0]["marks"])
+    parts, before = [], 0.0
+    for name in names:
+        at = _median(samples, name)
+        parts.append(f"{name} +{at - before:.0f}")
+        before = at
+    return ", ".join(parts)
+
+
+def _import_profile(stderr: str, top: int = 6) -> list[str]:
+    """Third-party packages entered from our code (and their heaviest parts); our own modules."""
+    rows = []
+    for line in stderr.splitlines():
+        match = re.match(r"import time:\s+(\d+) \|\s+(\d+) \|( *)(\S+)", line)
+        if match:
+            rows.append((int(match[1]), int(match[2]), len(match[3]) // 2, match[4]))
+    # -X importtime prints a module after what it imports: the parent is the next shallower row
+    parents = [
+        next((j for j in range(i + 1, len(rows)) if rows[j][2] < rows[i][2]), None)
+        for i in range(len(rows))
+    ]
+
+    def package(index: int | None) -> str:
+        return "(the script)" if index is None else rows[index][3].split(".")[0]
+
+    entries: dict[int, list[int]] = {}  # entry from our code -> nested heavy entries
+    own: dict[str, int] = defaultdict(int)
+    for index, (self_us, _cumulative, _depth, name) in enumerate(rows):
+        if package(index) == "digcomp_app":
+            own[".".join(name.split(".")[:2])] += self_us
+        elif package(parents[index]) in OURS:
+            entries.setdefault(index, [])
+        elif package(parents[index]) != package(index):
+            outer = parents[index]
+            while outer is not None and package(parents[outer]) not in (
+                "digcomp_app",
+                "(the script)",
+            ):
+                outer = parents[outer]
+            if outer is not None:
+                entries.setdefault(outer, []).append(index)
+
+    def describe(index: int) -> str:
+        parent = parents[index]
+        importer = "(the script)" if parent is None else rows[parent][3]
+        return f"{rows[index][1] / 1000:7.1f} ms  {rows[index][3]}  (imported by {importer})"
+
+    lines = []
+    for index in sorted(entries, key=lambda i: -rows[i][1])[:top]:
+        lines.append(describe(index))
+        nested = sorted(entries[index], key=lambda i: -rows[i][1])
+        lines += ["  of which " + describe(i).strip() for i in nested[:3] if rows[i][1] >= 20_000]
+    lines += [
+        f"{us / 1000:7.1f} ms  {name} (own code, not counting what it imports)"
+        for name, us in sorted(own.items(), key=lambda item: -item[1])[:4]
+    ]
+    return lines
+
+
+def _window_profile(path: str, depth: int = 3, least_ms: float = 10.0) -> list[str]:
+    """What ``MainWindow.__init__`` calls that takes time, two levels deep."""
+    stats = pstats.Stats(path)
+    stats.calc_callees()
+    callees = stats.all_callees  # type: ignore[attr-defined]
+
+    def name(key: tuple[str, int, str]) -> str:
+        filename, line, function = key
+        short = re.sub(r".*/(site-packages|digcomp_app)/", r"\1/", filename)
+        return f"{function} ({short}:{line})" if line else function
+
+    def walk(key: tuple[str, int, str], level: int) -> list[str]:
+        lines = []
+        children = sorted(callees.get(key, {}).items(), key=lambda item: -item[1][3])
+        for child, (_cc, _nc, _tt, cumulative) in children:
+            if cumulative * 1000 >= least_ms:
+                lines.append(f"{'  ' * level}{cumulative * 1000:7.1f} ms  {name(child)}")
+                if level + 1 < depth:
+                    lines += walk(child, level + 1)
+        return lines
+
+    root = next(
+        (k for k in stats.stats if k[2] == "__init__" and k[0].endswith("main_window.py")),  # type: ignore[attr-defined]
+        None,
+    )
+    if root is None:
+        return ["(MainWindow.__init__ not found in the profile)"]
+    total = stats.stats[root][3]  # type: ignore[attr-defined]
+    return [
+        f"{total * 1000:7.1f} ms  MainWindow.__init__ (with profiling overhead)",
+        *walk(root, 1),
+    ]
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory(prefix="digcomp-bench-startup-") as folder:
+        url = _demo_database(Path(folder))
+        env = {
+            **os.environ,
+            "QT_QPA_PLATFORM": "offscreen",
+            "DIGCOMP_SETTINGS": str(Path(folder) / "settings.ini"),
+            "BENCH_DATABASE_URL": url,
+            "BENCH_LANGUAGE": LANGUAGE,
+        }
+        env.pop("DIGCOMP_DATABASE_URL", None)
+        for script in (BARE, APP):  # warm-up: the file cache, compiled bytecode
+            _run(script, env)
+        bare, app = [], []
+        for _ in range(RUNS):  # interleaved, so both meet the same machine load
+            bare.append(_run(BARE, env)[0])
+            app.append(_run(APP, env)[0])
+        bare_ms, app_ms = _median(bare, "shown"), _median(app, "shown")
+        interpreter = statistics.median(s["interpreter"] for s in bare + app)
+        ratio = app_ms / bare_ms
+        print(
+            f"start-up to the first window shown (offscreen, {RUNS} fresh processes each, "
+            f"medians; ms from the script's first line)"
+        )
+        print(f"  python interpreter start-up      : {interpreter:7.1f} ms (not in the figures)")
+        print(f"  bare PySide6 QMainWindow         : {bare_ms:7.1f} ms  ({_phases(bare)})")
+        print(f"  digcomp_app MainWindow [{LANGUAGE}]     : {app_ms:7.1f} ms  ({_phases(app)})")
+        ready_ms = _median(app, "sign-in ready")
+        print(
+            f"  ... and its sign-in page ready   : {ready_ms:7.1f} ms (database opened, "
+            "frameworks loaded; reported, not budgeted)"
+        )
+        print(
+            f"  with the interpreter's start-up  : bare {bare_ms + interpreter:.0f} ms, "
+            f"app {app_ms + interpreter:.0f} ms"
+        )
+        budget = Budget("start-up")
+        budget.check(
+            "relative", ratio <= BUDGET_RATIO, f"{ratio:.2f} x bare window <= {BUDGET_RATIO} x"
+        )
+        if budget.failures:
+            profile = str(Path(folder) / "window.prof")
+            _sample, stderr = _run(APP, {**env, "BENCH_PROFILE": profile}, "-X", "importtime")
+            print("  where the time goes - imports (cumulative, python -X importtime):")
+            for line in _import_profile(stderr):
+                print("    " + line)
+            print("  building MainWindow(db) (cProfile, cumulative):")
+            for line in _window_profile(profile):
+                print("    " + line)
+    return budget.exit_code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,78 @@
+"""``digcomp-app screenshots --out DIR``: pictures of every screen, for the user guide."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from digcomp_app.commands.session import open_database
+from digcomp_app.i18n import UI_LANGUAGES, _, ngettext
+
+ORDER = 90
+
+
+def register(commands: Any, formatter: type[argparse.HelpFormatter]) -> None:
+    parser = commands.add_parser(
+        "screenshots",
+        formatter_class=formatter,
+        help=_("save pictures of every screen (for the user guide)"),
+        description=_(
+            "Open the window offscreen at 1366x768 on a demo school, sign in as a "
+            "learner, a teacher, the coordinator and the administrator in turn, and save "
+            "every screen each of them has as <role>-<screen>-<language>.png, together with "
+            "the sign-in page.\n\n"
+            "The demo school is made in a temporary database that is deleted afterwards; "
+            "give --database to use a demo database you keep instead - it is filled with "
+            "the demo school first if it has no users. A screen that fails is "
+            "reported and the others are still saved; the exit status is then 1."
+        ),
+    )
+    parser.add_argument(
+        "--out",
+        required=True,
+        type=Path,
+        metavar=_("FOLDER"),
+        help=_("where to write the pictures (made if missing)"),
+    )
+    parser.add_argument(
+        "--lang",
+        choices=UI_LANGUAGES,
+        metavar="LANG",
+        help=_("only this language: {choices} (default: all)").format(
+            choices=", ".join(UI_LANGUAGES)
+        ),
+    )
+    parser.add_argument(
+        "--database",
+        default=argparse.SUPPRESS,  # the same as the option before the command
+        metavar="URL",
+        help=_("a demo database to keep and use again (default: a new temporary one)"),
+    )
+    parser.set_defaults(handler=screenshots_command)
+
+
+def screenshots_command(args: argparse.Namespace) -> int:
+    from digcomp_app.ui.screenshots import take_screenshots  # Qt only when it is wanted
+
+    languages = [args.lang] if args.lang else list(UI_LANGUAGES)
+    db = open_database(args) if getattr(args, "database", None) else None
+    try:
+        run = take_screenshots(args.out, languages, db)
+    finally:
+        if db is not None:
+            db.close()
+    for path in run.written:
+        print(path)
+    if run.failures:
+        print(
+            ngettext(
+                "{count} problem; the pictures of what failed are missing:",
+                "{count} problems; the pictures of what failed are missing:",
+                len(run.failures),
+            ).format(count=len(run.failures))
+        )
+        for line in run.failures:
+            print("  " + line)
+        return 1
+    return 0

@@ -1,0 +1,272 @@
+"""Pictures of every screen for the user guide: ``digcomp-app screenshots --out DIR``.
+
+The window is opened on a demo school (a fresh temporary database unless one is given), at
+1366x768, offscreen. For each language it saves the sign-in page, then signs in as one demo
+user of each role - typing into the sign-in page as a person would - and saves every screen
+of that user's workspace as ``<role>-<screen id>-<lang>.png``. A screen that fails to build,
+to refresh, or pops up a message box is reported and skipped; the rest are still saved.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from argon2 import PasswordHasher
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from digcomp_app.i18n import UI_LANGUAGES, _, current_language, set_language
+from digcomp_app.services import accounts, demo
+from digcomp_app.services.database import Database
+from digcomp_app.services.demo_content import PASSWORD
+from digcomp_app.services.permissions import Role
+from digcomp_app.ui.app import create_application
+from digcomp_app.ui.main_window import MainWindow
+from digcomp_app.ui.qt_i18n import apply_qt_language
+from digcomp_app.ui.tasks import TaskHandle
+
+WIDTH, HEIGHT = 1366, 768
+#: one demo user of each role, in the order the guide presents them
+DEMO_USERS: tuple[tuple[Role, str], ...] = (
+    (Role.LEARNER, "learner01"),
+    (Role.TEACHER, "teacher1"),
+    (Role.COORDINATOR, "coordinator"),
+    (Role.ADMINISTRATOR, "admin"),
+)
+#: pictures only: cheap password hashing for the temporary demo school
+FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+#: how long a screen may keep background tasks (ui.tasks.run_task) running
+TASK_TIMEOUT_S = 20.0
+#: names the settings file (digcomp_app.settings)
+SETTINGS_VARIABLE = "DIGCOMP_SETTINGS"
+
+
+@dataclass
+class ScreenshotRun:
+    written: list[Path] = field(default_factory=list)
+    #: one line per problem: which role and screen, and what went wrong
+    failures: list[str] = field(default_factory=list)
+
+
+def take_screenshots(
+    out: Path,
+    languages: Sequence[str] = UI_LANGUAGES,
+    db: Database | None = None,
+    log: Callable[[str], None] = lambda line: print(line, file=sys.stderr),
+) -> ScreenshotRun:
+    """Save the pictures into ``out``, of ``db`` or else of a new, temporary demo school.
+
+    A given database with no users yet is filled with the demo school first.
+    """
+    if not os.environ.get("QT_QPA_PLATFORM"):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    out.mkdir(parents=True, exist_ok=True)
+    run = ScreenshotRun()
+    language_before = current_language()
+    with (
+        tempfile.TemporaryDirectory(prefix="digcomp-screenshots-") as folder,
+        _private_settings(Path(folder)),
+    ):
+        own = db is None
+        if db is None:
+            path = Path(folder) / "demo-school.sqlite3"
+            db = Database(f"sqlite:///{path}", password_hasher=FAST_HASHER)
+        try:
+            if accounts.needs_first_administrator(db, None):
+                log(_("Creating the demo school..."))
+                demo.create_school(db, None)
+            _render(db, out, languages, run, log)
+        finally:
+            if own:
+                db.close()
+            set_language(language_before)
+    return run
+
+
+@contextmanager
+def _private_settings(folder: Path) -> Iterator[None]:
+    """The pictures neither show nor change the user's own settings (e.g. a database address)."""
+    before = os.environ.get(SETTINGS_VARIABLE)
+    os.environ[SETTINGS_VARIABLE] = str(folder / "settings.ini")
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(SETTINGS_VARIABLE, None)
+        else:
+            os.environ[SETTINGS_VARIABLE] = before
+
+
+def _render(
+    db: Database,
+    out: Path,
+    languages: Sequence[str],
+    run: ScreenshotRun,
+    log: Callable[[str], None],
+) -> None:
+    create_application()
+    for language in languages:
+        set_language(language)
+        apply_qt_language(language)
+        _Session(db, out, language, run, log).render()
+
+
+class _Session:
+    """One window in one language: the sign-in page, then every role's screens."""
+
+    def __init__(
+        self,
+        db: Database,
+        out: Path,
+        language: str,
+        run: ScreenshotRun,
+        log: Callable[[str], None],
+    ) -> None:
+        self.db, self.out, self.language, self.run, self.log = db, out, language, run, log
+        self.errors: list[str] = []
+        self.tracebacks: set[str] = set()
+
+    def render(self) -> None:
+        window = MainWindow(self.db)
+        watchdog = QTimer()
+        watchdog.timeout.connect(self._close_message_boxes)
+        watchdog.start(100)
+        try:
+            window.resize(WIDTH, HEIGHT)
+            window.show()
+            self._settle(window)
+            if window.sign_in is None:
+                self._fail(
+                    _("{language}: the window shows no sign-in page: {problem}").format(
+                        language=self.language, problem=window.problem_label.text()
+                    )
+                )
+                return
+            self._save(window, f"sign-in-{self.language}.png")
+            for role, username in DEMO_USERS:
+                self._role(window, role, username)
+        finally:
+            watchdog.stop()
+            window.close()
+            window.deleteLater()
+            self._settle(window, wait_for_tasks=False)
+
+    def _role(self, window: MainWindow, role: Role, username: str) -> None:
+        page = window.sign_in
+        with self._collecting() as errors:
+            page.username.clear()
+            QTest.keyClicks(page.username, username)
+            QTest.keyClicks(page.password, PASSWORD)
+            QTest.keyClick(page.password, Qt.Key.Key_Return)
+            self._settle(window)
+        workspace = window.workspace
+        if workspace is None:
+            self._fail(
+                _("{language}: could not sign in as {user}: {problem}").format(
+                    language=self.language,
+                    user=username,
+                    problem=page.error.text() or "; ".join(errors) or _("no reason given"),
+                )
+            )
+            return
+        if errors:
+            self._fail(
+                _("{language}: signing in as {user}: {problem}").format(
+                    language=self.language, user=username, problem="; ".join(errors)
+                )
+            )
+        for spec in list(workspace.specs):
+            name = f"{role.value}-{spec.id}-{self.language}.png"
+            with self._collecting() as errors:
+                try:
+                    screen = workspace.screen(spec.id)  # built here, so its error is caught
+                except Exception as error:
+                    self._remember(type(error), error, error.__traceback__)
+                    screen = None
+                if screen is not None:
+                    workspace.show_screen(spec.id)
+                    self._settle(window)
+            if errors or screen is None or workspace.stack.currentWidget() is not screen:
+                self._fail(
+                    _("{language}: screen {screen} of {user} failed: {problem}").format(
+                        language=self.language,
+                        screen=spec.id,
+                        user=username,
+                        problem="; ".join(errors) or _("it was not shown"),
+                    )
+                )
+                continue
+            self._save(window, name)
+        window.sign_out()
+        self._settle(window)
+
+    # --- helpers --------------------------------------------------------------------
+
+    def _save(self, window: MainWindow, name: str) -> None:
+        path = self.out / name
+        picture = window.grab()
+        if not picture.save(str(path), "PNG"):
+            self._fail(_("Could not write {path}.").format(path=path))
+            return
+        if (picture.width(), picture.height()) != (WIDTH, HEIGHT):
+            self._fail(
+                _("{name} is {width}x{height}, not {w}x{h}: the screen does not fit.").format(
+                    name=name, width=picture.width(), height=picture.height(), w=WIDTH, h=HEIGHT
+                )
+            )
+        self.run.written.append(path)
+
+    def _fail(self, line: str) -> None:
+        self.run.failures.append(line)
+        self.log(line)
+
+    def _remember(self, kind: type[BaseException], error: BaseException, tb: object) -> None:
+        self.errors.append(f"{kind.__name__}: {error}")
+        details = "".join(traceback.format_exception(kind, error, tb)).rstrip()
+        if details not in self.tracebacks:  # the same failure for every role: once is enough
+            self.tracebacks.add(details)
+            self.log(details)
+
+    @contextmanager
+    def _collecting(self) -> Iterator[list[str]]:
+        """Exceptions raised in Qt slots (they reach sys.excepthook) and message boxes."""
+        self.errors = []
+        previous = sys.excepthook
+        sys.excepthook = self._remember  # type: ignore[assignment]
+        try:
+            yield self.errors
+        finally:
+            sys.excepthook = previous
+
+    def _close_message_boxes(self) -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            self.errors.append(
+                _("a message box appeared: {title}: {text}").format(
+                    title=box.windowTitle(), text=box.text()
+                )
+            )
+            box.reject()
+
+    def _settle(self, window: MainWindow, wait_for_tasks: bool = True) -> None:
+        """Let layouts, paints and background tasks (ui.tasks) finish."""
+        deadline = time.monotonic() + TASK_TIMEOUT_S
+        while True:
+            QApplication.processEvents()
+            busy = wait_for_tasks and any(
+                handle.thread.isRunning() for handle in window.findChildren(TaskHandle)
+            )
+            if not busy or time.monotonic() > deadline:
+                break
+            time.sleep(0.01)
+        QApplication.sendPostedEvents()
+        QApplication.processEvents()

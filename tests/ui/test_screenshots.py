@@ -1,0 +1,126 @@
+"""``digcomp-app screenshots``: real PNG pictures of every screen, per role, at 1366x768."""
+
+from __future__ import annotations
+
+import shutil
+import struct
+import subprocess
+import sys
+from pathlib import Path
+
+from digcomp_app.services.permissions import Role
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    """Width and height from the PNG header (signature, then the IHDR chunk)."""
+    with path.open("rb") as handle:
+        header = handle.read(24)
+    assert header[:8] == PNG_SIGNATURE, f"{path.name} is not a PNG file"
+    length, kind = struct.unpack(">I4s", header[8:16])
+    assert (length, kind) == (13, b"IHDR"), f"{path.name} has no IHDR chunk first"
+    return struct.unpack(">II", header[16:24])
+
+
+def test_screenshots_of_every_role_are_saved_as_1366x768_pngs(tmp_path):
+    out = tmp_path / "pictures"
+    done = subprocess.run(
+        [sys.executable, "-m", "digcomp_app", "screenshots", "--out", str(out), "--lang", "en"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    listed = [Path(line) for line in done.stdout.splitlines() if line.strip()]
+    saved = sorted(out.glob("*.png"))
+    assert sorted(listed) == saved  # it says what it wrote, and wrote what it says
+    names = {path.name for path in saved}
+    assert "sign-in-en.png" in names
+    for role in Role:
+        assert f"{role.value}-home-en.png" in names, sorted(names)
+        assert f"{role.value}-frameworks-en.png" in names, sorted(names)
+    assert not any(name.endswith("-lv.png") for name in names)
+    for path in saved:
+        assert png_size(path) == (1366, 768), path.name
+        assert path.stat().st_size > 5_000, f"{path.name} looks blank"
+
+
+def test_the_command_line_does_not_load_qt_for_the_screenshots_command():
+    script = (
+        "import sys\n"
+        "from digcomp_app.cli import build_parser\n"
+        "args = build_parser().parse_args(['screenshots', '--out', 'x'])\n"
+        "assert args.lang is None and args.handler.__name__ == 'screenshots_command'\n"
+        "print(sorted(m for m in sys.modules if m.startswith('PySide6')))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
+BROKEN_SCREENS = {
+    # a real screen package each, found by the same discovery as the app's own screens
+    "zz_broken_build": """
+from digcomp_app.services.permissions import Role
+from digcomp_app.ui.screens import ScreenSpec
+
+def create(context):
+    raise RuntimeError("cannot build this screen")
+
+SCREEN = ScreenSpec(id="broken_build", roles=frozenset({Role.LEARNER}),
+                    title=lambda: "Broken build", create=create, order=5)
+""",
+    "zz_broken_refresh": """
+from PySide6.QtWidgets import QLabel
+from digcomp_app.services.permissions import Role
+from digcomp_app.ui.screens import ScreenSpec
+
+class Screen(QLabel):
+    def refresh(self):
+        raise ValueError("cannot load this screen's data")
+
+SCREEN = ScreenSpec(id="broken_refresh", roles=frozenset({Role.TEACHER}),
+                    title=lambda: "Broken refresh", create=lambda context: Screen("x"), order=5)
+""",
+}
+
+
+def test_a_failing_screen_is_reported_and_the_others_are_still_saved(tmp_path, demo_template):
+    database = tmp_path / "school.sqlite3"  # the demo school the other GUI tests use
+    shutil.copy(demo_template, database)
+    extra = tmp_path / "screens"
+    for name, source in BROKEN_SCREENS.items():
+        (extra / name).mkdir(parents=True)
+        (extra / name / "__init__.py").write_text(source, encoding="utf-8")
+    out = tmp_path / "pictures"
+    script = (
+        "import sys\n"
+        "import digcomp_app.ui.screens as screens\n"
+        f"screens.__path__.append({str(extra)!r})\n"
+        "from digcomp_app.cli import main\n"
+        f"sys.exit(main(['--database', {str(database)!r}, 'screenshots', '--out', {str(out)!r},"
+        " '--lang', 'en']))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    names = {path.name for path in out.glob("*.png")}
+    assert "learner-broken_build-en.png" not in names
+    assert "teacher-broken_refresh-en.png" not in names
+    for role in Role:  # every other screen of every role is there
+        assert f"{role.value}-home-en.png" in names
+        assert f"{role.value}-frameworks-en.png" in names
+    assert "screen broken_build of learner01 failed: RuntimeError: cannot build" in done.stdout
+    assert "screen broken_refresh of teacher1 failed: ValueError: cannot load" in done.stdout
+    assert "Traceback" in done.stderr  # the details, for whoever fixes the screen
