@@ -283,6 +283,19 @@ def list_users(db: Database, actor: Actor) -> list[UserInfo]:
         return [_info(u) for u in session.scalars(select(User).order_by(User.username))]
 
 
+@service("accounts.list_teachers")
+def list_teachers(db: Database, actor: Actor) -> list[UserInfo]:
+    """Active users with the teacher role, by name (to choose one for a group or mobility)."""
+    with db.transaction() as session:
+        users = session.scalars(
+            select(User)
+            .join(UserRole, UserRole.user_id == User.id)
+            .where(UserRole.role == Role.TEACHER.value, User.active.is_(True))
+            .order_by(User.display_name, User.username, User.id)
+        )
+        return [_info(u) for u in users]
+
+
 def _user(session: Session, user_id: int) -> User:
     user = session.get(User, user_id)
     if user is None:

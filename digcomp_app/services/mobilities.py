@@ -12,15 +12,20 @@ from digcomp_app.framework import builtin_library
 from digcomp_app.i18n import _
 from digcomp_app.services.auditlog import append
 from digcomp_app.services.database import Database
-from digcomp_app.services.errors import ConcurrentChange, InvalidInput, NotFound
+from digcomp_app.services.errors import ConcurrentChange, InvalidInput, NotFound, WorkflowError
 from digcomp_app.services.permissions import Actor, Role, deny_object, service
 from digcomp_app.services.scope import require_teacher
 from digcomp_app.storage.models import (
+    Certificate,
+    GroupMember,
+    GroupTeacher,
     Learner,
     Mobility,
     MobilityParticipant,
     MobilityTeacher,
     Organisation,
+    User,
+    ValidationCase,
 )
 
 
@@ -42,6 +47,30 @@ class MobilityInfo:
     framework_version: str
     participant_count: int
     version: int
+
+
+@dataclass(frozen=True, slots=True)
+class ParticipantInfo:
+    """A learner taking part in a mobility."""
+
+    learner_id: int
+    given_names: str
+    surname: str
+    date_of_birth: dt.date | None
+    europass_number: str
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_names} {self.surname}"
+
+
+@dataclass(frozen=True, slots=True)
+class TeacherInfo:
+    """A teacher who supervises a mobility."""
+
+    user_id: int
+    username: str
+    display_name: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -303,8 +332,26 @@ def list_all(db: Database, actor: Actor, text: str = "") -> list[MobilityInfo]:
         return [_info(session, m) for m in session.scalars(query)]
 
 
+def _teaches_a_participant(session: Session, actor: Actor, mobility_id: int) -> bool:
+    """Whether a teacher teaches, through one of their groups, a learner of the mobility."""
+    if not actor.has(Role.TEACHER):
+        return False
+    found = session.scalar(
+        select(MobilityParticipant.learner_id)
+        .join(GroupMember, GroupMember.learner_id == MobilityParticipant.learner_id)
+        .join(GroupTeacher, GroupTeacher.group_id == GroupMember.group_id)
+        .where(
+            MobilityParticipant.mobility_id == mobility_id,
+            GroupTeacher.user_id == actor.user_id,
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
 @service("mobilities.get")
 def get(db: Database, actor: Actor, mobility_id: int) -> MobilityInfo:
+    """One mobility; a teacher also sees the mobilities of their groups' learners."""
     with db.transaction() as session:
         mobility = session.scalar(_visible(actor).where(Mobility.id == mobility_id))
         if mobility is None:
@@ -312,8 +359,130 @@ def get(db: Database, actor: Actor, mobility_id: int) -> MobilityInfo:
                 raise NotFound(
                     _("There is no mobility with the number {id}.").format(id=mobility_id)
                 )
-            deny_object("mobility", mobility_id)
+            if not _teaches_a_participant(session, actor, mobility_id):
+                deny_object("mobility", mobility_id)
+            mobility = _mobility(session, mobility_id)
         return _info(session, mobility)
+
+
+def _visible_mobility(session: Session, actor: Actor, mobility_id: int) -> Mobility:
+    """The mobility, if this person may see who takes part in it (see ``_visible``)."""
+    mobility = session.scalar(_visible(actor).where(Mobility.id == mobility_id))
+    if mobility is None:
+        _mobility(session, mobility_id)  # NotFound when there is no such mobility
+        deny_object("mobility", mobility_id)
+    return mobility  # type: ignore[return-value]
+
+
+@service("mobilities.list_participants")
+def list_participants(db: Database, actor: Actor, mobility_id: int) -> list[ParticipantInfo]:
+    """The learners taking part in a mobility, by surname."""
+    with db.transaction() as session:
+        _visible_mobility(session, actor, mobility_id)
+        rows = session.execute(
+            select(Learner, MobilityParticipant.europass_number)
+            .join(MobilityParticipant, MobilityParticipant.learner_id == Learner.id)
+            .where(MobilityParticipant.mobility_id == mobility_id)
+            .order_by(Learner.surname, Learner.given_names, Learner.id)
+        ).all()
+        return [
+            ParticipantInfo(
+                learner.id,
+                learner.given_names,
+                learner.surname,
+                learner.date_of_birth,
+                number,
+            )
+            for learner, number in rows
+        ]
+
+
+@service("mobilities.list_teachers")
+def list_teachers(db: Database, actor: Actor, mobility_id: int) -> list[TeacherInfo]:
+    """The teachers who supervise a mobility, by name."""
+    with db.transaction() as session:
+        _visible_mobility(session, actor, mobility_id)
+        users = session.scalars(
+            select(User)
+            .join(MobilityTeacher, MobilityTeacher.user_id == User.id)
+            .where(MobilityTeacher.mobility_id == mobility_id)
+            .order_by(User.display_name, User.username, User.id)
+        )
+        return [TeacherInfo(user.id, user.username, user.display_name) for user in users]
+
+
+@service("mobilities.remove_participant")
+def remove_participant(
+    db: Database, actor: Actor, mobility_id: int, learner_id: int
+) -> MobilityInfo:
+    """Take a learner off a mobility, unless their recognition for it has begun."""
+    with db.transaction() as session:
+        mobility = _mobility(session, mobility_id)
+        row = session.get(MobilityParticipant, (mobility_id, learner_id))
+        if row is None:
+            raise NotFound(_("This learner does not take part in this mobility."))
+        has_case = session.scalar(
+            select(ValidationCase.id)
+            .where(
+                ValidationCase.mobility_id == mobility_id,
+                ValidationCase.learner_id == learner_id,
+            )
+            .limit(1)
+        )
+        has_certificate = session.scalar(
+            select(Certificate.id)
+            .where(Certificate.mobility_id == mobility_id, Certificate.learner_id == learner_id)
+            .limit(1)
+        )
+        if has_certificate is not None:
+            raise WorkflowError(
+                _(
+                    "This learner cannot be removed from the mobility: a certificate has "
+                    "been issued for it. Revoke the certificate in Certification if it "
+                    "was issued by mistake; the learner stays in the mobility's record."
+                )
+            )
+        if has_case is not None:
+            raise WorkflowError(
+                _(
+                    "This learner cannot be removed from the mobility: a validation case "
+                    "for it has been opened (no. {case}). The learner's record for the "
+                    "mobility is kept with the case."
+                ).format(case=has_case)
+            )
+        session.delete(row)
+        session.flush()
+        append(
+            session,
+            actor.username,
+            "mobilities.remove_participant",
+            "ok",
+            "mobility",
+            mobility_id,
+            {"learner": learner_id},
+        )
+        return _info(session, mobility)
+
+
+@service("mobilities.unassign_teacher")
+def unassign_teacher(db: Database, actor: Actor, mobility_id: int, user_id: int) -> None:
+    """A teacher no longer supervises a mobility (their past work stays recorded)."""
+    with db.transaction() as session:
+        _mobility(session, mobility_id)
+        row = session.get(MobilityTeacher, (mobility_id, user_id))
+        if row is None:
+            raise NotFound(_("This teacher does not supervise this mobility."))
+        session.delete(row)
+        session.flush()
+        append(
+            session,
+            actor.username,
+            "mobilities.unassign_teacher",
+            "ok",
+            "mobility",
+            mobility_id,
+            {"teacher": user_id},
+        )
 
 
 def participants(session: Session, mobility_id: int) -> list[int]:

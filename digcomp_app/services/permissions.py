@@ -51,6 +51,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "accounts.set_active": frozenset({A}),
     "accounts.reset_password": frozenset({A}),
     "accounts.unlock": frozenset({A}),
+    "accounts.list_teachers": frozenset({C}),
     "organisations.get_home": EVERYONE,
     "organisations.update_home": frozenset({A}),
     "organisations.create": frozenset({C, A}),
@@ -73,6 +74,10 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "mobilities.set_europass_number": frozenset({C}),
     "mobilities.list": frozenset({L, T, C}),
     "mobilities.get": frozenset({L, T, C}),
+    "mobilities.list_participants": frozenset({T, C}),
+    "mobilities.list_teachers": frozenset({T, C}),
+    "mobilities.remove_participant": frozenset({C}),
+    "mobilities.unassign_teacher": frozenset({C}),
     # self-assessment
     "self_assessment.start": frozenset({L}),
     "self_assessment.answer": frozenset({L}),

@@ -105,30 +105,103 @@ def test_coordinator_creates_a_mobility_with_a_new_host_participants_and_a_teach
     qtbot.keyClicks(screen.search, "bologna")
     assert screen.listed_codes() == [CODE]
 
-    # participants: find by name (without accents), pick, add
+    # participants: find by name (without accents), pick, add; they appear under "Taking part"
     people = screen.editor.people
     screen.editor.tabs.setCurrentWidget(people)
+    assert [item_texts(people.current)] == [
+        ["No learner takes part yet. Find learners on the right and add them."]
+    ]
     qtbot.keyClicks(people.search, "berzin")
-    assert people.results.count() >= 1
-    first = people.results.item(0)
-    people.results.setCurrentItem(first)
+    assert people.results.count() == 1  # without accents
+    people.search.clear()
+    qtbot.keyClicks(people.search, "a")
+    assert people.results.count() >= 2
+    chosen = [people.results.item(0), people.results.item(1)]
+    for item in chosen:
+        item.setSelected(True)
+    names = [item.text().split(" (born")[0] for item in chosen]
     qtbot.mouseClick(people.add_button, Qt.MouseButton.LeftButton)
-    assert mobilities.get(demo_db, coordinator, created.id).participant_count == 1
-    assert "1 learner takes part" in people.count.text()
+    assert mobilities.get(demo_db, coordinator, created.id).participant_count == 2
+    assert "2 learners take part" in people.count.text()
+    assert sorted(item_texts(people.current)) == sorted(names)
 
-    # a teacher by user number; they then see the mobility
+    # ...and one is removed again, after saying yes
+    people.current.item(0).setSelected(True)
+    leaving = people.current.item(0).text()
+    asked: list[str] = []
+
+    def confirm(box: QMessageBox) -> None:
+        asked.append(box.text())
+        click_button(box, "Yes")
+
+    when_modal(qtbot, confirm, kind=QMessageBox)
+    qtbot.mouseClick(people.remove_button, Qt.MouseButton.LeftButton)
+    assert asked and leaving in asked[0] and CODE in asked[0]
+    assert item_texts(people.current) == [n for n in names if n != leaving]
+    assert "1 learner takes part" in people.count.text()
+    assert "1 learner removed" in people.message.text()
+    assert [
+        p.full_name for p in mobilities.list_participants(demo_db, coordinator, created.id)
+    ] == [n for n in names if n != leaving]
+    assert screen.table.item(screen.listed_codes().index(CODE), 3).text() == "1"
+
+    # a teacher chosen by name from the list; they then see the mobility
+    teachers = people.teachers_box
+    offered = [teachers.choice.itemText(i) for i in range(teachers.choice.count())]
+    assert offered == ["Dace Priede (teacher3)", "Edgars Vilks (teacher2)", "Ilze Ozola (teacher1)"]
     teacher = accounts.authenticate(demo_db, None, "teacher2", "demo")
-    people.teacher_number.clear()
-    qtbot.keyClicks(people.teacher_number, str(teacher.user_id))
-    qtbot.mouseClick(people.assign_button, Qt.MouseButton.LeftButton)
-    assert str(teacher.user_id) in people.assigned.text()
+    teachers.choice.setFocus()
+    qtbot.keyClicks(teachers.choice, "Edg")
+    assert teachers.choice.currentText() == "Edgars Vilks (teacher2)"
+    qtbot.mouseClick(teachers.assign_button, Qt.MouseButton.LeftButton)
+    assert item_texts(teachers.list) == ["Edgars Vilks (teacher2)"]
+    assert "Edgars Vilks (teacher2) now supervises" in people.message.text()
+    assert "Edgars Vilks (teacher2)" not in [
+        teachers.choice.itemText(i) for i in range(teachers.choice.count())
+    ]
     assert CODE in [m.code for m in mobilities.list_all(demo_db, teacher)]
-    # a learner's user number is refused in plain words
-    learner = accounts.authenticate(demo_db, None, "learner01", "demo")
-    people.teacher_number.clear()
-    qtbot.keyClicks(people.teacher_number, str(learner.user_id))
-    qtbot.mouseClick(people.assign_button, Qt.MouseButton.LeftButton)
-    assert "Only a teacher can be assigned" in people.message.text()
+
+    # ...and removed again: they no longer see it
+    assert not teachers.remove_button.isEnabled()
+    teachers.list.item(0).setSelected(True)
+    qtbot.mouseClick(teachers.remove_button, Qt.MouseButton.LeftButton)
+    assert "no longer supervises" in people.message.text()
+    assert item_texts(teachers.list) == [
+        "No teacher supervises this mobility yet. Choose one on the right."
+    ]
+    assert CODE not in [m.code for m in mobilities.list_all(demo_db, teacher)]
+
+
+def item_texts(widget) -> list[str]:
+    return [widget.item(row).text() for row in range(widget.count())]
+
+
+def test_people_of_a_mobility_are_shown_and_certified_learners_stay(qtbot, window, demo_db):
+    screen = coordinator_screen(qtbot, window, "mobilities")
+    coordinator = window.actor
+    finished = mobilities.list_all(demo_db, coordinator)[-1]  # oldest: every case certified
+    assert screen.select_mobility(finished.id)
+    people = screen.editor.people
+    screen.editor.tabs.setCurrentWidget(people)
+    expected = mobilities.list_participants(demo_db, coordinator, finished.id)
+    shown = item_texts(people.current)
+    assert len(shown) == finished.participant_count == len(expected)
+    assert shown[0].startswith(expected[0].full_name) and "Europass LV-" in shown[0]
+    assert item_texts(people.teachers_box.list) == [
+        "Dace Priede (teacher3)",
+        "Ilze Ozola (teacher1)",
+    ]
+    assert [
+        people.teachers_box.choice.itemText(i) for i in range(people.teachers_box.choice.count())
+    ] == ["Edgars Vilks (teacher2)"]
+
+    people.current.item(0).setSelected(True)
+    when_modal(qtbot, lambda box: click_button(box, "Yes"), kind=QMessageBox)
+    qtbot.mouseClick(people.remove_button, Qt.MouseButton.LeftButton)
+    assert "a certificate has been issued" in people.message.text()
+    assert expected[0].full_name in people.message.text()
+    assert len(item_texts(people.current)) == finished.participant_count
+    assert mobilities.get(demo_db, coordinator, finished.id).participant_count == len(expected)
 
 
 def test_a_concurrent_change_by_someone_else_is_reported_with_their_values(qtbot, window, demo_db):

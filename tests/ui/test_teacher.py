@@ -7,7 +7,7 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QImage
 from PySide6.QtWidgets import QApplication, QDialog, QPlainTextEdit, QTreeWidget
 
-from digcomp_app.services import evidence, validation
+from digcomp_app.services import evidence, mobilities, validation
 from digcomp_app.services.learners import fold
 from tests.ui.conftest import sign_in
 
@@ -269,3 +269,37 @@ def test_controls_have_accessible_names(qtbot, window):
             and not isinstance(widget.parent(), QComboBox)
         ]
         assert unnamed == [], (step, [w.metaObject().className() for w in unnamed])
+
+
+def test_a_mobility_lists_its_participants_and_cases_name_their_mobility(qtbot, window, demo_db):
+    screen = open_cases(qtbot, window, "teacher1")
+    teacher = window.actor
+    tree = screen.learners.tree
+    led = mobilities.list_all(demo_db, teacher)
+    assert len(led) == 1  # teacher1 leads the finished mobility only
+    node = next(
+        tree.topLevelItem(i)
+        for i in range(tree.topLevelItemCount())
+        if tree.topLevelItem(i).text(0) == f"Mobility: {led[0].title}"
+    )
+    assert node.childCount() == 0  # read when opened
+    tree.scrollToItem(node)
+    tree.expandItem(node)
+    shown = [node.child(i).text(0) for i in range(node.childCount())]
+    participants = mobilities.list_participants(demo_db, teacher, led[0].id)
+    assert shown == [p.full_name for p in participants]  # by surname
+    assert len(shown) == led[0].participant_count
+
+    # A learner of teacher1's group on the mobility teacher1 does not lead: the case picker
+    # names that mobility instead of a number.
+    case = next(
+        c
+        for c in validation.list_cases(demo_db, teacher)
+        if c.mobility_id is not None and c.mobility_id != led[0].id
+    )
+    find_learner(qtbot, screen, case.learner_name)
+    combo = screen.case.case_combo
+    texts = [combo.itemText(i) for i in range(combo.count())]
+    other = mobilities.get(demo_db, teacher, case.mobility_id)
+    assert any(other.title in text for text in texts), texts
+    assert not any("mobility no." in text for text in texts)

@@ -158,7 +158,7 @@ class CasePanel(QWidget):
             try:
                 info = mobilities.get(self._context.db, self._context.actor, mobility_id)
                 self._mobility_titles[mobility_id] = info.title
-            except ServiceError:  # a learner of my group on a mobility I do not lead
+            except ServiceError:  # e.g. the mobility was deleted meanwhile
                 return _("mobility no. {id}").format(id=mobility_id)
         return self._mobility_titles[mobility_id]
 

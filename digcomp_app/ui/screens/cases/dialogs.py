@@ -147,7 +147,7 @@ def ask_new_case(
     for mobility_id in learners.get_record(db, actor, learner_id).mobility_ids:
         try:
             info = mobilities.get(db, actor, mobility_id)
-        except ServiceError:  # a mobility this teacher does not lead: no framework hint
+        except ServiceError:  # a mobility this person may not see: no framework hint
             choices.append((mobility_id, title_of(mobility_id), ""))
         else:
             label = " ".join((info.framework_id, info.framework_version))

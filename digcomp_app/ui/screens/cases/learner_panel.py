@@ -22,8 +22,6 @@ from digcomp_app.ui.context import UiContext
 
 LEARNER_ROLE = Qt.ItemDataRole.UserRole
 MOBILITY_ROLE = Qt.ItemDataRole.UserRole + 1
-#: a reachable-learner count no teacher's class list comes near
-ALL_LEARNERS = 100_000
 
 
 class LearnerPanel(QWidget):
@@ -78,16 +76,16 @@ class LearnerPanel(QWidget):
         self._fill()
 
     def _members_of_mobility(self, mobility_id: int) -> list[LearnerSummary]:
-        """There is no service listing a mobility's participants: read the records of the
-        learners this teacher reaches once, and keep them until the next refresh."""
+        """The mobility's participants, read once and kept until the next refresh."""
         if self._mobility_members is None:
+            self._mobility_members = {}
+        if mobility_id not in self._mobility_members:
             db, actor = self._context.db, self._context.actor
-            found: dict[int, list[LearnerSummary]] = {}
-            for learner in learners.search(db, actor, "", limit=ALL_LEARNERS):
-                for taken in learners.get_record(db, actor, learner.id).mobility_ids:
-                    found.setdefault(taken, []).append(learner)
-            self._mobility_members = found
-        return self._mobility_members.get(mobility_id, [])
+            self._mobility_members[mobility_id] = [
+                LearnerSummary(p.learner_id, p.given_names, p.surname, p.date_of_birth)
+                for p in mobilities.list_participants(db, actor, mobility_id)
+            ]
+        return self._mobility_members[mobility_id]
 
     def _fill(self, *_args: object) -> None:
         chosen = self.current_learner()

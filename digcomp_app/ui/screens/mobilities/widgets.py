@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, QLocale
-from PySide6.QtWidgets import QDateEdit, QLabel, QWidget
+from PySide6.QtCore import QDate, QLocale, Qt
+from PySide6.QtWidgets import QDateEdit, QLabel, QListWidget, QSizePolicy, QWidget
 
 from digcomp_app.i18n import current_language
 
@@ -23,6 +23,15 @@ def set_label(label: QLabel, text: str, field: QWidget) -> None:
     """Show ``text`` on ``label`` and name ``field`` after it for screen readers."""
     label.setText(text)
     field.setAccessibleName(plain(text))
+
+
+def wrapping_list(list_widget: QListWidget) -> QListWidget:
+    """Long entries (and the hints of an empty list) wrap instead of scrolling sideways;
+    the list takes its width from the layout, not from its longest entry."""
+    list_widget.setWordWrap(True)
+    list_widget.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    list_widget.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Expanding)
+    return list_widget
 
 
 def to_qdate(day: dt.date) -> QDate:
