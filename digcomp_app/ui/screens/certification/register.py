@@ -8,7 +8,6 @@ from html import escape
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QHBoxLayout,
@@ -17,7 +16,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -36,6 +34,7 @@ from digcomp_app.ui.screens.certification.common import (
     show_moment,
 )
 from digcomp_app.ui.screens.certification.dialogs import RevokeDialog
+from digcomp_app.ui.widgets import record_table
 
 STATUS_NAMES = {"issued": N_("Issued"), "revoked": N_("Revoked")}
 #: the "Show" choices: (stored status or None for all, name)
@@ -60,11 +59,7 @@ class RegisterPanel(QWidget):
         self.status_label = QLabel()
         self.status = QComboBox()
         self.status_label.setBuddy(self.status)
-        self.table = QTableWidget(0, 7)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
+        self.table = record_table(7)
         self.table.setWordWrap(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -13,7 +12,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSplitter,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -27,6 +25,7 @@ from digcomp_app.services.organisations import OrganisationInfo
 from digcomp_app.ui.context import UiContext
 from digcomp_app.ui.screens.mobilities.editor import MobilityEditor
 from digcomp_app.ui.screens.mobilities.widgets import ERROR_COLOUR, plain, set_label
+from digcomp_app.ui.widgets import record_table
 
 _ID = Qt.ItemDataRole.UserRole
 
@@ -43,11 +42,7 @@ class MobilitiesScreen(QWidget):
         self.search.setClearButtonEnabled(True)
         self.search_label.setBuddy(self.search)
         self.new_button = QPushButton()
-        self.table = QTableWidget(0, 4)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
+        self.table = record_table(4)
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)

@@ -7,7 +7,6 @@ from html import escape
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFrame,
     QHBoxLayout,
@@ -16,7 +15,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QStackedWidget,
-    QTableWidget,
     QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
@@ -32,6 +30,7 @@ from digcomp_app.ui.context import UiContext
 from digcomp_app.ui.screens.results import data
 from digcomp_app.ui.screens.results.chart import LevelChart, value_text
 from digcomp_app.ui.screens.self_assessment.purposes import framework_name
+from digcomp_app.ui.widgets import record_table
 
 
 def _scrolled(widget: QWidget) -> QScrollArea:
@@ -78,11 +77,8 @@ class ResultsScreen(QWidget):
         self.summary.setWordWrap(True)
         self.competence_chart = LevelChart()
         self.area_chart = LevelChart()
-        self.table = QTableWidget()
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table = record_table()
         self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setVisible(False)
         self.tabs = QTabWidget()
         self.competence_scroll = _scrolled(self.competence_chart)
         self.area_scroll = _scrolled(self.area_chart)

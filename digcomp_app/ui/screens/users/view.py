@@ -6,13 +6,11 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -31,6 +29,7 @@ from digcomp_app.ui.screens.users.common import (
     roles_text,
 )
 from digcomp_app.ui.screens.users.dialogs import AddUserDialog, PasswordDialog, RolesDialog
+from digcomp_app.ui.widgets import record_table
 
 USERNAME, NAME, ROLES, ACTIVE, LOCKED = range(5)
 _ID_ROLE = Qt.ItemDataRole.UserRole
@@ -48,12 +47,8 @@ class UsersScreen(QWidget):
         self.intro = QLabel()
         self.intro.setWordWrap(True)
         self.table_label = QLabel()
-        self.table = QTableWidget(0, 5)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table = record_table(5)
         self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
