@@ -43,6 +43,9 @@ class SignInPage(QWidget):
         self.button.setDefault(True)
         self.button.setAutoDefault(True)
 
+        for field in (self.username, self.password, self.display_name, self.repeat):
+            field.setMinimumHeight(field.fontMetrics().height() + 12)
+            field.setMinimumWidth(240)
         self.form = QFormLayout()
         self.username_label = QLabel()
         self.password_label = QLabel()
