@@ -53,7 +53,10 @@ from digcomp_app.services.demo_content import (
     SELF_NOTES,
     STAFF,
     SURNAMES,
+    DemoSummary,
+    DemoUser,
     MobilityPlan,
+    Person,
 )
 from digcomp_app.services.demo_files import (
     ascii_name,
@@ -74,50 +77,6 @@ from digcomp_app.storage.models import (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class DemoUser:
-    username: str
-    display_name: str
-    role: Role
-
-
-@dataclass(frozen=True, slots=True)
-class DemoSummary:
-    """What the demo created, for the caller to show."""
-
-    school: str
-    users: int
-    learners: int
-    groups: int
-    mobilities: int
-    cases_by_stage: dict[str, int]  # every stage of validation.STAGES, also when 0
-    self_assessments: int
-    evidence_items: int
-    certificates: int  # issued and valid
-    revoked_certificates: int
-    users_created: tuple[DemoUser, ...]  # in the order they were created
-    password: str = PASSWORD
-
-    @property
-    def usernames(self) -> tuple[str, ...]:
-        return tuple(user.username for user in self.users_created)
-
-
-@dataclass(slots=True)
-class _Person:
-    """A demo learner: the record, the signed-in learner, the group."""
-
-    learner_id: int
-    given_names: str
-    surname: str
-    actor: Actor
-    group: str
-
-    @property
-    def name(self) -> str:
-        return f"{self.given_names} {self.surname}"
-
-
 @service("demo.create_school")
 def create_school(db: Database, actor: Actor | None) -> DemoSummary:
     """Fill an empty database (no user at all) with the demo school; refuse otherwise."""
@@ -132,7 +91,7 @@ class _DemoBuilder:
         self.today = dt.date.today()
         self.framework: Framework = builtin_library().get(*FRAMEWORK)
         self.staff: dict[str, Actor] = {}
-        self.people: list[_Person] = []
+        self.people: list[Person] = []
 
     # --- the steps, in the order a school would take them --------------------------------
 
@@ -222,7 +181,7 @@ class _DemoBuilder:
                     {"username": username, "roles": [Role.LEARNER.value]},
                 )
                 self.people.append(
-                    _Person(
+                    Person(
                         record.id,
                         record.given_names,
                         record.surname,
@@ -404,7 +363,7 @@ class _DemoBuilder:
 
     def _self_assess(
         self,
-        person: _Person,
+        person: Person,
         mobility: _Mobility | None,
         moment: str,
         levels: dict[str, int | None] | None = None,
@@ -469,7 +428,7 @@ class _DemoBuilder:
     def _open_case(
         self,
         teacher: Actor,
-        person: _Person,
+        person: Person,
         mobility: _Mobility,
         before: dict[str, int | None],
     ) -> validation.CaseInfo:
@@ -493,7 +452,7 @@ class _DemoBuilder:
 
     def _add_evidence(
         self,
-        person: _Person,
+        person: Person,
         teacher: Actor,
         mobility: _Mobility,
         case: validation.CaseInfo,
@@ -581,7 +540,7 @@ class _DemoBuilder:
         )
 
     def _report(
-        self, person: _Person, teacher: Actor, mobility: _Mobility, targets: list[str]
+        self, person: Person, teacher: Actor, mobility: _Mobility, targets: list[str]
     ) -> bytes:
         info = mobility.info
         lines = [
@@ -651,7 +610,7 @@ class _Mobility:
     info: mobilities.MobilityInfo
     plan: MobilityPlan
     host: dict[str, str]
-    people: list[_Person]
+    people: list[Person]
 
 
 def _refusal() -> str:

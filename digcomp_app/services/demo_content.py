@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from digcomp_app.services.permissions import Role
+from digcomp_app.services.permissions import Actor, Role
 
 SEED = 20240917
 PASSWORD = "demo"
@@ -147,3 +147,47 @@ SELF_NOTES = {
     "5.1": "Atradu un novērsu tīkla kļūmi birojā.",
     "5.2": "Ieteicu klientam piemērotāku programmatūru.",
 }
+
+
+@dataclass(frozen=True, slots=True)
+class DemoUser:
+    username: str
+    display_name: str
+    role: Role
+
+
+@dataclass(frozen=True, slots=True)
+class DemoSummary:
+    """What the demo created, for the caller to show."""
+
+    school: str
+    users: int
+    learners: int
+    groups: int
+    mobilities: int
+    cases_by_stage: dict[str, int]  # every stage of validation.STAGES, also when 0
+    self_assessments: int
+    evidence_items: int
+    certificates: int  # issued and valid
+    revoked_certificates: int
+    users_created: tuple[DemoUser, ...]  # in the order they were created
+    password: str = PASSWORD
+
+    @property
+    def usernames(self) -> tuple[str, ...]:
+        return tuple(user.username for user in self.users_created)
+
+
+@dataclass(slots=True)
+class Person:
+    """A demo learner: the record, the signed-in learner, the group."""
+
+    learner_id: int
+    given_names: str
+    surname: str
+    actor: Actor
+    group: str
+
+    @property
+    def name(self) -> str:
+        return f"{self.given_names} {self.surname}"
