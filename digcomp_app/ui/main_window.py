@@ -97,6 +97,8 @@ class MainWindow(QMainWindow):
         from digcomp_app.services.database import Database
         from digcomp_app.ui.sign_in import SignInPage
 
+        self._add_shortcuts()
+
         try:
             self.db = database or (
                 Database(database_url) if database_url else open_default_database()
@@ -137,13 +139,10 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         self.file_menu = self.menuBar().addMenu("")
         self.sign_out_action = QAction(self)
-        self.sign_out_action.setShortcut(QKeySequence("Ctrl+Shift+L"))
         self.sign_out_action.triggered.connect(self.sign_out)
         self.lock_action = QAction(self)
-        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
         self.lock_action.triggered.connect(self.lock)
         self.quit_action = QAction(self)
-        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         self.quit_action.triggered.connect(self.close)
         for action in (self.lock_action, self.sign_out_action):
             self.file_menu.addAction(action)
@@ -152,10 +151,8 @@ class MainWindow(QMainWindow):
 
         self.view_menu = self.menuBar().addMenu("")
         self.next_action = QAction(self)
-        self.next_action.setShortcut(QKeySequence("Ctrl+PgDown"))
         self.next_action.triggered.connect(lambda: self.workspace and self.workspace.step(1))
         self.previous_action = QAction(self)
-        self.previous_action.setShortcut(QKeySequence("Ctrl+PgUp"))
         self.previous_action.triggered.connect(lambda: self.workspace and self.workspace.step(-1))
         self.view_menu.addAction(self.next_action)
         self.view_menu.addAction(self.previous_action)
@@ -173,6 +170,15 @@ class MainWindow(QMainWindow):
         self.about_action = QAction(self)
         self.about_action.triggered.connect(self.show_about)
         self.help_menu.addAction(self.about_action)
+
+    def _add_shortcuts(self) -> None:
+        # Qt's key-sequence machinery takes tens of milliseconds to start; it is set up
+        # right after the first paint (or at once when the window is built with a database).
+        self.sign_out_action.setShortcut(QKeySequence("Ctrl+Shift+L"))
+        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.next_action.setShortcut(QKeySequence("Ctrl+PgDown"))
+        self.previous_action.setShortcut(QKeySequence("Ctrl+PgUp"))
 
     # --- session ------------------------------------------------------------------
 
