@@ -46,12 +46,16 @@ class UserInfo:
     learner_id: int | None
 
 
+def _roles_of(user: User) -> frozenset[Role]:
+    return frozenset(Role(r.role) for r in user.roles)
+
+
 def _info(user: User) -> UserInfo:
     return UserInfo(
         user.id,
         user.username,
         user.display_name,
-        frozenset(Role(r.role) for r in user.roles),
+        _roles_of(user),
         user.active,
         user.locked_until,
         user.learner_id,
@@ -63,7 +67,7 @@ def actor_for(user: User) -> Actor:
         user.id,
         user.username,
         user.display_name,
-        frozenset(Role(r.role) for r in user.roles),
+        _roles_of(user),
         user.learner_id,
     )
 

@@ -82,8 +82,27 @@ BATCH_BYTES = 32 * 1024 * 1024
 _AUDIT_TABLES = frozenset({AuditEvent.__tablename__, AuditHead.__tablename__})
 
 
+class _TableCounts:
+    """Totals read off ``counts`` (rows per table)."""
+
+    __slots__ = ()
+    counts: dict[str, int]
+
+    @property
+    def records(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def evidence_files(self) -> int:
+        return self.counts.get(EvidenceBlob.__tablename__, 0)
+
+    @property
+    def users(self) -> int:
+        return self.counts.get(User.__tablename__, 0)
+
+
 @dataclass(frozen=True, slots=True)
-class BackupInfo:
+class BackupInfo(_TableCounts):
     path: Path
     #: bytes
     size: int
@@ -93,21 +112,9 @@ class BackupInfo:
     revision: str
     created_at: dt.datetime
 
-    @property
-    def records(self) -> int:
-        return sum(self.counts.values())
-
-    @property
-    def evidence_files(self) -> int:
-        return self.counts.get(EvidenceBlob.__tablename__, 0)
-
-    @property
-    def users(self) -> int:
-        return self.counts.get(User.__tablename__, 0)
-
 
 @dataclass(frozen=True, slots=True)
-class RestoreInfo:
+class RestoreInfo(_TableCounts):
     source: Path
     #: rows per table, as copied from the backup
     counts: dict[str, int]
@@ -116,18 +123,6 @@ class RestoreInfo:
     #: the administrator whose credentials were checked, as spelled in the backup
     administrator: str
     restored_at: dt.datetime
-
-    @property
-    def records(self) -> int:
-        return sum(self.counts.values())
-
-    @property
-    def evidence_files(self) -> int:
-        return self.counts.get(EvidenceBlob.__tablename__, 0)
-
-    @property
-    def users(self) -> int:
-        return self.counts.get(User.__tablename__, 0)
 
 
 # --------------------------------------------------------------------------- backup
