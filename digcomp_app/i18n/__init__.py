@@ -180,6 +180,19 @@ def set_language(language: str | None) -> str:
     return chosen
 
 
+def translations_for(language: str) -> _gettext.NullTranslations:
+    """The catalog of one language, without changing the language in force.
+
+    Documents printed in Latvian and English side by side use this; its ``gettext``,
+    ``ngettext`` and ``pgettext`` behave like :func:`_` and friends for that language.
+    """
+    chosen = normalize_language(language) or SOURCE_LANGUAGE
+    with _lock:
+        if chosen not in _catalog_cache:
+            _catalog_cache[chosen] = _load_catalog(chosen)
+        return _catalog_cache[chosen]
+
+
 def add_language_listener(listener: Callable[[str], None]) -> None:
     _listeners.append(listener)
 

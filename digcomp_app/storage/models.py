@@ -62,6 +62,8 @@ class Organisation(Base):
     signatory_role: Mapped[str] = mapped_column(String(200), default="")
     logo_sha256: Mapped[str | None] = mapped_column(ForeignKey("evidence_blobs.sha256"))
     is_home: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: the school's choice: print the holder's date of birth on attestations
+    print_birth_date: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class Learner(Base):
@@ -354,6 +356,23 @@ class Certificate(Base):
     revoked_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     revoke_reason: Mapped[str] = mapped_column(Text, default="")
     replaces_serial: Mapped[str] = mapped_column(String(40), default="")
+
+
+class SigningKey(Base):
+    """The school's Ed25519 key pairs. The newest active one signs; retired ones still
+    verify what they signed. The private key is sealed with a passphrase (argon2id +
+    AES-256-GCM, see services/signing.py); the database never holds it in the clear."""
+
+    __tablename__ = "signing_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_id: Mapped[str] = mapped_column(String(16), unique=True)
+    public_key: Mapped[bytes] = mapped_column(LargeBinary)
+    #: JSON: KDF parameters, salt, nonce and the sealed private key (base64)
+    sealed_private_key: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(_TS, default=utcnow)
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    retired_at: Mapped[dt.datetime | None] = mapped_column(_TS)
 
 
 class AuditEvent(Base):
