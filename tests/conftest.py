@@ -23,3 +23,32 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]
     set_language("en")
     yield
     set_language("en")
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory) -> str:
+    """A demo school database, made once per test session; tests work on copies of it."""
+    import sqlite3
+
+    from digcomp_app.services import demo
+    from digcomp_app.services.database import Database
+    from tests.services.conftest import FAST_HASHER
+
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    db = Database(f"sqlite:///{path}", password_hasher=FAST_HASHER)
+    demo.create_school(db, None)
+    db.close()
+    with sqlite3.connect(path) as connection:  # one self-contained file to copy
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    connection.close()
+    return str(path)
+
+
+@pytest.fixture
+def demo_file(demo_template, tmp_path) -> Path:
+    """A copy of the demo school's database file for one test."""
+    import shutil
+
+    path = tmp_path / "school.sqlite3"
+    shutil.copy(demo_template, path)
+    return path

@@ -15,12 +15,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from digcomp_app.documents import payload
 from digcomp_app.i18n import _
 from digcomp_app.services.auditlog import append
 from digcomp_app.services.database import Database
 from digcomp_app.services.errors import InvalidInput, NotFound, WorkflowError
 from digcomp_app.services.permissions import Actor, Role, service
 from digcomp_app.services.scope import require_learner
+from digcomp_app.services.signing import Signer
 from digcomp_app.services.validation import CaseInfo, _move, case_info, load_case
 from digcomp_app.storage.models import (
     Assessment,
@@ -29,6 +31,7 @@ from digcomp_app.storage.models import (
     Mobility,
     MobilityParticipant,
     Organisation,
+    SigningKey,
     User,
     ValidationCase,
     utcnow,
@@ -62,6 +65,12 @@ class CertificateInfo:
     replaces_serial: str
     content_hash: str
     snapshot: dict[str, Any]
+    #: the date printed on the attestation and signed in its QR code
+    issued_on: dt.date
+    key_id: str = ""
+    #: the verification payload for the QR code ("" for a certificate issued unsigned)
+    qr_text: str = ""
+    key_fingerprint: str = ""
 
 
 def _organisation(session: Session, org_id: int | None) -> dict[str, str]:
@@ -79,7 +88,12 @@ def _organisation(session: Session, org_id: int | None) -> dict[str, str]:
 
 
 def build_snapshot(
-    session: Session, case: ValidationCase, serial: str, issued_at: dt.datetime, issuer: User
+    session: Session,
+    case: ValidationCase,
+    serial: str,
+    issued_at: dt.datetime,
+    issuer: User,
+    issued_on: dt.date | None = None,
 ) -> dict[str, Any]:
     """Everything an attestation shows, frozen at issue time (names, levels, methods...)."""
     learner = session.get(Learner, case.learner_id)
@@ -115,6 +129,8 @@ def build_snapshot(
         "format": SNAPSHOT_FORMAT,
         "serial": serial,
         "issued_at": issued_at.astimezone(dt.UTC).isoformat(timespec="seconds"),
+        # the school's own calendar day, as printed and signed
+        "issued_on": (issued_on or issued_at.astimezone().date()).isoformat(),
         "issued_by": issuer.display_name,
         "holder": {
             "given_names": learner.given_names,
@@ -143,11 +159,25 @@ def build_snapshot(
     }
 
 
+def issue_date(snapshot: dict[str, Any]) -> dt.date:
+    if snapshot.get("issued_on"):
+        return dt.date.fromisoformat(snapshot["issued_on"])
+    return dt.datetime.fromisoformat(snapshot["issued_at"]).date()
+
+
 def _info(session: Session, cert: Certificate) -> CertificateInfo:
     snapshot = json.loads(cert.snapshot)
     holder = snapshot["holder"]
     issuer = session.get(User, cert.issued_by)
     mobility = snapshot.get("mobility") or {}
+    issued_on = issue_date(snapshot)
+    qr_text = fingerprint = ""
+    if cert.signature and cert.key_id:
+        qr_text = payload.Payload(
+            cert.serial, issued_on, cert.key_id, cert.content_hash, bytes.fromhex(cert.signature)
+        ).text()
+        key = session.scalar(select(SigningKey).where(SigningKey.key_id == cert.key_id))
+        fingerprint = payload.fingerprint_of(key.public_key) if key else ""
     return CertificateInfo(
         cert.serial,
         cert.case_id,
@@ -162,6 +192,10 @@ def _info(session: Session, cert: Certificate) -> CertificateInfo:
         cert.replaces_serial,
         cert.content_hash,
         snapshot,
+        issued_on,
+        cert.key_id,
+        qr_text,
+        fingerprint,
     )
 
 
@@ -178,9 +212,22 @@ def certification_queue(db: Database, actor: Actor) -> list[CaseInfo]:
 
 
 @service("certificates.issue")
-def issue(db: Database, actor: Actor, case_id: int) -> CertificateInfo:
-    """Approve a case at the certification stage and issue its certificate."""
+def issue(db: Database, actor: Actor, case_id: int, signer: Signer) -> CertificateInfo:
+    """Approve a case at the certification stage and issue its certificate, signed with the
+    school's key (``signer`` comes from :func:`digcomp_app.services.signing.unlock`)."""
     with db.transaction() as session:
+        active = session.scalar(
+            select(SigningKey.key_id).where(
+                SigningKey.key_id == signer.key_id, SigningKey.retired_at.is_(None)
+            )
+        )
+        if active is None:
+            raise WorkflowError(
+                _(
+                    "The signing key was replaced since it was unlocked. "
+                    "Unlock the school's current key and try again."
+                )
+            )
         case = load_case(session, actor, case_id)
         if case.stage != "certification":
             raise WorkflowError(_("Only a case sent to certification can be certified."))
@@ -203,8 +250,11 @@ def issue(db: Database, actor: Actor, case_id: int) -> CertificateInfo:
         while session.scalar(select(Certificate.id).where(Certificate.serial == serial)):
             serial = new_serial()  # pragma: no cover - 80 random bits
         issued_at = utcnow()
-        snapshot = build_snapshot(session, case, serial, issued_at, issuer)
+        issued_on = issued_at.astimezone().date()
+        snapshot = build_snapshot(session, case, serial, issued_at, issuer, issued_on)
         text = canonical_json(snapshot)
+        content_hash = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        signed = payload.sign(signer.private_key, serial, issued_on, content_hash)
         cert = Certificate(
             serial=serial,
             case_id=case.id,
@@ -213,7 +263,9 @@ def issue(db: Database, actor: Actor, case_id: int) -> CertificateInfo:
             issued_at=issued_at,
             issued_by=actor.user_id,
             snapshot=text,
-            content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+            content_hash=content_hash,
+            signature=signed.signature.hex(),
+            key_id=signed.key_id,
             replaces_serial=previous.serial if previous else "",
         )
         session.add(cert)
@@ -232,7 +284,7 @@ def issue(db: Database, actor: Actor, case_id: int) -> CertificateInfo:
             "ok",
             "certificate",
             serial,
-            {"case": case.id, "content_hash": cert.content_hash},
+            {"case": case.id, "content_hash": cert.content_hash, "key": signed.key_id},
         )
         return _info(session, cert)
 

@@ -32,6 +32,7 @@ from digcomp_app.services import (
     mobilities,
     organisations,
     self_assessment,
+    signing,
     validation,
 )
 from digcomp_app.services.auditlog import append
@@ -51,6 +52,7 @@ from digcomp_app.services.demo_content import (
     PLANS,
     SEED,
     SELF_NOTES,
+    SIGNING_PASSPHRASE,
     STAFF,
     SURNAMES,
     DemoSummary,
@@ -99,6 +101,8 @@ class _DemoBuilder:
         self._create_staff()
         admin, coordinator = self.staff["admin"], self.staff["coordinator"]
         home = organisations.update_home(self.db, admin, **HOME)
+        signing.create_key(self.db, admin, SIGNING_PASSPHRASE, SIGNING_PASSPHRASE)
+        self.signer = signing.unlock(self.db, coordinator, SIGNING_PASSPHRASE)
         hosts = [organisations.create(self.db, coordinator, "host", **h) for h in HOSTS]
         self._create_learners()
         self._create_groups()
@@ -279,7 +283,9 @@ class _DemoBuilder:
                 )
             validation.advance(self.db, assessor, case.id)
             case_ids.append(case.id)
-        issued = [certificates.issue(self.db, coordinator, case_id) for case_id in case_ids]
+        issued = [
+            certificates.issue(self.db, coordinator, case_id, self.signer) for case_id in case_ids
+        ]
         self._correct_certificate(issued[rng.randrange(len(issued))])
 
     def _correct_certificate(self, wrong: certificates.CertificateInfo) -> None:
@@ -314,7 +320,7 @@ class _DemoBuilder:
             expected_version=previous.version,
         )
         validation.advance(self.db, assessor, wrong.case_id)
-        certificates.issue(self.db, coordinator, wrong.case_id)
+        certificates.issue(self.db, coordinator, wrong.case_id, self.signer)
 
     def _run_current_mobility(self, mobility: _Mobility) -> None:
         """Before self-assessments; cases left at every stage of the workflow."""

@@ -8,6 +8,8 @@ from digcomp_app.services.permissions import Actor, Role
 
 SEED = 20240917
 PASSWORD = "demo"
+#: the passphrase of the demo school's signing key (coordinators type it to issue)
+SIGNING_PASSPHRASE = "demo signing key"
 FRAMEWORK = ("digcomp", "3.0")
 
 # --- who and where -----------------------------------------------------------------------

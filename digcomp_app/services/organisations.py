@@ -27,6 +27,8 @@ class OrganisationInfo:
     email: str = ""
     signatory_name: str = ""
     signatory_role: str = ""
+    #: the school prints the holder's date of birth on attestations
+    print_birth_date: bool = False
 
 
 _EDITABLE = (

@@ -36,6 +36,8 @@ PUBLIC = frozenset(
         "accounts.needs_first_administrator",
         "backup.restore",
         "demo.create_school",
+        "verification.verify_text",
+        "verification.verify_pdf",
     }
 )
 
@@ -105,6 +107,19 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "certificates.list": frozenset({C}),
     "certificates.get": frozenset({L, T, C}),
     "certificates.certification_queue": frozenset({C}),
+    # printed documents: attestations and summaries for coordinators; a learner's profile
+    # for the learner and their teachers too (checked per learner inside)
+    "printing.print_attestations": frozenset({C}),
+    "printing.europass_text": frozenset({C}),
+    "reports.profile": frozenset({L, T, C}),
+    "reports.mobility_summary": frozenset({C}),
+    # the school's signing key (verification needs no sign-in: see PUBLIC)
+    "signing.create_key": frozenset({A}),
+    "signing.list_keys": frozenset({C, A}),
+    "signing.unlock": frozenset({C}),
+    "signing.export_public_keys": frozenset({C, A}),
+    "verification.verify_text": EVERYONE,
+    "verification.verify_pdf": EVERYONE,
     # audit and maintenance
     "audit.verify": frozenset({C, A}),
     "audit.list_events": frozenset({A}),

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from digcomp_app.framework import FrameworkLibrary
 from digcomp_app.services.database import Database
 from digcomp_app.services.permissions import Actor, Role
+from digcomp_app.services.signing import Signer
 
 
 @dataclass
@@ -19,6 +20,8 @@ class UiContext:
     notify: Callable[[str], None] = field(default=lambda _message: None)
     #: screens call this to switch to another screen by its id
     navigate: Callable[[str], None] = field(default=lambda _screen_id: None)
+    #: the school's signing key once a coordinator unlocked it; dropped when the screen locks
+    signer: Signer | None = None
 
     def has(self, role: Role) -> bool:
         return self.actor.has(role)

@@ -231,6 +231,8 @@ class MainWindow(QMainWindow):
         if self.actor is None or self.sign_in is None:
             return
         self.idle_timer.stop()
+        if self.workspace is not None:
+            self.workspace.context.signer = None  # the passphrase is asked again
         self.sign_in.reset(
             self.actor.username,
             _(

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QAbstractItemView, QTableWidget
 
+#: the colour of error messages shown beside the control they concern
+ERROR_COLOUR = "#b00020"
+
 
 def record_table(columns: int = 0) -> QTableWidget:
     """A read-only table of records: whole rows selected, one at a time, no row numbers."""

@@ -23,6 +23,7 @@ from digcomp_app.services import (
     mobilities,
     organisations,
     self_assessment,
+    signing,
 )
 from digcomp_app.services.database import Database
 from digcomp_app.services.permissions import Actor
@@ -146,3 +147,13 @@ def complete_self_assessment(
     for competence in builtin_library().default().competences():
         self_assessment.answer(db, learner, started.id, competence.id, level_for(competence.id))
     return self_assessment.complete(db, learner, started.id).id
+
+
+SIGNING_PASSPHRASE = "school signing key"
+
+
+@pytest.fixture
+def signer(db: Database, school: School) -> signing.Signer:
+    """The school's signing key, created by the administrator, unlocked by the coordinator."""
+    signing.create_key(db, school.admin, SIGNING_PASSPHRASE, SIGNING_PASSPHRASE)
+    return signing.unlock(db, school.coordinator, SIGNING_PASSPHRASE)

@@ -28,6 +28,7 @@ from digcomp_app.services import (
     certificates,
     evidence,
     learners,
+    signing,
     validation,
 )
 from digcomp_app.services.database import Database
@@ -46,6 +47,7 @@ from tests.services.conftest import (
     FAST_HASHER,
     PASSWORD,
     PG_URL,
+    SIGNING_PASSPHRASE,
     School,
     complete_self_assessment,
     new_postgres_database,
@@ -72,6 +74,8 @@ class Expected:
 
 def certified_case(db: Database, school: School) -> Expected:
     """The whole workflow: self-assessment, case, evidence file, assessment, certificate."""
+    signing.create_key(db, school.admin, SIGNING_PASSPHRASE, SIGNING_PASSPHRASE)
+    signer = signing.unlock(db, school.coordinator, SIGNING_PASSPHRASE)
     complete_self_assessment(
         db, school.learner, school.mobility_id, "before", lambda c: 3 if c < "3" else None
     )
@@ -88,7 +92,7 @@ def certified_case(db: Database, school: School) -> Expected:
     validation.record_assessment(db, school.teacher, case.id, "1.1", 4, "practical_task", "good")
     validation.record_assessment(db, school.teacher, case.id, "2.1", 3, "interview")
     validation.advance(db, school.teacher, case.id)
-    cert = certificates.issue(db, school.coordinator, case.id)
+    cert = certificates.issue(db, school.coordinator, case.id, signer)
     report = audit.verify(db, school.coordinator)
     assert report.intact
     return Expected(

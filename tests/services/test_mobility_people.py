@@ -113,7 +113,7 @@ def test_a_participant_is_removed_and_it_is_audited(db, school):
         mobilities.remove_participant(db, school.teacher, school.mobility_id, school.learner_id)
 
 
-def test_a_participant_with_a_case_or_certificate_is_not_removed(db, school):
+def test_a_participant_with_a_case_or_certificate_is_not_removed(db, school, signer):
     coordinator, teacher = school.coordinator, school.teacher
     case = validation.open_case(db, teacher, school.learner_id, school.mobility_id)
     with pytest.raises(WorkflowError, match="validation case"):
@@ -126,7 +126,7 @@ def test_a_participant_with_a_case_or_certificate_is_not_removed(db, school):
     validation.advance(db, teacher, case.id)
     validation.record_assessment(db, teacher, case.id, "1.1", 4, "practical_task")
     validation.advance(db, teacher, case.id)
-    certificates.issue(db, coordinator, case.id)
+    certificates.issue(db, coordinator, case.id, signer)
     with pytest.raises(WorkflowError, match="certificate"):
         mobilities.remove_participant(db, coordinator, school.mobility_id, school.learner_id)
     assert [p.learner_id for p in mobilities.list_participants(db, coordinator, case.mobility_id)]

@@ -82,7 +82,7 @@ def test_going_back_needs_a_reason_and_is_recorded(db, school):
     assert case.history[-1].reason == "More evidence needed"
 
 
-def test_coordinator_certifies_and_the_certificate_never_changes(db, school):
+def test_coordinator_certifies_and_the_certificate_never_changes(db, school, signer):
     case = to_assessment(db, school)
     validation.record_assessment(
         db, school.teacher, case.id, "1.1", 4, "practical_task", "Izmantoja meklēšanas filtrus"
@@ -90,8 +90,8 @@ def test_coordinator_certifies_and_the_certificate_never_changes(db, school):
     validation.record_assessment(db, school.teacher, case.id, "2.1", 3, "interview")
     validation.advance(db, school.teacher, case.id)
     with pytest.raises(PermissionDenied):
-        certificates.issue(db, school.teacher, case.id)
-    cert = certificates.issue(db, school.coordinator, case.id)
+        certificates.issue(db, school.teacher, case.id, signer)
+    cert = certificates.issue(db, school.coordinator, case.id, signer)
     assert cert.status == "issued" and cert.serial.startswith("DC-")
     assert cert.holder == "Jānis Bērziņš"
     assert cert.snapshot["mobility"]["host"]["name"] == "Werkstatt GmbH"
@@ -113,7 +113,7 @@ def test_coordinator_certifies_and_the_certificate_never_changes(db, school):
         db, school.teacher, case.id, "2.1", 2, "interview", expected_version=latest.version
     )
     validation.advance(db, school.teacher, case.id)
-    second = certificates.issue(db, school.coordinator, case.id)
+    second = certificates.issue(db, school.coordinator, case.id, signer)
     assert second.replaces_serial == cert.serial and second.serial != cert.serial
     assert certificates.get(db, school.coordinator, cert.serial).snapshot == cert.snapshot
     register = certificates.list_register(db, school.coordinator)

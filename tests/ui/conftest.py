@@ -7,24 +7,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from digcomp_app.services import demo
 from digcomp_app.services.database import Database
 from digcomp_app.ui.main_window import MainWindow
 from tests.services.conftest import FAST_HASHER
-
-
-@pytest.fixture(scope="session")
-def demo_template(tmp_path_factory) -> str:
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
-    db = Database(f"sqlite:///{path}", password_hasher=FAST_HASHER)
-    demo.create_school(db, None)
-    db.close()
-    import sqlite3
-
-    with sqlite3.connect(path) as connection:  # one self-contained file to copy
-        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    connection.close()
-    return str(path)
 
 
 @pytest.fixture

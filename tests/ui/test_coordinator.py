@@ -21,7 +21,9 @@ from PySide6.QtWidgets import (
 )
 
 from digcomp_app.services import accounts, certificates, mobilities
+from digcomp_app.services.demo_content import SIGNING_PASSPHRASE
 from digcomp_app.services.mobilities import MobilityDraft
+from digcomp_app.ui.signing import PassphraseDialog
 from tests.ui.conftest import sign_in
 
 CODE = "2027-1-LV01-KA121-VET-000555111-IT"
@@ -277,9 +279,22 @@ def test_coordinator_approves_a_case_and_the_register_shows_the_certificate(qtbo
         seen.append(box.text() + box.informativeText())
         click_button(box, "Approve and issue")
 
+    tries: list[str] = []
+
+    def unlock(dialog: PassphraseDialog) -> None:
+        # a wrong passphrase first: the dialog stays open and says so
+        dialog.passphrase.setText("not the passphrase")
+        qtbot.mouseClick(dialog.buttons.buttons()[0], Qt.MouseButton.LeftButton)
+        tries.append(dialog.message.text())
+        qtbot.keyClicks(dialog.passphrase, SIGNING_PASSPHRASE)
+        qtbot.keyClick(dialog.passphrase, Qt.Key.Key_Return)
+
     when_modal(qtbot, approve, kind=QMessageBox)
+    when_modal(qtbot, unlock, kind=PassphraseDialog)
     qtbot.mouseClick(queue.approve_button, Qt.MouseButton.LeftButton)
     assert case.learner_name in seen[0] and "cannot be changed" in seen[0]
+    assert tries and "does not open" in tries[0]
+    assert window.workspace.context.signer is not None  # asked once per session
 
     issued = [
         c

@@ -7,7 +7,8 @@ from typing import ClassVar
 from PySide6.QtWidgets import QLabel, QWidget
 
 from digcomp_app.framework import Framework
-from digcomp_app.i18n import _, current_language
+from digcomp_app.framework.labels import competence_label, level_label
+from digcomp_app.i18n import _
 from digcomp_app.services.validation import STAGE_NAMES, STAGES
 
 #: the four steps of the path a case walks ("certified" is the end of the last one)
@@ -29,30 +30,15 @@ def advance_text(stage: str) -> str:
 
 
 def level_text(framework: Framework, number: int | None) -> str:
-    """ "3 – Intermediate", or a dash when there is no level ("not yet")."""
+    """ "3 – Intermediate", or "not yet" when there is no level."""
     if number is None:
         return _("not yet")
-    language = current_language()
-    try:
-        level = framework.level(number)
-    except KeyError:
-        return str(number)
-    band = framework.band_of(number)
-    name = level.name.get(language) or (band.name.get(language) if band else "")
-    if not name:
-        return str(number)
-    return _("{number} – {name}").format(number=number, name=name)
+    return level_label(framework, number)
 
 
 def competence_text(framework: Framework, competence_id: str) -> str:
     """ "1.3 Managing data, information and digital content" in the current language."""
-    try:
-        competence = framework.competence(competence_id)
-    except KeyError:
-        return competence_id
-    return _("{id} {title}").format(
-        id=competence.id, title=competence.title.get(current_language())
-    )
+    return competence_label(framework, competence_id)
 
 
 class MessageBar(QLabel):

@@ -7,8 +7,6 @@ import datetime as dt
 from digcomp_app.framework import FrameworkLibrary
 from digcomp_app.i18n import _, current_language, format_date, format_datetime
 
-ERROR_COLOUR = "#b00020"
-
 
 def plain(text: str) -> str:
     """A label's text without its mnemonic marker or trailing colon (for accessible names)."""

@@ -16,7 +16,8 @@ from digcomp_app.services import certificates
 from digcomp_app.services.certificates import CertificateInfo
 from digcomp_app.services.errors import ServiceError
 from digcomp_app.ui.context import UiContext
-from digcomp_app.ui.screens.certification.common import ERROR_COLOUR, plain
+from digcomp_app.ui.screens.certification.common import plain
+from digcomp_app.ui.widgets import ERROR_COLOUR
 
 
 class RevokeDialog(QDialog):

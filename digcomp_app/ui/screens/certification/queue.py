@@ -22,11 +22,12 @@ from digcomp_app.services.errors import ServiceError
 from digcomp_app.services.validation import METHOD_NAMES, CaseInfo
 from digcomp_app.ui.context import UiContext
 from digcomp_app.ui.screens.certification.common import (
-    ERROR_COLOUR,
     competence_title,
     plain,
     show_moment,
 )
+from digcomp_app.ui.signing import ensure_signer
+from digcomp_app.ui.widgets import ERROR_COLOUR
 
 _CASE = Qt.ItemDataRole.UserRole
 
@@ -206,8 +207,11 @@ class QueuePanel(QWidget):
             return
         if not self._confirm(case):
             return
+        signer = ensure_signer(self, self._context)
+        if signer is None:
+            return
         try:
-            cert = certificates.issue(self._context.db, self._context.actor, case.id)
+            cert = certificates.issue(self._context.db, self._context.actor, case.id, signer)
         except ServiceError as error:
             self._say(str(error), error=True)
             return

@@ -27,14 +27,13 @@ from digcomp_app.services.certificates import CertificateInfo
 from digcomp_app.services.errors import ServiceError
 from digcomp_app.ui.context import UiContext
 from digcomp_app.ui.screens.certification.common import (
-    ERROR_COLOUR,
     competence_title,
     plain,
     show_date,
     show_moment,
 )
 from digcomp_app.ui.screens.certification.dialogs import RevokeDialog
-from digcomp_app.ui.widgets import record_table
+from digcomp_app.ui.widgets import ERROR_COLOUR, record_table
 
 STATUS_NAMES = {"issued": N_("Issued"), "revoked": N_("Revoked")}
 #: the "Show" choices: (stored status or None for all, name)

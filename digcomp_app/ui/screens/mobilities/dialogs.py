@@ -20,12 +20,12 @@ from digcomp_app.services.errors import InvalidInput, ServiceError
 from digcomp_app.services.organisations import OrganisationInfo
 from digcomp_app.ui.context import UiContext
 from digcomp_app.ui.screens.mobilities.widgets import (
-    ERROR_COLOUR,
     clear_invalid,
     mark_invalid,
     plain,
     set_label,
 )
+from digcomp_app.ui.widgets import ERROR_COLOUR
 
 
 class NewHostDialog(QDialog):

@@ -26,7 +26,8 @@ from digcomp_app.ui.context import UiContext
 from digcomp_app.ui.screens.mobilities.dialogs import NewHostDialog
 from digcomp_app.ui.screens.mobilities.form import MobilityForm
 from digcomp_app.ui.screens.mobilities.people import PeoplePanel
-from digcomp_app.ui.screens.mobilities.widgets import ERROR_COLOUR, plain
+from digcomp_app.ui.screens.mobilities.widgets import plain
+from digcomp_app.ui.widgets import ERROR_COLOUR
 
 _BANNER = "background: #fff4ce; border: 1px solid #c8a600; padding: 6px;"
 

@@ -26,11 +26,11 @@ from digcomp_app.services.mobilities import MobilityInfo, ParticipantInfo
 from digcomp_app.ui.context import UiContext
 from digcomp_app.ui.screens.mobilities.teachers import TeachersBox
 from digcomp_app.ui.screens.mobilities.widgets import (
-    ERROR_COLOUR,
     plain,
     set_label,
     wrapping_list,
 )
+from digcomp_app.ui.widgets import ERROR_COLOUR
 
 _LEARNER = Qt.ItemDataRole.UserRole
 

@@ -24,8 +24,8 @@ from digcomp_app.services.mobilities import MobilityInfo
 from digcomp_app.services.organisations import OrganisationInfo
 from digcomp_app.ui.context import UiContext
 from digcomp_app.ui.screens.mobilities.editor import MobilityEditor
-from digcomp_app.ui.screens.mobilities.widgets import ERROR_COLOUR, plain, set_label
-from digcomp_app.ui.widgets import record_table
+from digcomp_app.ui.screens.mobilities.widgets import plain, set_label
+from digcomp_app.ui.widgets import ERROR_COLOUR, record_table
 
 _ID = Qt.ItemDataRole.UserRole
 

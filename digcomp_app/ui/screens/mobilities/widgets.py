@@ -8,8 +8,8 @@ from PySide6.QtCore import QDate, QLocale, Qt
 from PySide6.QtWidgets import QDateEdit, QLabel, QListWidget, QSizePolicy, QWidget
 
 from digcomp_app.i18n import current_language
+from digcomp_app.ui.widgets import ERROR_COLOUR
 
-ERROR_COLOUR = "#b00020"
 INVALID_STYLE = f"border: 2px solid {ERROR_COLOUR}; border-radius: 3px; padding: 2px;"
 DATE_FORMATS = {"lv": "dd.MM.yyyy.", "en": "dd/MM/yyyy"}
 

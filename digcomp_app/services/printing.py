@@ -1,0 +1,231 @@
+"""Printing attestations: one PDF per certificate plus one combined file for the printer,
+and the digital-skills text for the official Europass Mobility document.
+
+The database is read first, in the calling process; rendering needs nothing but the
+frozen snapshots, so a big batch is spread over every core (worker processes that load
+the fonts and frameworks once each). Progress is reported and cancellation checked
+between documents. See docs/decisions/0013-attestation-rendering.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from digcomp_app import __version__
+from digcomp_app.documents.attestation import ascii_name, check_languages, file_name
+from digcomp_app.documents.batch import AttestationJob, Cancelled, Options, Progress, render_batch
+from digcomp_app.documents.europass_text import europass_text as _europass_text
+from digcomp_app.documents.pdf_data import EmbeddedRecord, Metadata, combine
+from digcomp_app.documents.texts import framework_short, gettext_for
+from digcomp_app.framework import Framework, builtin_library
+from digcomp_app.i18n import N_, _, format_date
+from digcomp_app.services import certificates
+from digcomp_app.services.auditlog import append
+from digcomp_app.services.certificates import CertificateInfo
+from digcomp_app.services.database import Database
+from digcomp_app.services.errors import InvalidInput, ServiceError, WorkflowError
+from digcomp_app.services.permissions import Actor, service
+from digcomp_app.storage.models import EvidenceBlob, Organisation
+
+#: the combined file's title and subject, in the document's language
+COMBINED_TITLE = N_("Attestations of digital competences for printing ({count})")
+COMBINED_SUBJECT = N_("Digital competences acquired ({framework})")
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    serial: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class PrintResult:
+    #: one PDF per certificate printed, in the order asked for
+    files: tuple[Path, ...]
+    #: all of them in one file for the printer (the single file when only one was printed;
+    #: None when cancelled or nothing was printed)
+    combined: Path | None
+    cancelled: bool
+    #: certificates refused (revoked, unsigned), with the reason in words
+    skipped: tuple[Skipped, ...]
+
+
+def _languages(languages: Sequence[str]) -> tuple[str, ...]:
+    try:
+        return check_languages(languages)
+    except ValueError:
+        raise InvalidInput(
+            "languages",
+            _("Print in Latvian (lv), English (en) or both (lv,en), not: {given}").format(
+                given=",".join(languages)
+            ),
+        ) from None
+
+
+def _refusal(cert: CertificateInfo) -> str:
+    if cert.status == "revoked":
+        when = format_date(cert.revoked_at.date()) if cert.revoked_at else ""
+        return _(
+            "{serial} was revoked on {date} ({reason}) and is not printed; "
+            "print the certificate that replaced it."
+        ).format(serial=cert.serial, date=when, reason=cert.revoke_reason)
+    if not cert.qr_text:
+        return _(
+            "{serial} has no signature, so its attestation could not be checked; it is not "
+            "printed. Revoke it and issue it again with the school's signing key."
+        ).format(serial=cert.serial)
+    return ""
+
+
+def _home(db: Database) -> tuple[bytes | None, bool, str]:
+    """The school's logo, whether it prints dates of birth, and its name."""
+    with db.transaction() as session:
+        home = session.scalar(select(Organisation).where(Organisation.is_home.is_(True)))
+        if home is None:
+            return None, False, ""
+        logo = None
+        if home.logo_sha256:
+            blob = session.get(EvidenceBlob, home.logo_sha256)
+            logo = bytes(blob.content) if blob is not None else None
+        return logo, bool(home.print_birth_date), home.name
+
+
+@service("printing.print_attestations")
+def print_attestations(
+    db: Database,
+    actor: Actor,
+    serials: Sequence[str],
+    languages: Sequence[str],
+    out_dir: Path,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+    workers: int | None = None,
+) -> PrintResult:
+    """Write the attestations of ``serials`` in ``languages`` ("lv", "en" or both, in one
+    document) to ``out_dir``: one PDF each (``<serial>_<holder>_<lang>.pdf``) and one
+    combined PDF. Revoked and unsigned certificates are skipped with the reason; when
+    none is left, nothing is printed and the reasons are raised."""
+    chosen = _languages(languages)
+    wanted = list(dict.fromkeys(s.strip() for s in serials if s.strip()))
+    if not wanted:
+        raise InvalidInput("serials", _("Choose at least one certificate to print."))
+    found = [certificates.get(db, actor, serial) for serial in wanted]
+    skipped = tuple(Skipped(c.serial, r) for c in found if (r := _refusal(c)))
+    printable = [c for c in found if not _refusal(c)]
+    if not printable:
+        raise WorkflowError(" ".join(s.reason for s in skipped))
+    folder = _folder(out_dir)
+    logo, show_birth_date, school = _home(db)
+    jobs = [AttestationJob(c.snapshot, c.qr_text, c.key_fingerprint) for c in printable]
+    paths = [folder / file_name(c.snapshot, chosen) for c in printable]
+    rendered: dict[int, bytes] = {}
+
+    def store(index: int, pdf: bytes) -> None:
+        _write(paths[index], pdf)
+        rendered[index] = pdf
+
+    options = Options(chosen, logo, show_birth_date)
+    was_cancelled = render_batch(jobs, options, store, progress, cancelled, workers)
+    combined = None
+    if not was_cancelled:
+        combined = paths[0]
+        if len(jobs) > 1:
+            combined = folder / _combined_name(printable, chosen)
+            parts = [rendered[i] for i in range(len(jobs))]
+            _write(combined, _combined(printable, chosen, parts, school))
+    files = tuple(paths[i] for i in sorted(rendered))
+    with db.transaction() as session:
+        append(
+            session,
+            actor.username,
+            "printing.print_attestations",
+            "cancelled" if was_cancelled else "ok",
+            "certificate",
+            printable[0].serial if len(printable) == 1 else "",
+            {
+                "printed": [printable[i].serial for i in sorted(rendered)],
+                "skipped": [s.serial for s in skipped],
+                "languages": list(chosen),
+            },
+        )
+    return PrintResult(files, combined, was_cancelled, skipped)
+
+
+def _folder(out_dir: Path) -> Path:
+    folder = Path(out_dir)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise InvalidInput(
+            "out_dir",
+            _("Cannot create the folder {folder}: {error}").format(
+                folder=folder, error=error.strerror or error
+            ),
+        ) from error
+    return folder
+
+
+def _write(path: Path, data: bytes) -> None:
+    temporary = path.with_name(path.name + ".part")
+    try:
+        temporary.write_bytes(data)
+        temporary.replace(path)
+    except OSError as error:
+        raise ServiceError(
+            _("Cannot write {path}: {error}").format(path=path, error=error.strerror or error)
+        ) from error
+
+
+def _combined_name(printable: Sequence[CertificateInfo], languages: tuple[str, ...]) -> str:
+    codes = {c.mobility_code for c in printable}
+    label = ascii_name(codes.pop()) if len(codes) == 1 and "" not in codes else ""
+    label = label or f"{len(printable)}"
+    return f"attestations_{label}_{'-'.join(languages)}.pdf"
+
+
+def _combined(
+    printable: Sequence[CertificateInfo],
+    languages: tuple[str, ...],
+    parts: Sequence[bytes],
+    school: str,
+) -> bytes:
+    gettext = gettext_for(languages[0])
+    frameworks = dict.fromkeys(framework_short(_framework(c.snapshot)) for c in printable)
+    metadata = Metadata(
+        title=gettext(COMBINED_TITLE).format(count=len(printable)),
+        author=school,
+        subject=gettext(COMBINED_SUBJECT).format(framework=", ".join(frameworks)),
+        language=languages[0],
+        creator=f"digcomp-app {__version__}",
+        keywords=", ".join(c.serial for c in printable),
+    )
+    records = [EmbeddedRecord(c.qr_text, c.snapshot) for c in printable]
+    return combine(parts, metadata, records)
+
+
+def _framework(snapshot: dict[str, Any]) -> Framework:
+    return builtin_library().get(snapshot["framework"]["id"], snapshot["framework"]["version"])
+
+
+# --- the official Europass Mobility document ----------------------------------------------
+
+
+@service("printing.europass_text")
+def europass_text(db: Database, actor: Actor, serial: str, language: str) -> str:
+    """The "skills and competences acquired" text of a certificate, in ``language``."""
+    chosen = _languages([language])[0]
+    cert = certificates.get(db, actor, serial)
+    if cert.status == "revoked":
+        raise WorkflowError(
+            _("{serial} was revoked; use the certificate that replaced it.").format(
+                serial=cert.serial
+            )
+        )
+    with db.transaction() as session:
+        append(session, actor.username, "printing.europass_text", "ok", "certificate", cert.serial)
+    return _europass_text(cert.snapshot, _framework(cert.snapshot), chosen)

@@ -1,0 +1,251 @@
+"""The school's signing key: an administrator creates it, coordinators sign with it.
+
+The key is an Ed25519 pair. Its private half is sealed with a passphrase: argon2id turns
+the passphrase into a 256-bit key, AES-256-GCM encrypts the 32 private bytes, with the key
+id as associated data (a sealed key cannot be moved onto another key's row). The database
+holds only the sealed form; a coordinator unlocks it for one sign-in session and the
+unlocked :class:`Signer` lives in memory only. A new key retires the previous one, which
+still verifies what it signed. See docs/decisions/0012-signed-attestations.md.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import secrets
+from dataclasses import dataclass, field
+
+from argon2.low_level import Type, hash_secret_raw
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from digcomp_app.documents.payload import fingerprint_of, key_id_of
+from digcomp_app.i18n import _
+from digcomp_app.services.auditlog import append
+from digcomp_app.services.database import Database
+from digcomp_app.services.errors import AuthenticationFailed, InvalidInput, WorkflowError
+from digcomp_app.services.permissions import Actor, service
+from digcomp_app.storage.models import Organisation, SigningKey, User, utcnow
+
+MIN_PASSPHRASE = 10
+#: argon2id cost for sealing the private key: 64 MiB, 3 passes (about 0.2 s here); it is
+#: paid once per unlock, not per signature.
+KDF = {"t": 3, "m": 65536, "p": 1}
+PEM_LABEL = "PUBLIC KEY"
+
+
+@dataclass(frozen=True, slots=True)
+class KeyInfo:
+    key_id: str
+    fingerprint: str
+    created_at: dt.datetime
+    created_by: str
+    retired_at: dt.datetime | None
+
+    @property
+    def active(self) -> bool:
+        return self.retired_at is None
+
+
+@dataclass(frozen=True, slots=True)
+class Signer:
+    """An unlocked private key. Keep it for the sign-in session only; never store it."""
+
+    key_id: str
+    fingerprint: str
+    private_key: Ed25519PrivateKey = field(repr=False, compare=False)
+
+
+def _derive(passphrase: str, salt: bytes, params: dict[str, int]) -> bytes:
+    return hash_secret_raw(
+        passphrase.encode("utf-8"),
+        salt,
+        time_cost=params["t"],
+        memory_cost=params["m"],
+        parallelism=params["p"],
+        hash_len=32,
+        type=Type.ID,
+    )
+
+
+def seal(private_key: Ed25519PrivateKey, passphrase: str, key_id: str) -> str:
+    salt, nonce = secrets.token_bytes(16), secrets.token_bytes(12)
+    raw = private_key.private_bytes_raw()
+    sealed = AESGCM(_derive(passphrase, salt, KDF)).encrypt(nonce, raw, key_id.encode("ascii"))
+    return json.dumps(
+        {
+            "kdf": "argon2id",
+            **KDF,
+            "salt": base64.b64encode(salt).decode("ascii"),
+            "nonce": base64.b64encode(nonce).decode("ascii"),
+            "sealed": base64.b64encode(sealed).decode("ascii"),
+        },
+        sort_keys=True,
+    )
+
+
+def unseal(sealed: str, passphrase: str, key_id: str) -> Ed25519PrivateKey | None:
+    """The private key, or None when the passphrase is wrong (or the record was altered)."""
+    record = json.loads(sealed)
+    params = {name: int(record[name]) for name in ("t", "m", "p")}
+    key = _derive(passphrase, base64.b64decode(record["salt"]), params)
+    try:
+        raw = AESGCM(key).decrypt(
+            base64.b64decode(record["nonce"]),
+            base64.b64decode(record["sealed"]),
+            key_id.encode("ascii"),
+        )
+    except InvalidTag:
+        return None
+    return Ed25519PrivateKey.from_private_bytes(raw)
+
+
+def _info(session: Session, key: SigningKey) -> KeyInfo:
+    creator = session.get(User, key.created_by)
+    return KeyInfo(
+        key.key_id,
+        fingerprint_of(key.public_key),
+        key.created_at,
+        creator.display_name if creator else "",
+        key.retired_at,
+    )
+
+
+def _active(session: Session) -> SigningKey | None:
+    return session.scalar(
+        select(SigningKey)
+        .where(SigningKey.retired_at.is_(None))
+        .order_by(SigningKey.id.desc())
+        .limit(1)
+    )
+
+
+@service("signing.create_key")
+def create_key(db: Database, actor: Actor, passphrase: str, repeated: str) -> KeyInfo:
+    """Make a new key pair for the school; the previous key is retired (it still verifies)."""
+    if len(passphrase) < MIN_PASSPHRASE:
+        raise InvalidInput(
+            "passphrase",
+            _("The passphrase must have at least {count} characters.").format(count=MIN_PASSPHRASE),
+        )
+    if passphrase != repeated:
+        raise InvalidInput("repeated", _("The two passphrases are not the same."))
+    private_key = Ed25519PrivateKey.generate()
+    public_raw = private_key.public_key().public_bytes_raw()
+    key_id = key_id_of(public_raw)
+    sealed = seal(private_key, passphrase, key_id)
+    with db.transaction() as session:
+        now = utcnow()
+        for old in session.scalars(select(SigningKey).where(SigningKey.retired_at.is_(None))):
+            old.retired_at = now
+        key = SigningKey(
+            key_id=key_id,
+            public_key=public_raw,
+            sealed_private_key=sealed,
+            created_at=now,
+            created_by=actor.user_id,
+        )
+        session.add(key)
+        session.flush()
+        append(session, actor.username, "signing.create_key", "ok", "signing_key", key_id)
+        return _info(session, key)
+
+
+@service("signing.list_keys")
+def list_keys(db: Database, actor: Actor) -> list[KeyInfo]:
+    """Every key the school has had, newest first."""
+    with db.transaction() as session:
+        keys = session.scalars(select(SigningKey).order_by(SigningKey.id.desc()))
+        return [_info(session, key) for key in keys]
+
+
+@service("signing.unlock")
+def unlock(db: Database, actor: Actor, passphrase: str) -> Signer:
+    """Open the school's active key for signing certificates in this session."""
+    with db.transaction() as session:
+        key = _active(session)
+        if key is None:
+            raise WorkflowError(
+                _(
+                    "The school has no signing key yet. An administrator creates one under "
+                    "Organisation → Signing key."
+                )
+            )
+        key_id, public_raw, sealed = key.key_id, key.public_key, key.sealed_private_key
+    private_key = unseal(sealed, passphrase, key_id)
+    if private_key is None or private_key.public_key().public_bytes_raw() != public_raw:
+        with db.transaction() as session:
+            append(session, actor.username, "signing.unlock", "denied", "signing_key", key_id)
+        raise AuthenticationFailed(_("This passphrase does not open the school's signing key."))
+    with db.transaction() as session:
+        append(session, actor.username, "signing.unlock", "ok", "signing_key", key_id)
+    return Signer(key_id, fingerprint_of(public_raw), private_key)
+
+
+def public_keys(session: Session) -> dict[str, tuple[Ed25519PublicKey, KeyInfo]]:
+    """All of this school's public keys by key id (for verification; no permission needed:
+    public keys are public)."""
+    return {
+        key.key_id: (Ed25519PublicKey.from_public_bytes(key.public_key), _info(session, key))
+        for key in session.scalars(select(SigningKey))
+    }
+
+
+def fingerprints(session: Session) -> dict[str, str]:
+    return {
+        key.key_id: fingerprint_of(key.public_key) for key in session.scalars(select(SigningKey))
+    }
+
+
+@service("signing.export_public_keys")
+def export_public_keys(db: Database, actor: Actor) -> str:
+    """The school's public keys as a text file another school's verifier can load."""
+    with db.transaction() as session:
+        home = session.scalar(select(Organisation).where(Organisation.is_home.is_(True)))
+        keys = list(session.scalars(select(SigningKey).order_by(SigningKey.id)))
+        if not keys:
+            raise WorkflowError(_("The school has no signing key yet."))
+        blocks = [
+            "# digcomp-app public signing keys",
+            f"# organisation: {home.name if home else ''}",
+        ]
+        for key in keys:
+            public = Ed25519PublicKey.from_public_bytes(key.public_key)
+            pem = public.public_bytes(
+                serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+            ).decode("ascii")
+            state = "retired " + key.retired_at.date().isoformat() if key.retired_at else "active"
+            blocks.append(
+                f"# key {key.key_id} ({fingerprint_of(key.public_key)}), "
+                f"created {key.created_at.date().isoformat()}, {state}"
+            )
+            blocks.append(pem.strip())
+        append(session, actor.username, "signing.export_public_keys", "ok", "signing_key", "")
+        return "\n".join(blocks) + "\n"
+
+
+def read_public_keys(text: str, source: str = "") -> dict[str, Ed25519PublicKey]:
+    """Public keys from a file written by :func:`export_public_keys` (or any PEM file with
+    Ed25519 public keys). Raises InvalidInput naming the file when nothing can be read."""
+    found: dict[str, Ed25519PublicKey] = {}
+    begin, end = f"-----BEGIN {PEM_LABEL}-----", f"-----END {PEM_LABEL}-----"
+    for chunk in text.split(begin)[1:]:
+        body = chunk.split(end)[0]
+        pem = f"{begin}{body}{end}\n".encode("ascii", "replace")
+        try:
+            key = serialization.load_pem_public_key(pem)
+        except ValueError:
+            continue
+        if isinstance(key, Ed25519PublicKey):
+            found[key_id_of(key.public_bytes_raw())] = key
+    if not found:
+        raise InvalidInput(
+            "key",
+            _("{file} holds no Ed25519 public key.").format(file=source or _("The key file")),
+        )
+    return found
