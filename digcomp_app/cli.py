@@ -15,8 +15,6 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
-import platformdirs
-
 from digcomp_app import __version__
 from digcomp_app import commands as command_modules
 from digcomp_app.i18n import UI_LANGUAGES, _, set_language, system_language
@@ -96,6 +94,33 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _window_only(arguments: Sequence[str]) -> argparse.Namespace | None:
+    """The options when the command line asks only for the window, or None.
+
+    ``digcomp-app``, ``digcomp-app gui`` and either with ``--language``/``--database``
+    open the window without building the parser of every command (which loads the code
+    of every service: half a second before anything is on screen). Anything else, help
+    and mistakes included, goes through the full parser.
+    """
+    options: dict[str, str | None] = {"language": None, "database": None}
+    rest = list(arguments)
+    if rest[-1:] == ["gui"]:
+        rest.pop()
+    while rest:
+        name, has_value, value = rest.pop(0).partition("=")
+        key = name[2:]
+        if not name.startswith("--") or key not in options:
+            return None
+        if not has_value:
+            if not rest or rest[0].startswith("-"):
+                return None
+            value = rest.pop(0)
+        options[key] = value
+    if options["language"] not in (None, *UI_LANGUAGES):
+        return None
+    return argparse.Namespace(command="gui", handler=_run_gui, user=None, **options)
+
+
 def _run_gui(args: argparse.Namespace) -> int:
     from digcomp_app.ui.app import run  # Qt is imported only when the window is wanted
 
@@ -103,20 +128,27 @@ def _run_gui(args: argparse.Namespace) -> int:
 
 
 def _log_file() -> Path:
+    import platformdirs
+
     return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False)) / "digcomp-app.log"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if getattr(sys, "frozen", False):  # a packaged app: batch printing starts worker processes
+        import multiprocessing
+
+        multiprocessing.freeze_support()
     arguments = list(sys.argv[1:] if argv is None else argv)
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8", errors="replace")
     set_language(_choose_language(arguments))
-    translate_argparse()
-    parser = build_parser()
-    args = parser.parse_args(arguments)
-    if args.command is None:
-        args.handler = _run_gui
+    args = _window_only(arguments)
+    if args is None:
+        translate_argparse()
+        args = build_parser().parse_args(arguments)
+        if args.command is None:
+            args.handler = _run_gui
     try:
         return int(args.handler(args))
     except ServiceError as error:

@@ -12,19 +12,19 @@ Settings are saved to the file they were read from, or to the user's folder.
 
 from __future__ import annotations
 
-import configparser
 import os
 import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import platformdirs
-
+# configparser and platformdirs are imported when needed: the window's start does not wait
 APP_NAME = "digcomp-app"
 _SECTION = "app"
 
 
 def user_config_file() -> Path:
+    import platformdirs
+
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "settings.ini"
 
 
@@ -50,6 +50,8 @@ class Settings:
     database_url: str = ""
     #: Lock the window after this many minutes without input (0: never).
     idle_lock_minutes: int = 10
+    #: The folder printed attestations and reports were last saved to (empty: not yet).
+    output_folder: str = ""
 
     def with_changes(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -57,6 +59,10 @@ class Settings:
 
 def load_settings(path: Path | None = None) -> Settings:
     path = path or settings_file()
+    if not path.is_file():  # the first start: nothing saved yet
+        return Settings()
+    import configparser
+
     parser = configparser.ConfigParser()
     try:
         parser.read(path, encoding="utf-8")
@@ -73,16 +79,20 @@ def load_settings(path: Path | None = None) -> Settings:
         language=section.get("language", fallback="").strip(),
         database_url=section.get("database_url", fallback="").strip(),
         idle_lock_minutes=idle,
+        output_folder=section.get("output_folder", fallback="").strip(),
     )
 
 
 def save_settings(settings: Settings, path: Path | None = None) -> Path:
+    import configparser
+
     path = path or settings_file()
     parser = configparser.ConfigParser()
     parser[_SECTION] = {
         "language": settings.language,
         "database_url": settings.database_url,
         "idle_lock_minutes": str(settings.idle_lock_minutes),
+        "output_folder": settings.output_folder,
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")

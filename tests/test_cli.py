@@ -109,3 +109,62 @@ def test_export_in_a_language_without_texts_falls_back_and_says_so(capsys):
     assert data["areas"][0]["title"] == "Information and data literacy"
     assert "area.1.title" in data["untranslated"]
     assert "'de'" in err
+
+
+WINDOW_PROBE = """
+import json, sys
+from digcomp_app import cli
+opened = []
+cli._run_gui = lambda args: opened.append([args.language, args.database]) or 0
+code = cli.main(sys.argv[1:])
+print(json.dumps({
+    "code": code,
+    "opened": opened,
+    "commands loaded": sorted(m for m in sys.modules if m.startswith("digcomp_app.commands.")),
+    "sqlalchemy loaded": "sqlalchemy" in sys.modules,
+}))
+"""
+
+
+def open_window(*args: str) -> dict:
+    """What ``digcomp-app ARGS`` does when it opens the window (stubbed), in a new process."""
+    done = subprocess.run(
+        [sys.executable, "-c", WINDOW_PROBE, *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+@pytest.mark.parametrize(
+    ("args", "opened"),
+    [
+        ((), [None, None]),
+        (("gui",), [None, None]),
+        (("--language", "lv", "--database=school.sqlite3"), ["lv", "school.sqlite3"]),
+        (("--database", "postgresql://db/skola", "gui"), [None, "postgresql://db/skola"]),
+    ],
+)
+def test_the_window_opens_without_loading_every_command(args, opened):
+    """Starting the window skips the parser of every command (and the services it loads)."""
+    result = open_window(*args)
+    assert result["code"] == 0 and result["opened"] == [opened]
+    assert result["commands loaded"] == [] and not result["sqlalchemy loaded"]
+
+
+def test_other_ways_to_ask_for_the_window_still_work():
+    abbreviated = open_window("--lang", "lv")  # argparse's abbreviation: the full parser
+    assert abbreviated["opened"] == [["lv", None]] and abbreviated["commands loaded"]
+    with_user = open_window("--user", "admin", "gui")
+    assert with_user["opened"] == [[None, None]]
+
+
+def test_a_wrong_language_for_the_window_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as done:
+        main(["--language", "xx"])
+    assert done.value.code == 2
+    assert "invalid choice: 'xx'" in capsys.readouterr().err

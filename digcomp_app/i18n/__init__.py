@@ -20,15 +20,15 @@ from __future__ import annotations
 import datetime as _dt
 import gettext as _gettext
 import io
-import locale
 import os
 import threading
-from collections.abc import Callable, Iterable
-from decimal import Decimal
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # (locale, decimal and Babel load when first needed: a faster start)
+    from decimal import Decimal
+
     from babel import Locale
 
 DOMAIN = "messages"
@@ -101,6 +101,8 @@ def system_language(environ: dict[str, str] | None = None) -> str:
             # An explicit locale that we do not translate into means English, not a guess.
             return SOURCE_LANGUAGE
     if environ is None:
+        import locale
+
         try:
             found = normalize_language(locale.getlocale(locale.LC_MESSAGES)[0])
         except (AttributeError, ValueError):  # LC_MESSAGES is missing on Windows
@@ -130,35 +132,57 @@ def _load_catalog(language: str) -> _gettext.NullTranslations:
     if path.suffix == ".mo":
         with path.open("rb") as handle:
             return _gettext.GNUTranslations(handle)
-    # Source checkout: compile the .po (never stale); keep the result in the user's cache,
-    # keyed by the .po's size and time, so later starts skip the compilation.
+    # Source checkout: compile the .po (never stale); keep the result, keyed by the .po's
+    # size and time, so later starts skip the compilation: in a __pycache__ folder beside
+    # the .po as Python keeps compiled modules (no need to look up the user's cache folder
+    # at start-up), or else in the user's cache.
     stat = path.stat()
-    cached = _cache_dir() / f"{language}-{stat.st_size}-{stat.st_mtime_ns}.mo"
-    if cached.is_file():
-        with cached.open("rb") as handle:
-            return _gettext.GNUTranslations(handle)
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
+    name = f"{language}-{stat.st_size}-{stat.st_mtime_ns}.mo"
+    compiled: bytes | None = None
+    missed: list[Path] = []
+    for folder in _cache_dirs(path):
+        try:
+            compiled = (folder / name).read_bytes()
+            break
+        except OSError:
+            missed.append(folder)
+    if compiled is None:
+        from babel.messages.mofile import write_mo
+        from babel.messages.pofile import read_po
 
-    with path.open("rb") as handle:
-        catalog = read_po(handle, locale=language, domain=DOMAIN)
-    buffer = io.BytesIO()
-    write_mo(buffer, catalog, use_fuzzy=False)
+        with path.open("rb") as handle:
+            catalog = read_po(handle, locale=language, domain=DOMAIN)
+        buffer = io.BytesIO()
+        write_mo(buffer, catalog, use_fuzzy=False)
+        compiled = buffer.getvalue()
+    for folder in missed:  # keep it in the first place that takes it
+        if _keep(folder, name, compiled):
+            break
+    return _gettext.GNUTranslations(io.BytesIO(compiled))
+
+
+def _keep(folder: Path, name: str, compiled: bytes) -> bool:
+    """Store a compiled catalog as ``folder/name``, in place of older ones; False on failure."""
     try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        temporary = cached.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_bytes(buffer.getvalue())
-        temporary.replace(cached)
+        folder.mkdir(parents=True, exist_ok=True)
+        temporary = folder / f"{name}.{os.getpid()}.tmp"
+        temporary.write_bytes(compiled)
+        temporary.replace(folder / name)
+        language = name.split("-", 1)[0]
+        for old in folder.glob(f"{language}-*.mo"):  # made from earlier versions of the .po
+            if old.name != name:
+                old.unlink(missing_ok=True)
     except OSError:
-        pass  # no cache: compile again next time
-    buffer.seek(0)
-    return _gettext.GNUTranslations(buffer)
+        return False
+    return True
 
 
-def _cache_dir() -> Path:
+def _cache_dirs(source: Path) -> Iterator[Path]:
+    """Where a compiled copy of the catalog ``source`` is kept, in order of preference."""
+    yield source.parent / "__pycache__"
     import platformdirs
 
-    return Path(platformdirs.user_cache_dir("digcomp-app", appauthor=False)) / "catalogs"
+    yield Path(platformdirs.user_cache_dir("digcomp-app", appauthor=False)) / "catalogs"
 
 
 def set_language(language: str | None) -> str:

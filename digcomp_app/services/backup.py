@@ -25,6 +25,7 @@ import datetime as dt
 import os
 import secrets
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -81,6 +82,30 @@ BATCH_BYTES = 32 * 1024 * 1024
 #: the tables that a new database already fills itself (the audit chain's start)
 _AUDIT_TABLES = frozenset({AuditEvent.__tablename__, AuditHead.__tablename__})
 
+#: ``progress(done, total, text)``: how far the work is (total 0: no measure, just busy)
+Progress = Callable[[int, int, str], None]
+
+
+class BackupCancelled(ServiceError):
+    """The backup was stopped on request; no file was written."""
+
+
+class _Steps:
+    """Reports progress and stops the work when the caller asks it to."""
+
+    def __init__(self, progress: Progress | None, cancelled: Callable[[], bool] | None) -> None:
+        self._progress = progress
+        self._cancelled = cancelled
+
+    def check(self) -> None:
+        if self._cancelled is not None and self._cancelled():
+            raise BackupCancelled(_("The backup was cancelled; no file was written."))
+
+    def report(self, done: int, total: int, text: str) -> None:
+        self.check()
+        if self._progress is not None:
+            self._progress(done, total, text)
+
 
 class _TableCounts:
     """Totals read off ``counts`` (rows per table)."""
@@ -129,21 +154,42 @@ class RestoreInfo(_TableCounts):
 
 
 @service("backup.create")
-def create(db: Database, actor: Actor, target: Path, overwrite: bool = False) -> BackupInfo:
-    """Write a backup of the whole database to ``target`` (an SQLite file)."""
+def create(
+    db: Database,
+    actor: Actor,
+    target: Path,
+    overwrite: bool = False,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> BackupInfo:
+    """Write a backup of the whole database to ``target`` (an SQLite file).
+
+    ``progress(done, total, text)`` is told how far the copy is; when ``cancelled()``
+    returns True the work stops with :class:`BackupCancelled` and nothing is left behind
+    (the file is written under a temporary name and takes its name only at the end).
+    """
     target = Path(target).expanduser().absolute()
     _check_target(db, target, overwrite)
+    steps = _Steps(progress, cancelled)
     started = utcnow()
     source_file = sqlite_path(db.url)
     temporary = target.with_name(f".{target.name}.{secrets.token_hex(6)}.part")
+    copying = _("Copying the database…")
     try:
+        steps.report(0, 0, copying)
         if source_file is not None:
-            copy_sqlite_online(source_file, temporary)
+            copy_sqlite_online(
+                source_file, temporary, lambda done, total: steps.report(done, total, copying)
+            )
         else:
-            _copy_into_new_sqlite(db, temporary)
+            _copy_into_new_sqlite(db, temporary, steps, copying)
+        steps.report(0, 0, _("Checking the backup…"))
         revision = upgrade_copy(temporary, _safe_url(db.url))
         counts = _count_rows(temporary)
         make_single_file(temporary)
+        # the last moment to stop: from here on the file takes its name
+        steps.report(0, 0, _("Saving the backup file…"))
+        steps.check()
         _move_into_place(temporary, target, overwrite)
     except ServiceError:
         raise
@@ -213,7 +259,7 @@ def _same_file(first: Path, second: Path) -> bool:
         return False
 
 
-def _copy_into_new_sqlite(db: Database, target: Path) -> None:
+def _copy_into_new_sqlite(db: Database, target: Path, steps: _Steps, text: str) -> None:
     """Create the schema in a new SQLite file and copy every row, in one consistent read."""
     engine = create_engine(f"sqlite:///{target}")
     try:
@@ -235,7 +281,18 @@ def _copy_into_new_sqlite(db: Database, target: Path) -> None:
                 )
             for table in reversed(Base.metadata.sorted_tables):
                 destination.execute(delete(table))  # the new schema's own audit start row
-            _copy_tables(source, destination)
+            total = sum(
+                source.scalar(select(func.count()).select_from(table)) or 0
+                for table in Base.metadata.sorted_tables
+            )
+            done = 0
+
+            def copied(rows: int) -> None:
+                nonlocal done
+                done += rows
+                steps.report(done, total, text)
+
+            _copy_tables(source, destination, copied)
     finally:
         engine.dispose()
 
@@ -411,14 +468,25 @@ def _reset_sequences(connection: Connection) -> None:
 # --------------------------------------------------------------------------- copying
 
 
-def _copy_tables(source: Connection, destination: Connection) -> dict[str, int]:
-    """Copy every table's rows in dependency order, in batches; rows per table."""
+def _copy_tables(
+    source: Connection, destination: Connection, copied: Callable[[int], None] | None = None
+) -> dict[str, int]:
+    """Copy every table's rows in dependency order, in batches; rows per table.
+
+    ``copied(rows)`` is called after each batch.
+    """
     return {
-        table.name: _copy_table(table, source, destination) for table in Base.metadata.sorted_tables
+        table.name: _copy_table(table, source, destination, copied)
+        for table in Base.metadata.sorted_tables
     }
 
 
-def _copy_table(table: Table, source: Connection, destination: Connection) -> int:
+def _copy_table(
+    table: Table,
+    source: Connection,
+    destination: Connection,
+    copied_rows: Callable[[int], None] | None = None,
+) -> int:
     times = [c.key for c in table.columns if isinstance(c.type, DateTime)]
     binaries = [c.key for c in table.columns if isinstance(c.type, LargeBinary)]
     query = select(table).order_by(*table.primary_key.columns)
@@ -439,10 +507,14 @@ def _copy_table(table: Table, source: Connection, destination: Connection) -> in
         if len(batch) >= BATCH_ROWS or held >= BATCH_BYTES:
             destination.execute(table.insert(), batch)
             copied += len(batch)
+            if copied_rows is not None:
+                copied_rows(len(batch))
             batch, held = [], 0
     if batch:
         destination.execute(table.insert(), batch)
         copied += len(batch)
+        if copied_rows is not None:
+            copied_rows(len(batch))
     return copied
 
 

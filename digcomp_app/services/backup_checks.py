@@ -6,7 +6,7 @@ import contextlib
 import hashlib
 import sqlite3
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from alembic.script import ScriptDirectory
@@ -258,13 +258,34 @@ def check_audit_chain(reader: Engine) -> int:
     return checked
 
 
-def copy_sqlite_online(source: Path, target: Path) -> None:
-    """SQLite's online backup API: a consistent copy while others read and write."""
-    src = sqlite3.connect(source, timeout=15)
+#: pages copied per step when the copy reports its progress (1 MB of 4 KB pages)
+COPY_STEP_PAGES = 256
+
+
+def copy_sqlite_online(
+    source: Path, target: Path, progress: Callable[[int, int], None] | None = None
+) -> None:
+    """SQLite's online backup API: a consistent copy while others read and write.
+
+    With ``progress``, the copy goes a step at a time and ``progress(pages_done, pages)``
+    is called after each step; an exception it raises stops the copy. One read
+    transaction spans the steps, so the copy is one snapshot even while others write.
+    """
+    src = sqlite3.connect(source, timeout=15, isolation_level=None)
     try:
         dst = sqlite3.connect(target)
         try:
-            src.backup(dst)
+            if progress is None:
+                src.backup(dst)
+            else:
+                src.execute("BEGIN")
+                src.execute("SELECT count(*) FROM sqlite_master").fetchall()
+                src.backup(
+                    dst,
+                    pages=COPY_STEP_PAGES,
+                    progress=lambda _status, left, total: progress(total - left, total),
+                )
+                src.execute("COMMIT")
         finally:
             dst.close()
     finally:

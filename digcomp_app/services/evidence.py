@@ -24,10 +24,19 @@ from digcomp_app.services.database import Database
 from digcomp_app.services.errors import IntegrityProblem, InvalidInput, NotFound
 from digcomp_app.services.permissions import Actor, service
 from digcomp_app.services.validation import _require_stage, load_case
-from digcomp_app.storage.models import EvidenceBlob, EvidenceItem, User
+from digcomp_app.storage.models import (
+    EvidenceBlob,
+    EvidenceItem,
+    Organisation,
+    User,
+    ValidationCase,
+)
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
+#: stages at which evidence can be added
 EVIDENCE_STAGES = ("identification", "documentation", "assessment")
+#: stages at which an item can be removed or tied to other competences (before assessment)
+CHANGE_STAGES = ("identification", "documentation")
 
 _OFFICE_TYPES = {
     "word/": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -166,6 +175,11 @@ def store_blob(session: Session, content: bytes) -> EvidenceBlob:
                 "document."
             ),
         )
+    return put_blob(session, content, media_type)
+
+
+def put_blob(session: Session, content: bytes, media_type: str) -> EvidenceBlob:
+    """The stored blob of ``content`` (checked by the caller), added if it is new."""
     digest = hashlib.sha256(content).hexdigest()
     blob = session.get(EvidenceBlob, digest)
     if blob is None:
@@ -174,6 +188,26 @@ def store_blob(session: Session, content: bytes) -> EvidenceBlob:
         )
         session.add(blob)
     return blob
+
+
+def release_blob(session: Session, sha256: str | None) -> bool:
+    """Delete a stored file nothing refers to any more (no evidence item, no logo).
+
+    Call after the reference was removed and flushed; True when the blob was deleted.
+    """
+    if not sha256:
+        return False
+    in_use = session.scalar(
+        select(EvidenceItem.id).where(EvidenceItem.blob_sha256 == sha256).limit(1)
+    ) or session.scalar(select(Organisation.id).where(Organisation.logo_sha256 == sha256).limit(1))
+    if in_use is not None:
+        return False
+    blob = session.get(EvidenceBlob, sha256)
+    if blob is None:
+        return False
+    session.delete(blob)
+    session.flush()
+    return True
 
 
 def _add(
@@ -271,6 +305,73 @@ def add_note(
     if not text.strip():
         raise InvalidInput("text", _("The note is empty."))
     return _add(db, actor, case_id, "note", title, tuple(competence_ids), text)
+
+
+def _load_item(
+    session: Session, actor: Actor, evidence_id: int
+) -> tuple[EvidenceItem, ValidationCase]:
+    """The item and its case, if this person may work on the case and its stage allows
+    changing its evidence."""
+    item = session.get(EvidenceItem, evidence_id)
+    if item is None:
+        raise NotFound(_("There is no evidence with the number {id}.").format(id=evidence_id))
+    case = load_case(session, actor, item.case_id)
+    _require_stage(case, *CHANGE_STAGES)
+    return item, case
+
+
+@service("evidence.set_competences")
+def set_competences(
+    db: Database, actor: Actor, evidence_id: int, competence_ids: tuple[str, ...]
+) -> EvidenceInfo:
+    """Tie an item to other target competences of its case (before assessment)."""
+    with db.transaction() as session:
+        item, case = _load_item(session, actor, evidence_id)
+        ties = _check_competences({t.competence_id for t in case.targets}, tuple(competence_ids))
+        before = list(item.competence_ids or ())
+        item.competence_ids = ties
+        session.flush()
+        append(
+            session,
+            actor.username,
+            "evidence.set_competences",
+            "ok",
+            "evidence",
+            item.id,
+            {"case": item.case_id, "before": before, "after": ties},
+        )
+        return _info(session, item)
+
+
+@service("evidence.remove")
+def remove(db: Database, actor: Actor, evidence_id: int) -> EvidenceInfo:
+    """Remove an item added by mistake (before assessment); what it was is returned.
+
+    A file's content is deleted too unless another item (or the school's logo) uses it.
+    """
+    with db.transaction() as session:
+        item, _case = _load_item(session, actor, evidence_id)
+        removed = _info(session, item)
+        session.delete(item)
+        session.flush()
+        deleted = release_blob(session, removed.sha256)
+        append(
+            session,
+            actor.username,
+            "evidence.remove",
+            "ok",
+            "evidence",
+            evidence_id,
+            {
+                "case": removed.case_id,
+                "kind": removed.kind,
+                "title": removed.title,
+                "competences": list(removed.competence_ids),
+                "sha256": removed.sha256,
+                "file_deleted": deleted,
+            },
+        )
+        return removed
 
 
 @service("evidence.list")

@@ -1,19 +1,31 @@
-"""Organisations: the school itself (the "home" organisation), host companies, partners."""
+"""Organisations: the school itself (the "home" organisation), host companies, partners.
+
+The school's logo is stored like evidence files, once per content under its SHA-256 (see
+docs/decisions/0008-evidence-in-the-database.md); only PNG and JPEG pictures are accepted,
+recognised by their content.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import struct
 from dataclasses import dataclass, fields
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from digcomp_app.i18n import _
 from digcomp_app.services.auditlog import append
 from digcomp_app.services.database import Database
-from digcomp_app.services.errors import InvalidInput
+from digcomp_app.services.errors import IntegrityProblem, InvalidInput, NotFound
+from digcomp_app.services.evidence import put_blob, release_blob, sniff_media_type
 from digcomp_app.services.permissions import Actor, service
-from digcomp_app.storage.models import Organisation
+from digcomp_app.storage.models import EvidenceBlob, Organisation
 
 KINDS = ("school", "host", "partner")
+#: the largest logo accepted (it is printed a few centimetres wide)
+MAX_LOGO_BYTES = 2 * 1024 * 1024
+LOGO_TYPES = ("image/png", "image/jpeg")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,18 +70,27 @@ def _validate(values: dict[str, str]) -> dict[str, str]:
     return clean
 
 
+def _home(session: Session) -> Organisation | None:
+    return session.scalar(select(Organisation).where(Organisation.is_home.is_(True)))
+
+
 @service("organisations.get_home")
 def get_home(db: Database, actor: Actor) -> OrganisationInfo | None:
     with db.transaction() as session:
-        org = session.scalar(select(Organisation).where(Organisation.is_home.is_(True)))
+        org = _home(session)
         return info(org) if org else None
 
 
 @service("organisations.update_home")
-def update_home(db: Database, actor: Actor, **values: str) -> OrganisationInfo:
-    clean = _validate(values)
+def update_home(db: Database, actor: Actor, **values: str | bool) -> OrganisationInfo:
+    """Change the school's details; ``print_birth_date`` (a bool) is the school's choice to
+    print the holder's date of birth on attestations."""
+    print_birth_date = values.pop("print_birth_date", None)
+    if print_birth_date is not None and not isinstance(print_birth_date, bool):
+        raise InvalidInput("print_birth_date", _("Printing the date of birth is either on or off."))
+    clean = _validate(values)  # type: ignore[arg-type]
     with db.transaction() as session:
-        org = session.scalar(select(Organisation).where(Organisation.is_home.is_(True)))
+        org = _home(session)
         if org is None:
             if not clean.get("name"):
                 raise InvalidInput("name", _("An organisation needs a name."))
@@ -77,6 +98,10 @@ def update_home(db: Database, actor: Actor, **values: str) -> OrganisationInfo:
             session.add(org)
         for key, value in clean.items():
             setattr(org, key, value)
+        changed = sorted(clean)
+        if print_birth_date is not None:
+            org.print_birth_date = print_birth_date
+            changed = sorted([*changed, "print_birth_date"])
         session.flush()
         append(
             session,
@@ -85,9 +110,118 @@ def update_home(db: Database, actor: Actor, **values: str) -> OrganisationInfo:
             "ok",
             "organisation",
             org.id,
-            {"fields": sorted(clean)},
+            {"fields": changed},
         )
         return info(org)
+
+
+def image_size(content: bytes) -> tuple[int, int] | None:
+    """Width and height of a PNG or JPEG picture, read from its header; None if unreadable."""
+    if content.startswith(b"\x89PNG\r\n\x1a\n"):
+        if len(content) < 24 or content[12:16] != b"IHDR":
+            return None
+        width, height = struct.unpack(">II", content[16:24])
+        return (width, height) if width and height else None
+    if content.startswith(b"\xff\xd8"):
+        return _jpeg_size(content)
+    return None
+
+
+#: JPEG start-of-frame markers (they carry the picture's size)
+_SOF = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
+
+
+def _jpeg_size(content: bytes) -> tuple[int, int] | None:
+    at = 2
+    while at + 4 <= len(content):
+        if content[at] != 0xFF:
+            return None
+        marker = content[at + 1]
+        if marker == 0xFF:  # fill byte
+            at += 1
+            continue
+        if marker in (0x01, *range(0xD0, 0xD8)):  # markers without a length
+            at += 2
+            continue
+        (length,) = struct.unpack(">H", content[at + 2 : at + 4])
+        if marker in _SOF:
+            if at + 9 > len(content) or length < 7:
+                return None
+            height, width = struct.unpack(">HH", content[at + 5 : at + 9])
+            return (width, height) if width and height else None
+        if marker == 0xDA or length < 2:  # image data before any frame header
+            return None
+        at += 2 + length
+    return None
+
+
+def check_logo(content: bytes) -> str:
+    """The logo's media type, after checking that it is a PNG or JPEG picture that fits."""
+    if len(content) > MAX_LOGO_BYTES:
+        raise InvalidInput(
+            "logo",
+            _("The picture is {size} MB; a logo may be at most {limit} MB.").format(
+                size=round(len(content) / 2**20, 1), limit=MAX_LOGO_BYTES // 2**20
+            ),
+        )
+    media_type = sniff_media_type(content) if content else None
+    if media_type not in LOGO_TYPES:
+        raise InvalidInput("logo", _("A logo must be a PNG or JPEG picture."))
+    if image_size(content) is None:
+        raise InvalidInput(
+            "logo",
+            _("The picture cannot be read; it may be damaged. Save it again as PNG or JPEG."),
+        )
+    return media_type
+
+
+@service("organisations.set_home_logo")
+def set_home_logo(db: Database, actor: Actor, data: bytes | None) -> OrganisationInfo:
+    """Set the school's logo (a PNG or JPEG picture of at most 2 MB); None removes it."""
+    media_type = check_logo(data) if data is not None else None
+    with db.transaction() as session:
+        org = _home(session)
+        if org is None:
+            raise NotFound(
+                _("The school's details are not filled in yet. Save at least its name first.")
+            )
+        previous = org.logo_sha256
+        if data is None or media_type is None:
+            org.logo_sha256 = None
+        else:
+            org.logo_sha256 = put_blob(session, data, media_type).sha256
+        session.flush()
+        if previous != org.logo_sha256:
+            release_blob(session, previous)
+        append(
+            session,
+            actor.username,
+            "organisations.set_home_logo",
+            "ok",
+            "organisation",
+            org.id,
+            {"sha256": org.logo_sha256 or "", "previous": previous or ""},
+        )
+        return info(org)
+
+
+@service("organisations.home_logo")
+def home_logo(db: Database, actor: Actor) -> bytes | None:
+    """The school's logo (PNG or JPEG), or None when it has none."""
+    with db.transaction() as session:
+        org = _home(session)
+        if org is None or not org.logo_sha256:
+            return None
+        blob = session.get(EvidenceBlob, org.logo_sha256)
+        content = bytes(blob.content) if blob is not None else b""
+        if hashlib.sha256(content).hexdigest() != org.logo_sha256:
+            raise IntegrityProblem(
+                _(
+                    "The stored logo has been damaged or altered (its checksum does not "
+                    "match). Choose the logo again, or restore a backup."
+                )
+            )
+        return content
 
 
 @service("organisations.create")

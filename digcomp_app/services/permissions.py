@@ -56,6 +56,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "accounts.list_teachers": frozenset({C}),
     "organisations.get_home": EVERYONE,
     "organisations.update_home": frozenset({A}),
+    "organisations.set_home_logo": frozenset({A}),
+    "organisations.home_logo": EVERYONE,
     "organisations.create": frozenset({C, A}),
     "organisations.list": frozenset({T, C, A}),
     # learners and groups
@@ -99,6 +101,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "evidence.add_file": frozenset({L, T}),
     "evidence.add_link": frozenset({L, T}),
     "evidence.add_note": frozenset({L, T}),
+    "evidence.remove": frozenset({T}),
+    "evidence.set_competences": frozenset({T}),
     "evidence.open_file": frozenset({L, T, C}),
     "evidence.list": frozenset({L, T, C}),
     # certificates

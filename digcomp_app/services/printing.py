@@ -115,8 +115,9 @@ def print_attestations(
     if not wanted:
         raise InvalidInput("serials", _("Choose at least one certificate to print."))
     found = [certificates.get(db, actor, serial) for serial in wanted]
-    skipped = tuple(Skipped(c.serial, r) for c in found if (r := _refusal(c)))
-    printable = [c for c in found if not _refusal(c)]
+    refusals = {c.serial: _refusal(c) for c in found}
+    skipped = tuple(Skipped(serial, reason) for serial, reason in refusals.items() if reason)
+    printable = [c for c in found if not refusals[c.serial]]
     if not printable:
         raise WorkflowError(" ".join(s.reason for s in skipped))
     folder = _folder(out_dir)

@@ -172,8 +172,8 @@ def unlock(db: Database, actor: Actor, passphrase: str) -> Signer:
         if key is None:
             raise WorkflowError(
                 _(
-                    "The school has no signing key yet. An administrator creates one under "
-                    "Organisation → Signing key."
+                    "The school has no signing key yet. An administrator creates one on the "
+                    "Signing key screen (or with 'digcomp-app keys create')."
                 )
             )
         key_id, public_raw, sealed = key.key_id, key.public_key, key.sealed_private_key

@@ -31,6 +31,7 @@ from digcomp_app.storage.models import (
     TargetCompetence,
     User,
     ValidationCase,
+    utcnow,
 )
 
 STAGES = ("identification", "documentation", "assessment", "certification", "certified")
@@ -330,35 +331,68 @@ def list_cases(
 
 
 @service("validation.set_targets")
-def set_targets(db: Database, actor: Actor, case_id: int, targets: list[TargetDraft]) -> CaseInfo:
-    with db.transaction() as session:
-        case = load_case(session, actor, case_id)
-        _require_stage(case, "identification")
-        checked = _check_targets(case, targets)
-        # Update in place: replacing the list would insert before deleting (unique key).
-        wanted = {t.competence_id: t for t in checked}
-        for row in list(case.targets):
-            if row.competence_id not in wanted:
-                case.targets.remove(row)
-        session.flush()
-        existing = {row.competence_id: row for row in case.targets}
-        for target in checked:
-            row = existing.get(target.competence_id)
-            if row is None:
-                row = TargetCompetence(competence_id=target.competence_id)
-                case.targets.append(row)
-            row.target_level, row.outcome_ids = target.level, list(target.outcome_ids)
-        session.flush()
-        append(
-            session,
-            actor.username,
-            "validation.set_targets",
-            "ok",
-            "case",
-            case.id,
-            {"targets": [[t.competence_id, t.level] for t in checked]},
-        )
-        return case_info(session, case)
+def set_targets(
+    db: Database,
+    actor: Actor,
+    case_id: int,
+    targets: list[TargetDraft],
+    expected_version: int | None = None,
+) -> CaseInfo:
+    """Replace the case's target competences (at identification).
+
+    ``expected_version`` is the case version the editor saw (:attr:`CaseInfo.version`); if
+    someone saved the targets (or moved the case and back) in between, :class:`ConcurrentChange`
+    carries the case as it is now and nothing is overwritten. None skips the check.
+    """
+    try:
+        with db.transaction() as session:
+            case = load_case(session, actor, case_id)
+            _require_stage(case, "identification")
+            if expected_version is not None and case.version != expected_version:
+                raise ConcurrentChange(_targets_changed_message(), case_info(session, case))
+            checked = _check_targets(case, targets)
+            # The case row carries the version: writing it first checks it (and, on a
+            # server, makes a second editor wait here until the first has committed).
+            case.updated_at = utcnow()
+            session.flush()
+            # Update in place: replacing the list would insert before deleting (unique key).
+            wanted = {t.competence_id: t for t in checked}
+            for row in list(case.targets):
+                if row.competence_id not in wanted:
+                    case.targets.remove(row)
+            session.flush()
+            existing = {row.competence_id: row for row in case.targets}
+            for target in checked:
+                row = existing.get(target.competence_id)
+                if row is None:
+                    row = TargetCompetence(competence_id=target.competence_id)
+                    case.targets.append(row)
+                row.target_level, row.outcome_ids = target.level, list(target.outcome_ids)
+            session.flush()
+            append(
+                session,
+                actor.username,
+                "validation.set_targets",
+                "ok",
+                "case",
+                case.id,
+                {"targets": [[t.competence_id, t.level] for t in checked]},
+            )
+            return case_info(session, case)
+    except StaleDataError:
+        # Someone saved between our read and our write (checked by the version column).
+        with db.transaction() as session:
+            current = load_case(session, actor, case_id)
+            raise ConcurrentChange(
+                _targets_changed_message(), case_info(session, current)
+            ) from None
+
+
+def _targets_changed_message() -> str:
+    return _(
+        "Someone else saved the targets of this case while you were editing them. Their "
+        "targets are shown; nothing of yours was saved over theirs."
+    )
 
 
 def _move(

@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-from html import escape
+import functools
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import (
-    QApplication,
-    QLabel,
-    QMainWindow,
-    QMessageBox,
-    QStackedWidget,
-    QWidget,
-)
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QAction, QActionGroup
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QStackedWidget, QWidget
 
 from digcomp_app import __version__
 from digcomp_app.i18n import (
@@ -28,20 +21,37 @@ from digcomp_app.i18n import (
 )
 from digcomp_app.settings import load_settings, save_settings
 
-if TYPE_CHECKING:  # the database code loads after the window is on screen (fast start)
+# What the first paint does not need loads after it (the database code) or when first used
+# (Qt classes whose many enums take milliseconds to set up for Python).
+if TYPE_CHECKING:
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtGui import QCloseEvent, QPaintEvent
+
     from digcomp_app.framework import FrameworkLibrary
     from digcomp_app.services.database import Database
     from digcomp_app.services.permissions import Actor
     from digcomp_app.ui.sign_in import SignInPage
     from digcomp_app.ui.workspace import Workspace
 
-_INPUT_EVENTS = {
-    QEvent.Type.KeyPress,
-    QEvent.Type.MouseButtonPress,
-    QEvent.Type.MouseMove,
-    QEvent.Type.Wheel,
-    QEvent.Type.TouchBegin,
-}
+
+@functools.cache
+def input_events() -> frozenset[QEvent.Type]:
+    """The events that show someone is using the program (they restart the idle timer).
+
+    Made when first needed: the first use of a Qt enum builds its Python type, which
+    takes milliseconds that the first paint should not wait for.
+    """
+    from PySide6.QtCore import QEvent
+
+    return frozenset(
+        {
+            QEvent.Type.KeyPress,
+            QEvent.Type.MouseButtonPress,
+            QEvent.Type.MouseMove,
+            QEvent.Type.Wheel,
+            QEvent.Type.TouchBegin,
+        }
+    )
 
 
 def open_default_database() -> Database:
@@ -78,16 +88,16 @@ class MainWindow(QMainWindow):
         self.idle_timer.setSingleShot(True)
         self.idle_timer.timeout.connect(self.lock)
         self.idle_minutes = load_settings().idle_lock_minutes
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)
+        # Input is watched (for the idle lock) only while someone is signed in: a filter on
+        # the whole application sees every event, which slows the first paint a lot.
+        self._watching_input = False
         add_language_listener(self._on_language_changed)
         self.retranslate()
         if database is not None:
             self._open(database, None)
         else:
             # Show the window at once; open the database (and load its code) once it has
-            # been painted, so a school PC shows something immediately (see eventFilter).
+            # been painted, so a school PC shows something immediately (see paintEvent).
             self._pending_url = database_url
             self._pending_open = True
 
@@ -174,6 +184,8 @@ class MainWindow(QMainWindow):
     def _add_shortcuts(self) -> None:
         # Qt's key-sequence machinery takes tens of milliseconds to start; it is set up
         # right after the first paint (or at once when the window is built with a database).
+        from PySide6.QtGui import QKeySequence
+
         self.sign_out_action.setShortcut(QKeySequence("Ctrl+Shift+L"))
         self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -221,6 +233,7 @@ class MainWindow(QMainWindow):
         self._close_workspace()
         self.actor = None
         self.idle_timer.stop()
+        self._watch_input(False)
         if self.sign_in is not None:
             self.sign_in.reset()
             self.pages.setCurrentWidget(self.sign_in)
@@ -231,6 +244,7 @@ class MainWindow(QMainWindow):
         if self.actor is None or self.sign_in is None:
             return
         self.idle_timer.stop()
+        self._watch_input(False)
         if self.workspace is not None:
             self.workspace.context.signer = None  # the passphrase is asked again
         self.sign_in.reset(
@@ -249,15 +263,30 @@ class MainWindow(QMainWindow):
             and self.pages.currentWidget() is self.workspace
         ):
             self.idle_timer.start(self.idle_minutes * 60_000)
+            self._watch_input(True)
+
+    def _watch_input(self, on: bool) -> None:
+        """Watch every input event of the application (to restart the idle timer)."""
+        app = QApplication.instance()
+        if app is None or on == self._watching_input:
+            return
+        if on:
+            app.installEventFilter(self)
+        else:
+            app.removeEventFilter(self)
+        self._watching_input = on
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        if event.type() in _INPUT_EVENTS and self.idle_timer.isActive():
+        if event.type() in input_events() and self.idle_timer.isActive():
             self.idle_timer.start()
-        elif self._pending_open and watched is self and event.type() == QEvent.Type.Paint:
+        return False
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
+        super().paintEvent(event)
+        if self._pending_open:
             self._pending_open = False
             # after the paint is done (zero-delay timers queued by the paint run first)
             QTimer.singleShot(10, lambda: self._open(None, self._pending_url))
-        return False
 
     # --- language and about -------------------------------------------------------
 
@@ -297,6 +326,8 @@ class MainWindow(QMainWindow):
             self.workspace.retranslate()
 
     def about_html(self) -> str:
+        from html import escape
+
         language = current_language()
         summary = _(
             "Self-assess, evidence, assess and certify digital competences against "
@@ -322,11 +353,11 @@ class MainWindow(QMainWindow):
         return "".join(parts)
 
     def show_about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.about(self, _("About DigComp recognition"), self.about_html())
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         remove_language_listener(self._on_language_changed)
-        app = QApplication.instance()
-        if app is not None:
-            app.removeEventFilter(self)
+        self._watch_input(False)
         super().closeEvent(event)

@@ -3,8 +3,10 @@
 The window is opened on a demo school (a fresh temporary database unless one is given), at
 1366x768, offscreen. For each language it saves the sign-in page, then signs in as one demo
 user of each role - typing into the sign-in page as a person would - and saves every screen
-of that user's workspace as ``<role>-<screen id>-<lang>.png``. A screen that fails to build,
-to refresh, or pops up a message box is reported and skipped; the rest are still saved.
+of that user's workspace as ``<role>-<screen id>-<lang>.png``; then a few more views and
+dialogs (:data:`EXTRA_PICTURES`, a dialog drawn over the screen it opens from) as
+``<role>-<name>-<lang>.png``. A screen that fails to build, to refresh, or pops up a
+message box is reported and skipped; the rest are still saved.
 """
 
 from __future__ import annotations
@@ -21,11 +23,12 @@ from pathlib import Path
 
 from argon2 import PasswordHasher
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QColor, QPainter, QPixmap
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from digcomp_app.i18n import UI_LANGUAGES, _, current_language, set_language
-from digcomp_app.services import accounts, demo
+from digcomp_app.services import accounts, certificates, demo
 from digcomp_app.services.database import Database
 from digcomp_app.services.demo_content import PASSWORD
 from digcomp_app.services.permissions import Role
@@ -48,6 +51,45 @@ FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 TASK_TIMEOUT_S = 20.0
 #: names the settings file (digcomp_app.settings)
 SETTINGS_VARIABLE = "DIGCOMP_SETTINGS"
+#: the size of a pictured dialog (it must fit on the 1366x768 window)
+DIALOG_WIDTH, DIALOG_HEIGHT = 760, 660
+
+
+def _verify_dialog(window: MainWindow) -> QDialog:
+    """The verify dialog showing a valid result: the newest certificate in force."""
+    from digcomp_app.ui.verify_dialog import VerifyDialog
+
+    workspace = window.workspace
+    assert workspace is not None
+    _register_tab(window)
+    context = workspace.context
+    found = [
+        c
+        for c in certificates.list_register(context.db, context.actor)
+        if c.status == "issued" and c.qr_text
+    ]
+    dialog = VerifyDialog(context.db, context.actor, window)
+    if found:
+        dialog.check_text(found[-1].qr_text)
+    return dialog
+
+
+def _register_tab(window: MainWindow) -> None:
+    """The certification screen's register, with the newest certificate chosen."""
+    workspace = window.workspace
+    assert workspace is not None
+    workspace.show_screen("certification")
+    screen = workspace.screen("certification")
+    screen.tabs.setCurrentWidget(screen.register)  # type: ignore[attr-defined]
+    screen.register.table.selectRow(0)  # type: ignore[attr-defined]
+
+
+#: more pictures of a role: (role, picture name, what to open). What opens returns a
+#: dialog, pictured over the window, or None when the window itself is pictured.
+EXTRA_PICTURES: tuple[tuple[Role, str, Callable[[MainWindow], QDialog | None]], ...] = (
+    (Role.COORDINATOR, "certificate_register", _register_tab),
+    (Role.COORDINATOR, "verify", _verify_dialog),
+)
 
 
 @dataclass
@@ -206,14 +248,61 @@ class _Session:
                 )
                 continue
             self._save(window, name)
+        for extra_role, extra_name, open_extra in EXTRA_PICTURES:
+            if extra_role == role:
+                self._dialog(window, f"{role.value}-{extra_name}-{self.language}.png", open_extra)
         window.sign_out()
         self._settle(window)
 
+    def _dialog(
+        self, window: MainWindow, name: str, open_dialog: Callable[[MainWindow], QDialog | None]
+    ) -> None:
+        """The dialog drawn in the middle of the window, the window dimmed behind it (or
+        just the window when there is no dialog)."""
+        dialog: QDialog | None = None
+        opened = False
+        with self._collecting() as errors:
+            try:
+                dialog = open_dialog(window)
+                if dialog is not None:
+                    dialog.resize(DIALOG_WIDTH, DIALOG_HEIGHT)
+                    dialog.show()
+                self._settle(window)
+                opened = True
+            except Exception as error:
+                self._remember(type(error), error, error.__traceback__)
+        if errors or not opened:
+            self._fail(
+                _("{language}: dialog {name} failed: {problem}").format(
+                    language=self.language,
+                    name=name,
+                    problem="; ".join(errors) or _("it was not shown"),
+                )
+            )
+        elif dialog is None:
+            self._save(window, name)
+        else:
+            picture = window.grab()
+            shot = dialog.grab()
+            painter = QPainter(picture)
+            painter.fillRect(picture.rect(), QColor(0, 0, 0, 70))
+            left = (picture.width() - shot.width()) // 2
+            top = (picture.height() - shot.height()) // 2
+            painter.drawPixmap(left, top, shot)
+            painter.setPen(QColor("#555555"))
+            painter.drawRect(left - 1, top - 1, shot.width() + 1, shot.height() + 1)
+            painter.end()
+            self._save(window, name, picture)
+        if dialog is not None:
+            dialog.close()
+            dialog.deleteLater()
+            self._settle(window)
+
     # --- helpers --------------------------------------------------------------------
 
-    def _save(self, window: MainWindow, name: str) -> None:
+    def _save(self, window: MainWindow, name: str, picture: QPixmap | None = None) -> None:
         path = self.out / name
-        picture = window.grab()
+        picture = picture if picture is not None else window.grab()
         if not picture.save(str(path), "PNG"):
             self._fail(_("Could not write {path}.").format(path=path))
             return

@@ -71,8 +71,13 @@ class TaskHandle(QObject):
         self.worker.progressed.connect(self._progress)
         self.worker.finished.connect(self._finished)
         self.worker.failed.connect(self._failed)
-        self.dialog.canceled.connect(self.worker.cancel)
+        # handled here, on the GUI thread: the worker's own thread is busy running the work
+        self.dialog.canceled.connect(self.cancel)
         self.thread.start()
+
+    def cancel(self) -> None:
+        """Ask the work to stop (it checks ``cancelled()`` between steps)."""
+        self.worker.cancel()
 
     def _progress(self, done: int, total: int, text: str) -> None:
         self.dialog.setMaximum(max(total, 0))

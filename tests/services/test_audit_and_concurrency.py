@@ -1,8 +1,11 @@
-"""The hash-chained audit log, and two people saving the same assessment at once."""
+"""The hash-chained audit log, and two people saving the same assessment or the same
+case's targets at once."""
 
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 
 import pytest
 from sqlalchemy import delete, select, text, update
@@ -14,7 +17,7 @@ from digcomp_app.services import audit, evidence, validation
 from digcomp_app.services.database import Database
 from digcomp_app.services.errors import ConcurrentChange
 from digcomp_app.services.validation import TargetDraft
-from digcomp_app.storage.models import Assessment, AuditEvent
+from digcomp_app.storage.models import Assessment, AuditEvent, ValidationCase
 from tests.services.conftest import FAST_HASHER, PASSWORD
 
 
@@ -127,3 +130,79 @@ def test_concurrent_writers_keep_one_audit_chain(database_url, db, school):
         other_pc.close()
     assert audit.verify(db, school.coordinator).intact
     assert dt.date.today()  # the chain covers today's events
+
+
+def test_two_teachers_saving_targets_the_later_gets_the_current_targets(database_url, db, school):
+    case = validation.open_case(db, school.teacher, school.learner_id, school.mobility_id)
+    # Two PCs: both opened the case's identification step at the same version.
+    other_pc = Database(database_url, password_hasher=FAST_HASHER)
+    try:
+        mine = validation.set_targets(
+            other_pc,
+            school.teacher,
+            case.id,
+            [TargetDraft("1.1", 3), TargetDraft("2.1", 2)],
+            expected_version=case.version,
+        )
+        with pytest.raises(ConcurrentChange) as clash:
+            validation.set_targets(
+                db, school.teacher, case.id, [TargetDraft("5.1", 4)], expected_version=case.version
+            )
+    finally:
+        other_pc.close()
+    assert "saved the targets of this case" in str(clash.value)
+    current = clash.value.current
+    assert [(t.competence_id, t.level) for t in current.targets] == [("1.1", 3), ("2.1", 2)]
+    assert current.version == mine.version > case.version
+    saved = validation.get_case(db, school.teacher, case.id)
+    assert [t.competence_id for t in saved.targets] == ["1.1", "2.1"]
+    # with the version just seen, the save goes through
+    again = validation.set_targets(
+        db, school.teacher, case.id, [TargetDraft("5.1", 4)], expected_version=current.version
+    )
+    assert [t.competence_id for t in again.targets] == ["5.1"]
+    assert again.version == current.version + 1
+
+
+def test_a_targets_write_race_on_the_server_is_a_concurrent_change(db, school):
+    """Both read the same version; the one whose write waits for the other's is refused."""
+    if db.backend == "sqlite":
+        pytest.skip("SQLite serialises writers at BEGIN; the race cannot interleave there")
+    case = validation.open_case(db, school.teacher, school.learner_id, school.mobility_id)
+    outcome: list[object] = []
+    with Session(db.engine) as first:
+        row = first.get(ValidationCase, case.id)
+        row.updated_at = dt.datetime.now(dt.UTC)  # the other PC's save, not committed yet
+        first.flush()
+        waiting = threading.Thread(
+            target=lambda: outcome.append(
+                _attempt(db, school, case.id, [TargetDraft("5.1", 4)], case.version)
+            )
+        )
+        waiting.start()
+        for _ in range(500):  # until the second save waits for the first one's row lock
+            with db.engine.connect() as probe:
+                if probe.scalar(
+                    text(
+                        "SELECT count(*) FROM pg_stat_activity "
+                        "WHERE wait_event_type = 'Lock' AND datname = current_database()"
+                    )
+                ):
+                    break
+            time.sleep(0.01)
+        else:
+            pytest.fail("the second save never waited for the first")
+        first.commit()
+        waiting.join(30)
+    (clash,) = outcome
+    assert isinstance(clash, ConcurrentChange)
+    assert clash.current.version == case.version + 1 and clash.current.targets == case.targets
+
+
+def _attempt(db, school, case_id, targets, version):
+    try:
+        return validation.set_targets(
+            db, school.teacher, case_id, targets, expected_version=version
+        )
+    except ConcurrentChange as clash:
+        return clash

@@ -247,6 +247,67 @@ def test_an_existing_file_is_replaced_only_when_allowed(db, school, tmp_path):
         backup.create(db, school.admin, tmp_path / "no such folder" / "b.sqlite3")
 
 
+def big_evidence(db: Database, school: School, files: int = 3) -> None:
+    """A case with a few large text files, so that the copy takes many steps."""
+    case = validation.open_case(db, school.teacher, school.learner_id, school.mobility_id)
+    validation.set_targets(db, school.teacher, case.id, [TargetDraft("1.1", 3)])
+    for number in range(files):
+        content = (f"{number} " + "Darba dienasgrāmata. " * 200_000).encode()[: 3 * 2**20]
+        evidence.add_file(db, school.teacher, case.id, f"diary{number}.txt", content, "D", ("1.1",))
+
+
+def test_backup_reports_its_progress(db, school, tmp_path):
+    big_evidence(db, school)
+    reports: list[tuple[int, int, str]] = []
+    made = backup.create(
+        db, school.admin, tmp_path / "b.sqlite3", progress=lambda *r: reports.append(r)
+    )
+    copying = [(done, total) for done, total, text in reports if text == "Copying the database…"]
+    assert len(copying) > 3  # the bar moves during the copy
+    assert all(0 <= done <= total for done, total in copying[1:])
+    assert [done for done, _total in copying] == sorted(done for done, _total in copying)
+    assert copying[-1][0] == copying[-1][1] > 0  # all of it
+    assert [text for *_n, text in reports][-2:] == [
+        "Checking the backup…",
+        "Saving the backup file…",
+    ]
+    assert made.evidence_files == 3
+
+
+@pytest.mark.parametrize("stop_at", [1, 3, "Checking the backup…", "Saving the backup file…"])
+def test_a_cancelled_backup_leaves_no_file(db, school, tmp_path, stop_at):
+    """Cancel during the copy (after 1 or 3 reports), while checking, or just before the
+    file would take its name: no file, no temporary file, the older backup untouched."""
+    big_evidence(db, school)
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    old = folder / "old.sqlite3"
+    backup.create(db, school.admin, old)
+    before = old.read_bytes()
+    events = len(audit.list_events(db, school.admin, 1000))
+    reports: list[str] = []
+
+    def cancelled() -> bool:
+        if isinstance(stop_at, int):
+            return len(reports) >= stop_at
+        return stop_at in reports
+
+    for target, overwrite in ((folder / "new.sqlite3", False), (old, True)):
+        reports.clear()
+        with pytest.raises(backup.BackupCancelled, match="cancelled; no file was written"):
+            backup.create(
+                db,
+                school.admin,
+                target,
+                overwrite=overwrite,
+                progress=lambda _d, _t, text: reports.append(text),
+                cancelled=cancelled,
+            )
+        assert [p.name for p in folder.iterdir()] == ["old.sqlite3"]  # no part file
+        assert old.read_bytes() == before  # the backup it would have replaced is kept
+    assert len(audit.list_events(db, school.admin, 1000)) == events  # nothing was written
+
+
 def test_backup_while_another_connection_is_writing(tmp_path, monkeypatch):
     """The online backup copies the committed state while a write transaction is open."""
     url = f"sqlite:///{tmp_path / 'busy.sqlite3'}"

@@ -6,10 +6,17 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QLineEdit
+from PySide6.QtGui import QColor, QImage, QKeyEvent
+from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton
 
-from digcomp_app.services import accounts, learners, organisations
+from digcomp_app.services import (
+    accounts,
+    backup_checks,
+    evidence,
+    learners,
+    organisations,
+    validation,
+)
 from digcomp_app.services.errors import AuthenticationFailed
 from digcomp_app.services.permissions import Role
 from digcomp_app.settings import load_settings
@@ -53,6 +60,16 @@ def type_file_name(qtbot, chooser, path: Path) -> None:
     qtbot.wait(50)
     replace_text(qtbot, name_field, str(path))
     assert name_field.text() == str(path)
+    qtbot.keyClick(name_field, Qt.Key.Key_Return)
+    assert not chooser.isVisible()
+
+
+def open_file_named(qtbot, chooser, path: Path) -> None:
+    """Type the name of a file to open into an open file dialog and press Enter."""
+    assert chooser is not None and chooser.isVisible()
+    name_field = chooser.findChild(QLineEdit, "fileNameEdit")
+    qtbot.wait(100)  # the dialog reads its folder first
+    replace_text(qtbot, name_field, str(path))
     qtbot.keyClick(name_field, Qt.Key.Key_Return)
     assert not chooser.isVisible()
 
@@ -189,7 +206,6 @@ def test_admin_edits_the_schools_name_in_latvian(qtbot, window):
     name = screen.fields["name"]
     assert name.text()  # the demo school
     assert not screen.save_button.isEnabled()
-    assert not screen.logo_button.isEnabled() and "Not yet available" in screen.logo_note.text()
     replace_text(qtbot, name, "Rīgas Valsts tehnikums — Ķekavas nodaļa")
     replace_text(qtbot, screen.fields["country"], "L")
     qtbot.mouseClick(screen.save_button, LEFT)
@@ -203,6 +219,63 @@ def test_admin_edits_the_schools_name_in_latvian(qtbot, window):
     assert home.country == "LV"
     assert screen.fields["country"].text() == "LV"
     assert not screen.save_button.isEnabled()
+
+
+def test_admin_chooses_the_logo_and_it_is_shown_after_signing_in_again(qtbot, window, tmp_path):
+    screen = open_screen(qtbot, window, "organisation")
+    assert screen.logo_preview.pixmap().isNull() and screen.logo_preview.text() == "No logo"
+    assert screen.logo_button.isEnabled() and not screen.remove_logo_button.isEnabled()
+
+    # A file that only calls itself a picture is refused, and nothing is stored.
+    fake = tmp_path / "logo.png"
+    fake.write_text("not a picture")
+    qtbot.mouseClick(screen.logo_button, LEFT)
+    open_file_named(qtbot, screen.file_dialog, fake)
+    assert screen.message.text() == "logo.png: A logo must be a PNG or JPEG picture."
+    assert organisations.home_logo(window.db, admin_actor(window)) is None
+
+    picture = QImage(400, 100, QImage.Format.Format_RGB32)
+    picture.fill(QColor("navy"))
+    path = tmp_path / "skolas logo.png"
+    assert picture.save(str(path))
+    qtbot.mouseClick(screen.logo_button, LEFT)
+    chooser = screen.file_dialog
+    assert chooser is not None and chooser.isVisible()
+    assert chooser.directory().absolutePath() == str(tmp_path)  # where the last one was
+    open_file_named(qtbot, chooser, path)
+    assert "logo was saved" in screen.message.text()
+    assert organisations.home_logo(window.db, admin_actor(window)) == path.read_bytes()
+    shown = screen.logo_preview.pixmap()
+    assert not shown.isNull()
+    assert shown.width() / shown.devicePixelRatio() == 240  # scaled down to fit, 4:1 kept
+    assert shown.height() / shown.devicePixelRatio() == 60
+    assert screen.remove_logo_button.isEnabled()
+
+    # Signed out and in again: a new screen reads the logo from the database.
+    window.sign_out()
+    again = open_screen(qtbot, window, "organisation")
+    assert again is not screen
+    assert again.logo_preview.pixmap().toImage().pixelColor(10, 10) == QColor("navy")
+
+    qtbot.mouseClick(again.remove_logo_button, LEFT)
+    assert "logo was removed" in again.message.text()
+    assert again.logo_preview.pixmap().isNull() and again.logo_preview.text() == "No logo"
+    assert organisations.home_logo(window.db, admin_actor(window)) is None
+    assert not again.remove_logo_button.isEnabled()
+
+
+def test_the_date_of_birth_choice_is_saved_with_the_details(qtbot, window):
+    screen = open_screen(qtbot, window, "organisation")
+    box = screen.print_birth_date
+    assert not box.isChecked() and not screen.save_button.isEnabled()
+    box.setFocus()
+    qtbot.keyClick(box, Qt.Key.Key_Space)
+    assert box.isChecked() and screen.save_button.isEnabled()
+    qtbot.mouseClick(screen.save_button, LEFT)
+    assert "saved" in screen.message.text()
+    assert organisations.get_home(window.db, admin_actor(window)).print_birth_date is True
+    window.sign_out()
+    assert open_screen(qtbot, window, "organisation").print_birth_date.isChecked()
 
 
 # --------------------------------------------------------------------------- database
@@ -281,6 +354,50 @@ def test_back_up_now_writes_a_backup_file(qtbot, window, tmp_path):
     qtbot.mouseClick(box.restore_button, LEFT)
     assert box.restore_help.isVisible()
     assert "restore FILE --admin admin" in box.restore_help.text()
+
+
+def test_a_backup_shows_its_progress_and_cancel_leaves_no_file(
+    qtbot, window, tmp_path, monkeypatch
+):
+    # a school with some 36 MB of evidence, copied a page at a time: time to press Cancel
+    monkeypatch.setattr(backup_checks, "COPY_STEP_PAGES", 1)
+    teacher = accounts.authenticate(window.db, None, "teacher1", "demo")
+    case = next(
+        c
+        for c in validation.list_cases(window.db, teacher)
+        if c.stage in ("identification", "documentation")
+    )
+    shows = (case.targets[0].competence_id,)
+    for number in range(12):
+        diary = (f"{number}. " + "Prakses dienasgrāmata. " * 140_000).encode()[: 3 * 2**20]
+        evidence.add_file(window.db, teacher, case.id, f"d{number}.txt", diary, "D", shows)
+    screen = open_screen(qtbot, window, "database")
+    box = screen.backup
+    folder = tmp_path / "kopijas"
+    folder.mkdir()
+    qtbot.mouseClick(box.backup_button, LEFT)
+    type_file_name(qtbot, box.file_dialog, folder / "kopija.sqlite3")
+    task = box.task
+    dialog = task.dialog
+    qtbot.waitUntil(lambda: dialog.value() > 0, timeout=20_000)
+    assert dialog.isVisible() and dialog.maximum() > dialog.value()  # the bar moves
+    assert dialog.labelText().startswith("Copying the database…\nTo: ")
+    assert str(folder / "kopija.sqlite3") in dialog.labelText()
+    cancel = dialog.findChild(QPushButton)
+    assert cancel.text() == "Cancel"
+    qtbot.mouseClick(cancel, LEFT)
+    qtbot.waitUntil(box.backup_button.isEnabled, timeout=30_000)
+    assert box.result.text() == "The backup was cancelled; no file was written."
+    assert list(folder.iterdir()) == []  # neither the backup nor a half-written part of it
+    assert box.last_backup is None and not dialog.isVisible()
+    assert QApplication.activeModalWidget() is None  # no error message for a cancel
+
+    # Started again and left alone, it finishes.
+    qtbot.mouseClick(box.backup_button, LEFT)
+    type_file_name(qtbot, box.file_dialog, folder / "kopija.sqlite3")
+    qtbot.waitUntil(lambda: box.last_backup is not None, timeout=60_000)
+    assert [p.name for p in folder.iterdir()] == ["kopija.sqlite3"]
+    assert box.last_backup.evidence_files >= 12
 
 
 def test_an_administrator_who_is_also_coordinator_finds_the_learner_by_name(qtbot, window):

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
-    QPushButton,
     QSpinBox,
     QTabBar,
 )
@@ -353,25 +352,6 @@ def test_revoking_needs_a_reason_and_then_the_register_shows_it_revoked(qtbot, w
     register.status.setCurrentIndex(2)
     shown = [register.table.item(r, 3).text() for r in range(register.table.rowCount())]
     assert shown and set(shown) == {"Revoked"}
-
-
-def test_print_and_verify_say_they_come_with_the_attestation_module(qtbot, window):
-    screen = coordinator_screen(qtbot, window, "certification")
-    register = screen.register
-    register.table.selectRow(0)
-    texts: list[str] = []
-
-    def read(box: QMessageBox) -> None:
-        texts.append(box.text())
-        box.accept()
-
-    for button in (register.print_button, register.verify_button):
-        assert isinstance(button, QPushButton) and button.isEnabled()
-        when_modal(qtbot, read, kind=QMessageBox)
-        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-    assert len(texts) == 2
-    assert all("attestation module" in text for text in texts)
-    assert texts[0].startswith("Printing") and texts[1].startswith("Verifying")
 
 
 def test_coordinator_controls_have_accessible_names(qtbot, window):

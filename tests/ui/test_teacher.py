@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QImage
-from PySide6.QtWidgets import QApplication, QDialog, QPlainTextEdit, QTreeWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QMessageBox,
+    QPlainTextEdit,
+    QTreeWidget,
+)
 
 from digcomp_app.services import evidence, mobilities, validation
 from digcomp_app.services.learners import fold
@@ -303,3 +310,159 @@ def test_a_mobility_lists_its_participants_and_cases_name_their_mobility(qtbot, 
     other = mobilities.get(demo_db, teacher, case.mobility_id)
     assert any(other.title in text for text in texts), texts
     assert not any("mobility no." in text for text in texts)
+
+
+def on_next_modal(qtbot, handle, kind=QDialog) -> list[bool]:
+    """Run ``handle(widget)`` on the next modal window once it is shown."""
+    done: list[bool] = []
+
+    def poll(tries: int = 300) -> None:
+        widget = QApplication.activeModalWidget()
+        if isinstance(widget, kind) and widget.isVisible():
+            handle(widget)
+            done.append(True)
+        elif tries:
+            QTimer.singleShot(10, lambda: poll(tries - 1))
+
+    QTimer.singleShot(0, poll)
+    return done
+
+
+def list_item(tree: QTreeWidget, title: str):
+    found = [
+        tree.topLevelItem(i)
+        for i in range(tree.topLevelItemCount())
+        if tree.topLevelItem(i).text(0) == title
+    ]
+    assert len(found) == 1, title
+    return found[0]
+
+
+def test_evidence_added_by_mistake_is_removed_or_tied_to_other_competences(
+    qtbot, window, demo_db, tmp_path
+):
+    screen = open_cases(qtbot, window, "teacher1")
+    teacher = window.actor
+    case = next(
+        c
+        for c in validation.list_cases(demo_db, teacher)
+        if c.stage == "documentation" and len(c.targets) >= 2
+    )
+    find_learner(qtbot, screen, case.learner_name)
+    panel, page = screen.case, screen.case.evidence
+    targets = [t.competence_id for t in case.targets]
+    paths = []
+    for name, colour in (("nepareizais.png", "red"), ("darba foto.png", "teal")):
+        picture = QImage(32, 32, QImage.Format.Format_RGB32)
+        picture.fill(QColor(colour))
+        paths.append(tmp_path / name)
+        assert picture.save(str(paths[-1]))
+    assert drop_files(page.list.viewport(), paths).isAccepted()
+    before = len(evidence.list_items(demo_db, teacher, case.id))
+    assert panel.case.evidence_count == before
+
+    # The wrong file: chosen, removed after saying yes.
+    click_item(qtbot, page.list, list_item(page.list, "nepareizais.png"))
+    assert page.remove_button.isEnabled() and page.retie_button.isEnabled()
+    questions: list[str] = []
+
+    def say_yes(box: QMessageBox) -> None:
+        questions.append(box.text())
+        box.button(QMessageBox.StandardButton.Yes).click()
+
+    answered = on_next_modal(qtbot, say_yes, QMessageBox)
+    qtbot.mouseClick(page.remove_button, Qt.MouseButton.LeftButton)
+    assert answered and "Remove “nepareizais.png”" in questions[0]
+    assert "stored file is deleted too" in questions[0]
+    titles = [i.title for i in evidence.list_items(demo_db, teacher, case.id)]
+    assert "nepareizais.png" not in titles and "darba foto.png" in titles
+    assert page.list.topLevelItemCount() == before - 1
+    assert panel.case.evidence_count == before - 1
+    assert panel.message.text() == "Removed from the evidence: nepareizais.png"
+
+    # The right file: it shows only the first target competence.
+    click_item(qtbot, page.list, list_item(page.list, "darba foto.png"))
+
+    def keep_only_the_first(dialog: QDialog) -> None:
+        checks = dialog.competences
+        assert checks.ticked() == tuple(targets)  # as it was added: all ticked
+        checks.setFocus()
+        for row in range(1, checks.count()):
+            checks.setCurrentRow(row)
+            qtbot.keyClick(checks, Qt.Key.Key_Space)
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+
+    answered = on_next_modal(qtbot, keep_only_the_first)
+    qtbot.mouseClick(page.retie_button, Qt.MouseButton.LeftButton)
+    assert answered
+    stored = next(
+        i for i in evidence.list_items(demo_db, teacher, case.id) if i.title == "darba foto.png"
+    )
+    assert stored.competence_ids == (targets[0],)
+    assert list_item(page.list, "darba foto.png").text(2) == targets[0]
+    assert page.current_id() == stored.id
+    assert "now shows" in panel.message.text()
+
+    # Delete on the list asks too; "No" keeps the item.
+    answered = on_next_modal(
+        qtbot, lambda box: box.button(QMessageBox.StandardButton.No).click(), QMessageBox
+    )
+    window.activateWindow()  # keys go to the focused widget of the active window
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    page.list.setFocus()
+    qtbot.keyClick(page.list, Qt.Key.Key_Delete)
+    assert answered
+    assert stored.id in [i.id for i in evidence.list_items(demo_db, teacher, case.id)]
+
+    # Once the case is at assessment the evidence stays as it is.
+    qtbot.mouseClick(panel.advance_button, Qt.MouseButton.LeftButton)
+    assert panel.case.stage == "assessment"
+    panel.show_step("documentation")
+    assert not page.remove_button.isEnabled() and not page.retie_button.isEnabled()
+    assert "go back a stage" in page.item_note.text()
+
+
+def test_targets_saved_meanwhile_by_another_teacher_are_shown_not_overwritten(
+    qtbot, window, demo_db
+):
+    screen = open_cases(qtbot, window, "teacher1")
+    teacher = window.actor
+    case = next(c for c in validation.list_cases(demo_db, teacher) if c.stage == "identification")
+    find_learner(qtbot, screen, case.learner_name)
+    panel, page = screen.case, screen.case.targets
+    seeded = [t.competence_id for t in case.targets]
+    added = next(c for c in ("1.1", "2.4", "4.2", "5.3") if c not in seeded)
+    page.select_competence(added)
+    qtbot.keyClick(page.tree, Qt.Key.Key_Space)  # my change, not saved yet
+    assert page.dirty
+
+    from digcomp_app.services import accounts
+
+    colleague = next(
+        actor
+        for name in ("teacher2", "teacher3")
+        if (actor := accounts.authenticate(demo_db, None, name, "demo"))
+        and any(c.id == case.id for c in validation.list_cases(demo_db, actor))
+    )
+    theirs = [validation.TargetDraft("5.1", 2), *case.targets[:1]]
+    validation.set_targets(demo_db, colleague, case.id, theirs, expected_version=case.version)
+
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert panel.message.kind == "error"
+    assert "Someone else saved the targets of this case" in panel.message.text()
+    assert "Check their targets" in panel.message.text()
+    stored = validation.get_case(demo_db, teacher, case.id)
+    assert {t.competence_id for t in stored.targets} == {"5.1", seeded[0]}  # theirs, kept
+    assert not page.dirty  # their targets are shown
+    ticked = {
+        cid for cid, item in page._items.items() if item.checkState(0) == Qt.CheckState.Checked
+    }
+    assert ticked == {"5.1", seeded[0]}
+
+    # Carrying on from their targets saves.
+    page.select_competence(added)
+    qtbot.keyClick(page.tree, Qt.Key.Key_Space)
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert panel.message.kind == "info" and panel.message.text() == "Targets saved."
+    final = validation.get_case(demo_db, teacher, case.id)
+    assert {t.competence_id for t in final.targets} == {"5.1", seeded[0], added}

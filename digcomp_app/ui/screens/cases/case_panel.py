@@ -109,6 +109,7 @@ class CasePanel(QWidget):
         self.back_button.clicked.connect(lambda _checked=False: self.go_back())
         self.advance_button.clicked.connect(self.advance)
         self.targets.saved.connect(self._on_targets_saved)
+        self.targets.overtaken.connect(self._on_targets_overtaken)
         self.evidence.changed.connect(lambda: self.reload(pages=()))
         self.assessment.saved.connect(lambda: self.reload(pages=("assessment", "certification")))
         for page in (self.targets, self.evidence, self.assessment):
@@ -355,6 +356,11 @@ class CasePanel(QWidget):
     def _on_targets_saved(self, case: CaseInfo) -> None:
         self._after_move(case)
         self._done(_("Targets saved."))
+
+    def _on_targets_overtaken(self, case: CaseInfo, text: str) -> None:
+        """Someone else saved the targets first: show theirs and say so."""
+        self._after_move(case)
+        self.message.show_error(text)
 
     def _done(self, text: str) -> None:
         self.message.show_info(text)

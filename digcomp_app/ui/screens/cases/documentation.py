@@ -1,16 +1,19 @@
 """Documentation: the case's evidence — files (dropped or picked), links and notes, each
-tied to target competences — with a preview of the chosen item."""
+tied to target competences — with a preview of the chosen item. Before assessment, an item
+added by mistake can be removed, or tied to other competences."""
 
 from __future__ import annotations
 
 import os
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QTreeWidgetItem,
@@ -22,7 +25,12 @@ from digcomp_app.framework import Framework
 from digcomp_app.i18n import _, format_date, ngettext
 from digcomp_app.services import evidence
 from digcomp_app.services.errors import ServiceError
-from digcomp_app.services.evidence import EVIDENCE_STAGES, MAX_FILE_BYTES, EvidenceInfo
+from digcomp_app.services.evidence import (
+    CHANGE_STAGES,
+    EVIDENCE_STAGES,
+    MAX_FILE_BYTES,
+    EvidenceInfo,
+)
 from digcomp_app.services.validation import CaseInfo
 from digcomp_app.ui.context import UiContext
 from digcomp_app.ui.screens.cases.evidence_widgets import (
@@ -30,6 +38,7 @@ from digcomp_app.ui.screens.cases.evidence_widgets import (
     EvidenceTree,
     LinkDialog,
     NoteDialog,
+    TiesDialog,
 )
 from digcomp_app.ui.screens.cases.preview import EvidencePreview
 
@@ -42,7 +51,7 @@ def kind_name(kind: str) -> str:
 
 
 class EvidencePage(QWidget):
-    changed = Signal()  # evidence was added: the case's count changed
+    changed = Signal()  # evidence was added or removed: the case's count changed
     failed = Signal(str)
     done = Signal(str)
 
@@ -53,6 +62,7 @@ class EvidencePage(QWidget):
         self.framework: Framework | None = None
         self.items: list[EvidenceInfo] = []
         self.editable = False
+        self.changeable = False
 
         self.intro = QLabel()
         self.intro.setWordWrap(True)
@@ -68,6 +78,18 @@ class EvidencePage(QWidget):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(False)
+        self.remove_button = QPushButton()
+        self.retie_button = QPushButton()
+        self.item_note = QLabel()
+        self.item_note.setWordWrap(True)
+        # the same two actions on the list itself: Delete, and its context menu
+        self.remove_action = QAction(self.list)
+        self.remove_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
+        self.remove_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.retie_action = QAction(self.list)
+        self.list.addAction(self.retie_action)
+        self.list.addAction(self.remove_action)
+        self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.ties_label = QLabel()
         self.ties_label.setWordWrap(True)
         self.ties = CompetenceChecks()
@@ -84,6 +106,11 @@ class EvidencePage(QWidget):
         column.addLayout(buttons)
         column.addWidget(self.list_label)
         column.addWidget(self.list, 1)
+        item_buttons = QHBoxLayout()
+        item_buttons.addWidget(self.retie_button)
+        item_buttons.addWidget(self.remove_button)
+        item_buttons.addWidget(self.item_note, 1)
+        column.addLayout(item_buttons)
         column.addWidget(self.ties_label)
         column.addWidget(self.ties)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -98,13 +125,19 @@ class EvidencePage(QWidget):
         self.setTabOrder(self.file_button, self.link_button)
         self.setTabOrder(self.link_button, self.note_button)
         self.setTabOrder(self.note_button, self.list)
-        self.setTabOrder(self.list, self.ties)
+        self.setTabOrder(self.list, self.retie_button)
+        self.setTabOrder(self.retie_button, self.remove_button)
+        self.setTabOrder(self.remove_button, self.ties)
 
         self.file_button.clicked.connect(self.pick_files)
         self.link_button.clicked.connect(self.add_link)
         self.note_button.clicked.connect(self.add_note)
         self.list.files_dropped.connect(self.add_files)
         self.list.currentItemChanged.connect(self._on_current)
+        self.remove_button.clicked.connect(self.confirm_remove)
+        self.remove_action.triggered.connect(self.confirm_remove)
+        self.retie_button.clicked.connect(self.ask_ties)
+        self.retie_action.triggered.connect(self.ask_ties)
         self.retranslate()
 
     # --- loading ------------------------------------------------------------------
@@ -116,6 +149,7 @@ class EvidencePage(QWidget):
             ticked -= set(self.ties.listed()) - set(self.ties.ticked())
         self.case, self.framework = case, framework
         self.editable = case.stage in EVIDENCE_STAGES
+        self.changeable = case.stage in CHANGE_STAGES
         self.ties.set_competences(framework, targets, ticked)
         self.reload()
 
@@ -157,9 +191,91 @@ class EvidencePage(QWidget):
         item = self.list.currentItem()
         return item.data(0, EVIDENCE_ROLE) if item is not None else None
 
+    def current_item(self) -> EvidenceInfo | None:
+        evidence_id = self.current_id()
+        return next((i for i in self.items if i.id == evidence_id), None)
+
     def _on_current(self, current: QTreeWidgetItem | None, _previous: object) -> None:
         evidence_id = current.data(0, EVIDENCE_ROLE) if current is not None else None
         self.preview.show_item(next((i for i in self.items if i.id == evidence_id), None))
+        self._update_item_buttons()
+
+    # --- changing an item ---------------------------------------------------------
+
+    def confirm_remove(self) -> None:
+        """Ask, then remove the chosen item from the case."""
+        info = self.current_item()
+        if info is None or not self.changeable:
+            return
+        buttons = QMessageBox.StandardButton
+        question = _("Remove “{title}” from the evidence of this case?").format(title=info.title)
+        if info.kind == "file":
+            question += " " + _(
+                "The stored file is deleted too, unless other evidence uses the same file."
+            )
+        answer = QMessageBox.question(
+            self, _("Remove evidence"), question, buttons.Yes | buttons.No, buttons.No
+        )
+        if answer == buttons.Yes:
+            self.remove(info.id)
+
+    def remove(self, evidence_id: int) -> bool:
+        try:
+            removed = evidence.remove(self._context.db, self._context.actor, evidence_id)
+        except ServiceError as error:
+            self.failed.emit(str(error))
+            self.reload()
+            return False
+        index = next((n for n, i in enumerate(self.items) if i.id == evidence_id), 0)
+        following = self.items[index + 1 : index + 2] or self.items[index - 1 : index]
+        self.reload(select_id=following[0].id if following else None)
+        self.changed.emit()
+        self.done.emit(_("Removed from the evidence: {title}").format(title=removed.title))
+        return True
+
+    def ask_ties(self) -> None:
+        """Ask which target competences the chosen item shows, then save that."""
+        info = self.current_item()
+        if info is None or self.framework is None or not self.changeable:
+            return
+        dialog = TiesDialog(
+            info.title, self.framework, self._targets(), set(info.competence_ids), self
+        )
+        if dialog.exec() != TiesDialog.DialogCode.Accepted:
+            return
+        self.set_ties(info.id, dialog.competences.ticked())
+
+    def set_ties(self, evidence_id: int, competence_ids: tuple[str, ...]) -> bool:
+        try:
+            info = evidence.set_competences(
+                self._context.db, self._context.actor, evidence_id, competence_ids
+            )
+        except ServiceError as error:
+            self.failed.emit(str(error))
+            return False
+        self.reload(select_id=info.id)
+        self.done.emit(
+            _("“{title}” now shows: {competences}").format(
+                title=info.title, competences=", ".join(info.competence_ids)
+            )
+        )
+        return True
+
+    def _update_item_buttons(self) -> None:
+        chosen = self.current_item() is not None
+        for control in (self.remove_button, self.retie_button):
+            control.setEnabled(self.changeable and chosen)
+        for action in (self.remove_action, self.retie_action):
+            action.setEnabled(self.changeable and chosen)
+        if self.changeable or not self.items:
+            self.item_note.clear()
+        else:
+            self.item_note.setText(
+                _(
+                    "Evidence is removed or tied to other competences only before "
+                    "assessment: go back a stage to change it."
+                )
+            )
 
     # --- adding -------------------------------------------------------------------
 
@@ -304,6 +420,7 @@ class EvidencePage(QWidget):
             )
         )
         self.list.viewport().update()
+        self._update_item_buttons()
 
     def retranslate(self) -> None:
         self.file_button.setText(_("Add f&ile…"))
@@ -312,6 +429,12 @@ class EvidencePage(QWidget):
         self.link_button.setAccessibleName(_("Add a link as evidence"))
         self.note_button.setText(_("Add &note…"))
         self.note_button.setAccessibleName(_("Add a note as evidence"))
+        self.retie_button.setText(_("Change compe&tences…"))
+        self.retie_button.setAccessibleName(_("Change the competences the chosen evidence shows"))
+        self.retie_action.setText(_("Change the competences it shows…"))
+        self.remove_button.setText(_("Re&move…"))
+        self.remove_button.setAccessibleName(_("Remove the chosen evidence"))
+        self.remove_action.setText(_("Remove from the case…"))
         self.list.setHeaderLabels([_("Title"), _("Kind"), _("Competences")])
         self.list.setAccessibleName(_("Evidence of this case"))
         self.ties_label.setText(_("New evidence &shows these competences:"))

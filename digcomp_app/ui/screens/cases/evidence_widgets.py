@@ -228,3 +228,44 @@ class NoteDialog(_EvidenceDialog):
             self.text.setFocus()
             return
         super()._check()
+
+
+class TiesDialog(QDialog):
+    """Which target competences an existing piece of evidence shows."""
+
+    def __init__(
+        self,
+        title: str,
+        framework: Framework,
+        targets: list[str],
+        ticked: set[str],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Competences the evidence shows"))
+        self.note = QLabel(_("Tick the competences that “{title}” shows.").format(title=title))
+        self.note.setWordWrap(True)
+        self.competences = CompetenceChecks()
+        self.competences.setMaximumHeight(16777215)
+        self.competences.setAccessibleName(_("Competences this evidence shows"))
+        self.competences.set_competences(framework, targets, ticked)
+        self.note.setBuddy(self.competences)
+        self.message = MessageBar()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self._check)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.note)
+        layout.addWidget(self.competences, 1)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+        self.resize(520, 360)
+
+    def _check(self) -> None:
+        if self.competences.ticked():
+            self.accept()
+        else:
+            self.message.show_error(_("Tick at least one competence this evidence shows."))
+            self.competences.setFocus()

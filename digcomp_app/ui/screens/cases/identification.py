@@ -25,7 +25,7 @@ from digcomp_app.framework import Framework
 from digcomp_app.i18n import _, current_language, ngettext
 from digcomp_app.i18n.names import outcome_type_name
 from digcomp_app.services import self_assessment, validation
-from digcomp_app.services.errors import ServiceError
+from digcomp_app.services.errors import ConcurrentChange, ServiceError
 from digcomp_app.services.validation import CaseInfo, TargetDraft
 from digcomp_app.ui.context import UiContext
 from digcomp_app.ui.screens.cases.common import competence_text, level_text
@@ -52,6 +52,8 @@ def self_levels(context: UiContext, case: CaseInfo) -> dict[str, int | None]:
 class TargetsPage(QWidget):
     saved = Signal(object)  # the case after saving
     failed = Signal(str)
+    #: someone else saved the targets first: the case as it is now (show it), the message
+    overtaken = Signal(object, str)
 
     def __init__(self, context: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -344,8 +346,19 @@ class TargetsPage(QWidget):
             return False
         try:
             case = validation.set_targets(
-                self._context.db, self._context.actor, self.case.id, self.drafts()
+                self._context.db,
+                self._context.actor,
+                self.case.id,
+                self.drafts(),
+                expected_version=self.case.version,
             )
+        except ConcurrentChange as change:
+            # their targets replace the unsaved ones, as for an assessment saved by someone else
+            self.overtaken.emit(
+                change.current,
+                str(change) + " " + _("Check their targets, change what is needed and save again."),
+            )
+            return False
         except ServiceError as error:
             self.failed.emit(str(error))
             return False

@@ -1,4 +1,9 @@
-"""The certificate register: every certificate issued, valid or revoked."""
+"""The certificate register: every certificate issued, valid or revoked.
+
+From here the coordinator prints attestations (of the certificates chosen - several may be
+chosen at once - or of a whole mobility), copies the digital-skills text for the official
+Europass Mobility document, and checks an attestation (the verify dialog).
+"""
 
 from __future__ import annotations
 
@@ -8,24 +13,27 @@ from html import escape
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
     QComboBox,
     QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMessageBox,
+    QMenu,
     QPushButton,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from digcomp_app.i18n import N_, _
+from digcomp_app.i18n import N_, _, ngettext
 from digcomp_app.services import certificates
 from digcomp_app.services.certificates import CertificateInfo
 from digcomp_app.services.errors import ServiceError
 from digcomp_app.ui.context import UiContext
+from digcomp_app.ui.print_dialog import DocumentRunner
 from digcomp_app.ui.screens.certification.common import (
     competence_title,
     plain,
@@ -33,6 +41,7 @@ from digcomp_app.ui.screens.certification.common import (
     show_moment,
 )
 from digcomp_app.ui.screens.certification.dialogs import RevokeDialog
+from digcomp_app.ui.verify_dialog import VerifyDialog
 from digcomp_app.ui.widgets import ERROR_COLOUR, record_table
 
 STATUS_NAMES = {"issued": N_("Issued"), "revoked": N_("Revoked")}
@@ -59,6 +68,8 @@ class RegisterPanel(QWidget):
         self.status = QComboBox()
         self.status_label.setBuddy(self.status)
         self.table = record_table(7)
+        # several certificates may be chosen to print them together
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setWordWrap(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
@@ -72,7 +83,15 @@ class RegisterPanel(QWidget):
         self.message.setWordWrap(True)
         self.revoke_button = QPushButton()
         self.print_button = QPushButton()
+        self.europass_button = QPushButton()
+        self.europass_menu = QMenu(self)
+        self.europass_lv = self.europass_menu.addAction("")
+        self.europass_en = self.europass_menu.addAction("")
+        self.europass_button.setMenu(self.europass_menu)
         self.verify_button = QPushButton()
+        self.documents = DocumentRunner(self, context)
+        #: the verify dialog while it is open (for the keyboard and for tests)
+        self.verify_dialog: VerifyDialog | None = None
 
         top = QHBoxLayout()
         top.addWidget(self.search_label)
@@ -83,6 +102,7 @@ class RegisterPanel(QWidget):
         buttons.addWidget(self.revoke_button)
         buttons.addStretch(1)
         buttons.addWidget(self.print_button)
+        buttons.addWidget(self.europass_button)
         buttons.addWidget(self.verify_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -97,6 +117,7 @@ class RegisterPanel(QWidget):
             self.table,
             self.revoke_button,
             self.print_button,
+            self.europass_button,
             self.verify_button,
         )
         for first, second in itertools.pairwise(order):
@@ -107,7 +128,10 @@ class RegisterPanel(QWidget):
         self.table.itemSelectionChanged.connect(self._show_selected)
         self.revoke_button.clicked.connect(self.revoke_selected)
         self.print_button.clicked.connect(self.print_selected)
+        self.europass_lv.triggered.connect(lambda: self.copy_europass_text("lv"))
+        self.europass_en.triggered.connect(lambda: self.copy_europass_text("en"))
         self.verify_button.clicked.connect(self.verify)
+        self.documents.finished.connect(self._say)
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -140,10 +164,22 @@ class RegisterPanel(QWidget):
         for button, text in (
             (self.revoke_button, _("Re&voke…")),
             (self.print_button, _("&Print attestation…")),
+            (self.europass_button, _("Copy E&uropass text")),
             (self.verify_button, _("V&erify…")),
         ):
             button.setText(text)
             button.setAccessibleName(plain(text))
+        self.print_button.setToolTip(
+            _("Print the attestations of the chosen certificates, or of a whole mobility.")
+        )
+        self.europass_button.setToolTip(
+            _(
+                "Put the digital-skills text of the chosen certificate on the clipboard, for "
+                "the official Europass Mobility document."
+            )
+        )
+        self.europass_lv.setText(_("In &Latvian"))
+        self.europass_en.setText(_("In &English"))
         self._fill()
 
     def refresh(self, select: str | None = None) -> None:
@@ -208,9 +244,25 @@ class RegisterPanel(QWidget):
         self.empty.show()
 
     def _show_selected(self) -> None:
-        cert = self.selected()
-        self.revoke_button.setEnabled(cert is not None and cert.status == "issued")
-        self.print_button.setEnabled(cert is not None)
+        chosen = self.selected_all()
+        cert = chosen[0] if len(chosen) == 1 else None
+        one_in_force = cert is not None and cert.status == "issued"
+        self.revoke_button.setEnabled(one_in_force)
+        self.europass_button.setEnabled(one_in_force)
+        self.print_button.setEnabled(any(c.status == "issued" for c in self._all))
+        if len(chosen) > 1:
+            revoked = sum(1 for c in chosen if c.status != "issued")
+            text = ngettext(
+                "{count} certificate chosen.", "{count} certificates chosen.", len(chosen)
+            ).format(count=len(chosen))
+            if revoked:
+                text += " " + ngettext(
+                    "{count} of them is revoked and is not printed.",
+                    "{count} of them are revoked and are not printed.",
+                    revoked,
+                ).format(count=revoked)
+            self.details.setText(escape(text))
+            return
         if cert is None:
             self.details.setText(
                 escape(_("Choose a certificate to see its competences and levels."))
@@ -255,16 +307,28 @@ class RegisterPanel(QWidget):
         )
 
     def selected(self) -> CertificateInfo | None:
-        rows = self.table.selectionModel().selectedRows()
-        if not rows:
-            return None
-        serial = self.table.item(rows[0].row(), 0).data(_SERIAL)
-        return next((c for c in self._shown if c.serial == serial), None)
+        chosen = self.selected_all()
+        return chosen[0] if chosen else None
 
-    def select_serial(self, serial: str) -> bool:
+    def selected_all(self) -> list[CertificateInfo]:
+        """The chosen certificates, in the order the register shows them."""
+        rows = sorted(index.row() for index in self.table.selectionModel().selectedRows())
+        serials = [self.table.item(row, 0).data(_SERIAL) for row in rows]
+        by_serial = {c.serial: c for c in self._shown}
+        return [by_serial[s] for s in serials if s in by_serial]
+
+    def select_serial(self, serial: str, *, add: bool = False) -> bool:
+        """Choose the certificate ``serial`` (``add``: keep the others chosen too)."""
         for row in range(self.table.rowCount()):
             if self.table.item(row, 0).data(_SERIAL) == serial:
-                self.table.selectRow(row)
+                if add:
+                    model = self.table.selectionModel()
+                    model.select(
+                        self.table.model().index(row, 0),
+                        model.SelectionFlag.Select | model.SelectionFlag.Rows,
+                    )
+                else:
+                    self.table.selectRow(row)
                 return True
         return False
 
@@ -301,28 +365,49 @@ class RegisterPanel(QWidget):
         self.revoked.emit(revoked)
 
     def print_selected(self) -> None:
-        """Print the attestation of the chosen certificate (comes with the attestation module)."""
-        QMessageBox.information(
-            self,
-            _("Print attestation"),
+        """Print the attestations of the chosen certificates (or of a whole mobility)."""
+        chosen = self.selected_all()
+        self.documents.print_attestations(chosen)
+
+    def copy_europass_text(self, language: str) -> str:
+        """Put the chosen certificate's text for the Europass Mobility document on the
+        clipboard; returns it ("" when nothing was copied)."""
+        cert = self.selected()
+        if cert is None or cert.status != "issued":
+            self._say(_("Choose a certificate in force first."), error=True)
+            return ""
+        from digcomp_app.services import printing  # reportlab: loaded when first needed
+
+        try:
+            text = printing.europass_text(
+                self._context.db, self._context.actor, cert.serial, language
+            )
+        except ServiceError as error:
+            self._say(str(error), error=True)
+            return ""
+        QApplication.clipboard().setText(text)
+        said = (
             _(
-                "Printing attestations comes with the attestation module in the next "
-                "release. Until then, the certificate's holder, competences and levels are "
-                "shown here in the register."
-            ),
-        )
+                "The Europass text of {serial} in Latvian is on the clipboard; paste it into the "
+                "Europass Mobility document."
+            )
+            if language == "lv"
+            else _(
+                "The Europass text of {serial} in English is on the clipboard; paste it "
+                "into the Europass Mobility document."
+            )
+        ).format(serial=cert.serial)
+        self._say(said)
+        self._context.notify(said)
+        return text
 
     def verify(self) -> None:
-        """Check a certificate's serial number and content (comes with the attestation module)."""
-        QMessageBox.information(
-            self,
-            _("Verify a certificate"),
-            _(
-                "Verifying a certificate from its serial number or printed attestation "
-                "comes with the attestation module in the next release. Until then, find the "
-                "serial number in the register to see whether it is issued or revoked."
-            ),
-        )
+        """Check an attestation's QR code or PDF against this school's register."""
+        dialog = VerifyDialog(self._context.db, self._context.actor, self)
+        self.verify_dialog = dialog
+        dialog.exec()
+        self.verify_dialog = None
+        dialog.deleteLater()
 
     def _say(self, text: str, *, error: bool = False) -> None:
         self.message.setStyleSheet(f"color: {ERROR_COLOUR};" if error else "")

@@ -36,7 +36,7 @@ class CertificationScreen(QWidget):
         self.register.refresh()
         self._tab_titles()
 
-    # the two buttons for the next release, reachable from the screen too
+    # the register's actions, reachable from the screen too
     def print_selected(self) -> None:
         self.register.print_selected()
 

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from digcomp_app.i18n import _, format_number
 from digcomp_app.services import backup
-from digcomp_app.services.backup import BackupInfo
+from digcomp_app.services.backup import BackupCancelled, BackupInfo
 from digcomp_app.ui.context import UiContext
 from digcomp_app.ui.tasks import Cancelled, Report, TaskHandle, run_task
 
@@ -141,13 +141,23 @@ class BackupBox(QGroupBox):
         self.result.clear()
         self.backup_button.setEnabled(False)
 
+        shown = [(-2, "")]  # the last step the window was told of
+
         def work(report: Report, cancelled: Callable[[], bool]) -> BackupInfo:
-            report(0, 0, _("Writing the backup to {path}…").format(path=target))
-            info = backup.create(db, actor, target, overwrite=overwrite)
-            if cancelled():  # too late to stop the copy: do not leave a file the user refused
-                info.path.unlink(missing_ok=True)
-                raise Cancelled
-            return info
+            def progress(done: int, total: int, text: str) -> None:
+                # tell the window only when the bar moves a step (a big copy has many)
+                step = (done * 200 // total if total else -1, text)
+                if shown[0] == step:
+                    return
+                shown[0] = step
+                report(done, total, _("{step}\nTo: {path}").format(step=text, path=target))
+
+            try:
+                return backup.create(
+                    db, actor, target, overwrite=overwrite, progress=progress, cancelled=cancelled
+                )
+            except BackupCancelled:  # the service left nothing behind
+                raise Cancelled from None
 
         self.task = run_task(self, _("Backing up"), work, self._done)
         self.task.dialog.show()  # at once: people should see that the backup has started

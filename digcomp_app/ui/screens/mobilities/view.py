@@ -1,6 +1,9 @@
-"""The coordinator's mobilities: a searchable list beside the form of the chosen one."""
+"""The coordinator's mobilities: a searchable list beside the form of the chosen one; the
+chosen mobility's summary (PDF) and its attestations printed from here."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -23,9 +26,13 @@ from digcomp_app.services.errors import ServiceError
 from digcomp_app.services.mobilities import MobilityInfo
 from digcomp_app.services.organisations import OrganisationInfo
 from digcomp_app.ui.context import UiContext
+from digcomp_app.ui.print_dialog import DocumentRunner
 from digcomp_app.ui.screens.mobilities.editor import MobilityEditor
 from digcomp_app.ui.screens.mobilities.widgets import plain, set_label
 from digcomp_app.ui.widgets import ERROR_COLOUR, record_table
+
+if TYPE_CHECKING:
+    from digcomp_app.services.reports import ReportFile
 
 _ID = Qt.ItemDataRole.UserRole
 
@@ -54,6 +61,11 @@ class MobilitiesScreen(QWidget):
         self.problem.setWordWrap(True)
         self.problem.setStyleSheet(f"color: {ERROR_COLOUR};")
         self.editor = MobilityEditor(context)
+        self.summary_button = QPushButton()
+        self.print_button = QPushButton()
+        self.documents = DocumentRunner(self, context)
+        self.documents_message = QLabel()
+        self.documents_message.setWordWrap(True)
 
         top = QHBoxLayout()
         top.addWidget(self.search_label)
@@ -66,6 +78,12 @@ class MobilitiesScreen(QWidget):
         left_layout.addWidget(self.table, 1)
         left_layout.addWidget(self.empty)
         left_layout.addWidget(self.problem)
+        documents = QHBoxLayout()
+        documents.addWidget(self.summary_button)
+        documents.addWidget(self.print_button)
+        documents.addStretch(1)
+        left_layout.addLayout(documents)
+        left_layout.addWidget(self.documents_message)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(left)
         self.splitter.addWidget(self.editor)
@@ -77,7 +95,9 @@ class MobilitiesScreen(QWidget):
         layout.addWidget(self.splitter)
         self.setTabOrder(self.search, self.new_button)
         self.setTabOrder(self.new_button, self.table)
-        self.setTabOrder(self.table, self.editor.tabs)
+        self.setTabOrder(self.table, self.summary_button)
+        self.setTabOrder(self.summary_button, self.print_button)
+        self.setTabOrder(self.print_button, self.editor.tabs)
 
         self.search.textChanged.connect(self._reload_list)
         self.new_button.clicked.connect(self.new_mobility)
@@ -85,6 +105,10 @@ class MobilitiesScreen(QWidget):
         self.editor.saved.connect(self._on_saved)
         self.editor.outdated.connect(self._reload_list)
         self.editor.organisation_added.connect(lambda _org: self._load_organisations())
+        self.summary_button.clicked.connect(self.save_summary)
+        self.print_button.clicked.connect(self.print_attestations)
+        self.documents_message.hide()  # until a document was written
+        self.documents.finished.connect(self._show_documents_message)
         QShortcut(QKeySequence.StandardKey.New, self, self.new_mobility)
         self.retranslate()
 
@@ -99,6 +123,14 @@ class MobilitiesScreen(QWidget):
         self.new_button.setAccessibleName(plain(self.new_button.text()))
         self.table.setAccessibleName(_("Mobilities"))
         self.table.setHorizontalHeaderLabels([_("Title"), _("Code"), _("Dates"), _("Learners")])
+        self.summary_button.setText(_("Mobility summar&y (PDF)…"))
+        self.summary_button.setAccessibleName(_("Mobility summary (PDF)"))
+        self.summary_button.setToolTip(
+            _("The participants of the chosen mobility and the level each reached, as a PDF.")
+        )
+        self.print_button.setText(_("Print attestations of this mobilit&y…"))
+        self.print_button.setAccessibleName(_("Print attestations of this mobility"))
+        self.documents_message.setAccessibleName(_("Message"))
         self.editor.retranslate()
         self._fill_table()
 
@@ -119,6 +151,7 @@ class MobilitiesScreen(QWidget):
         self.table.clearSelection()
         self.table.blockSignals(False)
         self.editor.show_mobility(None)
+        self._update_document_buttons()
         self.editor.tabs.setCurrentIndex(0)
         self.editor.form.code.setFocus()
 
@@ -131,6 +164,42 @@ class MobilitiesScreen(QWidget):
 
     def listed_codes(self) -> list[str]:
         return [self.table.item(row, 1).text() for row in range(self.table.rowCount())]
+
+    def save_summary(self) -> None:
+        """The chosen mobility's summary as a PDF, in the language the coordinator picks."""
+        shown = self.editor.mobility
+        if shown is None:
+            return
+        db, actor, code = self._context.db, self._context.actor, shown.code
+
+        def make(language: str) -> ReportFile:
+            from digcomp_app.services import reports  # reportlab: loaded when first needed
+
+            return reports.mobility_summary(db, actor, code, language)
+
+        self.documents.save_report(
+            _("Mobility summary"),
+            _(
+                "The summary of {code} lists its participants and the level each reached "
+                "per competence. Choose its language and where to save it."
+            ).format(code=code),
+            make,
+        )
+
+    def print_attestations(self) -> None:
+        """Print the attestations in force of the chosen mobility (the print dialog)."""
+        shown = self.editor.mobility
+        if shown is not None:
+            self.documents.print_attestations(mobility_code=shown.code)
+
+    def _show_documents_message(self, text: str) -> None:
+        self.documents_message.setText(text)
+        self.documents_message.setVisible(bool(text))
+
+    def _update_document_buttons(self) -> None:
+        chosen = self.editor.mobility is not None
+        self.summary_button.setEnabled(chosen)
+        self.print_button.setEnabled(chosen)
 
     # --- data -------------------------------------------------------------------------
 
@@ -191,6 +260,7 @@ class MobilitiesScreen(QWidget):
             self.table.resizeColumnToContents(column)
             self.table.setColumnWidth(column, min(self.table.columnWidth(column), widest))
         self._show_empty_state()
+        self._update_document_buttons()
 
     def _show_empty_state(self) -> None:
         if self._rows:
@@ -226,6 +296,7 @@ class MobilitiesScreen(QWidget):
         info = next((m for m in self._rows if m.id == mobility_id), None)
         if info is not None:
             self.editor.show_mobility(info)
+        self._update_document_buttons()
 
     def _on_saved(self, info: MobilityInfo) -> None:
         self._reload_list()

@@ -1,4 +1,4 @@
-"""The school's own details (administrators): name, address, contact, signatory."""
+"""The school's own details (administrators): name, address, contact, signatory, logo."""
 
 from digcomp_app.i18n import _
 from digcomp_app.services.permissions import Role
@@ -9,7 +9,7 @@ SCREEN = ScreenSpec(
     id="organisation",
     roles=frozenset({Role.ADMINISTRATOR}),
     title=lambda: _("School details"),
-    summary=lambda: _("The school's name, address, contact and who signs certificates."),
+    summary=lambda: _("The school's name, address, contact, logo and who signs certificates."),
     create=OrganisationScreen,
     order=65,
 )

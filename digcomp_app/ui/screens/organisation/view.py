@@ -1,11 +1,19 @@
-"""The school's details: what certificates and documents print about the school."""
+"""The school's details: what certificates and documents print about the school, its
+logo and whether attestations print the holder's date of birth."""
 
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
+from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
+    QCheckBox,
+    QFileDialog,
     QFormLayout,
+    QFrame,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -18,10 +26,12 @@ from PySide6.QtWidgets import (
 from digcomp_app.i18n import N_, _
 from digcomp_app.services import organisations
 from digcomp_app.services.errors import InvalidInput, ServiceError
-from digcomp_app.services.organisations import OrganisationInfo
+from digcomp_app.services.organisations import MAX_LOGO_BYTES, OrganisationInfo
 from digcomp_app.ui.context import UiContext
 
 ERROR_STYLE = "color: #b00020;"
+#: the largest the logo is shown on the screen (it keeps its proportions)
+PREVIEW_SIZE = (240, 110)
 #: (field, label with mnemonic, accessible name) in the order of the form
 FIELDS = (
     ("name", N_("&Name:"), N_("Name of the school")),
@@ -67,16 +77,32 @@ class OrganisationScreen(QWidget):
             self.fields[key] = field
             self.labels[key] = label
 
-        self.logo_label = QLabel()
+        self.print_birth_date = QCheckBox()
+        self.print_birth_date.toggled.connect(self._changed)
+        form.addRow("", self.print_birth_date)
+
+        self.logo_box = QGroupBox()
+        self.logo_preview = QLabel()
+        self.logo_preview.setFrameShape(QFrame.Shape.StyledPanel)
+        self.logo_preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.logo_preview.setFixedSize(PREVIEW_SIZE[0] + 12, PREVIEW_SIZE[1] + 12)
         self.logo_button = QPushButton()
-        self.logo_button.setEnabled(False)
+        self.remove_logo_button = QPushButton()
         self.logo_note = QLabel()
         self.logo_note.setWordWrap(True)
-        self.logo_label.setBuddy(self.logo_button)
-        logo_row = QHBoxLayout()
-        logo_row.addWidget(self.logo_button)
-        logo_row.addWidget(self.logo_note, 1)
-        form.addRow(self.logo_label, logo_row)
+        self.file_dialog: QFileDialog | None = None
+        self._folder = QStandardPaths.writableLocation(
+            QStandardPaths.StandardLocation.PicturesLocation
+        )
+        self.logo: bytes | None = None
+        logo_buttons = QVBoxLayout()
+        logo_buttons.addWidget(self.logo_button, 0, Qt.AlignmentFlag.AlignLeft)
+        logo_buttons.addWidget(self.remove_logo_button, 0, Qt.AlignmentFlag.AlignLeft)
+        logo_buttons.addWidget(self.logo_note)
+        logo_buttons.addStretch(1)
+        logo_row = QHBoxLayout(self.logo_box)
+        logo_row.addWidget(self.logo_preview)
+        logo_row.addLayout(logo_buttons, 1)
 
         self.save_button = QPushButton()
         self.save_button.setDefault(True)
@@ -97,18 +123,28 @@ class OrganisationScreen(QWidget):
         inner.addLayout(form)
         inner.addLayout(buttons)
         inner.addWidget(self.message)
+        inner.addWidget(self.logo_box)
         row = QHBoxLayout()
         row.addWidget(box, 1)
         row.addStretch(0)
         layout = QVBoxLayout(self)
         layout.addLayout(row)
         layout.addStretch(1)
-        order = [*self.fields.values(), self.save_button, self.undo_button]
+        order = [
+            *self.fields.values(),
+            self.print_birth_date,
+            self.save_button,
+            self.undo_button,
+            self.logo_button,
+            self.remove_logo_button,
+        ]
         for first, second in itertools.pairwise(order):
             self.setTabOrder(first, second)
 
         self.save_button.clicked.connect(self.save)
         self.undo_button.clicked.connect(self.undo)
+        self.logo_button.clicked.connect(self.choose_logo)
+        self.remove_logo_button.clicked.connect(self.remove_logo)
         for field in self.fields.values():
             if isinstance(field, QLineEdit):
                 field.returnPressed.connect(self.save)
@@ -129,10 +165,27 @@ class OrganisationScreen(QWidget):
         self.fields["country"].setToolTip(_("Two letters, e.g. LV for Latvia"))
         self.fields["country"].setPlaceholderText("LV")  # type: ignore[union-attr]
         self.fields["email"].setPlaceholderText(_("e.g. info@school.lv"))  # type: ignore[union-attr]
-        self.logo_label.setText(_("&Logo:"))
-        self.logo_button.setText(_("Choose a logo…"))
-        self.logo_button.setAccessibleName(_("Choose a logo (not yet available)"))
-        self.logo_note.setText(_("Not yet available: a logo cannot be added in this version."))
+        self.print_birth_date.setText(_("Print the date of &birth on attestations"))
+        self.print_birth_date.setAccessibleName(_("Print the date of birth on attestations"))
+        self.print_birth_date.setToolTip(
+            _(
+                "The date of birth tells apart two learners of the same name; leave it off "
+                "when the attestation does not need it."
+            )
+        )
+        self.logo_box.setTitle(_("Logo"))
+        self.logo_button.setText(_("Choose a &logo…"))
+        self.logo_button.setAccessibleName(_("Choose a logo"))
+        self.remove_logo_button.setText(_("Re&move the logo"))
+        self.remove_logo_button.setAccessibleName(_("Remove the logo"))
+        self.logo_note.setText(
+            _(
+                "Attestations print the logo beside the school's name. A PNG or JPEG picture "
+                "of at most {limit} MB; it is saved at once."
+            ).format(limit=MAX_LOGO_BYTES // 2**20)
+        )
+        self.logo_preview.setAccessibleName(_("The school's logo"))
+        self._show_logo()
         self.save_button.setText(_("&Save"))
         self.save_button.setAccessibleName(_("Save"))
         self.undo_button.setText(_("&Undo changes"))
@@ -151,6 +204,7 @@ class OrganisationScreen(QWidget):
             self._show(str(problem), error=True)
             return
         self._load(home)
+        self._load_logo()
         if home is None:
             self._show(
                 _("The school's details are not filled in yet. Enter at least its name, then save.")
@@ -165,15 +219,18 @@ class OrganisationScreen(QWidget):
                 field.setPlainText(value)
             else:
                 field.setText(value)
+        self.print_birth_date.setChecked(home is not None and home.print_birth_date)
         self._loading = False
         self._dirty = False
         self._update_buttons()
 
-    def values(self) -> dict[str, str]:
-        return {
+    def values(self) -> dict[str, str | bool]:
+        values: dict[str, str | bool] = {
             key: field.toPlainText() if isinstance(field, QPlainTextEdit) else field.text()
             for key, field in self.fields.items()
         }
+        values["print_birth_date"] = self.print_birth_date.isChecked()
+        return values
 
     def _changed(self) -> None:
         if not self._loading:
@@ -184,6 +241,88 @@ class OrganisationScreen(QWidget):
     def _update_buttons(self) -> None:
         self.save_button.setEnabled(self._dirty)
         self.undo_button.setEnabled(self._dirty)
+        self.logo_button.setEnabled(self.current is not None)
+        self.remove_logo_button.setEnabled(self.current is not None and self.logo is not None)
+
+    # --- the logo -----------------------------------------------------------------
+
+    def _load_logo(self) -> None:
+        try:
+            self.logo = organisations.home_logo(self._context.db, self._context.actor)
+        except ServiceError as problem:
+            self.logo = None
+            self._show(str(problem), error=True)
+        self._show_logo()
+
+    def _show_logo(self) -> None:
+        pixmap = QPixmap()
+        if self.logo is not None and pixmap.loadFromData(self.logo):
+            width, height = PREVIEW_SIZE
+            ratio = self.devicePixelRatioF()
+            if pixmap.width() > width * ratio or pixmap.height() > height * ratio:
+                pixmap = pixmap.scaled(
+                    int(width * ratio),
+                    int(height * ratio),
+                    Qt.AspectRatioMode.KeepAspectRatio,
+                    Qt.TransformationMode.SmoothTransformation,
+                )
+            pixmap.setDevicePixelRatio(ratio)
+            self.logo_preview.setPixmap(pixmap)
+            self.logo_preview.setAccessibleDescription(_("The logo is shown."))
+        else:
+            self.logo_preview.setPixmap(QPixmap())
+            self.logo_preview.setText(
+                _("No logo") if self.logo is None else _("The logo cannot be shown.")
+            )
+            self.logo_preview.setAccessibleDescription(self.logo_preview.text())
+        self._update_buttons()
+
+    def choose_logo(self) -> None:
+        """Ask for the picture; choosing one saves it (see :meth:`set_logo_file`)."""
+        dialog = QFileDialog(self, _("Choose the school's logo"), self._folder)
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.setNameFilters([_("Pictures (*.png *.jpg *.jpeg)"), _("All files (*)")])
+        dialog.fileSelected.connect(self.set_logo_file)
+        dialog.finished.connect(lambda _code: setattr(self, "file_dialog", None))
+        self.file_dialog = dialog
+        dialog.open()
+
+    def set_logo_file(self, path: str) -> bool:
+        """Save the picture at ``path`` as the school's logo and show it."""
+        chosen = Path(path)
+        self._folder = str(chosen.parent)
+        try:
+            with chosen.open("rb") as handle:
+                content = handle.read(MAX_LOGO_BYTES + 1)
+        except OSError as problem:
+            self._show(
+                _("{name} could not be read: {problem}").format(
+                    name=chosen.name, problem=problem.strerror or problem
+                ),
+                error=True,
+            )
+            return False
+        try:
+            organisations.set_home_logo(self._context.db, self._context.actor, content)
+        except ServiceError as problem:
+            self._show(_("{name}: {problem}").format(name=chosen.name, problem=problem), True)
+            return False
+        self._load_logo()
+        text = _("The logo was saved; attestations print it from now on.")
+        self._show(text)
+        self._context.notify(text)
+        return True
+
+    def remove_logo(self) -> None:
+        try:
+            organisations.set_home_logo(self._context.db, self._context.actor, None)
+        except ServiceError as problem:
+            self._show(str(problem), error=True)
+            return
+        self._load_logo()
+        text = _("The logo was removed; attestations are printed without it.")
+        self._show(text)
+        self._context.notify(text)
 
     # --- actions ------------------------------------------------------------------
 

@@ -1,8 +1,10 @@
-"""The learner's results: levels per competence and per area, before and after."""
+"""The learner's results: levels per competence and per area, before and after; the
+profile report as a PDF."""
 
 from __future__ import annotations
 
 from html import escape
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
@@ -27,10 +29,14 @@ from digcomp_app.services.errors import ServiceError
 from digcomp_app.services.mobilities import MobilityInfo
 from digcomp_app.services.self_assessment import SelfAssessmentInfo
 from digcomp_app.ui.context import UiContext
+from digcomp_app.ui.print_dialog import DocumentRunner
 from digcomp_app.ui.screens.results import data
 from digcomp_app.ui.screens.results.chart import LevelChart, value_text
 from digcomp_app.ui.screens.self_assessment.purposes import framework_name
 from digcomp_app.ui.widgets import record_table
+
+if TYPE_CHECKING:
+    from digcomp_app.services.reports import ReportFile
 
 
 def _scrolled(widget: QWidget) -> QScrollArea:
@@ -73,6 +79,11 @@ class ResultsScreen(QWidget):
         )
         self.picker.setMinimumContentsLength(40)
         self.show_label.setBuddy(self.picker)
+        self.report_button = QPushButton()
+        self.documents = DocumentRunner(self, context)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.competence_chart = LevelChart()
@@ -90,12 +101,14 @@ class ResultsScreen(QWidget):
         picker_row = QHBoxLayout()
         picker_row.addWidget(self.show_label)
         picker_row.addWidget(self.picker, 1)
+        picker_row.addWidget(self.report_button)
         content_layout = QVBoxLayout(self.content)
         content_layout.setContentsMargins(0, 0, 0, 0)
         content_layout.addLayout(picker_row)
         content_layout.addWidget(self.summary)
         content_layout.addWidget(self.tabs, 1)
         content_layout.addWidget(self.scale_note)
+        content_layout.addWidget(self.message)
         self.pages.addWidget(self.empty)
         self.pages.addWidget(self.content)
         layout = QVBoxLayout(self)
@@ -104,6 +117,11 @@ class ResultsScreen(QWidget):
 
         self.picker.currentIndexChanged.connect(self._on_choice)
         self.empty_button.clicked.connect(lambda: context.navigate("self_assessment"))
+        self.report_button.clicked.connect(self.save_profile_report)
+        self.message.hide()  # until a report was saved
+        self.documents.finished.connect(self._show_message)
+        self.setTabOrder(self.picker, self.report_button)
+        self.setTabOrder(self.report_button, self.tabs)
         self.retranslate()
 
     # --- data ----------------------------------------------------------------------------
@@ -179,6 +197,38 @@ class ResultsScreen(QWidget):
         self.empty_text.setText(text)
         self.pages.setCurrentWidget(self.empty)
 
+    # --- the profile report ------------------------------------------------------------------
+
+    def _show_message(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+
+    def save_profile_report(self) -> None:
+        """Save the learner's profile report (PDF) for the results shown, in a language
+        they choose."""
+        actor = self._context.actor
+        if actor.learner_id is None:
+            return
+        index = self.picker.currentIndex()
+        choice = self.choices[index] if 0 <= index < len(self.choices) else None
+        mobility_id = choice.mobility_id if choice and choice.kind == "mobility" else None
+        db, learner_id = self._context.db, actor.learner_id
+
+        def make(language: str) -> ReportFile:
+            from digcomp_app.services import reports  # reportlab: loaded when first needed
+
+            return reports.profile(db, actor, learner_id, language, mobility_id)
+
+        self.documents.save_report(
+            _("Save my profile report"),
+            _(
+                "Your profile report shows your self-assessment results with the chart, "
+                "the comparison before and after, and your own rating beside the level a "
+                "teacher assessed. Choose its language and where to save it."
+            ),
+            make,
+        )
+
     # --- showing -----------------------------------------------------------------------------
 
     def _show_result(self) -> None:
@@ -236,6 +286,9 @@ class ResultsScreen(QWidget):
         self.empty_button.setText(_("Go to the &self-assessment"))
         self.empty_button.setAccessibleName(_("Go to the self-assessment"))
         self.show_label.setText(_("&Show:"))
+        self.report_button.setText(_("Save my &profile report (PDF)…"))
+        self.report_button.setAccessibleName(_("Save my profile report (PDF)"))
+        self.message.setAccessibleName(_("Message"))
         self.picker.setAccessibleName(_("Which results to show"))
         self.tabs.setTabText(0, _("By &competence"))
         self.tabs.setTabText(1, _("By &area"))

@@ -1,0 +1,207 @@
+"""``digcomp-app certificates ...``: the register, printing attestations, and the text
+for the official Europass Mobility document."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from digcomp_app.commands.session import open_database, sign_in
+from digcomp_app.i18n import N_, _, format_date
+from digcomp_app.services import certificates
+from digcomp_app.services.errors import NotFound
+
+ORDER = 55
+STATUS_NAMES = {"issued": N_("issued"), "revoked": N_("revoked")}
+
+
+def languages_argument(text: str) -> tuple[str, ...]:
+    """ "lv", "en" or "lv,en" (both in one document)."""
+    chosen = tuple(part.strip().lower() for part in text.split(",") if part.strip())
+    if not chosen or len(set(chosen)) != len(chosen) or not set(chosen) <= {"lv", "en"}:
+        raise argparse.ArgumentTypeError(
+            _("use lv, en or lv,en (both in one document), not {given}").format(given=text)
+        )
+    return chosen
+
+
+def register(commands: Any, formatter: type[argparse.HelpFormatter]) -> None:
+    group = commands.add_parser(
+        "certificates",
+        formatter_class=formatter,
+        help=_("list and print certificates (coordinators)"),
+        description=_(
+            "The register of issued certificates; their printed attestations (one PDF "
+            "each and one combined file for the printer); the digital-skills text for the "
+            "official Europass Mobility document."
+        ),
+    )
+    actions = group.add_subparsers(
+        dest="action", metavar=_("ACTION"), title=_("actions"), required=True
+    )
+    listing = actions.add_parser(
+        "list",
+        formatter_class=formatter,
+        help=_("show the register: serial, holder, mobility, issue date, status"),
+    )
+    listing.add_argument(
+        "--mobility", metavar=_("CODE"), help=_("only the certificates of this mobility")
+    )
+    listing.set_defaults(handler=list_command)
+
+    printing = actions.add_parser(
+        "print",
+        formatter_class=formatter,
+        help=_("write the attestations as PDF files"),
+        description=_(
+            "Write one PDF attestation per certificate and one combined PDF for the "
+            "printer into a folder. Revoked certificates are never printed: choosing a "
+            "mobility or --all prints the certificates in force."
+        ),
+    )
+    which = printing.add_mutually_exclusive_group(required=True)
+    which.add_argument(
+        "--mobility", metavar=_("CODE"), help=_("the certificates in force of this mobility")
+    )
+    which.add_argument(
+        "--serial",
+        action="append",
+        metavar=_("SERIAL"),
+        help=_("one certificate (may be repeated)"),
+    )
+    which.add_argument(
+        "--all", action="store_true", help=_("every certificate in force in the register")
+    )
+    printing.add_argument(
+        "--lang",
+        type=languages_argument,
+        default=("lv",),
+        metavar="LANG",
+        help=_("lv, en, or lv,en for both in one document (default: lv)"),
+    )
+    printing.add_argument(
+        "--out", required=True, metavar=_("FOLDER"), help=_("where the PDF files go")
+    )
+    printing.add_argument(
+        "--workers",
+        type=int,
+        metavar=_("NUMBER"),
+        help=_("processes to render with (default: one per processor core)"),
+    )
+    printing.set_defaults(handler=print_command)
+
+    text = actions.add_parser(
+        "europass-text",
+        formatter_class=formatter,
+        help=_("print the digital-skills text for the official Europass Mobility document"),
+        description=_(
+            'The text for the "skills and competences acquired" part of the official '
+            "Europass Mobility document, from the certificate's assessed competences."
+        ),
+    )
+    text.add_argument("--serial", required=True, metavar=_("SERIAL"), help=_("the certificate"))
+    text.add_argument(
+        "--lang",
+        choices=("lv", "en"),
+        default="lv",
+        metavar="LANG",
+        help=_("lv or en (default: lv)"),
+    )
+    text.set_defaults(handler=europass_text_command)
+
+
+def list_command(args: argparse.Namespace) -> int:
+    db = open_database(args)
+    try:
+        found = certificates.list_register(db, sign_in(db, args), args.mobility)
+    finally:
+        db.close()
+    if not found:
+        print(_("No certificates."))
+        return 0
+    rows = [
+        (
+            c.serial,
+            c.holder,
+            c.mobility_code or "—",
+            format_date(c.issued_on),
+            _(STATUS_NAMES.get(c.status, c.status)),
+        )
+        for c in found
+    ]
+    headers = (_("Serial number"), _("Holder"), _("Mobility"), _("Issued"), _("Status"))
+    widths = [max(len(r[i]) for r in [headers, *rows]) for i in range(len(headers))]
+    for row in [headers, *rows]:
+        print(
+            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        )
+    return 0
+
+
+def _chosen_serials(db: Any, actor: Any, args: argparse.Namespace) -> list[str]:
+    if args.serial:
+        return list(args.serial)
+    in_force = [
+        c.serial
+        for c in certificates.list_register(db, actor, args.mobility if args.mobility else None)
+        if c.status == "issued"
+    ]
+    if not in_force:
+        if args.mobility:
+            raise NotFound(
+                _("The mobility {code} has no certificates in force.").format(code=args.mobility)
+            )
+        raise NotFound(_("The register has no certificates in force."))
+    return in_force
+
+
+def print_command(args: argparse.Namespace) -> int:
+    from digcomp_app.services import printing  # reportlab is loaded only when printing
+
+    db = open_database(args)
+    try:
+        actor = sign_in(db, args)
+        serials = _chosen_serials(db, actor, args)
+        result = printing.print_attestations(
+            db,
+            actor,
+            serials,
+            args.lang,
+            Path(args.out),
+            progress=_progress if sys.stderr.isatty() else None,
+            workers=args.workers,
+        )
+    finally:
+        db.close()
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    for path in result.files:
+        print(path)
+    if result.combined is not None and len(result.files) > 1:
+        print(_("For the printer, all in one file: {path}").format(path=result.combined))
+    for skipped in result.skipped:
+        print(_("not printed: {reason}").format(reason=skipped.reason), file=sys.stderr)
+    return 1 if result.skipped else 0
+
+
+def _progress(done: int, total: int) -> None:
+    print(
+        "\r" + _("Printed {done} of {total}").format(done=done, total=total),
+        end="",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
+def europass_text_command(args: argparse.Namespace) -> int:
+    from digcomp_app.services import printing
+
+    db = open_database(args)
+    try:
+        text = printing.europass_text(db, sign_in(db, args), args.serial, args.lang)
+    finally:
+        db.close()
+    print(text)
+    return 0

@@ -1,0 +1,704 @@
+"""The attestation of digital competences: an A4 PDF in the structure of the Europass
+Mobility document, drawn from a certificate's frozen snapshot.
+
+1. the holder; 2. who issued it (organisation, serial, date, the official Europass
+Mobility number when the National Europass Centre gave one); 3. the sending and host
+organisations; 4. the mobility; 5. the digital competences acquired, with the level
+reached, what it means, how it was assessed and the learning outcomes shown; signature
+lines. Every page's footer carries the framework and its attribution, the verification
+QR code, the serial, the signing key's fingerprint and the page number.
+
+Printed in Latvian, English, or both: a bilingual attestation is the Latvian version
+followed by the English one (each complete, starting on a new page), under one serial
+and one QR code. See docs/decisions/0013-attestation-rendering.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from reportlab.lib.colors import Color
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+
+from digcomp_app import __version__
+from digcomp_app.documents import fonts
+from digcomp_app.documents.layout import (
+    WHOLE,
+    Block,
+    Column,
+    Painter2D,
+    Piece,
+    Row,
+    Style,
+    grid_rows,
+    paginate,
+    spacer,
+    stack_columns,
+    text_rows,
+    wrap,
+)
+from digcomp_app.documents.pdf_data import (
+    ATTACHMENT_DESCRIPTION,
+    ATTACHMENT_NAME,
+    EmbeddedDataError,
+    EmbeddedRecord,
+    Metadata,
+    apply_metadata,
+    attach_file,
+    embedded_records,
+    records_json,
+)
+from digcomp_app.documents.qr import draw_qr
+from digcomp_app.documents.texts import (
+    competence_title,
+    country_name,
+    document_date,
+    framework_short,
+    framework_title,
+    gettext_for,
+    iso_date,
+    level_description,
+    method_name,
+    outcome_text,
+)
+from digcomp_app.framework import Framework
+from digcomp_app.framework.labels import level_label  # "4 – Intermediate", as on screen
+from digcomp_app.i18n import N_
+
+LANGUAGES = ("lv", "en")
+#: readers of printed attestations find their data here too
+__all__ = [
+    "AttestationData",
+    "EmbeddedDataError",
+    "EmbeddedRecord",
+    "embedded_records",
+    "file_name",
+    "render_attestation",
+    "render_attestations",
+]
+
+# --- wording (translated into the document's language, not the interface's) ----------
+TITLE = N_("Attestation of digital competences")
+SUBTITLE_MOBILITY = N_(
+    "acquired during a learning mobility, in the structure of the Europass Mobility document"
+)
+SUBTITLE_OTHER = N_("recognised by the school, in the structure of the Europass Mobility document")
+HOLDER = N_("Holder")
+SURNAMES = N_("Surname(s)")
+GIVEN_NAMES = N_("First name(s)")
+DATE_OF_BIRTH = N_("Date of birth")
+ISSUED_BY = N_("Issued by")
+ORGANISATION = N_("Organisation")
+SERIAL = N_("Serial number")
+ISSUE_DATE = N_("Date of issue")
+EUROPASS_NUMBER = N_("Europass Mobility number")
+ORGANISATIONS = N_("Sending and host organisations")
+SENDING = N_("Sending organisation")
+HOST = N_("Host organisation")
+CONTACT = N_("Contact person: {name}")
+MENTOR = N_("Host mentor: {name}")
+MOBILITY = N_("The mobility")
+MOBILITY_TITLE = N_("Title")
+MOBILITY_CODE = N_("Project and mobility code")
+OBJECTIVE = N_("Objective")
+PROGRAMME = N_("Programme")
+HOST_COUNTRY = N_("Host country")
+DURATION = N_("Duration")
+FROM_TO = N_("{start} – {end}")
+COMPETENCES = N_("Digital competences acquired")
+ASSESSED_AGAINST = N_(
+    "Assessed against {framework}, whose proficiency levels run from 1 to {top}. "
+    "For each competence: the level reached and what it means, how it was assessed, and "
+    "the learning outcomes the holder showed."
+)
+METHOD = N_("Assessment method: {method}")
+ASSESSOR = N_("Assessor: {name}, {date}")
+OUTCOMES = N_("Learning outcomes shown:")
+SIGNATURE_MENTOR = N_("Host mentor")
+SIGNATURE_COORDINATOR = N_("Coordinator")
+SIGNATURE_LINE = N_("Signature and date")
+CHECK = N_("Scan the code to check that this attestation is genuine and still valid.")
+FOOTER_SERIAL = N_("Serial number: {serial}")
+FOOTER_KEY = N_("Signing key fingerprint: {fingerprint}")
+UNSIGNED = N_("Not signed: this copy cannot be verified.")
+PAGE = N_("Page {page}/{pages}")
+SUBJECT = N_("Digital competences acquired ({framework}), serial number {serial}")
+
+# --- the page ---------------------------------------------------------------------------
+PAGE_WIDTH, PAGE_HEIGHT = A4
+LEFT = RIGHT = 20 * mm
+TOP = 15 * mm
+BOTTOM = 11 * mm
+QR_SIZE = 26 * mm
+#: The payload is base32 of mostly random bytes (serial, hash, signature), so the eight
+#: QR data masks score about alike, and segno's search over them (6 ms, a third of an
+#: attestation's rendering time) buys nothing: one fixed mask, the one the search picks
+#: most often for these payloads. See docs/decisions/0013-attestation-rendering.md.
+QR_MASK = 4
+FOOTER_HEIGHT = QR_SIZE + 3 * mm
+WIDTH = PAGE_WIDTH - LEFT - RIGHT
+CONTENT_TOP = PAGE_HEIGHT - TOP
+CONTENT_HEIGHT = CONTENT_TOP - BOTTOM - FOOTER_HEIGHT - 4 * mm
+
+NAVY = Color(0.09, 0.2, 0.38)
+INK = Color(0.1, 0.1, 0.12)
+GREY = Color(0.36, 0.38, 0.42)
+RULE = Color(0.72, 0.75, 0.8)
+TINT = Color(0.92, 0.94, 0.97)
+
+REG, BOLD, ITAL = fonts.REGULAR, fonts.BOLD, fonts.ITALIC
+S_ORG = Style(BOLD, 10.5, 13.5, INK)
+S_ORG_SMALL = Style(REG, 8, 10.5, GREY)
+S_TITLE = Style(BOLD, 17, 21, NAVY)
+S_SUBTITLE = Style(REG, 9.5, 12.5, GREY)
+S_HEADING = Style(BOLD, 11, 14, NAVY)
+S_LABEL = Style(REG, 7.5, 10, GREY)
+S_VALUE = Style(REG, 10, 13.5, INK)
+S_VALUE_BOLD = Style(BOLD, 10, 13.5, INK)
+S_BODY = Style(REG, 9, 12, INK)
+S_BODY_BOLD = Style(BOLD, 9, 12, INK)
+S_COMPETENCE = Style(BOLD, 10, 13.5, INK)
+S_LEVEL = Style(BOLD, 10, 13.5, NAVY)
+S_DESCRIPTION = Style(ITAL, 8.5, 11.2, GREY)
+S_SMALL = Style(REG, 8.5, 11.2, INK)
+S_SMALL_BOLD = Style(BOLD, 8.5, 11.2, INK)
+S_FOOT = Style(REG, 7, 9, GREY)
+S_FOOT_BOLD = Style(BOLD, 7, 9, INK)
+S_ATTRIBUTION = Style(REG, 6.2, 7.8, GREY)
+
+
+@dataclass(frozen=True, slots=True)
+class AttestationData:
+    """What one attestation shows: the certificate's frozen snapshot (see
+    ``services.certificates.build_snapshot``), its framework, and how it is verified."""
+
+    snapshot: Mapping[str, Any]
+    framework: Framework
+    qr_text: str  # the signed payload; "" when not signed (a preview)
+    key_fingerprint: str
+    logo: bytes | None = None
+    show_birth_date: bool = False
+
+    @property
+    def serial(self) -> str:
+        return str(self.snapshot.get("serial", ""))
+
+    @property
+    def holder(self) -> str:
+        holder = self.snapshot.get("holder") or {}
+        return f"{holder.get('given_names', '')} {holder.get('surname', '')}".strip()
+
+
+def check_languages(languages: Sequence[str]) -> tuple[str, ...]:
+    chosen = tuple(languages)
+    if not chosen or len(set(chosen)) != len(chosen) or not set(chosen) <= set(LANGUAGES):
+        raise ValueError(f"languages must be lv, en or both, not {languages!r}")
+    return chosen
+
+
+def render_attestations(
+    items: Sequence[AttestationData],
+    languages: Sequence[str],
+    metadata: Metadata | None = None,
+) -> bytes:
+    """One PDF with every attestation of ``items`` (each starting on a new page, with its
+    own page numbering) and their data attached (``digcomp-attestations.json``)."""
+    chosen = check_languages(languages)
+    if not items:
+        raise ValueError("nothing to render")
+    fonts.register_fonts()
+    buffer = io.BytesIO()
+    canvas = Canvas(
+        buffer,
+        pagesize=A4,
+        pageCompression=1,
+        lang=chosen[0],
+        initialFontName=fonts.REGULAR,
+        initialFontSize=10,
+    )
+    apply_metadata(canvas, metadata or attestation_metadata(items[0], chosen))
+    for number, item in enumerate(items):
+        _draw_attestation(canvas, item, chosen, f"qr{number}")
+    records = [EmbeddedRecord(item.qr_text, item.snapshot) for item in items]
+    attach_file(canvas, ATTACHMENT_NAME, records_json(records), ATTACHMENT_DESCRIPTION)
+    canvas.save()
+    return buffer.getvalue()
+
+
+def render_attestation(item: AttestationData, languages: Sequence[str]) -> bytes:
+    return render_attestations([item], languages)
+
+
+def attestation_metadata(item: AttestationData, languages: Sequence[str]) -> Metadata:
+    titles = " / ".join(gettext_for(lang)(TITLE) for lang in languages)
+    first = languages[0]
+    issuer = (item.snapshot.get("issuer") or {}).get("name", "")
+    subject = gettext_for(first)(SUBJECT).format(
+        framework=framework_short(item.framework), serial=item.serial
+    )
+    return Metadata(
+        title=f"{titles} — {item.holder}",
+        author=issuer,
+        subject=subject,
+        language=first,
+        creator=f"digcomp-app {__version__}",
+        keywords=f"DigComp, Europass Mobility, {item.serial}",
+    )
+
+
+def file_name(snapshot: Mapping[str, Any], languages: Sequence[str] = ()) -> str:
+    """A file name safe everywhere: serial, holder in ASCII and the languages, e.g.
+    ``DC-ABCD-EFGH-IJKL-MNOP_Eriks-Snore_lv-en.pdf``."""
+    holder = snapshot.get("holder") or {}
+    name = ascii_name(f"{holder.get('given_names', '')} {holder.get('surname', '')}")
+    serial = re.sub(r"[^A-Za-z0-9-]", "", str(snapshot.get("serial", ""))) or "attestation"
+    parts = [serial, name, "-".join(languages)]
+    return "_".join(p for p in parts if p) + ".pdf"
+
+
+_NO_DECOMPOSITION = str.maketrans(
+    {"ß": "ss", "Æ": "AE", "æ": "ae", "Ø": "O", "ø": "o", "Ł": "L", "ł": "l", "Đ": "D", "đ": "d"}
+)
+
+
+def ascii_name(text: str) -> str:
+    """ "Ēriks Šņore" -> "Eriks-Snore" (letters without a plain form are dropped)."""
+    plain = unicodedata.normalize("NFKD", text.translate(_NO_DECOMPOSITION))
+    plain = plain.encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^A-Za-z0-9]+", "-", plain).strip("-")[:60]
+
+
+# --- drawing ------------------------------------------------------------------------------
+
+
+def _draw_attestation(
+    canvas: Canvas, item: AttestationData, languages: tuple[str, ...], form: str
+) -> None:
+    pages = [
+        (language, placed)
+        for language in languages
+        for placed in paginate(_Version(item, language).blocks(), CONTENT_HEIGHT)
+    ]
+    if item.qr_text:
+        # drawn once, shown on every page
+        canvas.beginForm(form)
+        draw_qr(canvas, item.qr_text, LEFT, BOTTOM, QR_SIZE, mask=QR_MASK)
+        canvas.endForm()
+    painter = Painter2D(canvas)
+    for index, (language, placed) in enumerate(pages):
+        painter.new_page()
+        painter.rows(placed, LEFT, CONTENT_TOP)
+        _footer(canvas, painter, item, language, index + 1, len(pages), form)
+        painter.finish_page()
+        canvas.showPage()
+
+
+def _footer(
+    canvas: Canvas,
+    painter: Painter2D,
+    item: AttestationData,
+    language: str,
+    page: int,
+    pages: int,
+    form: str,
+) -> None:
+    _ = gettext_for(language)
+    top = BOTTOM + FOOTER_HEIGHT
+    canvas.setStrokeColor(RULE)
+    canvas.setLineWidth(0.6)
+    canvas.line(LEFT, top, LEFT + WIDTH, top)
+    if item.qr_text:
+        canvas.doForm(form)
+    else:
+        canvas.setStrokeColor(GREY)
+        canvas.setDash(2, 2)
+        canvas.rect(LEFT + 2, BOTTOM + 2, QR_SIZE - 4, QR_SIZE - 4, stroke=1, fill=0)
+        canvas.setDash()
+    x = LEFT + QR_SIZE + 4 * mm
+    page_label = _(PAGE).format(page=page, pages=pages)
+    text_width = WIDTH - QR_SIZE - 4 * mm
+    y = top - 3 * mm
+    painter.text(LEFT + WIDTH, S_FOOT.baseline(y), S_FOOT, page_label, "r")
+    lines: list[tuple[Style, str]] = []
+    first_width = text_width - S_FOOT.width(page_label) - 4 * mm
+    check = _(CHECK) if item.qr_text else _(UNSIGNED)
+    lines.extend((S_FOOT_BOLD, line) for line in wrap(check, S_FOOT_BOLD, first_width))
+    lines.append((S_FOOT, _(FOOTER_SERIAL).format(serial=item.serial)))
+    if item.key_fingerprint:
+        lines.append((S_FOOT, _(FOOTER_KEY).format(fingerprint=item.key_fingerprint)))
+    framework = item.framework
+    lines.extend(
+        (S_FOOT_BOLD, line)
+        for line in wrap(framework_title(framework, language), S_FOOT_BOLD, text_width)
+    )
+    attribution = framework.attribution.get(language)
+    lines.extend((S_ATTRIBUTION, line) for line in wrap(attribution, S_ATTRIBUTION, text_width))
+    for style, line in lines:
+        painter.text(x, style.baseline(y), style, line)
+        y -= style.leading
+
+
+class _Version:
+    """The blocks of one language version of an attestation."""
+
+    def __init__(self, item: AttestationData, language: str) -> None:
+        self.item = item
+        self.snapshot = item.snapshot
+        self.framework = item.framework
+        self.language = language
+        self._ = gettext_for(language)
+
+    def blocks(self) -> list[Block]:
+        mobility = self.snapshot.get("mobility")
+        sections: list[Callable[[], list[Row]]] = [self.holder, self.issued_by]
+        if mobility:
+            sections += [self.organisations, self.mobility]
+        blocks = [Block(self.header(), keep=WHOLE)]
+        for number, section in enumerate(sections, start=1):
+            title = {
+                self.holder: HOLDER,
+                self.issued_by: ISSUED_BY,
+                self.organisations: ORGANISATIONS,
+                self.mobility: MOBILITY,
+            }[section]
+            rows = self.heading(number, self._(title)) + section()
+            blocks.append(Block(rows, keep=len(rows), space_before=9))
+        competences = self.competences(len(sections) + 1)
+        # The signatures never stand alone on a page: they go with the last competence.
+        last = competences[-1]
+        last.rows += [spacer(16), *self.signatures()]
+        last.keep = len(last.rows)
+        blocks.extend(competences)
+        return blocks
+
+    # -- pieces --------------------------------------------------------------------------
+
+    def header(self) -> list[Row]:
+        issuer = self.snapshot.get("issuer") or {}
+        logo = _logo(self.item.logo)
+        text_x = 0.0
+        rows: list[Row] = []
+        if logo is not None:
+            width, height = logo.box
+            text_x = width + 5 * mm
+        org_rows = text_rows(issuer.get("name", ""), S_ORG, WIDTH - text_x, text_x)
+        address = ", ".join(
+            p
+            for p in (
+                issuer.get("address", ""),
+                country_name(issuer.get("country", ""), self.language),
+            )
+            if p
+        )
+        if address:
+            org_rows += text_rows(address, S_ORG_SMALL, WIDTH - text_x, text_x)
+        if logo is not None:
+            height = logo.box[1]
+            text_height = sum(r.height for r in org_rows)
+            if text_height < height:
+                # centre the organisation's name beside the logo
+                shift = (height - text_height) / 2
+                org_rows.insert(0, spacer(shift))
+                org_rows.append(spacer(height - text_height - shift))
+            org_rows[0].painters.append(logo.painter)
+        rows += org_rows
+        rows.append(spacer(7 * mm))
+        rows += text_rows(self._(TITLE), S_TITLE, WIDTH)
+        subtitle = SUBTITLE_MOBILITY if self.snapshot.get("mobility") else SUBTITLE_OTHER
+        rows += text_rows(self._(subtitle), S_SUBTITLE, WIDTH)
+        rule = spacer(4 * mm)
+        rule.painters.append(_rule(NAVY, 1.2, -2.5 * mm))
+        rows.append(rule)
+        return rows
+
+    def heading(self, number: int, title: str) -> list[Row]:
+        row = Row(S_HEADING.leading + 6, [Piece(8, S_HEADING, f"{number}", dy=3)])
+        row.pieces.append(Piece(24, S_HEADING, title, dy=3))
+        row.painters.append(_band(S_HEADING.leading + 5))
+        return [row, spacer(3)]
+
+    def cell(self, label: str, value: str, width: float, style: Style = S_VALUE) -> list[Row]:
+        rows = text_rows(label, S_LABEL, width)
+        rows += text_rows(value or "—", style, width)
+        return rows
+
+    def holder(self) -> list[Row]:
+        holder = self.snapshot.get("holder") or {}
+        cells = [
+            (SURNAMES, holder.get("surname", "")),
+            (GIVEN_NAMES, holder.get("given_names", "")),
+        ]
+        born = iso_date(holder.get("date_of_birth"))
+        if self.item.show_birth_date and born:
+            cells.append((DATE_OF_BIRTH, document_date(born, self.language)))
+        column = WIDTH / 3
+        return stack_columns(
+            [
+                (i * column, self.cell(self._(label), value, column - 4 * mm, S_VALUE_BOLD))
+                for i, (label, value) in enumerate(cells)
+            ]
+        )
+
+    def issued_by(self) -> list[Row]:
+        issuer = self.snapshot.get("issuer") or {}
+        half = WIDTH / 2
+        org = text_rows(self._(ORGANISATION), S_LABEL, half - 4 * mm)
+        org += text_rows(issuer.get("name", "") or "—", S_VALUE_BOLD, half - 4 * mm)
+        org += text_rows(_address(issuer, self.language), S_SMALL, half - 4 * mm)
+        if issuer.get("signatory_name"):
+            signatory = ", ".join(
+                p for p in (issuer.get("signatory_name"), issuer.get("signatory_role")) if p
+            )
+            org += text_rows(signatory, S_SMALL, half - 4 * mm)
+        issued = iso_date(self.snapshot.get("issued_on") or self.snapshot.get("issued_at"))
+        fields = [
+            (SERIAL, self.item.serial),
+            (ISSUE_DATE, document_date(issued, self.language) if issued else ""),
+        ]
+        number = (self.snapshot.get("mobility") or {}).get("europass_number", "")
+        if number:  # only the number the National Europass Centre gave; never made up
+            fields.append((EUROPASS_NUMBER, number))
+        label_width = 34 * mm
+        right: list[Row] = []
+        for label, value in fields:
+            right += grid_rows(
+                [
+                    Column(0, label_width - 3 * mm, S_LABEL, self._(label)),
+                    Column(label_width, half - label_width, S_VALUE, value or "—"),
+                ]
+            )
+            right.append(spacer(3))
+        return stack_columns([(0, org), (half, right)])
+
+    def organisations(self) -> list[Row]:
+        mobility = self.snapshot["mobility"]
+        half = WIDTH / 2
+        width = half - 5 * mm
+        columns = []
+        for x, label, org, extra in (
+            (0.0, SENDING, mobility.get("sending") or {}, ""),
+            (half, HOST, mobility.get("host") or {}, mobility.get("host_mentor", "")),
+        ):
+            rows = text_rows(self._(label), S_LABEL, width)
+            rows += text_rows(org.get("name", "") or "—", S_VALUE_BOLD, width)
+            rows += text_rows(_address(org, self.language), S_SMALL, width)
+            if org.get("contact_person"):
+                rows += text_rows(
+                    self._(CONTACT).format(name=org["contact_person"]), S_SMALL, width
+                )
+            if extra:
+                rows += text_rows(self._(MENTOR).format(name=extra), S_SMALL_BOLD, width)
+            columns.append((x, rows))
+        return stack_columns(columns)
+
+    def mobility(self) -> list[Row]:
+        mobility = self.snapshot["mobility"]
+        start, end = iso_date(mobility.get("start_date")), iso_date(mobility.get("end_date"))
+        duration = ""
+        if start and end:
+            duration = self._(FROM_TO).format(
+                start=document_date(start, self.language), end=document_date(end, self.language)
+            )
+        fields = [
+            (MOBILITY_TITLE, mobility.get("title", "")),
+            (OBJECTIVE, mobility.get("objective", "")),
+            (PROGRAMME, mobility.get("programme", "")),
+            (HOST_COUNTRY, country_name(mobility.get("host_country", ""), self.language)),
+            (DURATION, duration),
+            (MOBILITY_CODE, mobility.get("code", "")),
+        ]
+        label_width = 42 * mm
+        rows: list[Row] = []
+        for label, value in fields:
+            if not value:
+                continue
+            rows += grid_rows(
+                [
+                    Column(0, label_width - 3 * mm, S_LABEL, self._(label)),
+                    Column(label_width, WIDTH - label_width, S_BODY, value),
+                ]
+            )
+            rows.append(spacer(2))
+        return rows
+
+    def competences(self, number: int) -> list[Block]:
+        framework, language = self.framework, self.language
+        top = max((level.number for level in framework.levels), default=8)
+        intro = self.heading(number, self._(COMPETENCES))
+        intro += text_rows(
+            self._(ASSESSED_AGAINST).format(framework=framework_short(framework), top=top),
+            S_SMALL,
+            WIDTH,
+        )
+        blocks: list[Block] = []
+        level_width = 52 * mm
+        title_width = WIDTH - level_width - 4 * mm
+        for index, entry in enumerate(self.snapshot.get("competences") or ()):
+            cid = str(entry.get("competence", ""))
+            level = int(entry.get("level", 0))
+            rows = grid_rows(
+                [
+                    Column(0, 9 * mm, S_COMPETENCE, cid),
+                    Column(
+                        11 * mm,
+                        title_width - 11 * mm,
+                        S_COMPETENCE,
+                        competence_title(framework, cid, language),
+                    ),
+                    Column(
+                        WIDTH - level_width,
+                        level_width,
+                        S_LEVEL,
+                        level_label(framework, level, language),
+                        "r",
+                    ),
+                ]
+            )
+            description = level_description(framework, level, language)
+            if description:
+                rows += text_rows(description, S_DESCRIPTION, WIDTH - 11 * mm, 11 * mm)
+            assessed = iso_date(entry.get("assessed_on"))
+            rows.append(spacer(2))
+            method = self._(METHOD).format(
+                method=method_name(str(entry.get("method", "")), language)
+            )
+            assessor = self._(ASSESSOR).format(
+                name=entry.get("assessor", "") or "—",
+                date=document_date(assessed, language) if assessed else "—",
+            )
+            rows += text_rows(f"{method}   ·   {assessor}", S_SMALL, WIDTH - 11 * mm, 11 * mm)
+            outcomes = [
+                outcome_text(framework, cid, str(o), language) for o in entry.get("outcomes") or ()
+            ]
+            if outcomes:
+                rows.append(spacer(2))
+                rows += text_rows(self._(OUTCOMES), S_SMALL_BOLD, WIDTH - 11 * mm, 11 * mm)
+                for text in outcomes:
+                    rows += _bullet_rows(text, S_SMALL, 11 * mm, WIDTH - 11 * mm)
+            if index == 0:
+                rows = [*intro, spacer(5), *rows]
+            else:
+                separator = Row(7, collapsible=True)
+                separator.painters.append(_rule(RULE, 0.5, -3.5))
+                rows = [separator, *rows]
+            # A competence stays in one piece unless it is longer than a page.
+            blocks.append(Block(rows, keep=len(rows), space_before=9 if index == 0 else 0))
+        if not blocks:
+            blocks.append(Block(intro, keep=len(intro), space_before=9))
+        return blocks
+
+    def signatures(self) -> list[Row]:
+        mobility = self.snapshot.get("mobility")
+        issuer = self.snapshot.get("issuer") or {}
+        half = WIDTH / 2
+        width = half - 10 * mm
+        people = []
+        if mobility:
+            host = (mobility.get("host") or {}).get("name", "")
+            people.append((SIGNATURE_MENTOR, mobility.get("host_mentor", ""), host))
+        people.append(
+            (SIGNATURE_COORDINATOR, self.snapshot.get("issued_by", ""), issuer.get("name", ""))
+        )
+        columns = []
+        for i, (role, name, organisation) in enumerate(people):
+            rows = text_rows(self._(role), S_LABEL, width)
+            line = spacer(13 * mm)
+            line.painters.append(_signature_line(width))
+            rows.append(line)
+            rows += text_rows(name or " ", S_SMALL_BOLD, width)
+            rows += text_rows(organisation, S_SMALL, width)
+            rows += text_rows(self._(SIGNATURE_LINE), S_LABEL, width)
+            columns.append((i * half, rows))
+        return stack_columns(columns)
+
+
+def _address(org: Mapping[str, str], language: str) -> str:
+    parts = (org.get("address", ""), country_name(org.get("country", ""), language))
+    return ", ".join(p for p in parts if p)
+
+
+def _bullet_rows(text: str, style: Style, x: float, width: float) -> list[Row]:
+    indent = 4 * mm
+    rows = text_rows(text, style, width - indent, x + indent)
+    if rows:
+        rows[0].pieces.append(Piece(x + 1, style, "•"))
+    return rows
+
+
+def _rule(color: Color, width: float, dy: float) -> Callable[[Canvas, float, float], None]:
+    def paint(canvas: Canvas, left: float, top: float) -> None:
+        canvas.setStrokeColor(color)
+        canvas.setLineWidth(width)
+        canvas.line(left, top + dy, left + WIDTH, top + dy)
+
+    return paint
+
+
+def _band(height: float) -> Callable[[Canvas, float, float], None]:
+    def paint(canvas: Canvas, left: float, top: float) -> None:
+        canvas.setFillColor(TINT)
+        canvas.rect(left, top - height, WIDTH, height, stroke=0, fill=1)
+        canvas.setFillColor(NAVY)
+        canvas.rect(left, top - height, 2.2, height, stroke=0, fill=1)
+
+    return paint
+
+
+def _signature_line(width: float) -> Callable[[Canvas, float, float], None]:
+    def paint(canvas: Canvas, left: float, top: float) -> None:
+        canvas.setStrokeColor(INK)
+        canvas.setLineWidth(0.6)
+        canvas.line(left, top - 13 * mm + 2, left + width, top - 13 * mm + 2)
+
+    return paint
+
+
+@dataclass(frozen=True, slots=True)
+class _Logo:
+    box: tuple[float, float]
+    painter: Callable[[Canvas, float, float], None]
+
+
+LOGO_MAX = (40 * mm, 18 * mm)
+
+
+_logos: dict[str, _Logo | None] = {}
+
+
+def _logo(data: bytes | None) -> _Logo | None:
+    """The school's logo, read once per process (every attestation of a batch shows it)."""
+    if not data:
+        return None
+    digest = hashlib.sha256(data).hexdigest()
+    if digest not in _logos:
+        if len(_logos) > 4:
+            _logos.clear()
+        _logos[digest] = _read_logo(data)
+    return _logos[digest]
+
+
+def _read_logo(data: bytes) -> _Logo | None:
+    from reportlab.lib.utils import ImageReader
+
+    try:
+        image = ImageReader(io.BytesIO(data))
+        pixels_wide, pixels_high = image.getSize()
+    except Exception:  # a logo that cannot be read is left out, never fatal
+        return None
+    if pixels_wide <= 0 or pixels_high <= 0:
+        return None
+    scale = min(LOGO_MAX[0] / pixels_wide, LOGO_MAX[1] / pixels_high)
+    width, height = pixels_wide * scale, pixels_high * scale
+
+    def paint(canvas: Canvas, left: float, top: float) -> None:
+        canvas.drawImage(image, left, top - height, width, height, mask="auto")
+
+    return _Logo((width, height), paint)

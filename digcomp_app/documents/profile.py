@@ -1,0 +1,435 @@
+"""The learner's profile report: self-assessment results as a bar chart per competence
+(grouped by area, with each area's average), the before/after comparison, and the
+learner's own rating beside the level a teacher assessed, flagged where they differ by
+two levels or more."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+
+from digcomp_app.documents import fonts
+from digcomp_app.documents.layout import (
+    WHOLE,
+    Block,
+    Column,
+    Piece,
+    Row,
+    Style,
+    grid_rows,
+    text_rows,
+)
+from digcomp_app.documents.report import (
+    BOLD,
+    LIGHT,
+    NAVY,
+    ORANGE,
+    S_BODY,
+    S_BODY_BOLD,
+    S_NOTE,
+    S_SMALL,
+    S_SMALL_BOLD,
+    S_SMALL_INK,
+    Page,
+    band_colour,
+    header_rows,
+    heading,
+    metadata,
+    render,
+)
+from digcomp_app.documents.texts import (
+    competence_title,
+    document_date,
+    framework_short,
+    gettext_for,
+)
+from digcomp_app.framework import Framework
+from digcomp_app.i18n import N_, format_number
+
+TITLE = N_("Digital competence profile")
+SUBTITLE = N_("{name} · {framework} · {date}")
+SUBTITLE_MOBILITY = N_("{name} · {mobility} · {framework} · {date}")
+RESULTS = N_("Self-assessment results")
+RESULTS_NOTE = N_(
+    "The learner's own ratings of {date}, levels 1 to {top}. A triangle marks the level a "
+    "teacher assessed."
+)
+NO_SELF_ASSESSMENT = N_("No completed self-assessment yet.")
+AREA_AVERAGE = N_("average {value}")
+NOT_YET = N_("not yet")
+LEGEND_SELF = N_("own rating")
+LEGEND_ASSESSED = N_("assessed level")
+COMPARISON = N_("Before and after")
+COMPARISON_NOTE = N_("Self-assessment of {before} (light bar) and of {after} (dark bar).")
+COMPARISON_MISSING = N_(
+    "The comparison appears when the learner has completed a second self-assessment."
+)
+BEFORE = N_("before")
+AFTER = N_("after")
+CHANGE = N_("change")
+GAPS = N_("Own rating and assessed level")
+GAPS_NOTE = N_(
+    "Where the two differ by {gap} levels or more (marked), it is worth talking the "
+    "difference over."
+)
+GAPS_MISSING = N_("No competence has been assessed by a teacher yet.")
+OWN = N_("own rating")
+ASSESSED = N_("assessed")
+DIFFERENCE = N_("difference")
+FLAG = N_("differ by {gap} or more")
+FOOTER = N_("Profile of {name}, printed on {date}")
+SUBJECT = N_("Self-assessment results, before/after comparison and assessed levels ({framework})")
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileRow:
+    competence_id: str
+    latest: int | None  # the latest self-assessment's rating (None: "not yet")
+    before: int | None = None
+    after: int | None = None
+    assessed: int | None = None  # the level a teacher assessed, when there is one
+
+    def gap(self) -> int | None:
+        if self.latest is None or self.assessed is None:
+            return None
+        return self.latest - self.assessed
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileData:
+    learner_name: str
+    organisation: str
+    framework: Framework
+    printed_on: dt.date
+    latest_on: dt.date | None
+    before_on: dt.date | None
+    after_on: dt.date | None
+    rows: tuple[ProfileRow, ...]
+    mobility_title: str = ""
+    flag_gap: int = 2
+
+
+S_FLAG = Style(BOLD, 8, 10.5, ORANGE)
+PAGE = Page(*A4)
+WIDTH = PAGE.content_width
+CODE_W = 10 * mm
+TRACK_X = 92 * mm
+TRACK_W = 72 * mm
+VALUE_X = TRACK_X + TRACK_W + 3 * mm
+
+
+def render_profile(data: ProfileData, language: str) -> bytes:
+    fonts.register_fonts()  # text is measured before anything is drawn
+    _ = gettext_for(language)
+    framework = data.framework
+    when = document_date(data.printed_on, language)
+    subtitle = (
+        _(SUBTITLE_MOBILITY).format(
+            name=data.learner_name,
+            mobility=data.mobility_title,
+            framework=framework_short(framework),
+            date=when,
+        )
+        if data.mobility_title
+        else _(SUBTITLE).format(
+            name=data.learner_name, framework=framework_short(framework), date=when
+        )
+    )
+    title = _(TITLE)
+    blocks = [Block(header_rows(data.organisation, title, subtitle, WIDTH), keep=WHOLE)]
+    blocks += _Profile(data, language).blocks()
+    meta = metadata(
+        f"{title} — {data.learner_name}",
+        data.organisation,
+        _(SUBJECT).format(framework=framework_short(framework)),
+        language,
+    )
+    footer = _(FOOTER).format(name=data.learner_name, date=when)
+    return render(PAGE, blocks, meta, footer, framework, language)
+
+
+class _Profile:
+    def __init__(self, data: ProfileData, language: str) -> None:
+        self.data = data
+        self.framework = data.framework
+        self.language = language
+        self._ = gettext_for(language)
+        self.top = max((level.number for level in self.framework.levels), default=8)
+        self.by_id = {row.competence_id: row for row in data.rows}
+
+    def blocks(self) -> list[Block]:
+        return [*self.results(), *self.comparison(), *self.gaps()]
+
+    # -- 1. the chart --------------------------------------------------------------------
+
+    def results(self) -> list[Block]:
+        _ = self._
+        intro = heading(_(RESULTS), WIDTH)
+        if self.data.latest_on is None:
+            return [Block([*intro, *text_rows(_(NO_SELF_ASSESSMENT), S_BODY, WIDTH)], 100, 8)]
+        intro += text_rows(
+            _(RESULTS_NOTE).format(
+                date=document_date(self.data.latest_on, self.language), top=self.top
+            ),
+            S_NOTE,
+            WIDTH,
+        )
+        intro.append(self._legend())
+        blocks = []
+        for index, area in enumerate(self.framework.areas):
+            ratings = [self.by_id.get(c.id) for c in area.competences]
+            levels = [r.latest for r in ratings if r is not None and r.latest is not None]
+            average = sum(levels) / len(levels) if levels else None
+            rows = grid_rows(
+                [
+                    Column(
+                        0,
+                        TRACK_X - 4 * mm,
+                        S_BODY_BOLD,
+                        f"{area.id}  {area.title.get(self.language)}",
+                    ),
+                ]
+            )
+            rows[0].painters.append(self._average_bar(average))
+            if average is not None:
+                value = self._(AREA_AVERAGE).format(
+                    value=format_number(round(average, 1), self.language)
+                )
+                rows[0].pieces.append(Piece(VALUE_X, S_SMALL_BOLD, value))
+            for competence in area.competences:
+                row = self.by_id.get(competence.id)
+                rows += self._competence_row(
+                    competence.id,
+                    row.latest if row else None,
+                    row.assessed if row else None,
+                )
+            rows.append(Row(3))
+            if index == 0:
+                rows = [*intro, Row(4), *rows]
+            blocks.append(Block(rows, keep=len(rows), space_before=8 if index == 0 else 4))
+        return blocks
+
+    def _legend(self) -> Row:
+        row = Row(S_SMALL.leading + 4)
+
+        def paint(canvas: Canvas, left: float, top: float) -> None:
+            y = top - S_SMALL.leading + 1
+            canvas.setFillColor(band_colour(1))
+            canvas.rect(left, y, 8, 6, 0, 1)
+            canvas.setFillColor(ORANGE)
+            x = left + 36 * mm
+            _triangle(canvas, x + 4, y)
+
+        row.painters.append(paint)
+        row.pieces.append(Piece(11, S_SMALL, self._(LEGEND_SELF)))
+        row.pieces.append(Piece(36 * mm + 11, S_SMALL, self._(LEGEND_ASSESSED)))
+        return row
+
+    def _competence_row(self, cid: str, level: int | None, assessed: int | None) -> list[Row]:
+        title = competence_title(self.framework, cid, self.language)
+        rows = grid_rows(
+            [
+                Column(0, CODE_W, S_SMALL_INK, cid),
+                Column(CODE_W, TRACK_X - CODE_W - 4 * mm, S_SMALL_INK, title),
+            ],
+            min_leading=13,
+        )
+        rows[0].painters.append(self._cells(level, assessed))
+        text = str(level) if level is not None else self._(NOT_YET)
+        rows[0].pieces.append(Piece(VALUE_X, S_SMALL_BOLD if level else S_SMALL, text))
+        return rows
+
+    def _band_index(self, level: int) -> int:
+        band = self.framework.band_of(level)
+        if band is None:
+            return 1
+        return [b.id for b in self.framework.bands].index(band.id)
+
+    def _cells(
+        self, level: int | None, assessed: int | None
+    ) -> Callable[[Canvas, float, float], None]:
+        top_level = self.top
+        cell = TRACK_W / top_level
+        colours = [band_colour(self._band_index(n)) for n in range(1, top_level + 1)]
+
+        def paint(canvas: Canvas, left: float, top: float) -> None:
+            y = top - 10
+            for n in range(1, top_level + 1):
+                x = left + TRACK_X + (n - 1) * cell
+                if level is not None and n <= level:
+                    canvas.setFillColor(colours[n - 1])
+                else:
+                    canvas.setFillColor(LIGHT)
+                canvas.rect(x, y, cell - 1.2, 7, 0, 1)
+            if assessed is not None and 1 <= assessed <= top_level:
+                canvas.setFillColor(ORANGE)
+                _triangle(canvas, left + TRACK_X + (assessed - 0.5) * cell - 0.6, y - 3.2)
+
+        return paint
+
+    def _average_bar(self, average: float | None) -> Callable[[Canvas, float, float], None]:
+        top_level = self.top
+
+        def paint(canvas: Canvas, left: float, top: float) -> None:
+            y = top - 10
+            canvas.setFillColor(LIGHT)
+            canvas.rect(left + TRACK_X, y + 2, TRACK_W - 1.2, 3, 0, 1)
+            if average:
+                canvas.setFillColor(NAVY)
+                canvas.rect(left + TRACK_X, y, TRACK_W * average / top_level - 1.2, 7, 0, 1)
+
+        return paint
+
+    # -- 2. before and after -------------------------------------------------------------
+
+    def comparison(self) -> list[Block]:
+        _ = self._
+        rows = heading(_(COMPARISON), WIDTH)
+        data = self.data
+        compared = [r for r in data.rows if r.before is not None or r.after is not None]
+        if data.before_on is None or data.after_on is None or not compared:
+            rows += text_rows(_(COMPARISON_MISSING), S_BODY, WIDTH)
+            return [Block(rows, keep=len(rows), space_before=10)]
+        rows += text_rows(
+            _(COMPARISON_NOTE).format(
+                before=document_date(data.before_on, self.language),
+                after=document_date(data.after_on, self.language),
+            ),
+            S_NOTE,
+            WIDTH,
+        )
+        header = Row(S_SMALL.leading + 2)
+        for x, label in (
+            (VALUE_X - 36 * mm, BEFORE),
+            (VALUE_X - 24 * mm, AFTER),
+            (VALUE_X - 12 * mm, CHANGE),
+        ):
+            header.pieces.append(Piece(x + 10 * mm, S_SMALL, _(label), "r"))
+        blocks = [Block([*rows, header], keep=len(rows) + 3, space_before=10)]
+        track = TRACK_W - 40 * mm
+        for row in compared:
+            line = grid_rows(
+                [
+                    Column(0, CODE_W, S_SMALL_INK, row.competence_id),
+                    Column(
+                        CODE_W,
+                        TRACK_X - CODE_W - 4 * mm,
+                        S_SMALL_INK,
+                        competence_title(self.framework, row.competence_id, self.language),
+                    ),
+                ],
+                min_leading=13,
+            )
+            line[0].painters.append(self._pair(row.before, row.after, track))
+            for x, value in (
+                (VALUE_X - 36 * mm, _level_text(row.before)),
+                (VALUE_X - 24 * mm, _level_text(row.after)),
+            ):
+                line[0].pieces.append(Piece(x + 10 * mm, S_SMALL_INK, value, "r"))
+            change = (
+                row.after - row.before if row.after is not None and row.before is not None else None
+            )
+            if change is not None:
+                line[0].pieces.append(
+                    Piece(
+                        VALUE_X - 2 * mm,
+                        S_SMALL_BOLD if change else S_SMALL_INK,
+                        _signed(change, "±0"),
+                        "r",
+                    )
+                )
+            blocks.append(Block(line, keep=len(line)))
+        return blocks
+
+    def _pair(
+        self, before: int | None, after: int | None, track: float
+    ) -> Callable[[Canvas, float, float], None]:
+        top_level = self.top
+
+        def paint(canvas: Canvas, left: float, top: float) -> None:
+            x = left + TRACK_X
+            canvas.setFillColor(LIGHT)
+            canvas.rect(x, top - 6.5, track * (before or 0) / top_level, 3.5, 0, 1)
+            canvas.setFillColor(NAVY)
+            canvas.rect(x, top - 10.5, track * (after or 0) / top_level, 3.5, 0, 1)
+
+        return paint
+
+    # -- 3. own rating and assessed level -------------------------------------------------
+
+    def gaps(self) -> list[Block]:
+        _ = self._
+        gap = self.data.flag_gap
+        rows = heading(_(GAPS), WIDTH)
+        assessed = [r for r in self.data.rows if r.assessed is not None]
+        if not assessed:
+            rows += text_rows(_(GAPS_MISSING), S_BODY, WIDTH)
+            return [Block(rows, keep=len(rows), space_before=10)]
+        rows += text_rows(_(GAPS_NOTE).format(gap=gap), S_NOTE, WIDTH)
+        header = Row(S_SMALL.leading + 2)
+        columns = (TRACK_X, TRACK_X + 18 * mm, TRACK_X + 36 * mm)
+        for x, label in zip(columns, (OWN, ASSESSED, DIFFERENCE), strict=True):
+            header.pieces.append(Piece(x + 14 * mm, S_SMALL, _(label), "r"))
+        blocks = [Block([*rows, header], keep=len(rows) + 3, space_before=10)]
+        for row in assessed:
+            line = grid_rows(
+                [
+                    Column(0, CODE_W, S_SMALL_INK, row.competence_id),
+                    Column(
+                        CODE_W,
+                        TRACK_X - CODE_W - 4 * mm,
+                        S_SMALL_INK,
+                        competence_title(self.framework, row.competence_id, self.language),
+                    ),
+                ],
+                min_leading=13,
+            )
+            difference = row.gap()
+            values = (
+                _level_text(row.latest, _(NOT_YET)),
+                _level_text(row.assessed),
+                _signed(difference),
+            )
+            for x, value in zip(columns, values, strict=True):
+                line[0].pieces.append(Piece(x + 14 * mm, S_SMALL_INK, value, "r"))
+            if difference is not None and abs(difference) >= gap:
+                line[0].pieces.append(Piece(TRACK_X + 54 * mm, S_FLAG, _(FLAG).format(gap=gap)))
+                line[0].painters.append(_flag_marker(TRACK_X + 52 * mm))
+            blocks.append(Block(line, keep=len(line)))
+        return blocks
+
+
+def _signed(value: int | None, zero: str = "0") -> str:
+    """+2, –1 (an en dash: the font has no minus sign), ±0."""
+    if value is None:
+        return ""
+    if value == 0:
+        return zero
+    return f"+{value}" if value > 0 else f"–{-value}"
+
+
+def _level_text(level: int | None, missing: str = "—") -> str:
+    return str(level) if level is not None else missing
+
+
+def _flag_marker(x: float) -> Callable[[Canvas, float, float], None]:
+    def paint(canvas: Canvas, left: float, top: float) -> None:
+        canvas.setFillColor(ORANGE)
+        _triangle(canvas, left + x - 2, top - 9)
+
+    return paint
+
+
+def _triangle(canvas: Canvas, x: float, y: float, size: float = 5.0) -> None:
+    """An upward triangle with its base's left corner at (x - size/2, y)."""
+    path = canvas.beginPath()
+    path.moveTo(x - size / 2, y)
+    path.lineTo(x + size / 2, y)
+    path.lineTo(x, y + size * 0.9)
+    path.close()
+    canvas.drawPath(path, stroke=0, fill=1)

@@ -1,0 +1,70 @@
+"""QR codes drawn straight onto a reportlab canvas from segno's module matrix.
+
+reportlab's own QR widget builds one shape object per dark module (thousands for the
+attestation's payload) and slows a batch down; here each row's runs of dark modules
+become one rectangle each, all in a single filled path. Rectangles of neighbouring
+rows share their edges exactly, so the code prints and rasterises without seams.
+"""
+
+from __future__ import annotations
+
+import segno
+from reportlab.lib.colors import black, white
+from reportlab.pdfgen.canvas import Canvas
+
+#: the white margin a scanner needs around the code, in modules (ISO/IEC 18004)
+QUIET_ZONE = 4
+
+
+def matrix(text: str, error: str = "m", mask: int | None = None) -> tuple[bytearray, ...]:
+    """The modules of the smallest QR code (not Micro QR) holding ``text``: 1 = dark.
+
+    ``mask`` None lets segno try all eight data masks and keep the one with the lowest
+    penalty score (most of the time it takes); a number uses that mask.
+    """
+    return segno.make(text, error=error, micro=False, mask=mask).matrix
+
+
+def dark_runs(rows: tuple[bytearray, ...]) -> list[tuple[int, int, int]]:
+    """(row, first column, length) of every horizontal run of dark modules."""
+    runs = []
+    for r, row in enumerate(rows):
+        start = -1
+        for c, dark in enumerate(row):
+            if dark and start < 0:
+                start = c
+            elif not dark and start >= 0:
+                runs.append((r, start, c - start))
+                start = -1
+        if start >= 0:
+            runs.append((r, start, len(row) - start))
+    return runs
+
+
+def draw_qr(
+    canvas: Canvas,
+    text: str,
+    x: float,
+    y: float,
+    size: float,
+    *,
+    quiet_zone: int = QUIET_ZONE,
+    error: str = "m",
+    mask: int | None = None,
+) -> None:
+    """Draw the code for ``text`` in the square with lower-left corner (x, y) and side
+    ``size`` (points), quiet zone included and painted white."""
+    rows = matrix(text, error, mask)
+    count = len(rows) + 2 * quiet_zone
+    module = size / count
+    top = y + size - quiet_zone * module
+    left = x + quiet_zone * module
+    canvas.saveState()
+    canvas.setFillColor(white)
+    canvas.rect(x, y, size, size, stroke=0, fill=1)
+    path = canvas.beginPath()
+    for r, c, length in dark_runs(rows):
+        path.rect(left + c * module, top - (r + 1) * module, length * module, module)
+    canvas.setFillColor(black)
+    canvas.drawPath(path, stroke=0, fill=1)
+    canvas.restoreState()

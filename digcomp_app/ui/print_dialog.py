@@ -1,0 +1,608 @@
+"""Printing attestations and saving reports as PDF files, with a dialog, progress and Cancel.
+
+:class:`PrintDialog` asks what to print (the certificates chosen in the register, or all
+certificates in force of a mobility), in which language (Latvian, English, or both in one
+document) and into which folder; :class:`ReportDialog` asks the language and folder of one
+report. :class:`DocumentRunner` shows the dialog, runs the service in the background
+(:func:`digcomp_app.ui.tasks.run_task`) and then says what was written, offering to open
+the folder. The folder chosen last is remembered in the settings file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QStandardPaths, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from digcomp_app.i18n import _, ngettext
+from digcomp_app.services import certificates, mobilities
+from digcomp_app.services.certificates import CertificateInfo
+from digcomp_app.services.errors import ServiceError
+from digcomp_app.settings import load_settings, save_settings
+from digcomp_app.ui.context import UiContext
+from digcomp_app.ui.tasks import Report, TaskHandle, run_task
+from digcomp_app.ui.widgets import ERROR_COLOUR
+
+if TYPE_CHECKING:  # the PDF services load reportlab: only when something is printed
+    from digcomp_app.services.printing import PrintResult
+    from digcomp_app.services.reports import ReportFile
+
+#: the language choices of a printed attestation: stored value, label with mnemonic
+ATTESTATION_LANGUAGES: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("lv",), "lv"),
+    (("en",), "en"),
+    (("lv", "en"), "both"),
+)
+
+
+def _plain(text: str) -> str:
+    return text.replace("&&", "\0").replace("&", "").replace("\0", "&").rstrip(":…").strip()
+
+
+# --- the output folder ---------------------------------------------------------------------
+
+
+def remembered_folder() -> Path:
+    """The folder used last, else an "Attestations" folder in the user's documents."""
+    chosen = load_settings().output_folder
+    if chosen:
+        return Path(chosen)
+    documents = QStandardPaths.writableLocation(
+        QStandardPaths.StandardLocation.DocumentsLocation
+    ) or str(Path.home())
+    return Path(documents) / _("Attestations")
+
+
+def remember_folder(folder: Path) -> None:
+    settings = load_settings()
+    if settings.output_folder != str(folder):
+        # not remembering the folder is no reason to stop
+        with contextlib.suppress(OSError):
+            save_settings(settings.with_changes(output_folder=str(folder)))
+
+
+class FolderField(QWidget):
+    """A folder typed or chosen with "Browse…"."""
+
+    def __init__(self, label: QLabel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.edit = QLineEdit(str(remembered_folder()))
+        self.browse_button = QPushButton()
+        label.setBuddy(self.edit)
+        self.file_dialog: QFileDialog | None = None
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.edit, 1)
+        layout.addWidget(self.browse_button)
+        self.browse_button.clicked.connect(self.browse)
+        self.edit.setAccessibleName(_("Folder for the PDF files"))
+        self.browse_button.setText(_("&Browse…"))
+        self.browse_button.setAccessibleName(_("Choose the folder"))
+        self.setFocusProxy(self.edit)
+
+    def folder(self) -> Path | None:
+        text = self.edit.text().strip()
+        return Path(text).expanduser() if text else None
+
+    def set_folder(self, folder: Path | str) -> None:
+        self.edit.setText(str(folder))
+
+    def browse(self) -> None:
+        dialog = QFileDialog(self, _("Choose the folder for the PDF files"), self.edit.text())
+        dialog.setFileMode(QFileDialog.FileMode.Directory)
+        dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
+        dialog.fileSelected.connect(self.set_folder)
+        dialog.finished.connect(lambda _code: setattr(self, "file_dialog", None))
+        self.file_dialog = dialog
+        dialog.open()
+
+
+def _language_label(choice: str) -> str:
+    return {
+        "lv": _("&Latvian"),
+        "en": _("&English"),
+        "both": _("Both in &one document (Latvian, then English)"),
+    }[choice]
+
+
+class LanguageChoice(QGroupBox):
+    """Radio buttons: Latvian, English and, for attestations, both in one document."""
+
+    def __init__(self, with_both: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTitle(_("Language"))
+        self.group = QButtonGroup(self)
+        self.buttons: dict[tuple[str, ...], QRadioButton] = {}
+        layout = QVBoxLayout(self)
+        for languages, choice in ATTESTATION_LANGUAGES:
+            if choice == "both" and not with_both:
+                continue
+            button = QRadioButton(_language_label(choice))
+            button.setAccessibleName(_plain(button.text()))
+            self.group.addButton(button)
+            self.buttons[languages] = button
+            layout.addWidget(button)
+        self.buttons[("lv",)].setChecked(True)
+
+    def languages(self) -> tuple[str, ...]:
+        return next(value for value, button in self.buttons.items() if button.isChecked())
+
+    def set_languages(self, languages: Sequence[str]) -> None:
+        self.buttons[tuple(languages)].setChecked(True)
+
+
+def _error_label() -> QLabel:
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setStyleSheet(f"color: {ERROR_COLOUR};")
+    return label
+
+
+# --- printing attestations -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PrintRequest:
+    serials: tuple[str, ...]
+    languages: tuple[str, ...]
+    folder: Path
+    #: the mobility whose certificates in force are printed ("" for chosen certificates)
+    mobility_code: str = ""
+
+
+@dataclass(frozen=True)
+class _MobilityChoice:
+    code: str
+    title: str
+    serials: tuple[str, ...]
+
+
+class PrintDialog(QDialog):
+    """What to print, in which language, where to. ``request`` is set when accepted."""
+
+    def __init__(
+        self,
+        context: UiContext,
+        chosen: Sequence[CertificateInfo] = (),
+        mobility_code: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._context = context
+        self._chosen = list(chosen)
+        self._printable = [c for c in self._chosen if c.status == "issued"]
+        self.request: PrintRequest | None = None
+        self.setWindowTitle(_("Print attestations"))
+        self.setMinimumWidth(560)
+
+        self.intro = QLabel(
+            _(
+                "Each attestation is written as its own PDF file, and all of them once more "
+                "in one combined file for the printer."
+            )
+        )
+        self.intro.setWordWrap(True)
+        self.what = QGroupBox(_("What to print"))
+        self.chosen_button = QRadioButton()
+        self.mobility_button = QRadioButton(_("All certificates in force of the &mobility:"))
+        self.mobility_button.setAccessibleName(_("All certificates in force of a mobility"))
+        self.mobility = QComboBox()
+        self.mobility.setAccessibleName(_("Mobility whose certificates are printed"))
+        self.mobility.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.mobility.setMinimumContentsLength(30)
+        self.chosen_note = QLabel()
+        self.chosen_note.setWordWrap(True)
+        self.chosen_note.setIndent(24)  # under its radio button's text
+        what_layout = QVBoxLayout(self.what)
+        what_layout.addWidget(self.chosen_button)
+        what_layout.addWidget(self.chosen_note)
+        what_layout.addWidget(self.mobility_button)
+        what_layout.addWidget(self.mobility)
+        self.scope = QButtonGroup(self)
+        self.scope.addButton(self.chosen_button)
+        self.scope.addButton(self.mobility_button)
+        self.language = LanguageChoice(with_both=True)
+        self.folder_label = QLabel(_("Save into the &folder:"))
+        self.folder = FolderField(self.folder_label)
+        self.error = _error_label()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        cancel.setText(_("Cancel"))
+        cancel.setAccessibleName(_("Cancel"))
+        self.print_button = self.buttons.addButton(
+            _("&Print"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.print_button.setAccessibleName(_("Print"))
+        self.print_button.setDefault(True)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
+        layout.addWidget(self.what)
+        layout.addWidget(self.language)
+        layout.addWidget(self.folder_label)
+        layout.addWidget(self.folder)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+
+        self._choices = self._mobility_choices()
+        for choice in self._choices:
+            count = len(choice.serials)
+            self.mobility.addItem(
+                ngettext(
+                    "{code} — {title} ({count} certificate)",
+                    "{code} — {title} ({count} certificates)",
+                    count,
+                ).format(code=choice.code, title=choice.title, count=count),
+                choice.code,
+            )
+        wanted = mobility_code or (self._chosen[0].mobility_code if self._chosen else "")
+        index = self.mobility.findData(wanted)
+        if index >= 0:
+            self.mobility.setCurrentIndex(index)
+        self._describe_chosen()
+        if self._printable and not mobility_code:
+            self.chosen_button.setChecked(True)
+        elif self._choices:
+            self.mobility_button.setChecked(True)
+        if not self._choices:
+            self.mobility_button.setEnabled(False)
+            self.mobility.setEnabled(False)
+        self.mobility.currentIndexChanged.connect(
+            lambda _index: self.mobility_button.setChecked(True)
+        )
+        self.scope.buttonToggled.connect(lambda *_args: self._update())
+        self._update()
+
+    def _mobility_choices(self) -> list[_MobilityChoice]:
+        db, actor = self._context.db, self._context.actor
+        try:
+            register = certificates.list_register(db, actor)
+            titles = {m.code: m.title for m in mobilities.list_all(db, actor)}
+        except ServiceError as error:
+            self.error.setText(str(error))
+            return []
+        in_force: dict[str, list[str]] = {}
+        for cert in register:
+            if cert.status == "issued" and cert.mobility_code:
+                in_force.setdefault(cert.mobility_code, []).append(cert.serial)
+        return [
+            _MobilityChoice(code, titles.get(code, ""), tuple(serials))
+            for code, serials in sorted(in_force.items())
+        ]
+
+    def _describe_chosen(self) -> None:
+        count = len(self._chosen)
+        self.chosen_button.setText(
+            ngettext(
+                "The &chosen certificate ({count})", "The &chosen certificates ({count})", count
+            ).format(count=count)
+        )
+        self.chosen_button.setAccessibleName(_plain(self.chosen_button.text()))
+        revoked = [c for c in self._chosen if c.status != "issued"]
+        if not count:
+            note = _("No certificate is chosen in the register.")
+        elif not self._printable:
+            note = ngettext(
+                "The chosen certificate is revoked and is not printed; print the "
+                "certificate that replaced it.",
+                "The chosen certificates are revoked and are not printed; print the "
+                "certificates that replaced them.",
+                count,
+            )
+        elif revoked:
+            note = ngettext(
+                "{count} of them is revoked and is not printed: {serials}.",
+                "{count} of them are revoked and are not printed: {serials}.",
+                len(revoked),
+            ).format(count=len(revoked), serials=", ".join(c.serial for c in revoked))
+        else:
+            note = ", ".join(f"{c.holder} ({c.serial})" for c in self._chosen[:3])
+            if count > 3:
+                note += " …"
+        self.chosen_note.setText(note)
+        self.chosen_button.setEnabled(bool(self._printable))
+
+    def _update(self) -> None:
+        self.print_button.setEnabled(
+            (self.chosen_button.isChecked() and bool(self._printable))
+            or (self.mobility_button.isChecked() and bool(self._choices))
+        )
+        self.error.clear()
+
+    def set_folder(self, folder: Path | str) -> None:
+        self.folder.set_folder(folder)
+
+    def choose_mobility(self, code: str) -> None:
+        index = self.mobility.findData(code)
+        if index >= 0:
+            self.mobility.setCurrentIndex(index)
+        self.mobility_button.setChecked(True)
+
+    def accept(self) -> None:
+        folder = self.folder.folder()
+        if folder is None:
+            self.error.setText(_("Choose the folder where the PDF files are saved."))
+            self.folder.setFocus()
+            return
+        if self.mobility_button.isChecked():
+            choice = self._choices[self.mobility.currentIndex()]
+            serials, code = choice.serials, choice.code
+        else:
+            serials, code = tuple(c.serial for c in self._printable), ""
+        if not serials:
+            self.error.setText(_("There is nothing to print."))
+            return
+        self.request = PrintRequest(serials, self.language.languages(), folder, code)
+        remember_folder(folder)
+        super().accept()
+
+
+def print_outcome(result: PrintResult, total: int, folder: Path) -> tuple[str, str]:
+    """What a print job wrote, in words: a summary and the list of files."""
+    done = len(result.files)
+    if result.cancelled:
+        text = ngettext(
+            "Printing was cancelled: {done} of {total} attestation was written into "
+            "{folder}; there is no combined file.",
+            "Printing was cancelled: {done} of {total} attestations were written into "
+            "{folder}; there is no combined file.",
+            total,
+        ).format(done=done, total=total, folder=folder)
+    else:
+        text = ngettext(
+            "{count} attestation printed into {folder}.",
+            "{count} attestations printed into {folder}.",
+            done,
+        ).format(count=done, folder=folder)
+        if result.combined is not None and done > 1:
+            text += " " + _("For the printer, all in one file: {name}").format(
+                name=result.combined.name
+            )
+    lines = [path.name for path in result.files]
+    if result.combined is not None and done > 1:
+        lines.append(result.combined.name)
+    for skipped in result.skipped:
+        lines.append(_("Not printed: {reason}").format(reason=skipped.reason))
+    if result.skipped:
+        text += " " + ngettext(
+            "{count} certificate was not printed (see the details).",
+            "{count} certificates were not printed (see the details).",
+            len(result.skipped),
+        ).format(count=len(result.skipped))
+    return text, "\n".join(lines)
+
+
+# --- saving a report -----------------------------------------------------------------------
+
+
+class ReportDialog(QDialog):
+    """The language and folder of one report; ``language`` and ``folder`` once accepted."""
+
+    def __init__(self, title: str, intro: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.language_chosen = ""
+        self.folder_chosen: Path | None = None
+        self.setWindowTitle(title)
+        self.setMinimumWidth(520)
+        self.intro = QLabel(intro)
+        self.intro.setWordWrap(True)
+        self.language = LanguageChoice(with_both=False)
+        self.folder_label = QLabel(_("Save into the &folder:"))
+        self.folder = FolderField(self.folder_label)
+        self.error = _error_label()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        cancel.setText(_("Cancel"))
+        cancel.setAccessibleName(_("Cancel"))
+        self.save_button = self.buttons.addButton(
+            _("&Save"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.save_button.setAccessibleName(_("Save"))
+        self.save_button.setDefault(True)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
+        layout.addWidget(self.language)
+        layout.addWidget(self.folder_label)
+        layout.addWidget(self.folder)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+
+    def set_folder(self, folder: Path | str) -> None:
+        self.folder.set_folder(folder)
+
+    def accept(self) -> None:
+        folder = self.folder.folder()
+        if folder is None:
+            self.error.setText(_("Choose the folder where the PDF file is saved."))
+            self.folder.setFocus()
+            return
+        self.language_chosen = self.language.languages()[0]
+        self.folder_chosen = folder
+        remember_folder(folder)
+        super().accept()
+
+
+def write_report(report: ReportFile, folder: Path) -> Path:
+    """Save a rendered report into ``folder`` under its suggested name."""
+    path = folder / report.file_name
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(path.name + ".part")
+        partial.write_bytes(report.pdf)
+        partial.replace(path)
+    except OSError as error:
+        raise ServiceError(
+            _("Cannot write {path}: {error}").format(path=path, error=error.strerror or error)
+        ) from error
+    return path
+
+
+# --- running and telling -------------------------------------------------------------------
+
+
+class DocumentRunner(QObject):
+    """Runs a screen's printing and report jobs (one at a time) and says what was written.
+
+    ``dialog`` is the dialog open now, ``task`` the job running, ``outcome`` the message
+    shown at the end (kept for the keyboard and for tests).
+    """
+
+    #: what was written (or why not), for the screen's message line
+    finished = Signal(str)
+
+    def __init__(self, parent: QWidget, context: UiContext) -> None:
+        super().__init__(parent)
+        self._parent = parent
+        self._context = context
+        self.dialog: QDialog | None = None
+        self.task: TaskHandle | None = None
+        self.outcome: QMessageBox | None = None
+
+    def busy(self) -> bool:
+        return self.task is not None and self.task.thread.isRunning()
+
+    # --- attestations ---------------------------------------------------------------
+
+    def print_attestations(
+        self, chosen: Sequence[CertificateInfo] = (), mobility_code: str = ""
+    ) -> TaskHandle | None:
+        """Ask what to print, then print it in the background."""
+        if self.busy():
+            return None
+        dialog = PrintDialog(self._context, chosen, mobility_code, self._parent)
+        self.dialog = dialog
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        self.dialog = None
+        request = dialog.request
+        dialog.deleteLater()
+        if not accepted or request is None:
+            return None
+        return self.run_print(request)
+
+    def run_print(self, request: PrintRequest) -> TaskHandle:
+        db, actor = self._context.db, self._context.actor
+        total = len(request.serials)
+
+        def work(report: Report, cancelled: Callable[[], bool]) -> PrintResult:
+            from digcomp_app.services import printing
+
+            report(0, total, _("Printing {total} attestations…").format(total=total))
+
+            def progress(done: int, count: int) -> None:
+                report(
+                    done,
+                    count,
+                    _("Printed {done} of {total} attestations…").format(done=done, total=count),
+                )
+
+            return printing.print_attestations(
+                db, actor, request.serials, request.languages, request.folder, progress, cancelled
+            )
+
+        def done(result: PrintResult) -> None:
+            text, details = print_outcome(result, total, request.folder)
+            self._tell(_("Print attestations"), text, details, request.folder, None)
+
+        self.task = run_task(self._parent, _("Printing attestations"), work, done)
+        self.task.dialog.show()
+        self.task.done.connect(self._failed_or_done)
+        return self.task
+
+    # --- reports --------------------------------------------------------------------
+
+    def save_report(
+        self, title: str, intro: str, make: Callable[[str], ReportFile]
+    ) -> TaskHandle | None:
+        """Ask the language and folder, then run ``make(language)`` and save its PDF."""
+        if self.busy():
+            return None
+        dialog = ReportDialog(title, intro, self._parent)
+        self.dialog = dialog
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        self.dialog = None
+        language, folder = dialog.language_chosen, dialog.folder_chosen
+        dialog.deleteLater()
+        if not accepted or folder is None:
+            return None
+        return self.run_report(title, language, folder, make)
+
+    def run_report(
+        self, title: str, language: str, folder: Path, make: Callable[[str], ReportFile]
+    ) -> TaskHandle:
+        def work(report: Report, cancelled: Callable[[], bool]) -> Path:
+            report(0, 0, _("Preparing the report…"))
+            return write_report(make(language), folder)
+
+        def done(path: Path) -> None:
+            text = _("Saved as {path}").format(path=path)
+            self._tell(title, text, "", folder, path)
+
+        self.task = run_task(self._parent, title, work, done)
+        self.task.done.connect(self._failed_or_done)
+        return self.task
+
+    # --- the outcome -----------------------------------------------------------------
+
+    def _failed_or_done(self) -> None:
+        task = self.task
+        if task is not None and task.error is not None:
+            self.finished.emit(
+                _("Nothing was written: {problem}").format(problem=task.error)
+                if isinstance(task.error, ServiceError)
+                else _("Nothing was written. See the message for the reason.")
+            )
+
+    def _tell(self, title: str, text: str, details: str, folder: Path, file: Path | None) -> None:
+        self.finished.emit(text)
+        self._context.notify(text)
+        box = QMessageBox(self._parent)
+        box.setWindowTitle(title)
+        box.setIcon(QMessageBox.Icon.Information)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setText(text)
+        if details:
+            box.setDetailedText(details)
+        open_folder = box.addButton(_("Open &folder"), QMessageBox.ButtonRole.ActionRole)
+        open_folder.setAccessibleName(_("Open the folder"))
+        open_folder.clicked.connect(lambda: open_location(folder))
+        if file is not None:
+            open_file = box.addButton(_("Open the &PDF"), QMessageBox.ButtonRole.ActionRole)
+            open_file.clicked.connect(lambda: open_location(file))
+        close = box.addButton(_("Close"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(close)
+        box.setEscapeButton(close)
+        box.finished.connect(lambda _code: setattr(self, "outcome", None))
+        self.outcome = box
+        box.open()
+
+
+def open_location(path: Path) -> bool:
+    """Show a folder or file with the system's own program."""
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
