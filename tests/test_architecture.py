@@ -62,3 +62,21 @@ def test_framework_package_is_pure():
 def test_the_rule_checker_sees_imports():
     # Guard against a checker that passes because it reads nothing.
     assert "PySide6.QtWidgets" in imports_of(PACKAGE / "ui" / "main_window.py")
+
+
+def test_documents_render_from_plain_data_without_the_database_or_qt():
+    allowed = (
+        "digcomp_app.documents",
+        "digcomp_app.framework",
+        "digcomp_app.i18n",
+        "digcomp_app.resources",
+    )
+    offenders = []
+    for path in modules(PACKAGE / "documents"):
+        for name in imports_of(path):
+            if name.startswith("digcomp_app.") and not name.startswith(allowed):
+                offenders.append(f"{path.name}: {name}")
+            if name.split(".")[0] in {"PySide6", "sqlalchemy"}:
+                offenders.append(f"{path.name}: {name}")
+    assert offenders == []
+    assert "digcomp_app.documents.qr" in imports_of(PACKAGE / "documents" / "attestation.py")
