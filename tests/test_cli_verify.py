@@ -38,15 +38,11 @@ def test_a_genuine_attestation_is_valid_with_holder_and_levels(register, capsys)
     assert valid.key_fingerprint in out
 
 
-def test_altered_revoked_and_unknown_are_refused_with_the_right_words(
-    register, capsys, tmp_path
-):
+def test_altered_revoked_and_unknown_are_refused_with_the_right_words(register, capsys, tmp_path):
     database, valid, revoked = register
     raw = bytearray(payload.encoded_bytes(valid.qr_text))
     raw[3] ^= 0x01  # inside the serial number
-    code, out = run(
-        capsys, "--database", database, "verify", payload.text_from_bytes(bytes(raw))
-    )
+    code, out = run(capsys, "--database", database, "verify", payload.text_from_bytes(bytes(raw)))
     assert code == 1 and out.startswith("NOT VALID")
 
     code, out = run(capsys, "--database", database, "verify", revoked.qr_text)

@@ -49,6 +49,15 @@ def register(commands: Any, formatter: type[argparse.HelpFormatter]) -> None:
         metavar="URL",
         help=_("a demo database to keep and use again (default: a new temporary one)"),
     )
+    parser.add_argument(
+        "--font-size",
+        type=float,
+        metavar=_("POINTS"),
+        help=_(
+            "the application's font size in points, to see the screens as with a "
+            "larger-text setting (default: the system's)"
+        ),
+    )
     parser.set_defaults(handler=screenshots_command)
 
 
@@ -58,7 +67,7 @@ def screenshots_command(args: argparse.Namespace) -> int:
     languages = [args.lang] if args.lang else list(UI_LANGUAGES)
     db = open_database(args) if getattr(args, "database", None) else None
     try:
-        run = take_screenshots(args.out, languages, db)
+        run = take_screenshots(args.out, languages, db, point_size=args.font_size)
     finally:
         if db is not None:
             db.close()

@@ -30,6 +30,8 @@ def competence_label(framework: Framework, competence_id: str, language: str | N
         competence = framework.competence(competence_id)
     except KeyError:
         return competence_id
-    return translations_for(language).gettext(COMPETENCE).format(
-        id=competence.id, title=competence.title.get(language)
+    return (
+        translations_for(language)
+        .gettext(COMPETENCE)
+        .format(id=competence.id, title=competence.title.get(language))
     )

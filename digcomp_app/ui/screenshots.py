@@ -7,6 +7,13 @@ of that user's workspace as ``<role>-<screen id>-<lang>.png``; then a few more v
 dialogs (:data:`EXTRA_PICTURES`, a dialog drawn over the screen it opens from) as
 ``<role>-<name>-<lang>.png``. A screen that fails to build, to refresh, or pops up a
 message box is reported and skipped; the rest are still saved.
+
+A screen is pictured at work, not empty: :data:`SCREEN_STATES` names, per screen id, how
+to bring it into a state that shows the demo school's data (a case open at its step, a
+mobility with its participants, a self-assessment open at a competence...). The demo
+users are chosen so that they have such data (the learner has a before/after pair). The
+states change nothing stored, except that the learner's self-assessment is started (or
+continued) as the Start button does.
 """
 
 from __future__ import annotations
@@ -20,15 +27,16 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from argon2 import PasswordHasher
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QColor, QPainter, QPixmap
+from PySide6.QtGui import QColor, QFont, QPainter, QPixmap
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from digcomp_app.i18n import UI_LANGUAGES, _, current_language, set_language
-from digcomp_app.services import accounts, certificates, demo
+from digcomp_app.services import accounts, certificates, demo, validation
 from digcomp_app.services.database import Database
 from digcomp_app.services.demo_content import PASSWORD
 from digcomp_app.services.permissions import Role
@@ -38,9 +46,10 @@ from digcomp_app.ui.qt_i18n import apply_qt_language
 from digcomp_app.ui.tasks import TaskHandle
 
 WIDTH, HEIGHT = 1366, 768
-#: one demo user of each role, in the order the guide presents them
+#: one demo user of each role, in the order the guide presents them (the learner has
+#: self-assessments before and after a mobility, so the results compare the two)
 DEMO_USERS: tuple[tuple[Role, str], ...] = (
-    (Role.LEARNER, "learner01"),
+    (Role.LEARNER, "learner05"),
     (Role.TEACHER, "teacher1"),
     (Role.COORDINATOR, "coordinator"),
     (Role.ADMINISTRATOR, "admin"),
@@ -53,6 +62,111 @@ TASK_TIMEOUT_S = 20.0
 SETTINGS_VARIABLE = "DIGCOMP_SETTINGS"
 #: the size of a pictured dialog (it must fit on the 1366x768 window)
 DIALOG_WIDTH, DIALOG_HEIGHT = 760, 660
+
+
+# --- screens at work ---------------------------------------------------------------------
+
+
+def _workspace_screen(window: MainWindow, screen_id: str) -> QWidget:
+    workspace = window.workspace
+    assert workspace is not None
+    workspace.show_screen(screen_id)
+    return workspace.screen(screen_id)
+
+
+def _open_case(window: MainWindow, stage: str) -> QWidget:
+    """The teacher's case workspace with the first case at ``stage`` open at that step
+    (a case with evidence, for documentation)."""
+    screen: Any = _workspace_screen(window, "cases")
+    context = window.workspace.context  # type: ignore[union-attr]
+    found = [c for c in validation.list_cases(context.db, context.actor) if c.stage == stage]
+    if not found:
+        raise LookupError(f"the demo school has no case at {stage}")
+    for case in found:
+        screen.learners.select_learner(case.learner_id, case.mobility_id)
+        QApplication.processEvents()
+        panel = screen.case
+        if stage != "documentation" or panel.evidence.list.topLevelItemCount():
+            break
+    panel.show_step(stage)
+    return screen
+
+
+def _cases_at_documentation(window: MainWindow, _screen: QWidget | None = None) -> None:
+    """A case at documentation: its evidence listed, the first piece in the preview."""
+    screen: Any = _open_case(window, "documentation")
+    evidence = screen.case.evidence
+    if evidence.list.topLevelItemCount():
+        evidence.list.setCurrentItem(evidence.list.topLevelItem(0))
+
+
+def _cases_at_assessment(window: MainWindow) -> None:
+    """A case at assessment: the learner's own rating beside each target, and a level being
+    chosen two levels away from it, so the flag shows."""
+    screen: Any = _open_case(window, "assessment")
+    panel = screen.case
+    page = panel.assessment
+    context = window.workspace.context  # type: ignore[union-attr]
+    for row in validation.self_vs_assessed(context.db, context.actor, panel.case.id):
+        own = row.self_level
+        if own is None:
+            continue
+        page.select_competence(row.competence_id)
+        levels = [page.form.level.itemData(i) for i in range(page.form.level.count())]
+        wanted = next((own + d for d in (2, -2) if own + d in levels), None)
+        if wanted is not None:
+            page.form.level.setCurrentIndex(page.form.level.findData(wanted))
+            return
+
+
+def _mobility_with_people(window: MainWindow, screen: Any) -> None:
+    """The mobility with the most participants, its People tab shown."""
+    table = screen.table
+    if not table.rowCount():
+        return
+    counts = [int(table.item(row, 3).text() or 0) for row in range(table.rowCount())]
+    table.selectRow(counts.index(max(counts)))
+    screen.editor.tabs.setCurrentWidget(screen.editor.people)
+
+
+def _queue_with_a_case(window: MainWindow, screen: Any) -> None:
+    """The certification queue with its first case chosen."""
+    screen.tabs.setCurrentWidget(screen.queue)
+    cases = screen.queue.cases()
+    if cases:
+        screen.queue.select_case(cases[0].id)
+
+
+def _self_assessment_open(window: MainWindow, screen: Any) -> None:
+    """The self-assessment started (or continued) and open at a competence of the second
+    area, its levels shown."""
+    start = screen.start_page
+    if start.start_button.isEnabled():
+        start.start_button.click()
+    questionnaire = screen.questionnaire
+    if questionnaire.info is None:
+        return
+    competences = [c.id for c in questionnaire.framework.competences()]
+    wanted = next((i for i, cid in enumerate(competences) if cid.startswith("2.")), 0)
+    questionnaire.show_competence(wanted)
+
+
+def _results_compared(window: MainWindow, screen: Any) -> None:
+    """The results of a before/after pair, when there is one, as the chart by competence."""
+    kinds = [choice.kind for choice in screen.choices]
+    if "mobility" in kinds:
+        screen.picker.setCurrentIndex(kinds.index("mobility"))
+    screen.tabs.setCurrentIndex(0)
+
+
+#: per screen id: how to bring the shown screen into a state that shows work
+SCREEN_STATES: dict[str, Callable[[MainWindow, Any], None]] = {
+    "cases": _cases_at_documentation,
+    "mobilities": _mobility_with_people,
+    "certification": _queue_with_a_case,
+    "self_assessment": _self_assessment_open,
+    "results": _results_compared,
+}
 
 
 def _verify_dialog(window: MainWindow) -> QDialog:
@@ -87,6 +201,7 @@ def _register_tab(window: MainWindow) -> None:
 #: more pictures of a role: (role, picture name, what to open). What opens returns a
 #: dialog, pictured over the window, or None when the window itself is pictured.
 EXTRA_PICTURES: tuple[tuple[Role, str, Callable[[MainWindow], QDialog | None]], ...] = (
+    (Role.TEACHER, "cases-assessment", _cases_at_assessment),
     (Role.COORDINATOR, "certificate_register", _register_tab),
     (Role.COORDINATOR, "verify", _verify_dialog),
 )
@@ -104,10 +219,12 @@ def take_screenshots(
     languages: Sequence[str] = UI_LANGUAGES,
     db: Database | None = None,
     log: Callable[[str], None] = lambda line: print(line, file=sys.stderr),
+    point_size: float | None = None,
 ) -> ScreenshotRun:
     """Save the pictures into ``out``, of ``db`` or else of a new, temporary demo school.
 
-    A given database with no users yet is filled with the demo school first.
+    A given database with no users yet is filled with the demo school first. With
+    ``point_size``, the application's font is that large (as with a "larger text" setting).
     """
     if not os.environ.get("QT_QPA_PLATFORM"):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
@@ -126,7 +243,7 @@ def take_screenshots(
             if accounts.needs_first_administrator(db, None):
                 log(_("Creating the demo school..."))
                 demo.create_school(db, None)
-            _render(db, out, languages, run, log)
+            _render(db, out, languages, run, log, point_size)
         finally:
             if own:
                 db.close()
@@ -154,12 +271,21 @@ def _render(
     languages: Sequence[str],
     run: ScreenshotRun,
     log: Callable[[str], None],
+    point_size: float | None = None,
 ) -> None:
-    create_application()
-    for language in languages:
-        set_language(language)
-        apply_qt_language(language)
-        _Session(db, out, language, run, log).render()
+    app = create_application()
+    font_before = QFont(app.font())
+    if point_size:
+        font = QFont(font_before)
+        font.setPointSizeF(point_size)
+        app.setFont(font)
+    try:
+        for language in languages:
+            set_language(language)
+            apply_qt_language(language)
+            _Session(db, out, language, run, log).render()
+    finally:
+        app.setFont(font_before)
 
 
 class _Session:
@@ -237,6 +363,13 @@ class _Session:
                 if screen is not None:
                     workspace.show_screen(spec.id)
                     self._settle(window)
+                    prepare = SCREEN_STATES.get(spec.id)
+                    if prepare is not None:
+                        try:
+                            prepare(window, screen)
+                        except Exception as error:
+                            self._remember(type(error), error, error.__traceback__)
+                        self._settle(window)
             if errors or screen is None or workspace.stack.currentWidget() is not screen:
                 self._fail(
                     _("{language}: screen {screen} of {user} failed: {problem}").format(

@@ -452,6 +452,21 @@ def test_without_a_key_the_screen_says_what_to_do(qtbot, tmp_path):
 # --------------------------------------------------------------------------- reports
 
 
+def save_report_via_dialog(qtbot, button, folder: Path, check=None, language=("en",)) -> None:
+    """Press ``button``; in the report dialog that opens, choose ``language`` and ``folder``
+    (after ``check(dialog)``, if given) and save."""
+
+    def fill(dialog: ReportDialog) -> None:
+        if check is not None:
+            check(dialog)
+        click_choice(qtbot, dialog.language.buttons[language])
+        dialog.set_folder(folder)
+        qtbot.mouseClick(dialog.save_button, LEFT)
+
+    when_modal(qtbot, fill, kind=ReportDialog)
+    qtbot.mouseClick(button, LEFT)
+
+
 @needs_pdftotext
 def test_learner_saves_the_profile_report_in_english(qtbot, window, tmp_path):
     sign_in(qtbot, window, "learner05")
@@ -462,12 +477,8 @@ def test_learner_saves_the_profile_report_in_english(qtbot, window, tmp_path):
 
     def fill(dialog: ReportDialog) -> None:
         assert ("lv", "en") not in dialog.language.buttons  # one language per report
-        click_choice(qtbot, dialog.language.buttons[("en",)])
-        dialog.set_folder(out)
-        qtbot.mouseClick(dialog.save_button, LEFT)
 
-    when_modal(qtbot, fill, kind=ReportDialog)
-    qtbot.mouseClick(screen.report_button, LEFT)
+    save_report_via_dialog(qtbot, screen.report_button, out, fill)
     box = wait_for_outcome(qtbot, screen.documents)
     saved = list(out.glob("*.pdf"))
     assert len(saved) == 1 and saved[0].name.endswith("_en.pdf")

@@ -42,6 +42,7 @@ def test_screenshots_of_every_role_are_saved_as_1366x768_pngs(tmp_path):
     for role in Role:
         assert f"{role.value}-home-en.png" in names, sorted(names)
         assert f"{role.value}-frameworks-en.png" in names, sorted(names)
+    assert "teacher-cases-assessment-en.png" in names  # a case at assessment, besides
     assert not any(name.endswith("-lv.png") for name in names)
     for path in saved:
         assert png_size(path) == (1366, 768), path.name
@@ -121,6 +122,43 @@ def test_a_failing_screen_is_reported_and_the_others_are_still_saved(tmp_path, d
     for role in Role:  # every other screen of every role is there
         assert f"{role.value}-home-en.png" in names
         assert f"{role.value}-frameworks-en.png" in names
-    assert "screen broken_build of learner01 failed: RuntimeError: cannot build" in done.stdout
+    assert "screen broken_build of learner05 failed: RuntimeError: cannot build" in done.stdout
     assert "screen broken_refresh of teacher1 failed: ValueError: cannot load" in done.stdout
     assert "Traceback" in done.stderr  # the details, for whoever fixes the screen
+
+
+def test_the_pictured_screens_show_work_from_the_demo_school(qtbot, window):
+    from digcomp_app.ui.screenshots import DEMO_USERS, EXTRA_PICTURES, SCREEN_STATES
+    from tests.ui.conftest import sign_in
+
+    users = dict(DEMO_USERS)
+
+    def prepared(role: Role, screen_id: str):
+        sign_in(qtbot, window, users[role])
+        window.workspace.show_screen(screen_id)
+        screen = window.workspace.screen(screen_id)
+        SCREEN_STATES[screen_id](window, screen)
+        return screen
+
+    cases = prepared(Role.TEACHER, "cases")
+    assert cases.case.stack.currentWidget() is cases.case.evidence
+    assert cases.case.evidence.list.topLevelItemCount() > 0
+    assert cases.case.evidence.preview.item is not None
+    at_assessment = next(f for r, n, f in EXTRA_PICTURES if n == "cases-assessment")
+    at_assessment(window)
+    assert cases.case.stack.currentWidget() is cases.case.assessment
+    assert "2 levels" in cases.case.assessment.form.flag_shown()
+    window.sign_out()
+
+    mobilities = prepared(Role.COORDINATOR, "mobilities")
+    assert mobilities.editor.tabs.currentWidget() is mobilities.editor.people
+    assert mobilities.editor.mobility is not None
+    certification = prepared(Role.COORDINATOR, "certification")
+    assert certification.queue.selected_case() is not None
+    window.sign_out()
+
+    self_assessment = prepared(Role.LEARNER, "self_assessment")
+    assert self_assessment.pages.currentWidget() is self_assessment.questionnaire
+    assert self_assessment.questionnaire.competence.id.startswith("2.")
+    results = prepared(Role.LEARNER, "results")
+    assert results.result is not None and results.result.comparing

@@ -1,9 +1,10 @@
 """One learner's validation case: the four-step path, the page of the step shown, the
-stage history, and the buttons that move the case."""
+stage history, the buttons that move the case, and the learner's profile report (PDF)."""
 
 from __future__ import annotations
 
 from html import escape
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -22,6 +23,7 @@ from digcomp_app.services import mobilities, validation
 from digcomp_app.services.errors import ServiceError
 from digcomp_app.services.validation import STAGES, CaseInfo
 from digcomp_app.ui.context import UiContext
+from digcomp_app.ui.print_dialog import DocumentRunner
 from digcomp_app.ui.screens.cases.assessment import AssessmentPage
 from digcomp_app.ui.screens.cases.certification import CertificationPage
 from digcomp_app.ui.screens.cases.common import STEPS, MessageBar, advance_text, stage_name
@@ -30,6 +32,9 @@ from digcomp_app.ui.screens.cases.documentation import EvidencePage
 from digcomp_app.ui.screens.cases.history import StageHistory
 from digcomp_app.ui.screens.cases.identification import TargetsPage, self_levels
 from digcomp_app.ui.screens.cases.steps import StepIndicator
+
+if TYPE_CHECKING:
+    from digcomp_app.services.reports import ReportFile
 
 
 class CasePanel(QWidget):
@@ -47,8 +52,15 @@ class CasePanel(QWidget):
         self.title = QLabel()
         self.case_label = QLabel()
         self.case_combo = QComboBox()
+        # as wide as the row allows, not as its longest case: a larger font must still fit
+        self.case_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.case_combo.setMinimumContentsLength(24)
         self.case_label.setBuddy(self.case_combo)
         self.open_button = QPushButton()
+        self.report_button = QPushButton()
+        self.documents = DocumentRunner(self, context)
         self.empty = QLabel()
         self.empty.setWordWrap(True)
         self.first_case_button = QPushButton()
@@ -81,6 +93,7 @@ class CasePanel(QWidget):
         top.addWidget(self.case_label)
         top.addWidget(self.case_combo, 1)
         top.addWidget(self.open_button)
+        top.addWidget(self.report_button)
         self.body = QWidget()
         body = QVBoxLayout(self.body)
         body.setContentsMargins(0, 0, 0, 0)
@@ -100,11 +113,14 @@ class CasePanel(QWidget):
         layout.addWidget(self.empty_box, 1)
         layout.addWidget(self.body, 1)
         self.setTabOrder(self.case_combo, self.open_button)
-        self.setTabOrder(self.open_button, self.steps)
+        self.setTabOrder(self.open_button, self.report_button)
+        self.setTabOrder(self.report_button, self.steps)
 
         self.case_combo.activated.connect(self._on_case_chosen)
         self.open_button.clicked.connect(lambda _checked=False: self.open_case())
         self.first_case_button.clicked.connect(lambda _checked=False: self.open_case())
+        self.report_button.clicked.connect(lambda _checked=False: self.save_profile_report())
+        self.documents.finished.connect(self._on_document)
         self.steps.step_chosen.connect(self.show_step)
         self.back_button.clicked.connect(lambda _checked=False: self.go_back())
         self.advance_button.clicked.connect(self.advance)
@@ -189,6 +205,7 @@ class CasePanel(QWidget):
         self.case_combo.setVisible(bool(self.cases))
         self.open_button.setVisible(has_learner and bool(self.cases))
         self.first_case_button.setVisible(has_learner and not self.cases)
+        self.report_button.setVisible(has_learner)
         self.body.setVisible(case is not None)
         self.empty_box.setVisible(case is None)
         self._update_texts()
@@ -366,6 +383,42 @@ class CasePanel(QWidget):
         self.message.show_info(text)
         self._context.notify(text)
 
+    # --- the profile report ---------------------------------------------------------
+
+    def save_profile_report(self) -> None:
+        """Ask the language and folder, then save the learner's profile report (PDF): for
+        the mobility of the case shown, or all the learner's results without a case."""
+        learner_id = self.learner_id
+        if learner_id is None:
+            return
+        db, actor = self._context.db, self._context.actor
+        mobility_id = self.case.mobility_id if self.case is not None else None
+        self.message.clear_message()
+
+        def make(language: str) -> ReportFile:
+            from digcomp_app.services import reports  # reportlab: loaded when first needed
+
+            return reports.profile(db, actor, learner_id, language, mobility_id)
+
+        intro = _(
+            "The profile report shows {name}'s self-assessment results with the chart, the "
+            "comparison before and after, and the learner's own rating beside the level "
+            "assessed."
+        ).format(name=self.learner_name)
+        if mobility_id is not None:
+            intro += " " + _("It covers the mobility {mobility}.").format(
+                mobility=self._mobility_title(mobility_id)
+            )
+        intro += " " + _("Choose its language and where to save it.")
+        self.documents.save_report(_("Save the profile report"), intro, make)
+
+    def _on_document(self, text: str) -> None:
+        task = self.documents.task
+        if task is not None and task.error is not None:
+            self.message.show_error(text)
+        else:
+            self.message.show_info(text)
+
     # --- texts --------------------------------------------------------------------
 
     def _update_texts(self) -> None:
@@ -403,6 +456,11 @@ class CasePanel(QWidget):
         self.open_button.setText(_("&Open a new case…"))
         self.open_button.setAccessibleName(_("Open a new validation case"))
         self.first_case_button.setText(_("&Open a validation case…"))
+        self.report_button.setText(_("&Profile report (PDF)…"))
+        self.report_button.setAccessibleName(_("Save the learner's profile report (PDF)"))
+        self.report_button.setToolTip(
+            _("Save the learner's profile report as a PDF file, in Latvian or English.")
+        )
         self.first_case_button.setAccessibleName(_("Open a validation case"))
         self.back_button.setText(_("◀ &Back a stage…"))
         self.back_button.setAccessibleName(_("Back a stage"))

@@ -164,8 +164,12 @@ class LearnerPanel(QWidget):
         item = QTreeWidgetItem([learner.full_name])
         item.setData(0, LEARNER_ROLE, learner.id)
         item.setData(0, MOBILITY_ROLE, mobility_id)
+        # the full name, also when a narrow list cuts it
+        tip = learner.full_name
         if learner.date_of_birth is not None:
-            item.setToolTip(0, _("Born {date}").format(date=format_date(learner.date_of_birth)))
+            born = _("Born {date}").format(date=format_date(learner.date_of_birth))
+            tip += "\n" + born
+        item.setToolTip(0, tip)
         return item
 
     def _show_empty_state(self, text: str) -> None:

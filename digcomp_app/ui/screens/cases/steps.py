@@ -49,7 +49,8 @@ class StepIndicator(QWidget):
             button = QToolButton()
             button.setCheckable(True)
             button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-            button.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+            # never narrower than its text, also with a larger font
+            button.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
             button.clicked.connect(lambda _checked=False, s=step: self.step_chosen.emit(s))
             self._group.addButton(button)
             layout.addWidget(button)

@@ -22,7 +22,9 @@ class CasesScreen(QWidget):
         self.splitter.addWidget(self.case)
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([210, 760])
+        # room for a learner's full name, also with a larger font
+        char = self.fontMetrics().averageCharWidth()
+        self.splitter.setSizes([max(210, 32 * char), 760])
         self.splitter.setChildrenCollapsible(False)
         self.learners.setMinimumWidth(180)
         layout = QHBoxLayout(self)

@@ -28,7 +28,7 @@ from digcomp_app.services.organisations import OrganisationInfo
 from digcomp_app.ui.context import UiContext
 from digcomp_app.ui.print_dialog import DocumentRunner
 from digcomp_app.ui.screens.mobilities.editor import MobilityEditor
-from digcomp_app.ui.screens.mobilities.widgets import plain, set_label
+from digcomp_app.ui.screens.mobilities.widgets import ButtonRow, plain, set_label
 from digcomp_app.ui.widgets import ERROR_COLOUR, record_table
 
 if TYPE_CHECKING:
@@ -78,11 +78,7 @@ class MobilitiesScreen(QWidget):
         left_layout.addWidget(self.table, 1)
         left_layout.addWidget(self.empty)
         left_layout.addWidget(self.problem)
-        documents = QHBoxLayout()
-        documents.addWidget(self.summary_button)
-        documents.addWidget(self.print_button)
-        documents.addStretch(1)
-        left_layout.addLayout(documents)
+        left_layout.addWidget(ButtonRow(self.summary_button, self.print_button))
         left_layout.addWidget(self.documents_message)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(left)

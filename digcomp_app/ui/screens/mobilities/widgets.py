@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, QLocale, Qt
-from PySide6.QtWidgets import QDateEdit, QLabel, QListWidget, QSizePolicy, QWidget
+from PySide6.QtCore import QDate, QLocale, QSize, Qt
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QDateEdit,
+    QLabel,
+    QListWidget,
+    QSizePolicy,
+    QWidget,
+)
 
 from digcomp_app.i18n import current_language
 from digcomp_app.ui.widgets import ERROR_COLOUR
@@ -69,3 +77,39 @@ def clear_invalid(label: QLabel, field: QWidget) -> None:
     field.setStyleSheet("")
     field.setToolTip("")
     field.setAccessibleDescription("")
+
+
+class ButtonRow(QWidget):
+    """Buttons side by side, or one above the other when the row is too narrow for their
+    texts (a larger font, a long translation): no button is ever narrower than its text."""
+
+    def __init__(self, *buttons: QWidget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.buttons = buttons
+        self._layout = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        for button in buttons:
+            self._layout.addWidget(button, 0, Qt.AlignmentFlag.AlignLeft)
+        self._layout.addStretch(1)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+
+    def _side_by_side_width(self) -> int:
+        spacing = self._layout.spacing() * (len(self.buttons) - 1)
+        return sum(b.sizeHint().width() for b in self.buttons) + spacing
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return QSize(max(b.sizeHint().width() for b in self.buttons), self.sizeHint().height())
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return self._layout.sizeHint()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        wanted = (
+            QBoxLayout.Direction.LeftToRight
+            if event.size().width() >= self._side_by_side_width()
+            else QBoxLayout.Direction.TopToBottom
+        )
+        if self._layout.direction() != wanted:
+            self._layout.setDirection(wanted)
+            self.updateGeometry()
+        super().resizeEvent(event)
