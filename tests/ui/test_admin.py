@@ -17,9 +17,11 @@ from digcomp_app.services import (
     organisations,
     validation,
 )
+from digcomp_app.services.database import Database
 from digcomp_app.services.errors import AuthenticationFailed
 from digcomp_app.services.permissions import Role
 from digcomp_app.settings import load_settings
+from tests.services.conftest import FAST_HASHER
 from tests.ui.conftest import sign_in
 
 LEFT = Qt.MouseButton.LeftButton
@@ -351,9 +353,34 @@ def test_back_up_now_writes_a_backup_file(qtbot, window, tmp_path):
     assert "Backup written to" in box.result.text() and str(target) in box.result.text()
     assert box.last_backup.users == len(users_by_name(window))
 
+    # Restore it into a new database through the dialog: a wrong password first.
     qtbot.mouseClick(box.restore_button, LEFT)
     assert box.restore_help.isVisible()
     assert "restore FILE --admin admin" in box.restore_help.text()
+    dialog = box.restore_dialog
+    assert dialog.isVisible() and dialog.admin.text() == "admin"
+    restored = tmp_path / "atjaunota.sqlite3"
+    qtbot.mouseClick(dialog.restore_button, LEFT)
+    assert "backup file" in dialog.message.text()  # nothing chosen yet
+    replace_text(qtbot, dialog.source, str(target))
+    replace_text(qtbot, dialog.target, str(restored))
+    replace_text(qtbot, dialog.password, "not the password")
+    qtbot.mouseClick(dialog.restore_button, LEFT)
+    qtbot.waitUntil(lambda: dialog.message.text() != "", timeout=30_000)
+    qtbot.waitUntil(dialog.restore_button.isEnabled, timeout=30_000)
+    assert "password" in dialog.message.text() and dialog.restored_url is None
+    replace_text(qtbot, dialog.password, "demo")
+    qtbot.mouseClick(dialog.restore_button, LEFT)
+    qtbot.waitUntil(lambda: dialog.restored_url is not None, timeout=60_000)
+    assert dialog.message.text().startswith("Restored ") and "next start" in dialog.message.text()
+    assert load_settings().database_url == f"sqlite:///{restored}"
+    copy = Database(f"sqlite:///{restored}", password_hasher=FAST_HASHER)
+    try:
+        admin = accounts.authenticate(copy, None, "admin", "demo")
+        assert len(accounts.list_users(copy, admin)) == len(users_by_name(window))
+    finally:
+        copy.close()
+    assert window.db.url != dialog.restored_url  # the database in use is untouched
 
 
 def test_a_backup_shows_its_progress_and_cancel_leaves_no_file(

@@ -87,7 +87,7 @@ class BackupBox(QGroupBox):
         self.backup_button.setText(_("Back &up now…"))
         self.backup_button.setAccessibleName(_("Back up now"))
         self.restore_button.setText(_("&Restore…"))
-        self.restore_button.setAccessibleName(_("How to restore a backup"))
+        self.restore_button.setAccessibleName(_("Restore a backup"))
         self.result.setAccessibleName(_("Backup result"))
         self.restore_help.setAccessibleName(_("How to restore a backup"))
         self.restore_help.setText(self._restore_html())
@@ -96,7 +96,7 @@ class BackupBox(QGroupBox):
         steps = _(
             "A backup is restored only into a new, empty database, never into the database "
             "in use: that keeps today's data safe if the backup is not the one you wanted. "
-            "Close this program, then in a command window run:"
+            "The Restore dialog does it; from a command window, the same is:"
         )
         after = _(
             "{new} is a new SQLite file or an empty PostgreSQL database, {file} the backup "
@@ -117,8 +117,12 @@ class BackupBox(QGroupBox):
     # --- actions ------------------------------------------------------------------
 
     def explain_restore(self) -> None:
+        """Open the restore dialog; the command-line way is shown below for reference."""
+        from digcomp_app.ui.screens.database.restore_dialog import RestoreDialog
+
         self.restore_help.setVisible(True)
-        self.restore_help.setFocus()
+        self.restore_dialog = RestoreDialog(self._context, self)
+        self.restore_dialog.open()
 
     def choose_backup_file(self) -> None:
         name = f"digcomp-backup-{dt.date.today().isoformat()}.sqlite3"

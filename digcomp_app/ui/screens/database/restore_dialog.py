@@ -1,0 +1,201 @@
+"""Restoring a backup into a new, empty database, from the window."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from digcomp_app.i18n import _, ngettext
+from digcomp_app.services import backup
+from digcomp_app.services.database import Database
+from digcomp_app.services.errors import ServiceError
+from digcomp_app.settings import load_settings, save_settings
+from digcomp_app.ui.context import UiContext
+from digcomp_app.ui.screens.database import urls
+from digcomp_app.ui.tasks import Report, TaskHandle, run_task
+from digcomp_app.ui.widgets import ERROR_COLOUR
+
+
+def _address(text: str) -> str:
+    """A typed file name or a postgresql:// address, as a database URL."""
+    text = text.strip()
+    return text if "://" in text else urls.sqlite_url(text)
+
+
+class RestoreDialog(QDialog):
+    """Backup file, new database, the backup's administrator → restored, then optionally
+    chosen for the next start. The database in use is never touched."""
+
+    def __init__(self, context: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._context = context
+        self.task: TaskHandle | None = None
+        self.file_dialog: QFileDialog | None = None
+        self.restored_url: str | None = None
+        self.setWindowTitle(_("Restore a backup"))
+        layout = QVBoxLayout(self)
+        intro = QLabel(
+            _(
+                "A backup is restored only into a new, empty database, never into the one in "
+                "use, so today's data stays safe if the backup is not the one you wanted. "
+                "Give the user name and password of an administrator as they were when the "
+                "backup was made."
+            )
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        form = QFormLayout()
+        self.source = QLineEdit()
+        self.source.setAccessibleName(_("Backup file"))
+        source_browse = QPushButton(_("&Browse…"))
+        source_browse.setAccessibleName(_("Choose the backup file"))
+        source_browse.clicked.connect(self.browse_source)
+        row = QHBoxLayout()
+        row.addWidget(self.source, 1)
+        row.addWidget(source_browse)
+        form.addRow(_("Backup &file:"), row)
+        self.target = QLineEdit()
+        self.target.setPlaceholderText(
+            _("a new SQLite file, or postgresql://… of an empty database")
+        )
+        self.target.setAccessibleName(_("New database"))
+        target_browse = QPushButton(_("Br&owse…"))
+        target_browse.setAccessibleName(_("Name the new database file"))
+        target_browse.clicked.connect(self.browse_target)
+        row = QHBoxLayout()
+        row.addWidget(self.target, 1)
+        row.addWidget(target_browse)
+        form.addRow(_("&New database:"), row)
+        self.admin = QLineEdit(context.actor.username)
+        self.admin.setAccessibleName(_("Administrator's user name in the backup"))
+        form.addRow(_("&Administrator:"), self.admin)
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setAccessibleName(_("Administrator's password in the backup"))
+        form.addRow(_("&Password:"), self.password)
+        for label_row in range(form.rowCount()):
+            label = form.itemAt(label_row, QFormLayout.ItemRole.LabelRole)
+            field = form.itemAt(label_row, QFormLayout.ItemRole.FieldRole)
+            if label and isinstance(label.widget(), QLabel) and field:
+                buddy = field.widget() or field.layout().itemAt(0).widget()
+                label.widget().setBuddy(buddy)
+        layout.addLayout(form)
+        self.use_next_time = QCheckBox(_("&Open the restored database from the next start"))
+        self.use_next_time.setChecked(True)
+        layout.addWidget(self.use_next_time)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setAccessibleName(_("Restore result"))
+        layout.addWidget(self.message)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        self.restore_button = QPushButton(_("&Restore"))
+        self.restore_button.setDefault(True)
+        self.restore_button.clicked.connect(self.restore)
+        self.close_button = QPushButton(_("Close"))
+        self.close_button.clicked.connect(self.reject)
+        buttons.addWidget(self.restore_button)
+        buttons.addWidget(self.close_button)
+        layout.addLayout(buttons)
+        self.resize(640, self.sizeHint().height())
+
+    # --- choosing files -----------------------------------------------------------
+
+    def _file_dialog(self, title: str, save: bool, chosen: Callable[[str], None]) -> None:
+        dialog = QFileDialog(self, title)
+        if save:
+            dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+            dialog.setDefaultSuffix("sqlite3")
+        dialog.setNameFilters([_("SQLite databases (*.sqlite3 *.sqlite *.db)"), _("All files (*)")])
+        dialog.fileSelected.connect(chosen)
+        dialog.finished.connect(lambda _code: setattr(self, "file_dialog", None))
+        self.file_dialog = dialog
+        dialog.open()
+
+    def browse_source(self) -> None:
+        self._file_dialog(_("Choose the backup file"), False, self.source.setText)
+
+    def browse_target(self) -> None:
+        self._file_dialog(_("Name the new database file"), True, self.target.setText)
+
+    # --- restoring ----------------------------------------------------------------
+
+    def _say(self, text: str, error: bool) -> None:
+        self.message.setStyleSheet(f"color: {ERROR_COLOUR};" if error else "")
+        self.message.setText(text)
+
+    def restore(self) -> None:
+        source, target = self.source.text().strip(), self.target.text().strip()
+        if not source or not Path(source).is_file():
+            self._say(_("Choose the backup file: it was not found."), True)
+            self.source.setFocus()
+            return
+        if not target:
+            self._say(
+                _("Name the new database: a new file, or an empty PostgreSQL database."), True
+            )
+            self.target.setFocus()
+            return
+        url = _address(target)
+        if url == self._context.db.url:
+            self._say(_("That is the database in use; a backup goes into a new one."), True)
+            return
+        name, password = self.admin.text().strip(), self.password.text()
+
+        def work(report: Report, cancelled: Callable[[], bool]) -> object:
+            report(
+                0,
+                0,
+                _("Checking the backup and copying it into {database}…").format(
+                    database=urls.describe(url)
+                ),
+            )
+            try:
+                db = Database(url)
+            except Exception as error:  # a bad address or an unreachable server
+                return ServiceError(
+                    _("The new database cannot be opened: {problem}").format(
+                        problem=str(error).splitlines()[0]
+                    )
+                )
+            try:
+                return backup.restore(db, None, Path(source), name, password)
+            except ServiceError as error:
+                return error
+            finally:
+                db.close()
+
+        self.restore_button.setEnabled(False)
+        self.task = run_task(self, _("Restoring the backup"), work, lambda r: self._done(url, r))
+        self.task.done.connect(lambda: self.restore_button.setEnabled(True))
+
+    def _done(self, url: str, result: object) -> None:
+        if isinstance(result, ServiceError):
+            self._say(str(result), True)
+            return
+        assert isinstance(result, backup.RestoreInfo)
+        self.restored_url = url
+        rows = result.records
+        text = ngettext(
+            "Restored {rows} record into {database} (administrator {name}).",
+            "Restored {rows} records into {database} (administrator {name}).",
+            rows,
+        ).format(rows=rows, database=urls.describe(url), name=result.administrator)
+        if self.use_next_time.isChecked():
+            save_settings(load_settings().with_changes(database_url=url))
+            text += " " + _("The program opens it from its next start.")
+        self._say(text, False)
+        self._context.notify(text)
