@@ -42,7 +42,7 @@ from digcomp_app.services.errors import ServiceError
 from digcomp_app.settings import load_settings, save_settings
 from digcomp_app.ui.context import UiContext
 from digcomp_app.ui.tasks import Report, TaskHandle, run_task
-from digcomp_app.ui.widgets import ERROR_COLOUR
+from digcomp_app.ui.widgets import ERROR_COLOUR, fit_to_texts
 
 if TYPE_CHECKING:  # the PDF services load reportlab: only when something is printed
     from digcomp_app.services.printing import PrintResult
@@ -194,7 +194,6 @@ class PrintDialog(QDialog):
         self._printable = [c for c in self._chosen if c.status == "issued"]
         self.request: PrintRequest | None = None
         self.setWindowTitle(_("Print attestations"))
-        self.setMinimumWidth(560)
 
         self.intro = QLabel(
             _(
@@ -277,6 +276,7 @@ class PrintDialog(QDialog):
         )
         self.scope.buttonToggled.connect(lambda *_args: self._update())
         self._update()
+        fit_to_texts(self, 80)
 
     def _mobility_choices(self) -> list[_MobilityChoice]:
         db, actor = self._context.db, self._context.actor
@@ -408,7 +408,6 @@ class ReportDialog(QDialog):
         self.language_chosen = ""
         self.folder_chosen: Path | None = None
         self.setWindowTitle(title)
-        self.setMinimumWidth(520)
         self.intro = QLabel(intro)
         self.intro.setWordWrap(True)
         self.language = LanguageChoice(with_both=False)
@@ -433,6 +432,7 @@ class ReportDialog(QDialog):
         layout.addWidget(self.folder)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
+        fit_to_texts(self, 75)
 
     def set_folder(self, folder: Path | str) -> None:
         self.folder.set_folder(folder)

@@ -121,11 +121,11 @@ def _cases_at_assessment(window: MainWindow) -> None:
 
 def _mobility_with_people(window: MainWindow, screen: Any) -> None:
     """The mobility with the most participants, its People tab shown."""
-    table = screen.table
-    if not table.rowCount():
+    listed = screen.listed_mobilities()
+    if not listed:
         return
-    counts = [int(table.item(row, 3).text() or 0) for row in range(table.rowCount())]
-    table.selectRow(counts.index(max(counts)))
+    counts = [mobility.participant_count for mobility in listed]
+    screen.table.selectRow(counts.index(max(counts)))
     screen.editor.tabs.setCurrentWidget(screen.editor.people)
 
 

@@ -15,7 +15,7 @@ from digcomp_app.i18n import _
 from digcomp_app.services import signing
 from digcomp_app.services.errors import AuthenticationFailed, ServiceError
 from digcomp_app.ui.context import UiContext
-from digcomp_app.ui.widgets import ERROR_COLOUR
+from digcomp_app.ui.widgets import ERROR_COLOUR, fit_to_texts
 
 
 class PassphraseDialog(QDialog):
@@ -54,6 +54,7 @@ class PassphraseDialog(QDialog):
         self.buttons.accepted.connect(self.unlock)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
+        fit_to_texts(self, 60)
 
     def unlock(self) -> None:
         try:

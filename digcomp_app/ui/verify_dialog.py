@@ -35,7 +35,7 @@ from digcomp_app.services.database import Database
 from digcomp_app.services.errors import ServiceError
 from digcomp_app.services.permissions import Actor
 from digcomp_app.services.verification import Verdict, Verification
-from digcomp_app.ui.widgets import ERROR_COLOUR
+from digcomp_app.ui.widgets import ERROR_COLOUR, fit_to_texts
 
 #: the verdict in one or two words, shown large
 VERDICT_WORDS = {
@@ -128,7 +128,6 @@ class VerifyDialog(QDialog):
         self.file_dialog: QFileDialog | None = None
         self._last: tuple[str, object] | None = None
         self.setAcceptDrops(True)
-        self.setMinimumSize(640, 560)
 
         self.intro = QLabel()
         self.intro.setWordWrap(True)
@@ -158,6 +157,8 @@ class VerifyDialog(QDialog):
         self.problem.setStyleSheet(f"color: {ERROR_COLOUR};")
         self.details = QTextBrowser()
         self.details.setOpenLinks(False)
+        # a few lines of the details at least, whatever the dialog's size
+        self.details.setMinimumHeight(6 * self.details.fontMetrics().lineSpacing())
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.buttons.rejected.connect(self.reject)
 
@@ -193,6 +194,7 @@ class VerifyDialog(QDialog):
             QShortcut(keys, self, lambda: self.check_text(self.code.toPlainText()))
         self.retranslate()
         self._show([])
+        fit_to_texts(self, 100)
         self.code.setFocus()
 
     def retranslate(self) -> None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QAbstractItemView, QTableWidget
+from PySide6.QtCore import QEvent, QObject, QSize
+from PySide6.QtWidgets import QAbstractItemView, QTableWidget, QWidget
 
 #: the colour of error messages shown beside the control they concern
 ERROR_COLOUR = "#b00020"
@@ -16,3 +17,48 @@ def record_table(columns: int = 0) -> QTableWidget:
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.verticalHeader().hide()
     return table
+
+
+#: the events after which a dialog's minimum size is worked out again
+_REFIT = (QEvent.Type.LayoutRequest, QEvent.Type.FontChange, QEvent.Type.Show)
+
+
+def _fit(dialog: QWidget) -> None:
+    layout = dialog.layout()
+    if layout is None or dialog.property("textFitBusy"):
+        return
+    dialog.setProperty("textFitBusy", True)
+    try:
+        layout.activate()
+        least = layout.totalMinimumSize()
+        chars = int(dialog.property("textFitChars") or 0)
+        width = max(least.width(), chars * dialog.fontMetrics().averageCharWidth())
+        height = least.height()
+        if layout.hasHeightForWidth():
+            height = max(height, layout.totalHeightForWidth(width))
+        if dialog.minimumSize() != QSize(width, height):
+            dialog.setMinimumSize(width, height)
+    finally:
+        dialog.setProperty("textFitBusy", False)
+
+
+class _TextFit(QObject):
+    """Works a dialog's minimum size out again when its texts or its font change. It keeps
+    nothing of its own (the dialog holds the width wanted), so it is safe while the dialog
+    is being torn down."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() in _REFIT and isinstance(watched, QWidget) and watched is self.parent():
+            _fit(watched)
+        return False
+
+
+def fit_to_texts(dialog: QWidget, chars: int) -> None:
+    """Give ``dialog`` a minimum size at which nothing in it is cut: at least ``chars``
+    average characters wide (wrapped texts stay easy to read) and as wide as its widest
+    row needs, and as high as its wrapped texts need at that width. Kept up to date when
+    its texts or the font change, so a larger application font or a long translation
+    never cuts a button or a line; the dialog still fits a 1366x768 screen."""
+    dialog.setProperty("textFitChars", chars)
+    dialog.installEventFilter(_TextFit(dialog))
+    _fit(dialog)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QHBoxLayout, QListWidget, QListWidgetItem, QStackedWidget, QWidget
 
 from digcomp_app.i18n import _
@@ -60,10 +61,24 @@ class Workspace(QWidget):
                 refresh()
             self.stack.setCurrentWidget(widget)
 
+    def _fit_navigation(self) -> None:
+        """The list as wide as its longest title (at most 240 px): the rest of the width is
+        the screen's, which needs it most with a larger font."""
+        metrics = QFontMetrics(self.font())
+        widest = max((metrics.horizontalAdvance(s.title()) for s in self.specs), default=0)
+        room = widest + 2 * self.navigation.frameWidth() + 2 * metrics.averageCharWidth() + 8
+        self.navigation.setMaximumWidth(min(240, room))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_navigation()
+        super().changeEvent(event)
+
     def retranslate(self) -> None:
         self.navigation.setAccessibleName(_("Screens"))
         for row, spec in enumerate(self.specs):
             self.navigation.item(row).setText(spec.title())
+        self._fit_navigation()
         for widget in self.screens.values():
             retranslate = getattr(widget, "retranslate", None)
             if callable(retranslate):

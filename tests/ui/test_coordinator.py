@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from digcomp_app.services import accounts, certificates, mobilities
 from digcomp_app.services.demo_content import SIGNING_PASSPHRASE
 from digcomp_app.services.mobilities import MobilityDraft
+from digcomp_app.ui.screens.mobilities.widgets import DETAILS_ROLE
 from digcomp_app.ui.signing import PassphraseDialog
 from tests.ui.conftest import sign_in
 
@@ -144,7 +145,8 @@ def test_coordinator_creates_a_mobility_with_a_new_host_participants_and_a_teach
     assert [
         p.full_name for p in mobilities.list_participants(demo_db, coordinator, created.id)
     ] == [n for n in names if n != leaving]
-    assert screen.table.item(screen.listed_codes().index(CODE), 3).text() == "1"
+    listed = screen.table.item(screen.listed_codes().index(CODE), 0)
+    assert listed.data(DETAILS_ROLE).endswith(" · 1 learner")  # the list's line under the code
 
     # a teacher chosen by name from the list; they then see the mobility
     teachers = people.teachers_box

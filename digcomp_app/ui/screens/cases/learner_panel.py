@@ -44,6 +44,8 @@ class LearnerPanel(QWidget):
         self.tree = QTreeWidget()
         self.tree.setHeaderHidden(True)
         self.tree.setUniformRowHeights(True)
+        # learners' names need the width more than the tree's steps do
+        self.tree.setIndentation(14)
         self.empty = QLabel()
         self.empty.setWordWrap(True)
         self.empty.hide()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
@@ -28,7 +29,9 @@ QToolButton:focus { border-color: #e0a100; }
 
 class StepIndicator(QWidget):
     """Four buttons, one per stage: done ✓, current ●, still to come. Clicking shows that
-    step's page (the case itself moves only with Advance and Back)."""
+    step's page (the case itself moves only with Advance and Back). The arrows between
+    them go when the row is narrow (a larger font), so the buttons stay whole and leave
+    room for the learner list beside the case."""
 
     step_chosen = Signal(str)
 
@@ -37,6 +40,7 @@ class StepIndicator(QWidget):
         self.setStyleSheet(_STYLE)
         self.stage = ""
         self.buttons: dict[str, QToolButton] = {}
+        self.arrows: list[QLabel] = []
         self._group = QButtonGroup(self)
         self._group.setExclusive(True)
         layout = QHBoxLayout(self)
@@ -46,6 +50,7 @@ class StepIndicator(QWidget):
                 arrow = QLabel("→")
                 arrow.setAccessibleName(" ")
                 layout.addWidget(arrow)
+                self.arrows.append(arrow)
             button = QToolButton()
             button.setCheckable(True)
             button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -56,6 +61,25 @@ class StepIndicator(QWidget):
             layout.addWidget(button)
             self.buttons[step] = button
         layout.addStretch(1)
+        self._layout = layout
+
+    def _width_of(self, widgets: list) -> int:
+        spacing = self._layout.spacing() * (len(widgets) - 1)
+        return sum(w.sizeHint().width() for w in widgets) + spacing
+
+    def _width_with_arrows(self) -> int:
+        return self._width_of([*self.buttons.values(), *self.arrows])
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        height = max(b.sizeHint().height() for b in self.buttons.values())
+        return QSize(self._width_of(list(self.buttons.values())), height)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        roomy = event.size().width() >= self._width_with_arrows()
+        for arrow in self.arrows:
+            if arrow.isVisibleTo(self) != roomy:
+                arrow.setVisible(roomy)
+        super().resizeEvent(event)
 
     def state_of(self, step: str) -> str:
         """ "done", "current" or "todo" for the case's present stage."""

@@ -1,11 +1,15 @@
 """The coordinator's mobilities: a searchable list beside the form of the chosen one; the
-chosen mobility's summary (PDF) and its attestations printed from here."""
+chosen mobility's summary (PDF) and its attestations printed from here.
+
+Each mobility of the list is one cell on several lines (title, code, dates and learners:
+widgets.MobilityCell) that wrap with the list's width, so they read whole at 1366x768
+with a larger font too."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -20,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from digcomp_app.i18n import _, format_date
+from digcomp_app.i18n import _, format_date, ngettext
 from digcomp_app.services import mobilities, organisations
 from digcomp_app.services.errors import ServiceError
 from digcomp_app.services.mobilities import MobilityInfo
@@ -28,7 +32,14 @@ from digcomp_app.services.organisations import OrganisationInfo
 from digcomp_app.ui.context import UiContext
 from digcomp_app.ui.print_dialog import DocumentRunner
 from digcomp_app.ui.screens.mobilities.editor import MobilityEditor
-from digcomp_app.ui.screens.mobilities.widgets import ButtonRow, plain, set_label
+from digcomp_app.ui.screens.mobilities.widgets import (
+    CODE_ROLE,
+    DETAILS_ROLE,
+    ButtonRow,
+    MobilityCell,
+    plain,
+    set_label,
+)
 from digcomp_app.ui.widgets import ERROR_COLOUR, record_table
 
 if TYPE_CHECKING:
@@ -49,12 +60,15 @@ class MobilitiesScreen(QWidget):
         self.search.setClearButtonEnabled(True)
         self.search_label.setBuddy(self.search)
         self.new_button = QPushButton()
-        self.table = record_table(4)
-        self.table.setWordWrap(False)
+        self.table = record_table(1)
+        self.table.setWordWrap(True)
+        self.table.setItemDelegate(MobilityCell(self.table))
+        self.table.setShowGrid(False)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        header.hide()
+        # the rows' heights follow the list's width: its lines wrap
+        self.table.viewport().installEventFilter(self)
         self.empty = QLabel()
         self.empty.setWordWrap(True)
         self.problem = QLabel()
@@ -108,6 +122,11 @@ class MobilitiesScreen(QWidget):
         QShortcut(QKeySequence.StandardKey.New, self, self.new_mobility)
         self.retranslate()
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self.table.resizeRowsToContents()
+        return super().eventFilter(watched, event)
+
     # --- screen protocol --------------------------------------------------------------
 
     def retranslate(self) -> None:
@@ -118,7 +137,6 @@ class MobilitiesScreen(QWidget):
         self.new_button.setToolTip(_("Create a new mobility (Ctrl+N)"))
         self.new_button.setAccessibleName(plain(self.new_button.text()))
         self.table.setAccessibleName(_("Mobilities"))
-        self.table.setHorizontalHeaderLabels([_("Title"), _("Code"), _("Dates"), _("Learners")])
         self.summary_button.setText(_("Mobility summar&y (PDF)…"))
         self.summary_button.setAccessibleName(_("Mobility summary (PDF)"))
         self.summary_button.setToolTip(
@@ -159,7 +177,11 @@ class MobilitiesScreen(QWidget):
         return False
 
     def listed_codes(self) -> list[str]:
-        return [self.table.item(row, 1).text() for row in range(self.table.rowCount())]
+        return [self.table.item(row, 0).data(CODE_ROLE) for row in range(self.table.rowCount())]
+
+    def listed_mobilities(self) -> list[MobilityInfo]:
+        """The mobilities of the list, in its order."""
+        return list(self._rows)
 
     def save_summary(self) -> None:
         """The chosen mobility's summary as a PDF, in the language the coordinator picks."""
@@ -230,7 +252,10 @@ class MobilitiesScreen(QWidget):
                 start=format_date(info.start_date, "short"),
                 end=format_date(info.end_date, "short"),
             )
-            values = (info.title, info.code, dates, str(info.participant_count))
+            learners = ngettext(
+                "{count} learner", "{count} learners", info.participant_count
+            ).format(count=info.participant_count)
+            details = _("{dates} · {learners}").format(dates=dates, learners=learners)
             tip = _("{title}\n{code}\nHost: {host} ({country})\n{start} – {end}").format(
                 title=info.title,
                 code=info.code,
@@ -239,22 +264,21 @@ class MobilitiesScreen(QWidget):
                 start=format_date(info.start_date),
                 end=format_date(info.end_date),
             )
-            for column, text in enumerate(values):
-                item = QTableWidgetItem(text)
-                item.setToolTip(tip)
-                if column == 3:
-                    item.setTextAlignment(
-                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-                    )
-                self.table.setItem(row, column, item)
-            self.table.item(row, 0).setData(_ID, info.id)
+            item = QTableWidgetItem(info.title)
+            item.setToolTip(tip)
+            item.setData(_ID, info.id)
+            item.setData(CODE_ROLE, info.code)
+            item.setData(DETAILS_ROLE, details)
+            item.setData(
+                Qt.ItemDataRole.AccessibleTextRole,
+                ", ".join((info.title, info.code, dates, learners)),
+            )
+            self.table.setItem(row, 0, item)
         self.table.clearSelection()
         if chosen is not None:
             self.select_mobility(chosen)
         self.table.blockSignals(False)
-        for column, widest in ((1, 170), (2, 170), (3, 90)):
-            self.table.resizeColumnToContents(column)
-            self.table.setColumnWidth(column, min(self.table.columnWidth(column), widest))
+        self.table.resizeRowsToContents()
         self._show_empty_state()
         self._update_document_buttons()
 

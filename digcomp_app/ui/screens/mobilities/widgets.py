@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, QLocale, QSize, Qt
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtCore import QDate, QLocale, QModelIndex, QRect, QSize, Qt
+from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QBoxLayout,
     QDateEdit,
     QLabel,
     QListWidget,
     QSizePolicy,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
     QWidget,
 )
 
@@ -113,3 +118,65 @@ class ButtonRow(QWidget):
             self._layout.setDirection(wanted)
             self.updateGeometry()
         super().resizeEvent(event)
+
+
+#: the parts of a mobility shown in its cell of the list, below its title
+CODE_ROLE = Qt.ItemDataRole.UserRole + 1
+DETAILS_ROLE = Qt.ItemDataRole.UserRole + 2
+
+
+class MobilityCell(QStyledItemDelegate):
+    """A mobility in the list, on several lines that wrap with the list's width: its title
+    in bold, below it its code, then its dates and number of learners. Nothing is cut, with
+    a larger font too; the row grows instead (the list resizes its rows to their contents
+    when its width changes)."""
+
+    PADDING = 4
+    FLAGS = Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
+
+    def _blocks(self, option: QStyleOptionViewItem, index: QModelIndex) -> list[tuple[QFont, str]]:
+        bold = QFont(option.font)
+        bold.setBold(True)
+        texts = (index.data(), index.data(CODE_ROLE), index.data(DETAILS_ROLE))
+        fonts = (bold, option.font, option.font)
+        return [(font, str(text)) for font, text in zip(fonts, texts, strict=True) if text]
+
+    def _width(self, option: QStyleOptionViewItem) -> int:
+        # the list's one column fills its width (the column may not have followed yet)
+        view = option.widget
+        width = view.viewport().width() if isinstance(view, QTableView) else option.rect.width()
+        return max(width - 2 * self.PADDING, 40)
+
+    def _rects(
+        self, option: QStyleOptionViewItem, index: QModelIndex, left: int, top: int
+    ) -> list[tuple[QFont, str, QRect]]:
+        width = self._width(option)
+        placed = []
+        for font, text in self._blocks(option, index):
+            rect = QFontMetrics(font).boundingRect(
+                QRect(left, top, width, 100000), self.FLAGS, text
+            )
+            placed.append((font, text, QRect(left, top, width, rect.height())))
+            top += rect.height()
+        return placed
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802
+        placed = self._rects(option, index, 0, 0)
+        height = sum(rect.height() for _font, _text, rect in placed)
+        return QSize(self._width(option), height + 2 * self.PADDING)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        item = QStyleOptionViewItem(option)
+        self.initStyleOption(item, index)
+        item.text = ""
+        style = item.widget.style() if item.widget else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, item, painter, item.widget)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        painter.save()
+        painter.setPen(option.palette.color(role))
+        left, top = option.rect.left() + self.PADDING, option.rect.top() + self.PADDING
+        for font, text, rect in self._rects(option, index, left, top):
+            painter.setFont(font)
+            painter.drawText(rect, self.FLAGS, text)
+        painter.restore()

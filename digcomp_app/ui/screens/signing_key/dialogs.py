@@ -22,7 +22,7 @@ from digcomp_app.services import signing
 from digcomp_app.services.errors import InvalidInput, ServiceError
 from digcomp_app.services.signing import KeyInfo
 from digcomp_app.ui.context import UiContext
-from digcomp_app.ui.widgets import ERROR_COLOUR
+from digcomp_app.ui.widgets import ERROR_COLOUR, fit_to_texts
 
 WARNING_STYLE = "background: #fff4e0; border: 1px solid #c77700; border-radius: 4px; padding: 6px;"
 
@@ -37,7 +37,6 @@ class CreateKeyDialog(QDialog):
         self._context = context
         self.created: KeyInfo | None = None
         self.setWindowTitle(_("Create a new signing key"))
-        self.setMinimumWidth(560)
 
         self.warning = QLabel()
         self.warning.setWordWrap(True)
@@ -109,6 +108,7 @@ class CreateKeyDialog(QDialog):
         self.passphrase.textChanged.connect(self._update)
         self.repeated.textChanged.connect(self._update)
         self._update()
+        fit_to_texts(self, 80)
         self.passphrase.setFocus()
 
     def _update(self) -> None:
