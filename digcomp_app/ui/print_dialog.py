@@ -223,30 +223,8 @@ class PrintDialog(QDialog):
         self.scope = QButtonGroup(self)
         self.scope.addButton(self.chosen_button)
         self.scope.addButton(self.mobility_button)
-        self.language = LanguageChoice(with_both=True)
-        self.folder_label = QLabel(_("Save into the &folder:"))
-        self.folder = FolderField(self.folder_label)
-        self.error = _error_label()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setText(_("Cancel"))
-        cancel.setAccessibleName(_("Cancel"))
-        self.print_button = self.buttons.addButton(
-            _("&Print"), QDialogButtonBox.ButtonRole.AcceptRole
-        )
-        self.print_button.setAccessibleName(_("Print"))
-        self.print_button.setDefault(True)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.intro)
-        layout.addWidget(self.what)
-        layout.addWidget(self.language)
-        layout.addWidget(self.folder_label)
-        layout.addWidget(self.folder)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
+        self.print_button = _output_controls(self, True, _("&Print"))
+        _lay_out(self, self.intro, self.what)
 
         self._choices = self._mobility_choices()
         for choice in self._choices:
@@ -397,6 +375,33 @@ def print_outcome(result: PrintResult, total: int, folder: Path) -> tuple[str, s
     return text, "\n".join(lines)
 
 
+def _output_controls(dialog, with_both: bool, action: str) -> QPushButton:
+    """The language choice, folder, error line and Cancel/``action`` buttons that the print
+    and report dialogs share, set as attributes of ``dialog``; returns the action button."""
+    dialog.language = LanguageChoice(with_both=with_both)
+    dialog.folder_label = QLabel(_("Save into the &folder:"))
+    dialog.folder = FolderField(dialog.folder_label)
+    dialog.error = _error_label()
+    dialog.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+    cancel = dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+    cancel.setText(_("Cancel"))
+    cancel.setAccessibleName(_("Cancel"))
+    button = dialog.buttons.addButton(action, QDialogButtonBox.ButtonRole.AcceptRole)
+    button.setAccessibleName(action.replace("&", ""))
+    button.setDefault(True)
+    dialog.buttons.accepted.connect(dialog.accept)
+    dialog.buttons.rejected.connect(dialog.reject)
+    return button
+
+
+def _lay_out(dialog, *top: QWidget) -> None:
+    """``top`` widgets, then the shared output controls, one under the other."""
+    layout = QVBoxLayout(dialog)
+    for widget in (*top, dialog.language, dialog.folder_label, dialog.folder, dialog.error):
+        layout.addWidget(widget)
+    layout.addWidget(dialog.buttons)
+
+
 # --- saving a report -----------------------------------------------------------------------
 
 
@@ -410,28 +415,8 @@ class ReportDialog(QDialog):
         self.setWindowTitle(title)
         self.intro = QLabel(intro)
         self.intro.setWordWrap(True)
-        self.language = LanguageChoice(with_both=False)
-        self.folder_label = QLabel(_("Save into the &folder:"))
-        self.folder = FolderField(self.folder_label)
-        self.error = _error_label()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setText(_("Cancel"))
-        cancel.setAccessibleName(_("Cancel"))
-        self.save_button = self.buttons.addButton(
-            _("&Save"), QDialogButtonBox.ButtonRole.AcceptRole
-        )
-        self.save_button.setAccessibleName(_("Save"))
-        self.save_button.setDefault(True)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.intro)
-        layout.addWidget(self.language)
-        layout.addWidget(self.folder_label)
-        layout.addWidget(self.folder)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
+        self.save_button = _output_controls(self, False, _("&Save"))
+        _lay_out(self, self.intro)
         fit_to_texts(self, 75)
 
     def set_folder(self, folder: Path | str) -> None:
