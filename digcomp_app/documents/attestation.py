@@ -15,7 +15,6 @@ and one QR code. See docs/decisions/0013-attestation-rendering.md.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import re
 import unicodedata
@@ -23,13 +22,53 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from reportlab.lib.colors import Color
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from digcomp_app import __version__
 from digcomp_app.documents import fonts
+from digcomp_app.documents.attestation_wording import (
+    ASSESSED_AGAINST,
+    ASSESSOR,
+    CHECK,
+    COMPETENCES,
+    CONTACT,
+    DATE_OF_BIRTH,
+    DURATION,
+    EUROPASS_NUMBER,
+    FOOTER_KEY,
+    FOOTER_SERIAL,
+    FROM_TO,
+    GIVEN_NAMES,
+    HOLDER,
+    HOST,
+    HOST_COUNTRY,
+    ISSUE_DATE,
+    ISSUED_BY,
+    MENTOR,
+    METHOD,
+    MOBILITY,
+    MOBILITY_CODE,
+    MOBILITY_TITLE,
+    OBJECTIVE,
+    ORGANISATION,
+    ORGANISATIONS,
+    OUTCOMES,
+    PAGE,
+    PROGRAMME,
+    SENDING,
+    SERIAL,
+    SIGNATURE_COORDINATOR,
+    SIGNATURE_LINE,
+    SIGNATURE_MENTOR,
+    SUBJECT,
+    SUBTITLE_MOBILITY,
+    SUBTITLE_OTHER,
+    SURNAMES,
+    TITLE,
+    UNSIGNED,
+)
 from digcomp_app.documents.layout import (
     WHOLE,
     Block,
@@ -45,6 +84,7 @@ from digcomp_app.documents.layout import (
     text_rows,
     wrap,
 )
+from digcomp_app.documents.logo import logo_for
 from digcomp_app.documents.pdf_data import (
     ATTACHMENT_DESCRIPTION,
     ATTACHMENT_NAME,
@@ -57,6 +97,7 @@ from digcomp_app.documents.pdf_data import (
     records_json,
 )
 from digcomp_app.documents.qr import draw_qr
+from digcomp_app.documents.report import GREY, INK, NAVY, RULE, TINT, horizontal_line
 from digcomp_app.documents.texts import (
     competence_title,
     country_name,
@@ -71,7 +112,6 @@ from digcomp_app.documents.texts import (
 )
 from digcomp_app.framework import Framework
 from digcomp_app.framework.labels import level_label  # "4 – Intermediate", as on screen
-from digcomp_app.i18n import N_
 
 LANGUAGES = ("lv", "en")
 #: readers of printed attestations find their data here too
@@ -84,53 +124,6 @@ __all__ = [
     "render_attestation",
     "render_attestations",
 ]
-
-# --- wording (translated into the document's language, not the interface's) ----------
-TITLE = N_("Attestation of digital competences")
-SUBTITLE_MOBILITY = N_(
-    "acquired during a learning mobility, in the structure of the Europass Mobility document"
-)
-SUBTITLE_OTHER = N_("recognised by the school, in the structure of the Europass Mobility document")
-HOLDER = N_("Holder")
-SURNAMES = N_("Surname(s)")
-GIVEN_NAMES = N_("First name(s)")
-DATE_OF_BIRTH = N_("Date of birth")
-ISSUED_BY = N_("Issued by")
-ORGANISATION = N_("Organisation")
-SERIAL = N_("Serial number")
-ISSUE_DATE = N_("Date of issue")
-EUROPASS_NUMBER = N_("Europass Mobility number")
-ORGANISATIONS = N_("Sending and host organisations")
-SENDING = N_("Sending organisation")
-HOST = N_("Host organisation")
-CONTACT = N_("Contact person: {name}")
-MENTOR = N_("Host mentor: {name}")
-MOBILITY = N_("The mobility")
-MOBILITY_TITLE = N_("Title")
-MOBILITY_CODE = N_("Project and mobility code")
-OBJECTIVE = N_("Objective")
-PROGRAMME = N_("Programme")
-HOST_COUNTRY = N_("Host country")
-DURATION = N_("Duration")
-FROM_TO = N_("{start} – {end}")
-COMPETENCES = N_("Digital competences acquired")
-ASSESSED_AGAINST = N_(
-    "Assessed against {framework}, whose proficiency levels run from 1 to {top}. "
-    "For each competence: the level reached and what it means, how it was assessed, and "
-    "the learning outcomes the holder showed."
-)
-METHOD = N_("Assessment method: {method}")
-ASSESSOR = N_("Assessor: {name}, {date}")
-OUTCOMES = N_("Learning outcomes shown:")
-SIGNATURE_MENTOR = N_("Host mentor")
-SIGNATURE_COORDINATOR = N_("Coordinator")
-SIGNATURE_LINE = N_("Signature and date")
-CHECK = N_("Scan the code to check that this attestation is genuine and still valid.")
-FOOTER_SERIAL = N_("Serial number: {serial}")
-FOOTER_KEY = N_("Signing key fingerprint: {fingerprint}")
-UNSIGNED = N_("Not signed: this copy cannot be verified.")
-PAGE = N_("Page {page}/{pages}")
-SUBJECT = N_("Digital competences acquired ({framework}), serial number {serial}")
 
 # --- the page ---------------------------------------------------------------------------
 PAGE_WIDTH, PAGE_HEIGHT = A4
@@ -147,12 +140,6 @@ FOOTER_HEIGHT = QR_SIZE + 3 * mm
 WIDTH = PAGE_WIDTH - LEFT - RIGHT
 CONTENT_TOP = PAGE_HEIGHT - TOP
 CONTENT_HEIGHT = CONTENT_TOP - BOTTOM - FOOTER_HEIGHT - 4 * mm
-
-NAVY = Color(0.09, 0.2, 0.38)
-INK = Color(0.1, 0.1, 0.12)
-GREY = Color(0.36, 0.38, 0.42)
-RULE = Color(0.72, 0.75, 0.8)
-TINT = Color(0.92, 0.94, 0.97)
 
 REG, BOLD, ITAL = fonts.REGULAR, fonts.BOLD, fonts.ITALIC
 S_ORG = Style(BOLD, 10.5, 13.5, INK)
@@ -383,7 +370,7 @@ class _Version:
 
     def header(self) -> list[Row]:
         issuer = self.snapshot.get("issuer") or {}
-        logo = _logo(self.item.logo)
+        logo = logo_for(self.item.logo)
         text_x = 0.0
         rows: list[Row] = []
         if logo is not None:
@@ -415,7 +402,7 @@ class _Version:
         subtitle = SUBTITLE_MOBILITY if self.snapshot.get("mobility") else SUBTITLE_OTHER
         rows += text_rows(self._(subtitle), S_SUBTITLE, WIDTH)
         rule = spacer(4 * mm)
-        rule.painters.append(_rule(NAVY, 1.2, -2.5 * mm))
+        rule.painters.append(horizontal_line(NAVY, 1.2, WIDTH, -2.5 * mm))
         rows.append(rule)
         return rows
 
@@ -587,7 +574,7 @@ class _Version:
                 rows = [*intro, spacer(5), *rows]
             else:
                 separator = Row(7, collapsible=True)
-                separator.painters.append(_rule(RULE, 0.5, -3.5))
+                separator.painters.append(horizontal_line(RULE, 0.5, WIDTH, -3.5))
                 rows = [separator, *rows]
             # A competence stays in one piece unless it is longer than a page.
             blocks.append(Block(rows, keep=len(rows), space_before=9 if index == 0 else 0))
@@ -611,7 +598,7 @@ class _Version:
         for i, (role, name, organisation) in enumerate(people):
             rows = text_rows(self._(role), S_LABEL, width)
             line = spacer(13 * mm)
-            line.painters.append(_signature_line(width))
+            line.painters.append(horizontal_line(INK, 0.6, width, -13 * mm + 2))
             rows.append(line)
             rows += text_rows(name or " ", S_SMALL_BOLD, width)
             rows += text_rows(organisation, S_SMALL, width)
@@ -633,15 +620,6 @@ def _bullet_rows(text: str, style: Style, x: float, width: float) -> list[Row]:
     return rows
 
 
-def _rule(color: Color, width: float, dy: float) -> Callable[[Canvas, float, float], None]:
-    def paint(canvas: Canvas, left: float, top: float) -> None:
-        canvas.setStrokeColor(color)
-        canvas.setLineWidth(width)
-        canvas.line(left, top + dy, left + WIDTH, top + dy)
-
-    return paint
-
-
 def _band(height: float) -> Callable[[Canvas, float, float], None]:
     def paint(canvas: Canvas, left: float, top: float) -> None:
         canvas.setFillColor(TINT)
@@ -650,55 +628,3 @@ def _band(height: float) -> Callable[[Canvas, float, float], None]:
         canvas.rect(left, top - height, 2.2, height, stroke=0, fill=1)
 
     return paint
-
-
-def _signature_line(width: float) -> Callable[[Canvas, float, float], None]:
-    def paint(canvas: Canvas, left: float, top: float) -> None:
-        canvas.setStrokeColor(INK)
-        canvas.setLineWidth(0.6)
-        canvas.line(left, top - 13 * mm + 2, left + width, top - 13 * mm + 2)
-
-    return paint
-
-
-@dataclass(frozen=True, slots=True)
-class _Logo:
-    box: tuple[float, float]
-    painter: Callable[[Canvas, float, float], None]
-
-
-LOGO_MAX = (40 * mm, 18 * mm)
-
-
-_logos: dict[str, _Logo | None] = {}
-
-
-def _logo(data: bytes | None) -> _Logo | None:
-    """The school's logo, read once per process (every attestation of a batch shows it)."""
-    if not data:
-        return None
-    digest = hashlib.sha256(data).hexdigest()
-    if digest not in _logos:
-        if len(_logos) > 4:
-            _logos.clear()
-        _logos[digest] = _read_logo(data)
-    return _logos[digest]
-
-
-def _read_logo(data: bytes) -> _Logo | None:
-    from reportlab.lib.utils import ImageReader
-
-    try:
-        image = ImageReader(io.BytesIO(data))
-        pixels_wide, pixels_high = image.getSize()
-    except Exception:  # a logo that cannot be read is left out, never fatal
-        return None
-    if pixels_wide <= 0 or pixels_high <= 0:
-        return None
-    scale = min(LOGO_MAX[0] / pixels_wide, LOGO_MAX[1] / pixels_high)
-    width, height = pixels_wide * scale, pixels_high * scale
-
-    def paint(canvas: Canvas, left: float, top: float) -> None:
-        canvas.drawImage(image, left, top - height, width, height, mask="auto")
-
-    return _Logo((width, height), paint)

@@ -40,6 +40,7 @@ from digcomp_app.documents.report import (
     band_colour,
     header_rows,
     heading,
+    horizontal_line,
     metadata,
     render,
 )
@@ -213,7 +214,7 @@ def _totals(
         if levels:
             value = format_number(statistics.median(levels), language)
             median.pieces.append(Piece(x, S_SMALL_BOLD, value, "c", dy=2))
-    counted.painters.append(_top_rule(WIDTH))
+    counted.painters.append(horizontal_line(RULE, 1, WIDTH))
     return [counted, median]
 
 
@@ -274,15 +275,6 @@ def _row_cells(
         canvas.setStrokeColor(LIGHT)
         canvas.setLineWidth(0.4)
         canvas.line(left, top - height, left + WIDTH, top - height)
-
-    return paint
-
-
-def _top_rule(width: float) -> Callable[[Canvas, float, float], None]:
-    def paint(canvas: Canvas, left: float, top: float) -> None:
-        canvas.setStrokeColor(RULE)
-        canvas.setLineWidth(1)
-        canvas.line(left, top, left + width, top)
 
     return paint
 

@@ -53,6 +53,19 @@ MARGIN = 15 * mm
 FOOTER = 17 * mm
 
 
+def horizontal_line(
+    color: Color, line_width: float, length: float, dy: float = 0.0
+) -> Callable[[Canvas, float, float], None]:
+    """A row painter: a line ``length`` long, ``dy`` above the row's top (below if < 0)."""
+
+    def paint(canvas: Canvas, left: float, top: float) -> None:
+        canvas.setStrokeColor(color)
+        canvas.setLineWidth(line_width)
+        canvas.line(left, top + dy, left + length, top + dy)
+
+    return paint
+
+
 @dataclass(frozen=True, slots=True)
 class Page:
     width: float
