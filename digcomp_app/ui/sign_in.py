@@ -42,6 +42,9 @@ class SignInPage(QWidget):
         self.button = QPushButton()
         self.button.setDefault(True)
         self.button.setAutoDefault(True)
+        # first run only: fill the empty database from a backup instead
+        self.restore_button = QPushButton()
+        self.restore_button.clicked.connect(self.restore_backup)
 
         for field in (self.username, self.password, self.display_name, self.repeat):
             field.setMinimumHeight(field.fontMetrics().height() + 12)
@@ -67,6 +70,7 @@ class SignInPage(QWidget):
         inner.addLayout(self.form)
         inner.addWidget(self.error)
         inner.addWidget(self.button)
+        inner.addWidget(self.restore_button)
         outer = QVBoxLayout(self)
         outer.addStretch(1)
         outer.addWidget(box, 0, Qt.AlignmentFlag.AlignHCenter)
@@ -89,7 +93,13 @@ class SignInPage(QWidget):
         self.repeat.clear()
         self.display_name.clear()
         self.error.clear()
-        for widget in (self.display_label, self.display_name, self.repeat_label, self.repeat):
+        for widget in (
+            self.display_label,
+            self.display_name,
+            self.repeat_label,
+            self.repeat,
+            self.restore_button,
+        ):
             widget.setVisible(self._first_run)
         self.retranslate()
         (self.password if username else self.username).setFocus()
@@ -117,6 +127,25 @@ class SignInPage(QWidget):
             self.note.setText(self._locked_note or _("Sign in with your school account."))
             self.button.setText(_("&Sign in"))
         self.button.setAccessibleName(self.button.text().replace("&", ""))
+        self.restore_button.setText(_("Restore from a &backup…"))
+        self.restore_button.setAccessibleName(_("Restore from a backup"))
+
+    def restore_backup(self) -> None:
+        """First run: fill this empty database from a backup, then sign in as usual."""
+        from digcomp_app.ui.screens.database.restore_dialog import RestoreDialog
+
+        dialog = RestoreDialog(
+            self._db, self.username.text().strip(), self, into_this_database=True
+        )
+        self.restore_dialog = dialog
+
+        def finished(_code: int) -> None:
+            if dialog.restored_url is not None:
+                self.reset(dialog.admin.text().strip())
+                self.note.setText(dialog.message.text())
+
+        dialog.finished.connect(finished)
+        dialog.open()
 
     def _submit(self) -> None:
         self.error.clear()

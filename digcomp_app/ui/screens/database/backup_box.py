@@ -121,7 +121,9 @@ class BackupBox(QGroupBox):
         from digcomp_app.ui.screens.database.restore_dialog import RestoreDialog
 
         self.restore_help.setVisible(True)
-        self.restore_dialog = RestoreDialog(self._context, self)
+        self.restore_dialog = RestoreDialog(
+            self._context.db, self._context.actor.username, self, notify=self._context.notify
+        )
         self.restore_dialog.open()
 
     def choose_backup_file(self) -> None:

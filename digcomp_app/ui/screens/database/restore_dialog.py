@@ -23,7 +23,6 @@ from digcomp_app.services import backup
 from digcomp_app.services.database import Database
 from digcomp_app.services.errors import ServiceError
 from digcomp_app.settings import load_settings, save_settings
-from digcomp_app.ui.context import UiContext
 from digcomp_app.ui.screens.database import urls
 from digcomp_app.ui.tasks import Report, TaskHandle, run_task
 from digcomp_app.ui.widgets import ERROR_COLOUR
@@ -37,22 +36,38 @@ def _address(text: str) -> str:
 
 class RestoreDialog(QDialog):
     """Backup file, new database, the backup's administrator → restored, then optionally
-    chosen for the next start. The database in use is never touched."""
+    chosen for the next start. The database in use is never touched — except on the first
+    run (``into_this_database``), when it is still empty and the backup fills it."""
 
-    def __init__(self, context: UiContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        username: str,
+        parent: QWidget | None = None,
+        *,
+        into_this_database: bool = False,
+        notify: Callable[[str], None] | None = None,
+    ) -> None:
         super().__init__(parent)
-        self._context = context
+        self._db = db
+        self._into_this = into_this_database
+        self._notify = notify or (lambda _text: None)
         self.task: TaskHandle | None = None
         self.file_dialog: QFileDialog | None = None
         self.restored_url: str | None = None
         self.setWindowTitle(_("Restore a backup"))
         layout = QVBoxLayout(self)
-        intro = QLabel(
+        self.intro = intro = QLabel(
             _(
                 "A backup is restored only into a new, empty database, never into the one in "
                 "use, so today's data stays safe if the backup is not the one you wanted. "
                 "Give the user name and password of an administrator as they were when the "
                 "backup was made."
+            )
+            if not into_this_database
+            else _(
+                "This database is still empty: a backup can fill it. Give the user name and "
+                "password of an administrator as they were when the backup was made."
             )
         )
         intro.setWordWrap(True)
@@ -79,7 +94,9 @@ class RestoreDialog(QDialog):
         row.addWidget(self.target, 1)
         row.addWidget(target_browse)
         form.addRow(_("&New database:"), row)
-        self.admin = QLineEdit(context.actor.username)
+        if into_this_database:
+            form.setRowVisible(1, False)
+        self.admin = QLineEdit(username)
         self.admin.setAccessibleName(_("Administrator's user name in the backup"))
         form.addRow(_("&Administrator:"), self.admin)
         self.password = QLineEdit()
@@ -95,6 +112,7 @@ class RestoreDialog(QDialog):
         layout.addLayout(form)
         self.use_next_time = QCheckBox(_("&Open the restored database from the next start"))
         self.use_next_time.setChecked(True)
+        self.use_next_time.setVisible(not into_this_database)
         layout.addWidget(self.use_next_time)
         self.message = QLabel()
         self.message.setWordWrap(True)
@@ -143,14 +161,17 @@ class RestoreDialog(QDialog):
             self._say(_("Choose the backup file: it was not found."), True)
             self.source.setFocus()
             return
-        if not target:
+        if self._into_this:
+            url = self._db.url
+        elif not target:
             self._say(
                 _("Name the new database: a new file, or an empty PostgreSQL database."), True
             )
             self.target.setFocus()
             return
-        url = _address(target)
-        if url == self._context.db.url:
+        else:
+            url = _address(target)
+        if url == self._db.url and not self._into_this:
             self._say(_("That is the database in use; a backup goes into a new one."), True)
             return
         name, password = self.admin.text().strip(), self.password.text()
@@ -163,6 +184,11 @@ class RestoreDialog(QDialog):
                     database=urls.describe(url)
                 ),
             )
+            if self._into_this:
+                try:
+                    return backup.restore(self._db, None, Path(source), name, password)
+                except ServiceError as error:
+                    return error
             try:
                 db = Database(url)
             except Exception as error:  # a bad address or an unreachable server
@@ -194,8 +220,8 @@ class RestoreDialog(QDialog):
             "Restored {rows} records into {database} (administrator {name}).",
             rows,
         ).format(rows=rows, database=urls.describe(url), name=result.administrator)
-        if self.use_next_time.isChecked():
+        if self.use_next_time.isChecked() and not self._into_this:
             save_settings(load_settings().with_changes(database_url=url))
             text += " " + _("The program opens it from its next start.")
         self._say(text, False)
-        self._context.notify(text)
+        self._notify(text)
