@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -27,7 +26,6 @@ from digcomp_app.i18n import _
 from digcomp_app.services import (
     accounts,
     certificates,
-    evidence,
     learners,
     mobilities,
     organisations,
@@ -57,13 +55,12 @@ from digcomp_app.services.demo_content import (
     SURNAMES,
     DemoSummary,
     DemoUser,
-    MobilityPlan,
     Person,
 )
+from digcomp_app.services.demo_evidence import DemoMobility as _Mobility
+from digcomp_app.services.demo_evidence import add_evidence
 from digcomp_app.services.demo_files import (
     ascii_name,
-    picture_png,
-    report_pdf,
 )
 from digcomp_app.services.errors import WorkflowError
 from digcomp_app.services.permissions import Actor, Role, service
@@ -267,7 +264,9 @@ class _DemoBuilder:
             assessor = self.staff["teacher1" if index % 2 == 0 else "teacher3"]
             case = self._open_case(teacher, person, mobility, before)
             validation.advance(self.db, teacher, case.id)
-            self._add_evidence(person, teacher, mobility, case, full=True)
+            add_evidence(
+                self.db, self.rng, self.framework, person, teacher, mobility, case, full=True
+            )
             validation.advance(self.db, teacher, case.id)
             targets = [t.competence_id for t in case.targets]
             forced = rng.choice([c for c in targets if (after[c] or 0) >= 3] or targets)
@@ -334,10 +333,19 @@ class _DemoBuilder:
             case = self._open_case(teacher, person, mobility, before)
             if stage == "identification":
                 if rng.random() < 0.5:
-                    self._add_evidence(person, teacher, mobility, case, full=False)
+                    add_evidence(
+                        self.db,
+                        self.rng,
+                        self.framework,
+                        person,
+                        teacher,
+                        mobility,
+                        case,
+                        full=False,
+                    )
                 continue
             validation.advance(self.db, teacher, case.id)
-            self._add_evidence(person, teacher, mobility, case, full=stage != "documentation")
+            self._evidence(person, teacher, mobility, case, full=stage != "documentation")
             if stage == "documentation":
                 continue
             validation.advance(self.db, teacher, case.id)
@@ -456,7 +464,7 @@ class _DemoBuilder:
             targets.append(validation.TargetDraft(competence_id, level, picked))
         return validation.set_targets(self.db, teacher, case.id, targets)
 
-    def _add_evidence(
+    def _evidence(
         self,
         person: Person,
         teacher: Actor,
@@ -465,54 +473,7 @@ class _DemoBuilder:
         *,
         full: bool,
     ) -> None:
-        """The learner's photo (and sometimes a link); with ``full`` also the teacher's
-        PDF report and the host mentor's feedback as a note."""
-        rng = self.rng
-        targets = [t.competence_id for t in case.targets]
-        username = person.actor.username
-        shown = tuple(sorted(rng.sample(targets, rng.choice((1, 2)))))
-        evidence.add_file(
-            self.db,
-            person.actor,
-            case.id,
-            f"IMG_{rng.randrange(1000, 9999)}.png",
-            picture_png(rng),
-            "Foto: mans darbs prakses vietā",
-            shown,
-            f"Darba vieta un paveiktais uzņēmumā {mobility.host['name']}.",
-        )
-        if rng.random() < 0.5:
-            evidence.add_link(
-                self.db,
-                person.actor,
-                case.id,
-                f"https://portfolio.example.com/{username}/prakse-{mobility.host['country'].lower()}",
-                "E-portfolio: prakses projekts",
-                (targets[-1],),
-                "Projekta apraksts, ekrānuzņēmumi un pašrefleksija.",
-            )
-        if not full:
-            return
-        evidence.add_file(
-            self.db,
-            teacher,
-            case.id,
-            f"prakses_atskaite_{ascii_name(person.surname).lower()}.pdf",
-            self._report(person, teacher, mobility, targets),
-            "Prakses atskaite",
-            tuple(targets),
-            "Prakses vadītāja atskaite par veiktajiem uzdevumiem.",
-        )
-        mentor = mobility.host["contact_person"]
-        evidence.add_note(
-            self.db,
-            teacher,
-            case.id,
-            "Prakses vietas mentora atsauksme",
-            f"{mentor} (telefonsaruna): {person.given_names} strādāja atbildīgi, ievēroja "
-            f"darba laiku un drošības noteikumus. {mobility.plan.tasks}",
-            tuple(sorted(rng.sample(targets, 2))),
-        )
+        add_evidence(self.db, self.rng, self.framework, person, teacher, mobility, case, full=full)
 
     def _assess(
         self,
@@ -543,27 +504,6 @@ class _DemoBuilder:
             rng.choice(COMMENTS[key]),
             f"DigComp 3.0 {level}. līmeņa apraksts; prakses uzdevumu vērtēšanas lapa.",
             on,
-        )
-
-    def _report(
-        self, person: Person, teacher: Actor, mobility: _Mobility, targets: list[str]
-    ) -> bytes:
-        info = mobility.info
-        lines = [
-            ("Audzēknis", person.name),
-            ("Grupa", person.group),
-            ("Mobilitāte", f"{info.programme}, {info.code}"),
-            ("Prakses vieta", f"{mobility.host['name']}, {mobility.host['address']}"),
-            ("Laiks", f"{info.start_date:%d.%m.%Y.} – {info.end_date:%d.%m.%Y.}"),
-        ]
-        competences = [f"{c} {self.framework.competence(c).title.get('lv')}" for c in targets]
-        return report_pdf(
-            HOME["name"],
-            "Prakses atskaite",
-            lines,
-            competences,
-            mobility.plan.tasks,
-            f"Prakses vadītājs: {teacher.display_name}",
         )
 
     def _summary(self, school: str) -> DemoSummary:
@@ -609,14 +549,6 @@ class _DemoBuilder:
                 },
             )
         return summary
-
-
-@dataclass(frozen=True, slots=True)
-class _Mobility:
-    info: mobilities.MobilityInfo
-    plan: MobilityPlan
-    host: dict[str, str]
-    people: list[Person]
 
 
 def _refusal() -> str:
