@@ -22,7 +22,7 @@ from digcomp_app.services.database import Database
 from digcomp_app.services.errors import InvalidInput, NotFound, WorkflowError
 from digcomp_app.services.permissions import Actor, Role, service
 from digcomp_app.services.scope import require_learner
-from digcomp_app.services.signing import Signer
+from digcomp_app.services.signing import Signer, fingerprints
 from digcomp_app.services.validation import CaseInfo, _move, case_info, load_case
 from digcomp_app.storage.models import (
     Assessment,
@@ -165,7 +165,10 @@ def issue_date(snapshot: dict[str, Any]) -> dt.date:
     return dt.datetime.fromisoformat(snapshot["issued_at"]).date()
 
 
-def _info(session: Session, cert: Certificate) -> CertificateInfo:
+def _info(
+    session: Session, cert: Certificate, prints: dict[str, str] | None = None
+) -> CertificateInfo:
+    """The DTO of ``cert``; ``prints`` (key id → fingerprint) spares a query per row."""
     snapshot = json.loads(cert.snapshot)
     holder = snapshot["holder"]
     issuer = session.get(User, cert.issued_by)
@@ -176,8 +179,9 @@ def _info(session: Session, cert: Certificate) -> CertificateInfo:
         qr_text = payload.Payload(
             cert.serial, issued_on, cert.key_id, cert.content_hash, bytes.fromhex(cert.signature)
         ).text()
-        key = session.scalar(select(SigningKey).where(SigningKey.key_id == cert.key_id))
-        fingerprint = payload.fingerprint_of(key.public_key) if key else ""
+        if prints is None:
+            prints = fingerprints(session)
+        fingerprint = prints.get(cert.key_id, "")
     return CertificateInfo(
         cert.serial,
         cert.case_id,
@@ -335,7 +339,8 @@ def list_register(
             Mobility.code == mobility_code
         )
     with db.transaction() as session:
-        found = [_info(session, c) for c in session.scalars(query)]
+        prints = fingerprints(session)
+        found = [_info(session, c, prints) for c in session.scalars(query)]
     needle = text.strip().casefold()
     if needle:
         found = [c for c in found if needle in c.holder.casefold() or needle in c.serial.casefold()]

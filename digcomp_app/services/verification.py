@@ -32,6 +32,7 @@ from digcomp_app.documents import payload as payload_codec
 from digcomp_app.framework import builtin_library
 from digcomp_app.framework.labels import competence_label, level_label
 from digcomp_app.i18n import _
+from digcomp_app.services.certificates import canonical_json
 from digcomp_app.services.database import Database
 from digcomp_app.services.errors import InvalidInput
 from digcomp_app.services.permissions import Actor, service
@@ -170,7 +171,7 @@ def check(
     if register is not None:
         data = json.loads(register.snapshot)
     elif snapshot is not None:
-        text_of = json.dumps(snapshot, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        text_of = canonical_json(snapshot)
         if hashlib.sha256(text_of.encode("utf-8")).hexdigest() != found.content_hash:
             return Verification(
                 Verdict.INVALID,
