@@ -164,9 +164,50 @@ def _check_depth_exactly(text: str, path: Path) -> None:
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
     except yaml.YAMLError as error:
+        # libyaml refuses very deep flow collections itself while scanning ahead, before
+        # the event above reaches our limit; say so in our own words.
+        line = _flow_too_deep_line(text)
+        if line:
+            raise PlainYamlError(
+                path,
+                line,
+                _("the data is nested more than {limit} levels deep").format(limit=MAX_DEPTH),
+            ) from error
         raise _syntax_problem(error, path) from error
     finally:
         loader.dispose()
+
+
+_FLOW_TOKENS = re.compile(r"""[\[\]{}'"#\n\\]""")
+
+
+def _flow_too_deep_line(text: str) -> int:
+    """The 1-based line where flow brackets (outside quotes and comments) first nest deeper
+    than :data:`MAX_DEPTH`, or 0. Used only to explain a file libyaml has already refused."""
+    depth, line, quote, comment, previous = 0, 1, "", False, -2
+    for match in _FLOW_TOKENS.finditer(text):
+        token, at = match.group(), match.start()
+        if token == "\n":
+            line, comment = line + 1, False
+        elif comment:
+            continue
+        elif quote:
+            if token == "\\" and quote == '"':
+                # the next character is escaped, unless this backslash itself is
+                previous = -2 if previous == at - 1 else at
+            elif token == quote and previous != at - 1:
+                quote = ""
+        elif token in "'\"":
+            quote = token
+        elif token == "#" and (at == 0 or text[at - 1] in " \t\n"):
+            comment = True
+        elif token in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return line
+        elif token in "]}":
+            depth = max(depth - 1, 0)
+    return 0
 
 
 def _syntax_problem(error: yaml.YAMLError, path: Path) -> PlainYamlError:

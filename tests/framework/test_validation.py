@@ -125,3 +125,14 @@ def test_all_problems_are_reported_at_once(tmp_path):
     (folder / "framework.yaml").write_text(text)
     messages = [issue.message for issue in validate_framework(folder)]
     assert any("'7'" in m for m in messages) and any("level 12" in m for m in messages)
+
+
+def test_deep_flow_nesting_inside_quotes_is_not_counted(tmp_path):
+    folder = tmp_path / "quoted"
+    shutil.copytree(MINIMAL, folder)
+    depth = 3000  # libyaml refuses this much flow nesting itself
+    text = 'note: "' + "[" * 100 + '\\\\"\n' + "x: " + "[" * depth + "]" * depth + "\n"
+    (folder / "framework.yaml").write_text(text)
+    issues = validate_framework(folder)
+    assert len(issues) == 1 and "nested more than" in issues[0].message
+    assert issues[0].line == 2

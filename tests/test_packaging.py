@@ -1,0 +1,43 @@
+"""Installs are reproducible: every dependency the project names is pinned in constraints.txt."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _name(requirement: str) -> str:
+    name = re.split(r"[<>=!~\[; ]", requirement, maxsplit=1)[0]
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _pins() -> dict[str, str]:
+    pins = {}
+    for line in (ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            name, _, version = line.partition("==")
+            assert version, f"constraints.txt: '{line}' is not pinned with =="
+            pins[_name(name)] = version
+    return pins
+
+
+def test_every_dependency_and_build_requirement_is_pinned():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    wanted = list(project["project"]["dependencies"])
+    for extra in project["project"]["optional-dependencies"].values():
+        wanted += extra
+    wanted += project["build-system"]["requires"]
+    pins = _pins()
+    missing = sorted({_name(r) for r in wanted} - set(pins))
+    assert missing == []
+
+
+def test_ci_and_readme_install_with_the_pins():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    command = "PIP_CONSTRAINT=constraints.txt .venv/bin/pip install -e '.[test]'"
+    assert command in readme and command in ci
