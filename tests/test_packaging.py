@@ -16,8 +16,8 @@ def _name(requirement: str) -> str:
 
 def _pins() -> dict[str, str]:
     pins = {}
-    for line in (ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines():
-        line = line.strip()
+    for raw in (ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
         if line and not line.startswith("#"):
             name, _, version = line.partition("==")
             assert version, f"constraints.txt: '{line}' is not pinned with =="
