@@ -64,6 +64,8 @@ class Organisation(Base):
     is_home: Mapped[bool] = mapped_column(Boolean, default=False)
     #: the school's choice: print the holder's date of birth on attestations
     print_birth_date: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: the school's choice: record learners' dates of birth at all (GDPR: off unless needed)
+    keep_birth_date: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class Learner(Base):
@@ -78,6 +80,10 @@ class Learner(Base):
     email: Mapped[str] = mapped_column(String(200), default="")
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     created_at: Mapped[dt.datetime] = mapped_column(_TS, default=utcnow)
+    #: the school's own learner number (from its register); unique when given
+    learner_number: Mapped[str | None] = mapped_column(String(50))
+    #: a learner who left: kept with their records, hidden from lists and new work
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
 class User(Base):
@@ -92,6 +98,8 @@ class User(Base):
     locked_until: Mapped[dt.datetime | None] = mapped_column(_TS)
     learner_id: Mapped[int | None] = mapped_column(ForeignKey("learners.id"), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(_TS, default=utcnow)
+    #: a one-time password was set: the next sign-in must choose a new one
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
     roles: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
 
 
@@ -115,6 +123,8 @@ class Group(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
     school_year: Mapped[str] = mapped_column(String(20), default="")
+    #: set at the end of a school year: the group stays on old cases, takes no new learners
+    archived_at: Mapped[dt.datetime | None] = mapped_column(_TS)
 
 
 class GroupMember(Base):
@@ -153,6 +163,9 @@ class Mobility(Base):
     start_date: Mapped[dt.date] = mapped_column(Date)
     end_date: Mapped[dt.date] = mapped_column(Date)
     objective: Mapped[str] = mapped_column(Text, default="")
+    #: {language: {"title", "objective", "activities", "host_description": text}}; the
+    #: columns title and objective hold the school language's (or the first given) text
+    texts: Mapped[dict[str, Any]] = mapped_column(default=dict)
     framework_id: Mapped[str] = mapped_column(String(50), default="digcomp")
     framework_version: Mapped[str] = mapped_column(String(20), default="3.0")
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -235,6 +248,8 @@ class ValidationCase(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"), index=True)
     mobility_id: Mapped[int | None] = mapped_column(ForeignKey("mobilities.id"), index=True)
+    #: the learner's group when the case was opened (kept when they move to another)
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id"))
     framework_id: Mapped[str] = mapped_column(String(50))
     framework_version: Mapped[str] = mapped_column(String(20))
     stage: Mapped[str] = mapped_column(String(20), default="identification")
@@ -403,3 +418,4 @@ class AuditHead(Base):
 
 
 Index("ix_certificates_status", Certificate.status)
+Index("ix_learners_learner_number", Learner.learner_number, unique=True)
