@@ -69,6 +69,7 @@ def actor_for(user: User) -> Actor:
         user.display_name,
         _roles_of(user),
         user.learner_id,
+        user.must_change_password,
     )
 
 
@@ -226,18 +227,33 @@ def _spend_verify_time(db: Database) -> None:
 
 
 @service("accounts.change_own_password")
-def change_own_password(db: Database, actor: Actor, old_password: str, new_password: str) -> None:
+def change_own_password(db: Database, actor: Actor, old_password: str, new_password: str) -> Actor:
+    """Choose a new password; returns who is signed in now (a one-time password's holder
+    may then do what their roles allow)."""
     _check_password_policy(new_password)
+    if new_password == old_password:
+        raise InvalidInput("password", _("Choose a new password, different from the current one."))
     with db.transaction() as session:
         user = session.get(User, actor.user_id)
-        if user is None:
+        if user is None or not user.active:
             raise NotFound(_("Your account no longer exists."))
         try:
             db.hasher.verify(user.password_hash, old_password)
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             raise AuthenticationFailed(_("The current password is wrong.")) from None
         user.password_hash = db.hasher.hash(new_password)
-        append(session, actor.username, "accounts.change_own_password", "ok", "user", user.id)
+        was_one_time = user.must_change_password
+        user.must_change_password = False
+        append(
+            session,
+            actor.username,
+            "accounts.change_own_password",
+            "ok",
+            "user",
+            user.id,
+            {"one_time": True} if was_one_time else None,
+        )
+        return actor_for(user)
 
 
 @service("accounts.create_user")
@@ -348,14 +364,233 @@ def set_active(db: Database, actor: Actor, user_id: int, active: bool) -> UserIn
 
 
 @service("accounts.reset_password")
-def reset_password(db: Database, actor: Actor, user_id: int, new_password: str) -> None:
-    _check_password_policy(new_password)
+def reset_password(
+    db: Database, actor: Actor, user_id: int, new_password: str | None = None
+) -> OneTimeCredential:
+    """Give a user a new password that works once: their next sign-in asks for their own.
+    Without ``new_password`` one is made up (see :func:`one_time_password`); the result
+    carries it for the sign-in slip."""
+    password = one_time_password() if new_password is None else new_password
+    _check_password_policy(password)
     with db.transaction() as session:
         user = _user(session, user_id)
-        user.password_hash = db.hasher.hash(new_password)
+        user.password_hash = db.hasher.hash(password)
         user.failed_logins = 0
         user.locked_until = None
+        user.must_change_password = True
         append(session, actor.username, "accounts.reset_password", "ok", "user", user.id)
+        return _credential(session, user, password)
+
+
+# --- one-time passwords and accounts made in bulk ---------------------------------------------
+
+#: Letters that cannot be mistaken for others on a printed slip (no l/1, o/0, i/j).
+_CONSONANTS = "bdfgkmnprstvz"
+_VOWELS = "aeu"
+
+
+def one_time_password() -> str:
+    """A password to type once from a slip: two pronounceable words and two digits, such as
+    "kadu-ribe-47" (about 31 bits; five wrong tries lock the account)."""
+    import secrets
+
+    def word() -> str:
+        return "".join(secrets.choice(_CONSONANTS) + secrets.choice(_VOWELS) for _ in range(2))
+
+    return f"{word()}-{word()}-{secrets.randbelow(90) + 10}"
+
+
+def _username_base(given_names: str, surname: str) -> str:
+    from digcomp_app.services.learners import fold
+
+    def ascii_word(text: str) -> str:
+        return "".join(ch for ch in fold(text) if ch.isascii() and (ch.isalnum() or ch == "-"))
+
+    first = ascii_word(given_names.split(maxsplit=1)[0] if given_names.split() else "")
+    last = ascii_word(surname.replace(" ", "-"))
+    return ".".join(part for part in (first, last) if part)[:90] or "user"
+
+
+def free_username(session: Session, given_names: str, surname: str, taken: set[str]) -> str:
+    """``janis.berzins``, else ``janis.berzins2``, ... (``taken``: names used in this batch)."""
+    base = _username_base(given_names, surname)
+    candidate, number = base, 1
+    while candidate in taken or session.scalar(
+        select(User.id).where(func.lower(User.username) == candidate)
+    ):
+        number += 1
+        candidate = f"{base}{number}"
+    taken.add(candidate)
+    return candidate
+
+
+@dataclass(frozen=True, slots=True)
+class OneTimeCredential:
+    """What a sign-in slip shows. The password exists only here and on the slip."""
+
+    user_id: int
+    username: str
+    full_name: str
+    group: str
+    password: str
+
+
+@dataclass(frozen=True, slots=True)
+class AccountsCreated:
+    created: tuple[OneTimeCredential, ...]
+    #: learners who already had an account or are inactive: (full name, reason)
+    skipped: tuple[tuple[str, str], ...]
+
+
+def _credential(session: Session, user: User, password: str) -> OneTimeCredential:
+    from digcomp_app.services.learners import current_group_id
+
+    full_name, group = user.display_name, ""
+    if user.learner_id is not None:
+        learner = session.get(Learner, user.learner_id)
+        if learner is not None:
+            full_name = f"{learner.given_names} {learner.surname}"
+        group_id = current_group_id(session, user.learner_id)
+        if group_id is not None:
+            from digcomp_app.storage.models import Group
+
+            group = session.get(Group, group_id).name  # type: ignore[union-attr]
+    return OneTimeCredential(user.id, user.username, full_name, group, password)
+
+
+@service("accounts.create_learner_accounts")
+def create_learner_accounts(
+    db: Database, actor: Actor, learner_ids: Iterable[int]
+) -> AccountsCreated:
+    """Accounts with one-time passwords for learners who have none (e.g. a whole group),
+    in one transaction; the result feeds the sign-in slips."""
+    created: list[OneTimeCredential] = []
+    skipped: list[tuple[str, str]] = []
+    taken: set[str] = set()
+    with db.transaction() as session:
+        for learner_id in dict.fromkeys(learner_ids):
+            learner = session.get(Learner, learner_id)
+            if learner is None:
+                raise NotFound(_("There is no learner with the number {id}.").format(id=learner_id))
+            name = f"{learner.given_names} {learner.surname}"
+            holder = session.scalar(select(User.username).where(User.learner_id == learner_id))
+            if holder is not None:
+                skipped.append((name, _("already has the account {user}").format(user=holder)))
+                continue
+            if not learner.active:
+                skipped.append((name, _("is no longer active")))
+                continue
+            password = one_time_password()
+            user = add_user(
+                session,
+                db,
+                free_username(session, learner.given_names, learner.surname, taken),
+                name,
+                password,
+                [Role.LEARNER],
+                learner_id,
+            )
+            user.must_change_password = True
+            created.append(_credential(session, user, password))
+        append(
+            session,
+            actor.username,
+            "accounts.create_learner_accounts",
+            "ok",
+            details={"created": [c.username for c in created], "skipped": len(skipped)},
+        )
+    return AccountsCreated(tuple(created), tuple(skipped))
+
+
+def new_staff_user(
+    session: Session,
+    db: Database,
+    given_names: str,
+    surname: str,
+    roles: Iterable[Role | str],
+    username: str = "",
+    taken: set[str] | None = None,
+) -> tuple[User, str]:
+    """A staff account with a one-time password, in the caller's transaction."""
+    taken = set() if taken is None else taken
+    display = " ".join(f"{given_names.strip()} {surname.strip()}".split())
+    if not display:
+        raise InvalidInput("name", _("A staff member needs a first name and a surname."))
+    if Role.LEARNER in {Role(r) for r in roles}:
+        raise InvalidInput(
+            "roles", _("Learners' accounts are made from their learner records, not here.")
+        )
+    name = username.strip() or free_username(session, given_names, surname, taken)
+    password = one_time_password()
+    user = add_user(session, db, name, display, password, roles)
+    user.must_change_password = True
+    return user, password
+
+
+@service("accounts.create_staff")
+def create_staff(
+    db: Database,
+    actor: Actor,
+    given_names: str,
+    surname: str,
+    roles: Iterable[Role | str],
+    username: str = "",
+) -> OneTimeCredential:
+    """A teacher's, coordinator's or administrator's account (one person may hold several
+    roles) with a one-time password for their slip."""
+    with db.transaction() as session:
+        user, password = new_staff_user(session, db, given_names, surname, roles, username)
+        append(
+            session,
+            actor.username,
+            "accounts.create_staff",
+            "ok",
+            "user",
+            user.id,
+            {"username": user.username, "roles": sorted(r.role for r in user.roles)},
+        )
+        return _credential(session, user, password)
+
+
+@service("accounts.sign_in_slips")
+def sign_in_slips(
+    db: Database,
+    actor: Actor,
+    credentials: Iterable[OneTimeCredential],
+    language: str,
+    where_to_sign_in: str = "",
+) -> bytes:
+    """The PDF of sign-in slips (one per person) for credentials just made."""
+    from digcomp_app.documents.slips import SignInSlip, render_sign_in_slips
+    from digcomp_app.i18n import N_, translations_for
+
+    slips = [SignInSlip(c.full_name, c.group, c.username, c.password) for c in credentials]
+    if not slips:
+        raise InvalidInput("credentials", _("There are no new passwords to print."))
+    with db.transaction() as session:
+        from digcomp_app.storage.models import Organisation
+
+        school = session.scalar(select(Organisation.name).where(Organisation.is_home.is_(True)))
+        append(
+            session,
+            actor.username,
+            "accounts.sign_in_slips",
+            "ok",
+            details={"users": [s.username for s in slips], "language": language},
+        )
+    where = where_to_sign_in or translations_for(language).gettext(
+        N_(
+            "On a school computer, open 'DigComp recognition' and sign in with the user name "
+            "and password below."
+        )
+    )
+    return render_sign_in_slips(
+        slips,
+        school_name=school or "",
+        where_to_sign_in=where,
+        language=language,
+        issued_on=dt.date.today(),
+    )
 
 
 @service("accounts.unlock")

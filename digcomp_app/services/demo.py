@@ -97,7 +97,7 @@ class _DemoBuilder:
     def build(self) -> DemoSummary:
         self._create_staff()
         admin, coordinator = self.staff["admin"], self.staff["coordinator"]
-        home = organisations.update_home(self.db, admin, **HOME)
+        home = organisations.update_home(self.db, admin, keep_birth_date=True, **HOME)
         signing.create_key(self.db, admin, SIGNING_PASSPHRASE, SIGNING_PASSPHRASE)
         self.signer = signing.unlock(self.db, coordinator, SIGNING_PASSPHRASE)
         hosts = [organisations.create(self.db, coordinator, "host", **h) for h in HOSTS]

@@ -11,7 +11,7 @@ import hashlib
 import struct
 from dataclasses import dataclass, fields
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from digcomp_app.i18n import _
@@ -20,7 +20,7 @@ from digcomp_app.services.database import Database
 from digcomp_app.services.errors import IntegrityProblem, InvalidInput, NotFound
 from digcomp_app.services.evidence import put_blob, release_blob, sniff_media_type
 from digcomp_app.services.permissions import Actor, service
-from digcomp_app.storage.models import EvidenceBlob, Organisation
+from digcomp_app.storage.models import EvidenceBlob, Learner, Organisation
 
 KINDS = ("school", "host", "partner")
 #: the largest logo accepted (it is printed a few centimetres wide)
@@ -41,6 +41,8 @@ class OrganisationInfo:
     signatory_role: str = ""
     #: the school prints the holder's date of birth on attestations
     print_birth_date: bool = False
+    #: the school records learners' dates of birth at all (off: none is stored)
+    keep_birth_date: bool = False
 
 
 _EDITABLE = (
@@ -84,10 +86,15 @@ def get_home(db: Database, actor: Actor) -> OrganisationInfo | None:
 @service("organisations.update_home")
 def update_home(db: Database, actor: Actor, **values: str | bool) -> OrganisationInfo:
     """Change the school's details; ``print_birth_date`` (a bool) is the school's choice to
-    print the holder's date of birth on attestations."""
+    print the holder's date of birth on attestations, ``keep_birth_date`` to record learners'
+    dates of birth at all. Turning ``keep_birth_date`` off erases every stored date of birth
+    (and stops printing them): the school no longer has a reason to hold them."""
     print_birth_date = values.pop("print_birth_date", None)
     if print_birth_date is not None and not isinstance(print_birth_date, bool):
         raise InvalidInput("print_birth_date", _("Printing the date of birth is either on or off."))
+    keep_birth_date = values.pop("keep_birth_date", None)
+    if keep_birth_date is not None and not isinstance(keep_birth_date, bool):
+        raise InvalidInput("keep_birth_date", _("Keeping dates of birth is either on or off."))
     clean = _validate(values)  # type: ignore[arg-type]
     with db.transaction() as session:
         org = _home(session)
@@ -99,7 +106,26 @@ def update_home(db: Database, actor: Actor, **values: str | bool) -> Organisatio
         for key, value in clean.items():
             setattr(org, key, value)
         changed = sorted(clean)
+        erased = 0
+        if keep_birth_date is not None:
+            org.keep_birth_date = keep_birth_date
+            changed = sorted([*changed, "keep_birth_date"])
+            if not keep_birth_date:
+                erased = session.execute(
+                    update(Learner)
+                    .where(Learner.date_of_birth.is_not(None))
+                    .values(date_of_birth=None)
+                ).rowcount
+                org.print_birth_date = False
         if print_birth_date is not None:
+            if print_birth_date and not org.keep_birth_date:
+                raise InvalidInput(
+                    "print_birth_date",
+                    _(
+                        "Dates of birth can be printed only when the school keeps them: "
+                        "turn on 'Keep learners' dates of birth' first."
+                    ),
+                )
             org.print_birth_date = print_birth_date
             changed = sorted([*changed, "print_birth_date"])
         session.flush()
@@ -110,7 +136,7 @@ def update_home(db: Database, actor: Actor, **values: str | bool) -> Organisatio
             "ok",
             "organisation",
             org.id,
-            {"fields": changed},
+            {"fields": changed, **({"birth_dates_erased": erased} if erased else {})},
         )
         return info(org)
 

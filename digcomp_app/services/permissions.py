@@ -52,6 +52,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "accounts.set_roles": frozenset({A}),
     "accounts.set_active": frozenset({A}),
     "accounts.reset_password": frozenset({A}),
+    "accounts.create_learner_accounts": frozenset({A}),
+    "accounts.create_staff": frozenset({A}),
+    "accounts.sign_in_slips": frozenset({A}),
     "accounts.unlock": frozenset({A}),
     "accounts.list_teachers": frozenset({C}),
     "organisations.get_home": EVERYONE,
@@ -61,15 +64,28 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "organisations.create": frozenset({C, A}),
     "organisations.list": frozenset({T, C, A}),
     # learners and groups
+    # (administrators set up a school's roster; coordinators keep it up to date)
     "learners.create": frozenset({C, A}),
-    "learners.update": frozenset({C}),
-    "learners.search": frozenset({T, C}),
-    "learners.get_record": frozenset({L, T, C}),
-    "learners.create_group": frozenset({C}),
-    "learners.list_groups": frozenset({T, C}),
-    "learners.add_to_group": frozenset({C}),
-    "learners.assign_group_teacher": frozenset({C}),
-    "learners.group_members": frozenset({T, C}),
+    "learners.update": frozenset({C, A}),
+    "learners.set_active": frozenset({C, A}),
+    "learners.search": frozenset({T, C, A}),
+    "learners.list": frozenset({T, C, A}),
+    "learners.get_record": frozenset({L, T, C, A}),
+    "learners.create_group": frozenset({C, A}),
+    "learners.rename_group": frozenset({C, A}),
+    "learners.archive_group": frozenset({C, A}),
+    "learners.list_groups": frozenset({T, C, A}),
+    "learners.add_to_group": frozenset({C, A}),
+    "learners.move_to_group": frozenset({C, A}),
+    "learners.remove_from_group": frozenset({C, A}),
+    "learners.assign_group_teacher": frozenset({C, A}),
+    "learners.unassign_group_teacher": frozenset({C, A}),
+    "learners.group_members": frozenset({T, C, A}),
+    # roster files from the school register
+    "rosters.preview_learners": frozenset({C, A}),
+    "rosters.import_learners": frozenset({C, A}),
+    "rosters.preview_staff": frozenset({A}),
+    "rosters.import_staff": frozenset({A}),
     # mobilities
     "mobilities.create": frozenset({C}),
     "mobilities.update": frozenset({C}),
@@ -144,6 +160,8 @@ class Actor:
     display_name: str
     roles: frozenset[Role]
     learner_id: int | None = None
+    #: signed in with a one-time password: only choosing a new password is allowed
+    must_change_password: bool = False
 
     def has(self, role: Role) -> bool:
         return role in self.roles
@@ -175,6 +193,12 @@ def service(permission: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
             db, actor = args[0], args[1] if len(args) > 1 else kwargs.get("actor")
             if not allowed(actor, permission):  # type: ignore[arg-type]
                 _deny(db, actor, permission)  # type: ignore[arg-type]
+            if (
+                isinstance(actor, Actor)
+                and actor.must_change_password
+                and permission not in ALLOWED_BEFORE_NEW_PASSWORD
+            ):
+                _deny_until_new_password(db, actor, permission)
             try:
                 return function(*args, **kwargs)
             except ObjectDenied as denied:
@@ -189,6 +213,19 @@ def service(permission: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
         return guarded
 
     return decorate
+
+
+#: What a person signed in with a one-time password may do before choosing their own.
+ALLOWED_BEFORE_NEW_PASSWORD = frozenset(
+    {*PUBLIC, "accounts.change_own_password", "organisations.get_home"}
+)
+
+
+def _deny_until_new_password(db: Any, actor: Actor, permission: str) -> None:
+    from digcomp_app.services.auditlog import record_denied
+
+    record_denied(db, actor, permission)
+    raise PermissionDenied(_("Choose your own password first: the one on your slip was for once."))
 
 
 def _deny(db: Any, actor: Actor | None, permission: str) -> None:

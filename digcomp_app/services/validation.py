@@ -19,6 +19,7 @@ from digcomp_app.i18n import N_, _
 from digcomp_app.services.auditlog import append
 from digcomp_app.services.database import Database
 from digcomp_app.services.errors import ConcurrentChange, InvalidInput, NotFound, WorkflowError
+from digcomp_app.services.learners import current_group_id
 from digcomp_app.services.permissions import Actor, Role, service
 from digcomp_app.services.scope import require_learner, teacher_learner_ids
 from digcomp_app.services.self_assessment import latest_completed
@@ -96,6 +97,8 @@ class CaseInfo:
     evidence_count: int
     history: tuple[StageStep, ...]
     version: int
+    #: the learner's group when the case was opened ("" when none)
+    group: str = ""
 
     def assessment_for(self, competence_id: str) -> AssessmentInfo | None:
         return next((a for a in self.assessments if a.competence_id == competence_id), None)
@@ -166,7 +169,15 @@ def case_info(session: Session, case: ValidationCase) -> CaseInfo:
         len(evidence),
         tuple(StageStep(s.from_stage, s.to_stage, s.reason, name, s.at) for s, name in steps),
         case.version,
+        _group_name(session, case.group_id),
     )
+
+
+def _group_name(session: Session, group_id: int | None) -> str:
+    from digcomp_app.storage.models import Group
+
+    group = session.get(Group, group_id) if group_id is not None else None
+    return group.name if group is not None else ""
 
 
 def load_case(session: Session, actor: Actor, case_id: int) -> ValidationCase:
@@ -276,6 +287,7 @@ def open_case(
             framework_id=framework_id,
             framework_version=framework_version,
             created_by=actor.user_id,
+            group_id=current_group_id(session, learner_id),
         )
         source = latest_completed(session, learner_id, mobility_id, "before") or latest_completed(
             session, learner_id

@@ -101,7 +101,9 @@ def school(db: Database) -> School:
     for name, role in (("coord", "coordinator"), ("teach", "teacher"), ("teach2", "teacher")):
         accounts.create_user(db, admin, name, name.title(), PASSWORD, [role])
     coordinator, teacher, other_teacher = (sign(db, n) for n in ("coord", "teach", "teach2"))
-    home = organisations.update_home(db, admin, name="Rīgas Valsts tehnikums", country="LV")
+    home = organisations.update_home(
+        db, admin, name="Rīgas Valsts tehnikums", country="LV", keep_birth_date=True
+    )
     host = organisations.create(db, coordinator, "host", name="Werkstatt GmbH", country="DE")
     janis = learners.create(db, coordinator, "Jānis", "Bērziņš", dt.date(2007, 5, 1))
     liga = learners.create(db, coordinator, "Līga", "Kalniņa", dt.date(2008, 2, 3))
