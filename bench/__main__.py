@@ -4,9 +4,21 @@ from __future__ import annotations
 
 import sys
 
-from bench import bench_attestations, bench_framework_load, bench_learners, bench_startup
+from bench import (
+    bench_attestations,
+    bench_framework_load,
+    bench_learners,
+    bench_roster_import,
+    bench_startup,
+)
 
-BENCHMARKS = [bench_framework_load, bench_learners, bench_startup, bench_attestations]
+BENCHMARKS = [
+    bench_framework_load,
+    bench_learners,
+    bench_roster_import,
+    bench_startup,
+    bench_attestations,
+]
 
 
 def main() -> int:

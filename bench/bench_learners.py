@@ -4,7 +4,9 @@ Budget (issue text): "times searching learners by name fragment and loading one 
 full record. Budget: each under 50 ms on SQLite".
 
 Setup (not timed): a fresh, migrated SQLite file with 20,000 learners with Latvian names
-and one completed DigComp 3.0 self-assessment each (21 answers: 420,000 answer rows),
+and one completed DigComp 3.0 self-assessment each (21 answers: 420,000 answer rows), a
+learner number each and 800 groups of 25 (as after a roster import; a search shows each
+found learner's group and whether they have an account),
 bulk-inserted with SQLAlchemy Core into the storage models' tables, the columns filled as
 the services fill them. Timed: the public services, called as a coordinator, on a new
 ``Database`` object (nothing cached in SQLAlchemy between setup and timing).
@@ -31,7 +33,13 @@ from digcomp_app.services import accounts, learners, self_assessment
 from digcomp_app.services.database import Database
 from digcomp_app.services.permissions import Actor, Role
 from digcomp_app.storage.engine import sqlite_path
-from digcomp_app.storage.models import Learner, SelfAssessment, SelfAssessmentAnswer
+from digcomp_app.storage.models import (
+    Group,
+    GroupMember,
+    Learner,
+    SelfAssessment,
+    SelfAssessmentAnswer,
+)
 
 BUDGET_MS = 50.0
 LEARNERS = 20_000
@@ -42,7 +50,9 @@ WARMUP = 3
 PASSWORD = "bench-password"
 #: the issue's examples, then a single letter: nearly every learner matches, so the
 #: sort before LIMIT works on the whole table (the first keystroke of a search box)
-FRAGMENTS = ("berz", "līg", "janis ozol", "a")
+FRAGMENTS = ("berz", "līg", "janis ozol", "a", "S-1234")
+#: learners per group (class); each learner is in one group, as after a roster import
+GROUP_SIZE = 25
 
 MALE_GIVEN = (
     "Jānis", "Andris", "Mārtiņš", "Kārlis", "Roberts", "Edgars", "Artūrs", "Pēteris",
@@ -113,6 +123,8 @@ def populate(url: str, hasher: PasswordHasher) -> None:
                 "email": "",
                 "organisation_id": None,
                 "created_at": created,
+                "learner_number": f"S-{learner_id:05d}",
+                "active": True,
             }
         )
         started = created + dt.timedelta(days=rng.randrange(1, 200), minutes=rng.randrange(600))
@@ -144,11 +156,21 @@ def populate(url: str, hasher: PasswordHasher) -> None:
             }
         )
 
+    group_rows = [
+        {"id": n + 1, "name": f"G-{n + 1:03d}", "school_year": "2026/2027"}
+        for n in range(LEARNERS // GROUP_SIZE)
+    ]
+    member_rows = [
+        {"group_id": (learner_id - 1) // GROUP_SIZE + 1, "learner_id": learner_id}
+        for learner_id in range(1, LEARNERS + 1)
+    ]
     db = Database(url, password_hasher=hasher)
     try:
         with db.engine.begin() as connection:
             for statement, rows in (
                 (insert(Learner), learner_rows),
+                (insert(Group), group_rows),
+                (insert(GroupMember), member_rows),
                 (insert(SelfAssessment), assessment_rows),
                 # ticked: no box ticked, stored as the JSON type stores [] - written once
                 # into the statement instead of json.dumps-ing 420,000 empty lists

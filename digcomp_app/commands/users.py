@@ -80,6 +80,10 @@ def register(commands: Any, formatter: type[argparse.HelpFormatter]) -> None:
     )
     add.set_defaults(handler=add_command)
 
+    from digcomp_app.commands.learners import register_users_import
+
+    register_users_import(actions, formatter)
+
 
 def _new_password(for_user: str) -> str:
     password = os.environ.get(ENV_NEW_PASSWORD)

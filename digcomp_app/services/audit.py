@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
 
 from sqlalchemy import select
 
@@ -72,6 +75,8 @@ class AuditEntry:
     entity: str
     entity_id: str
     outcome: str
+    #: what the event recorded besides (counts, changed fields; never passwords), read-only
+    details: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
 
 @service("audit.list_events")
@@ -79,6 +84,15 @@ def list_events(db: Database, actor: Actor, limit: int = 200) -> list[AuditEntry
     with db.transaction() as session:
         rows = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit))
         return [
-            AuditEntry(e.id, e.at, e.actor, e.action, e.entity, e.entity_id, e.outcome)
+            AuditEntry(
+                e.id,
+                e.at,
+                e.actor,
+                e.action,
+                e.entity,
+                e.entity_id,
+                e.outcome,
+                MappingProxyType(dict(e.details or {})),
+            )
             for e in rows
         ]
