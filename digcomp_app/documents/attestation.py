@@ -112,8 +112,12 @@ from digcomp_app.documents.texts import (
 )
 from digcomp_app.framework import Framework
 from digcomp_app.framework.labels import level_label  # "4 – Intermediate", as on screen
+from digcomp_app.i18n import N_
 
 LANGUAGES = ("lv", "en")
+#: the mobility's texts written per language (besides TITLE and OBJECTIVE of the wording)
+ACTIVITIES = N_("Activities carried out")
+HOST_DESCRIPTION = N_("About the host organisation")
 #: readers of printed attestations find their data here too
 __all__ = [
     "AttestationData",
@@ -182,6 +186,36 @@ class AttestationData:
     def holder(self) -> str:
         holder = self.snapshot.get("holder") or {}
         return f"{holder.get('given_names', '')} {holder.get('surname', '')}".strip()
+
+
+def localised_text(
+    texts: Mapping[str, Mapping[str, Any]], name: str, language: str
+) -> tuple[str, bool]:
+    """``texts[language][name]``, or, when that is empty, the first other language's
+    (Latvian, English, then any other); and whether it is that fallback."""
+    own = (texts.get(language) or {}).get(name) or ""
+    if isinstance(own, str) and own.strip():
+        return own.strip(), False
+    for other in dict.fromkeys((*LANGUAGES, *texts)):
+        if other == language:
+            continue
+        text = (texts.get(other) or {}).get(name) or ""
+        if isinstance(text, str) and text.strip():
+            return text.strip(), True
+    return "", False
+
+
+def mobility_text(mobility: Mapping[str, Any], name: str, language: str) -> str:
+    """A text of a snapshot's mobility ("title", "objective", "activities",
+    "host_description") in ``language``, else in the other language. A snapshot made
+    before texts were kept per language (no "texts") has only the school language's
+    title and objective."""
+    texts = mobility.get("texts")
+    if isinstance(texts, Mapping) and texts:
+        text, _fallback = localised_text(texts, name, language)
+        if text or name not in ("title", "objective"):
+            return text
+    return str(mobility.get(name, "") or "")
 
 
 def check_languages(languages: Sequence[str]) -> tuple[str, ...]:
@@ -495,8 +529,10 @@ class _Version:
                 start=document_date(start, self.language), end=document_date(end, self.language)
             )
         fields = [
-            (MOBILITY_TITLE, mobility.get("title", "")),
-            (OBJECTIVE, mobility.get("objective", "")),
+            (MOBILITY_TITLE, mobility_text(mobility, "title", self.language)),
+            (OBJECTIVE, mobility_text(mobility, "objective", self.language)),
+            (ACTIVITIES, mobility_text(mobility, "activities", self.language)),
+            (HOST_DESCRIPTION, mobility_text(mobility, "host_description", self.language)),
             (PROGRAMME, mobility.get("programme", "")),
             (HOST_COUNTRY, country_name(mobility.get("host_country", ""), self.language)),
             (DURATION, duration),

@@ -1,6 +1,9 @@
 """The coordinator's mobility summary: participants × competences, the level each
 participant reached (landscape A4), with the number assessed and the median per
-competence, and a key to the competence codes."""
+competence, and a key to the competence codes.
+
+The mobility's title, objective, activities and host organisation are printed in the
+summary's language (the other language's where its own is empty)."""
 
 from __future__ import annotations
 
@@ -15,6 +18,8 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from digcomp_app.documents import fonts
+from digcomp_app.documents.attestation import ACTIVITIES, HOST_DESCRIPTION, localised_text
+from digcomp_app.documents.attestation_wording import OBJECTIVE
 from digcomp_app.documents.layout import (
     WHOLE,
     Block,
@@ -93,6 +98,13 @@ class MobilitySummaryData:
     framework: Framework
     printed_on: dt.date
     participants: tuple[SummaryParticipant, ...] = field(default_factory=tuple)
+    #: {language: {"title", "objective", "activities", "host_description"}}; ``title`` is
+    #: printed when the summary's language (and the other) has none
+    texts: Mapping[str, Mapping[str, str]] = field(default_factory=dict, hash=False)
+
+    def text(self, name: str, language: str) -> str:
+        found, _fallback = localised_text(self.texts, name, language)
+        return found or (self.title if name == "title" else "")
 
 
 PAGE = Page(*landscape(A4))
@@ -111,7 +123,7 @@ def render_mobility_summary(data: MobilitySummaryData, language: str) -> bytes:
     framework = data.framework
     subtitle = _(SUBTITLE).format(
         code=data.code,
-        title=data.title,
+        title=data.text("title", language),
         host=data.host,
         country=country_name(data.host_country, language),
         start=document_date(data.start, language),
@@ -119,6 +131,7 @@ def render_mobility_summary(data: MobilitySummaryData, language: str) -> bytes:
     )
     title = _(TITLE)
     blocks = [Block(header_rows(data.organisation, title, subtitle, WIDTH), keep=WHOLE)]
+    blocks += _texts(data, language)
     blocks += _table(data, language)
     blocks += _key(data, language)
     meta = metadata(
@@ -129,6 +142,28 @@ def render_mobility_summary(data: MobilitySummaryData, language: str) -> bytes:
     )
     footer = _(FOOTER).format(code=data.code, date=document_date(data.printed_on, language))
     return render(PAGE, blocks, meta, footer, framework, language)
+
+
+def _texts(data: MobilitySummaryData, language: str) -> list[Block]:
+    """The mobility's objective, activities and host organisation, when written."""
+    _ = gettext_for(language)
+    label_w = 48 * mm
+    rows: list[Row] = []
+    for label, name in (
+        (OBJECTIVE, "objective"),
+        (ACTIVITIES, "activities"),
+        (HOST_DESCRIPTION, "host_description"),
+    ):
+        text = data.text(name, language)
+        if text:
+            rows += grid_rows(
+                [
+                    Column(0, label_w - 3 * mm, S_SMALL_BOLD, _(label)),
+                    Column(label_w, WIDTH - label_w, S_SMALL_INK, text),
+                ]
+            )
+            rows.append(Row(2))
+    return [Block(rows, keep=len(rows), space_before=6)] if rows else []
 
 
 def competences_of(data: MobilitySummaryData) -> list[str]:

@@ -20,6 +20,7 @@ from digcomp_app.i18n import _
 from digcomp_app.services.auditlog import append
 from digcomp_app.services.database import Database
 from digcomp_app.services.errors import InvalidInput, NotFound, WorkflowError
+from digcomp_app.services.mobilities import stored_texts
 from digcomp_app.services.permissions import Actor, Role, service
 from digcomp_app.services.scope import require_learner
 from digcomp_app.services.signing import Signer, fingerprints
@@ -87,6 +88,14 @@ def _organisation(session: Session, org_id: int | None) -> dict[str, str]:
     }
 
 
+def _snapshot_texts(mobility: Mobility) -> dict[str, dict[str, str]]:
+    return {
+        language: values
+        for language, values in stored_texts(mobility).items()
+        if any(values.values())
+    }
+
+
 def build_snapshot(
     session: Session,
     case: ValidationCase,
@@ -143,9 +152,15 @@ def build_snapshot(
         if mobility is None
         else {
             "code": mobility.code,
+            # the school language's title and objective (all that snapshots made before
+            # texts were kept per language have; their documents print these)
             "title": mobility.title,
             "programme": mobility.programme,
             "objective": mobility.objective,
+            # {language: {"title", "objective", "activities", "host_description"}}: the
+            # languages that have any text; a document prints its language's, falling back
+            # to the other language's where its own is empty
+            "texts": _snapshot_texts(mobility),
             "host_country": mobility.host_country,
             "start_date": mobility.start_date.isoformat(),
             "end_date": mobility.end_date.isoformat(),

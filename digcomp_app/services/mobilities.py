@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from digcomp_app.framework import builtin_library
-from digcomp_app.i18n import _
+from digcomp_app.i18n import N_, UI_LANGUAGES, _
 from digcomp_app.services.auditlog import append
 from digcomp_app.services.database import Database
 from digcomp_app.services.errors import ConcurrentChange, InvalidInput, NotFound, WorkflowError
@@ -27,6 +30,29 @@ from digcomp_app.storage.models import (
     User,
     ValidationCase,
 )
+
+#: the languages a mobility's texts are written in: the interface's (Latvian first, the
+#: school's language, whose texts also fill the ``title`` and ``objective`` columns)
+TEXT_LANGUAGES: tuple[str, ...] = UI_LANGUAGES
+SCHOOL_LANGUAGE = "lv"
+#: the texts a mobility has in each language, and their longest length in characters
+TEXT_FIELDS: tuple[str, ...] = ("title", "objective", "activities", "host_description")
+TEXT_LIMITS: Mapping[str, int] = {
+    "title": 300,
+    "objective": 4000,
+    "activities": 4000,
+    "host_description": 4000,
+}
+#: the texts' names and the languages' names, in messages
+TEXT_NAMES: Mapping[str, str] = {
+    "title": N_("Title"),
+    "objective": N_("Objective"),
+    "activities": N_("Activities carried out"),
+    "host_description": N_("About the host organisation"),
+}
+LANGUAGE_NAMES: Mapping[str, str] = {"lv": N_("Latvian"), "en": N_("English")}
+#: {language: {field: text}}; read-only (a fresh dict made by the service, never shared)
+Texts = Mapping[str, Mapping[str, str]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +73,10 @@ class MobilityInfo:
     framework_version: str
     participant_count: int
     version: int
+    #: every language of TEXT_LANGUAGES with every field of TEXT_FIELDS ("" when not
+    #: written); ``title`` and ``objective`` above are the school language's (or the first
+    #: language's that has one). Read-only.
+    texts: Texts = dataclasses.field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +119,138 @@ class MobilityDraft:
     objective: str = ""
     framework_id: str = "digcomp"
     framework_version: str = "3.0"
+    #: {language: {field: text}} for the fields of TEXT_FIELDS. When given, it holds every
+    #: text and ``title``/``objective`` are not read. When empty (callers that know one
+    #: language), ``title`` and ``objective`` are the Latvian texts; an update then keeps
+    #: the mobility's other texts as they are. Read-only.
+    texts: Texts = dataclasses.field(default_factory=dict, hash=False)
+
+
+def _blank() -> dict[str, dict[str, str]]:
+    return {language: dict.fromkeys(TEXT_FIELDS, "") for language in TEXT_LANGUAGES}
+
+
+def _complete(texts: Mapping[str, Mapping[str, object]] | None) -> dict[str, dict[str, str]]:
+    """Every language and field, with what ``texts`` has for them (as found, not stripped)."""
+    full = _blank()
+    for language, values in (texts or {}).items():
+        if language in full and isinstance(values, Mapping):
+            for name in TEXT_FIELDS:
+                value = values.get(name)
+                full[language][name] = value if isinstance(value, str) else ""
+    return full
+
+
+def stored_texts(mobility: Mobility) -> dict[str, dict[str, str]]:
+    """A mobility's texts in every language; a mobility saved before texts were kept per
+    language (``texts`` empty) has its title and objective as the Latvian ones."""
+    if mobility.texts:
+        return _complete(mobility.texts)
+    return _complete(
+        {SCHOOL_LANGUAGE: {"title": mobility.title or "", "objective": mobility.objective or ""}}
+    )
+
+
+def mobility_text(
+    info_or_texts: MobilityInfo | MobilityDraft | Mapping[str, Mapping[str, str]],
+    name: str,
+    language: str,
+) -> tuple[str, bool]:
+    """The text ``name`` ("title", "objective"...) in ``language``, or, when it is empty
+    there, in the first other language that has it; and whether it is that fallback.
+    ("", False) when no language has it."""
+    if isinstance(info_or_texts, MobilityDraft):
+        texts: Mapping[str, Mapping[str, str]] = _draft_texts(info_or_texts)
+    elif isinstance(info_or_texts, MobilityInfo):
+        texts = info_or_texts.texts
+    else:
+        texts = info_or_texts
+    wanted = ((texts.get(language) or {}).get(name) or "").strip()
+    if wanted:
+        return wanted, False
+    for other in (*TEXT_LANGUAGES, *sorted(texts)):
+        if other == language:
+            continue
+        text = ((texts.get(other) or {}).get(name) or "").strip()
+        if text:
+            return text, True
+    return "", False
+
+
+def _draft_texts(draft: MobilityDraft) -> dict[str, dict[str, str]]:
+    """The draft's texts, as given (``texts``, or ``title``/``objective`` in Latvian)."""
+    if any(any(values.values()) for values in draft.texts.values()):
+        return {language: dict(values) for language, values in draft.texts.items()}
+    return {SCHOOL_LANGUAGE: {"title": draft.title, "objective": draft.objective}}
+
+
+def _primary(texts: Mapping[str, Mapping[str, str]], name: str) -> str:
+    """What the ``name`` column holds: the school language's text, else the first given."""
+    for language in (SCHOOL_LANGUAGE, *TEXT_LANGUAGES):
+        text = texts.get(language, {}).get(name, "")
+        if text:
+            return text
+    return ""
+
+
+def _clean_texts(draft: MobilityDraft) -> dict[str, dict[str, str]]:
+    """The draft's texts, stripped and checked: known languages and fields, not too long,
+    no control characters. Raises InvalidInput naming the field and the language."""
+    given = _draft_texts(draft)
+    for language, values in given.items():
+        if language not in TEXT_LANGUAGES:
+            raise InvalidInput(
+                "texts",
+                _(
+                    "Mobility texts are written in Latvian (lv) or English (en), not: {given}"
+                ).format(given=language),
+            )
+        unknown = sorted(set(values) - set(TEXT_FIELDS))
+        if unknown:
+            raise InvalidInput(
+                "texts",
+                _("A mobility has no text called {name}.").format(name=", ".join(unknown)),
+            )
+    cleaned = _blank()
+    for language, values in given.items():
+        for name, value in values.items():
+            raw = (value or "").replace("\r\n", "\n").replace("\r", "\n")
+            text = raw.strip(" \n\t")
+            where = f"texts.{language}.{name}"
+            words = {"field": _(TEXT_NAMES[name]), "language": _(LANGUAGE_NAMES[language])}
+            allowed = "" if name == "title" else "\n\t"
+            if any(unicodedata.category(c) == "Cc" and c not in allowed for c in text):
+                raise InvalidInput(
+                    where,
+                    _(
+                        "{field} ({language}) contains a control character (one that "
+                        "cannot be printed, such as NUL); remove it."
+                    ).format(**words),
+                )
+            limit = TEXT_LIMITS[name]
+            if len(text) > limit:
+                raise InvalidInput(
+                    where,
+                    _(
+                        "{field} ({language}) is too long: at most {limit} characters, now {count}."
+                    ).format(limit=limit, count=len(text), **words),
+                )
+            cleaned[language][name] = text
+    return cleaned
+
+
+def _merged(
+    mobility: Mobility | None, draft: MobilityDraft, cleaned: dict[str, dict[str, str]]
+) -> dict[str, dict[str, str]]:
+    """What is saved: ``cleaned``, or, for a draft without ``texts`` updating a mobility,
+    its texts with the Latvian title and objective of the draft."""
+    if mobility is None or any(any(v.values()) for v in draft.texts.values()):
+        return cleaned
+    kept = stored_texts(mobility)
+    kept[SCHOOL_LANGUAGE].update(
+        title=cleaned[SCHOOL_LANGUAGE]["title"], objective=cleaned[SCHOOL_LANGUAGE]["objective"]
+    )
+    return kept
 
 
 def _info(session: Session, mobility: Mobility) -> MobilityInfo:
@@ -118,13 +280,19 @@ def _info(session: Session, mobility: Mobility) -> MobilityInfo:
         mobility.framework_version,
         count,
         mobility.version,
+        stored_texts(mobility),
     )
 
 
-def _validate(session: Session, draft: MobilityDraft, mobility_id: int | None = None) -> None:
+def _validate(
+    session: Session, draft: MobilityDraft, mobility: Mobility | None = None
+) -> dict[str, dict[str, str]]:
+    """Check ``draft``; the texts to save (every language and field)."""
+    mobility_id = mobility.id if mobility is not None else None
     if not draft.code.strip():
         raise InvalidInput("code", _("A mobility needs a code."))
-    if not draft.title.strip():
+    texts = _merged(mobility, draft, _clean_texts(draft))
+    if not _primary(texts, "title"):
         raise InvalidInput("title", _("A mobility needs a title."))
     if draft.end_date < draft.start_date:
         raise InvalidInput("end_date", _("The mobility ends before it starts."))
@@ -154,18 +322,23 @@ def _validate(session: Session, draft: MobilityDraft, mobility_id: int | None = 
             "code",
             _("The code '{code}' is already used by another mobility.").format(code=draft.code),
         )
+    return texts
 
 
-def _apply(mobility: Mobility, draft: MobilityDraft) -> None:
+def _apply(mobility: Mobility, draft: MobilityDraft, texts: dict[str, dict[str, str]]) -> None:
     mobility.code = draft.code.strip()
-    mobility.title = draft.title.strip()
+    mobility.title = _primary(texts, "title")
     mobility.programme = draft.programme.strip()
     mobility.sending_organisation_id = draft.sending_organisation_id
     mobility.host_organisation_id = draft.host_organisation_id
     mobility.host_mentor = draft.host_mentor.strip()
     mobility.host_country = draft.host_country.strip().upper()
     mobility.start_date, mobility.end_date = draft.start_date, draft.end_date
-    mobility.objective = draft.objective.strip()
+    mobility.objective = _primary(texts, "objective")
+    # only the languages that have a text; a new dict, so that the JSON column is saved
+    mobility.texts = {
+        language: dict(values) for language, values in texts.items() if any(values.values())
+    }
     mobility.framework_id, mobility.framework_version = (
         draft.framework_id,
         draft.framework_version,
@@ -182,9 +355,9 @@ def _mobility(session: Session, mobility_id: int) -> Mobility:
 @service("mobilities.create")
 def create(db: Database, actor: Actor, draft: MobilityDraft) -> MobilityInfo:
     with db.transaction() as session:
-        _validate(session, draft)
+        texts = _validate(session, draft)
         mobility = Mobility()
-        _apply(mobility, draft)
+        _apply(mobility, draft, texts)
         session.add(mobility)
         session.flush()
         append(
@@ -215,8 +388,8 @@ def update(
                 ),
                 _info(session, mobility),
             )
-        _validate(session, draft, mobility_id)
-        _apply(mobility, draft)
+        texts = _validate(session, draft, mobility)
+        _apply(mobility, draft, texts)
         session.flush()
         append(session, actor.username, "mobilities.update", "ok", "mobility", mobility.id)
         return _info(session, mobility)

@@ -29,6 +29,7 @@ from digcomp_app.i18n import N_, _
 from digcomp_app.services.auditlog import append
 from digcomp_app.services.database import Database
 from digcomp_app.services.errors import InvalidInput, NotFound
+from digcomp_app.services.mobilities import mobility_text, stored_texts
 from digcomp_app.services.permissions import Actor, service
 from digcomp_app.services.scope import require_learner
 from digcomp_app.services.self_assessment import latest_completed
@@ -138,7 +139,10 @@ def profile(
                 raise InvalidInput(
                     "mobility_id", _("The learner does not take part in this mobility.")
                 )
-            mobility_title = mobility.title
+            # in the report's language, else the other language's
+            mobility_title = (
+                mobility_text(stored_texts(mobility), "title", chosen)[0] or mobility.title
+            )
         done = _completed(session, learner_id, mobility_id)
         latest = done[-1] if done else None
         before, after = _before_after(session, learner_id, mobility_id, done)
@@ -208,6 +212,7 @@ def mobility_summary(db: Database, actor: Actor, mobility_code: str, language: s
             framework=framework,
             printed_on=dt.date.today(),
             participants=tuple(participants),
+            texts=stored_texts(mobility),
         )
         append(session, actor.username, "reports.mobility_summary", "ok", "mobility", mobility.id)
     return ReportFile(

@@ -126,7 +126,15 @@ def test_the_table_matches_the_roles_promised_to_users():
     assert PERMISSIONS["certificates.issue"] == {Role.COORDINATOR}
     assert PERMISSIONS["certificates.revoke"] == {Role.COORDINATOR}
     assert PERMISSIONS["accounts.create_user"] == {Role.ADMINISTRATOR}
-    assert Role.ADMINISTRATOR not in PERMISSIONS["learners.get_record"]
+    # Administrators set up the roster (learners, groups, accounts) but never read or
+    # change what learners did: self-assessments, cases and evidence stay out of reach.
+    assert Role.ADMINISTRATOR in PERMISSIONS["learners.get_record"]
+    for permission in ("self_assessment.get", "validation.get_case", "evidence.open_file"):
+        assert Role.ADMINISTRATOR not in PERMISSIONS[permission]
+    # Only administrators make accounts and import staff; coordinators may import learners.
+    assert PERMISSIONS["accounts.create_learner_accounts"] == {Role.ADMINISTRATOR}
+    assert PERMISSIONS["rosters.import_staff"] == {Role.ADMINISTRATOR}
+    assert PERMISSIONS["rosters.import_learners"] == {Role.COORDINATOR, Role.ADMINISTRATOR}
     assert PERMISSIONS["self_assessment.answer"] == {Role.LEARNER}
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from html import escape
 
 from PySide6.QtCore import Qt, Signal
@@ -20,11 +21,17 @@ from PySide6.QtWidgets import (
 from digcomp_app.i18n import _, format_date
 from digcomp_app.services import mobilities
 from digcomp_app.services.errors import ConcurrentChange, InvalidInput, ServiceError
-from digcomp_app.services.mobilities import MobilityDraft, MobilityInfo
+from digcomp_app.services.mobilities import (
+    SCHOOL_LANGUAGE,
+    TEXT_FIELDS,
+    TEXT_LANGUAGES,
+    MobilityDraft,
+    MobilityInfo,
+)
 from digcomp_app.services.organisations import OrganisationInfo
 from digcomp_app.ui.context import UiContext
 from digcomp_app.ui.screens.mobilities.dialogs import NewHostDialog
-from digcomp_app.ui.screens.mobilities.form import MobilityForm
+from digcomp_app.ui.screens.mobilities.form import MobilityForm, text_key
 from digcomp_app.ui.screens.mobilities.people import PeoplePanel
 from digcomp_app.ui.screens.mobilities.widgets import plain
 from digcomp_app.ui.widgets import ERROR_COLOUR
@@ -85,7 +92,8 @@ class MobilityEditor(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.heading)
         layout.addWidget(self.tabs, 1)
-        self.setTabOrder(self.form.objective, self.save_button)
+        last = self.form.text_edits[TEXT_LANGUAGES[-1]][TEXT_FIELDS[-1]]
+        self.setTabOrder(last, self.save_button)
         self.setTabOrder(self.save_button, self.discard_button)
 
         self.save_button.clicked.connect(self.save)
@@ -193,9 +201,23 @@ class MobilityEditor(QWidget):
                 return format_date(value)  # type: ignore[arg-type]
             return str(value).strip() or _("(empty)")
 
+        def text(texts: Mapping[str, Mapping[str, str]], language: str, name: str) -> str:
+            return (texts.get(language) or {}).get(name, "")
+
+        mine_texts = mine.texts or {SCHOOL_LANGUAGE: {"title": mine.title}}
+        theirs_texts = theirs.texts or {SCHOOL_LANGUAGE: {"title": theirs.title}}
+        texts = [
+            (
+                text_key(language, name),
+                text(mine_texts, language, name),
+                text(theirs_texts, language, name),
+            )
+            for language in TEXT_LANGUAGES
+            for name in TEXT_FIELDS
+        ]
         pairs = (
             ("code", mine.code, theirs.code),
-            ("title", mine.title, theirs.title),
+            *texts[:1],
             ("programme", mine.programme, theirs.programme),
             (
                 "sending_organisation_id",
@@ -216,14 +238,18 @@ class MobilityEditor(QWidget):
                 title(mine.framework_id, mine.framework_version),
                 title(theirs.framework_id, theirs.framework_version),
             ),
-            ("objective", mine.objective, theirs.objective),
+            *texts[1:],
         )
         lines = []
         for name, my_value, their_value in pairs:
             if show(my_value) != show(their_value):
+                label = plain(form.labels[name].text())
+                if name.startswith("texts.") and name.split(".")[1] != SCHOOL_LANGUAGE:
+                    # the school language's texts are the mobility's own; others say theirs
+                    label = form.widgets[name].accessibleName()
                 lines.append(
                     _("{field}: {theirs} (you had: {mine})").format(
-                        field=plain(form.labels[name].text()),
+                        field=label,
                         theirs=show(their_value),
                         mine=show(my_value),
                     )

@@ -1,9 +1,15 @@
-"""The fields of one mobility: what a coordinator fills in to create or edit it."""
+"""The fields of one mobility: what a coordinator fills in to create or edit it.
+
+The title, objective, activities and host organisation are written in Latvian and in
+English (one tab each): an attestation prints the texts of its language, and a text left
+empty in one language is printed from the other (a note beside the empty field says so).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections.abc import Mapping
 
 from PySide6.QtCore import QRegularExpression, Signal
 from PySide6.QtGui import QRegularExpressionValidator
@@ -17,12 +23,21 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSizePolicy,
+    QTabWidget,
+    QVBoxLayout,
     QWidget,
 )
 
 from digcomp_app.framework import FrameworkLibrary
-from digcomp_app.i18n import _, current_language
-from digcomp_app.services.mobilities import MobilityDraft, MobilityInfo
+from digcomp_app.i18n import N_, _, current_language
+from digcomp_app.services.mobilities import (
+    TEXT_FIELDS,
+    TEXT_LANGUAGES,
+    TEXT_LIMITS,
+    MobilityDraft,
+    MobilityInfo,
+    mobility_text,
+)
 from digcomp_app.services.organisations import OrganisationInfo
 from digcomp_app.ui.screens.mobilities.widgets import (
     clear_invalid,
@@ -35,10 +50,10 @@ from digcomp_app.ui.screens.mobilities.widgets import (
     to_qdate,
 )
 
-#: the service's field names (InvalidInput.field) and the form's widgets for them
+#: the service's field names (InvalidInput.field) and the form's widgets for them; the
+#: texts written per language follow, named "texts.<language>.<field>" (text_key)
 FIELDS = (
     "code",
-    "title",
     "programme",
     "sending_organisation_id",
     "host_organisation_id",
@@ -47,8 +62,32 @@ FIELDS = (
     "start_date",
     "end_date",
     "framework",
-    "objective",
 )
+#: the labels of the texts written per language
+TEXT_LABELS = {
+    "title": N_("&Title:"),
+    "objective": N_("O&bjective:"),
+    "activities": N_("Acti&vities carried out:"),
+    "host_description": N_("About the host organi&sation:"),
+}
+TEXT_PLACEHOLDERS = {
+    "objective": N_("What the learners will do and learn abroad."),
+    "activities": N_("The tasks and activities the learners take part in."),
+    "host_description": N_("What the host organisation does, in a sentence or two."),
+}
+#: the tabs of the languages, and the languages' names beside a field's name
+LANGUAGE_TABS = {"lv": N_("&Latvian"), "en": N_("E&nglish")}
+#: beside an empty text whose other language is written
+FALLBACK_NOTES = {
+    "lv": N_("Empty: the attestation in Latvian will use the English text."),
+    "en": N_("Empty: the attestation in English will use the Latvian text."),
+}
+#: the service's names of errors in the school language's title and objective
+ALIASES = {"title": "texts.lv.title", "objective": "texts.lv.objective"}
+
+
+def text_key(language: str, name: str) -> str:
+    return f"texts.{language}.{name}"
 
 
 class MobilityForm(QWidget):
@@ -70,8 +109,6 @@ class MobilityForm(QWidget):
 
         self.code = QLineEdit()
         self.code.setMaxLength(100)
-        self.title = QLineEdit()
-        self.title.setMaxLength(300)
         self.programme = QLineEdit()
         self.sending = QComboBox()
         self.host = QComboBox()
@@ -86,9 +123,19 @@ class MobilityForm(QWidget):
         self.start_date = make_date_edit()
         self.end_date = make_date_edit()
         self.framework = QComboBox()
-        self.objective = QPlainTextEdit()
-        self.objective.setTabChangesFocus(True)
-        self.objective.setMinimumHeight(70)
+        #: the texts per language: text_edits[language][field], with their labels and notes
+        self.text_edits: dict[str, dict[str, QLineEdit | QPlainTextEdit]] = {}
+        self.text_labels: dict[str, dict[str, QLabel]] = {}
+        self.fallback_notes: dict[str, dict[str, QLabel]] = {}
+        self.text_tabs = QTabWidget()
+        self.text_tabs.setDocumentMode(True)
+        self.texts_heading = QLabel()
+        self.texts_heading.setWordWrap(True)
+        for language in TEXT_LANGUAGES:
+            self.text_tabs.addTab(self._text_page(language), "")
+        #: the school language's title and objective (what lists and searches show)
+        self.title = self.text_edits["lv"]["title"]
+        self.objective = self.text_edits["lv"]["objective"]
         for edit in (self.start_date, self.end_date):
             edit.setMinimumWidth(150)
             edit.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
@@ -100,7 +147,6 @@ class MobilityForm(QWidget):
 
         self.widgets: dict[str, QWidget] = {
             "code": self.code,
-            "title": self.title,
             "programme": self.programme,
             "sending_organisation_id": self.sending,
             "host_organisation_id": self.host,
@@ -109,7 +155,6 @@ class MobilityForm(QWidget):
             "start_date": self.start_date,
             "end_date": self.end_date,
             "framework": self.framework,
-            "objective": self.objective,
         }
         self.labels: dict[str, QLabel] = {}
         layout = QFormLayout(self)
@@ -126,8 +171,17 @@ class MobilityForm(QWidget):
                 layout.addRow(label, row)
             else:
                 layout.addRow(label, self.widgets[name])
+        layout.addRow(self.texts_heading)
+        layout.addRow(self.text_tabs)
+        for language in TEXT_LANGUAGES:
+            for name in TEXT_FIELDS:
+                key = text_key(language, name)
+                self.widgets[key] = self.text_edits[language][name]
+                self.labels[key] = self.text_labels[language][name]
         order = [self.widgets[name] for name in FIELDS]
         order.insert(order.index(self.host) + 1, self.add_host_button)
+        order.append(self.text_tabs)
+        order += [self.text_edits[lang][name] for lang in TEXT_LANGUAGES for name in TEXT_FIELDS]
         for first, second in itertools.pairwise(order):
             self.setTabOrder(first, second)
 
@@ -145,12 +199,47 @@ class MobilityForm(QWidget):
         self.retranslate()
         self.load(None)
 
+    def _text_page(self, language: str) -> QWidget:
+        """One language's title, objective, activities and host organisation."""
+        page = QWidget()
+        form = QFormLayout(page)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        edits, labels, notes = {}, {}, {}
+        for name in TEXT_FIELDS:
+            edit: QLineEdit | QPlainTextEdit
+            if name == "title":
+                edit = QLineEdit()
+                edit.setMaxLength(TEXT_LIMITS[name])
+            else:
+                edit = QPlainTextEdit()
+                edit.setTabChangesFocus(True)
+                edit.setMinimumHeight(60)
+            label = QLabel()
+            label.setBuddy(edit)
+            note = QLabel()
+            note.setWordWrap(True)
+            note.setStyleSheet("font-style: italic;")
+            note.hide()
+            box = QWidget()
+            column = QVBoxLayout(box)
+            column.setContentsMargins(0, 0, 0, 0)
+            column.setSpacing(2)
+            column.addWidget(edit)
+            column.addWidget(note)
+            form.addRow(label, box)
+            edit.textChanged.connect(self._show_notes)
+            edits[name], labels[name], notes[name] = edit, label, note
+        self.text_edits[language] = edits
+        self.text_labels[language] = labels
+        self.fallback_notes[language] = notes
+        return page
+
     # --- language ---------------------------------------------------------------------
 
     def retranslate(self) -> None:
         texts = {
             "code": _("&Code:"),
-            "title": _("&Title:"),
             "programme": _("Pro&gramme:"),
             "sending_organisation_id": _("Sen&ding organisation:"),
             "host_organisation_id": _("&Host organisation:"),
@@ -159,14 +248,31 @@ class MobilityForm(QWidget):
             "start_date": _("St&art date:"),
             "end_date": _("&End date:"),
             "framework": _("Frame&work:"),
-            "objective": _("O&bjective:"),
         }
         for name, text in texts.items():
             set_label(self.labels[name], text, self.widgets[name])
+        self.texts_heading.setText(
+            _(
+                "Title and descriptions in Latvian and in English: each attestation "
+                "prints those of its language."
+            )
+        )
+        for index, language in enumerate(TEXT_LANGUAGES):
+            tab = _(LANGUAGE_TABS[language])
+            self.text_tabs.setTabText(index, tab)
+            for name in TEXT_FIELDS:
+                label, edit = self.text_labels[language][name], self.text_edits[language][name]
+                set_label(label, _(TEXT_LABELS[name]), edit)
+                edit.setAccessibleName(
+                    _("{field} ({language})").format(field=plain(label.text()), language=plain(tab))
+                )
+                if name in TEXT_PLACEHOLDERS:
+                    edit.setPlaceholderText(_(TEXT_PLACEHOLDERS[name]))
+                self.fallback_notes[language][name].setText(_(FALLBACK_NOTES[language]))
+        self.text_tabs.setAccessibleName(_("Languages of the texts"))
         self.code.setPlaceholderText(_("for example 2025-1-LV01-KA121-VET-000123456-DE"))
         self.host_country.setPlaceholderText(_("DE"))
         self.host_country.setToolTip(_("Two letters, for example DE for Germany."))
-        self.objective.setPlaceholderText(_("What the learners will do and learn abroad."))
         self.add_host_button.setText(_("Add host &organisation…"))
         self.add_host_button.setAccessibleName(plain(self.add_host_button.text()))
         for edit in (self.start_date, self.end_date):
@@ -206,7 +312,7 @@ class MobilityForm(QWidget):
         if info is None:
             start = dt.date.today()
             self.code.clear()
-            self.title.clear()
+            self._set_texts({})
             self.programme.setText("Erasmus+")
             self._select(self.sending, self._home_id)
             self.host.setCurrentIndex(-1)
@@ -215,10 +321,11 @@ class MobilityForm(QWidget):
             self.start_date.setDate(to_qdate(start))
             self.end_date.setDate(to_qdate(start + dt.timedelta(days=27)))
             self._select(self.framework, _key(self._library.default().key))
-            self.objective.clear()
         else:
             self.code.setText(info.code)
-            self.title.setText(info.title)
+            self._set_texts(
+                info.texts or {"lv": {"title": info.title, "objective": info.objective}}
+            )
             self.programme.setText(info.programme)
             self._select(self.sending, info.sending_organisation_id)
             self._select(self.host, info.host_organisation_id)
@@ -227,16 +334,42 @@ class MobilityForm(QWidget):
             self.start_date.setDate(to_qdate(info.start_date))
             self.end_date.setDate(to_qdate(info.end_date))
             self._select(self.framework, _key((info.framework_id, info.framework_version)))
-            self.objective.setPlainText(info.objective)
+        self.text_tabs.setCurrentIndex(0)
         self._baseline = self._values()
         self._loading = False
+        self._show_notes()
+
+    def _set_texts(self, texts: Mapping[str, Mapping[str, str]]) -> None:
+        for language, edits in self.text_edits.items():
+            for name, edit in edits.items():
+                text = (texts.get(language) or {}).get(name, "")
+                if isinstance(edit, QLineEdit):
+                    edit.setText(text)
+                else:
+                    edit.setPlainText(text)
+
+    def texts(self) -> dict[str, dict[str, str]]:
+        """What is typed in each language, as typed."""
+        return {
+            language: {name: _text_of(edit) for name, edit in edits.items()}
+            for language, edits in self.text_edits.items()
+        }
+
+    def _show_notes(self) -> None:
+        """Beside each empty text that the other language has: which text is printed."""
+        texts = self.texts()
+        for language, notes in self.fallback_notes.items():
+            for name, note in notes.items():
+                _text, fallback = mobility_text(texts, name, language)
+                note.setVisible(fallback)
 
     def draft(self) -> MobilityDraft:
         chosen = self.framework.currentData() or _key(self._library.default().key)
         framework_id, version = chosen.split("/", 1)
+        texts = self.texts()
         return MobilityDraft(
             code=self.code.text(),
-            title=self.title.text(),
+            title=mobility_text(texts, "title", "lv")[0],
             programme=self.programme.text(),
             sending_organisation_id=self.sending.currentData() or 0,
             host_organisation_id=self.host.currentData() or 0,
@@ -244,9 +377,10 @@ class MobilityForm(QWidget):
             host_country=self.host_country.text(),
             start_date=to_date(self.start_date.date()),
             end_date=to_date(self.end_date.date()),
-            objective=self.objective.toPlainText(),
+            objective=mobility_text(texts, "objective", "lv")[0],
             framework_id=framework_id,
             framework_version=version,
+            texts=texts,
         )
 
     def is_dirty(self) -> bool:
@@ -263,9 +397,11 @@ class MobilityForm(QWidget):
 
     def show_error(self, field: str, message: str) -> bool:
         """Highlight the field the service named; False if the form has no such field."""
-        name = {"name": "host_organisation_id"}.get(field, field)
+        name = {"name": "host_organisation_id", **ALIASES}.get(field, field)
         if name not in self.widgets:
             return False
+        if name.startswith("texts."):
+            self.text_tabs.setCurrentIndex(TEXT_LANGUAGES.index(name.split(".")[1]))
         mark_invalid(self.labels[name], self.widgets[name], message)
         self.widgets[name].setFocus()
         return True
@@ -291,7 +427,7 @@ class MobilityForm(QWidget):
     def _values(self) -> tuple[object, ...]:
         return (
             self.code.text(),
-            self.title.text(),
+            tuple(sorted((lang, tuple(v.items())) for lang, v in self.texts().items())),
             self.programme.text(),
             self.sending.currentData(),
             self.host.currentData(),
@@ -300,7 +436,6 @@ class MobilityForm(QWidget):
             self.start_date.date(),
             self.end_date.date(),
             self.framework.currentData(),
-            self.objective.toPlainText(),
         )
 
     @staticmethod
@@ -324,6 +459,10 @@ class MobilityForm(QWidget):
             self.host_country.setText(org.country)
         if not self.host_mentor.text() and org.contact_person:
             self.host_mentor.setText(org.contact_person)
+
+
+def _text_of(edit: QLineEdit | QPlainTextEdit) -> str:
+    return edit.text() if isinstance(edit, QLineEdit) else edit.toPlainText()
 
 
 def _key(key: tuple[str, str]) -> str:
