@@ -49,9 +49,14 @@ def main() -> int:
     accounts.create_user(db, admin, "teach", "Teacher", PASSWORD, ["teacher"])
     coord = accounts.authenticate(db, None, "coord", PASSWORD)
     teach = accounts.authenticate(db, None, "teach", PASSWORD)
-    home = organisations.update_home(db, admin, name="Liepājas Valsts tehnikums", country="LV")
+    home = organisations.update_home(
+        db, admin, name="Liepājas Valsts tehnikums", country="LV", keep_birth_date=True
+    )
     host = organisations.create(db, coord, "host", name="Taller Sevilla", country="ES")
-    learner = learners.create(db, coord, "Ēriks", "Šņore", dt.date(2007, 9, 9))
+    group = learners.create_group(db, coord, "DT-23", "2026/2027")
+    learner = learners.create(
+        db, coord, "Ēriks", "Šņore", dt.date(2007, 9, 9), learner_number="R-0042", group_id=group.id
+    )
     mobility = mobilities.create(
         db,
         coord,
@@ -63,6 +68,10 @@ def main() -> int:
             "ES",
             dt.date(2025, 4, 1),
             dt.date(2025, 4, 30),
+            texts={
+                "lv": {"title": "Fixture mobility", "objective": "Mērķis"},
+                "en": {"title": "Fixture mobility (EN)", "activities": "Workshop tasks"},
+            },
         ),
     )
     mobilities.add_participants(db, coord, mobility.id, [learner.id])
