@@ -56,7 +56,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "accounts.create_staff": frozenset({A}),
     "accounts.sign_in_slips": frozenset({A}),
     "accounts.unlock": frozenset({A}),
-    "accounts.list_teachers": frozenset({C}),
+    "accounts.list_teachers": frozenset({C, A}),
     "organisations.get_home": EVERYONE,
     "organisations.update_home": frozenset({A}),
     "organisations.set_home_logo": frozenset({A}),

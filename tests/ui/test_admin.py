@@ -156,7 +156,8 @@ def test_a_learner_account_needs_the_learner_number(qtbot, window):
     qtbot.keyClicks(dialog.repeat, "parole-123")
     qtbot.keyClick(dialog.roles.boxes[Role.LEARNER], Qt.Key.Key_Space)
     assert dialog.learner_number.isEnabled()
-    assert "ask the coordinator" in dialog.learner_note.text()
+    # administrators now see the roster too, so they find the learner by name
+    assert dialog.can_search and "learner's name" in dialog.learner_note.text()
     qtbot.mouseClick(dialog.ok_button, LEFT)
     assert "learner's number" in dialog.error.text()
     qtbot.keyClicks(dialog.learner_number, "999999")
@@ -167,7 +168,7 @@ def test_a_learner_account_needs_the_learner_number(qtbot, window):
     assert "jauns" not in users_by_name(window)
 
 
-def test_reset_password_and_unlock_lift_a_lock(qtbot, window):
+def test_reset_password_and_unlock_lift_a_lock(qtbot, window, tmp_path):
     for username in ("teacher2", "teacher3"):
         for _attempt in range(accounts.MAX_FAILURES):
             with pytest.raises(AuthenticationFailed):
@@ -179,18 +180,21 @@ def test_reset_password_and_unlock_lift_a_lock(qtbot, window):
 
     qtbot.mouseClick(screen.password_button, LEFT)
     dialog = screen.dialog
-    qtbot.keyClicks(dialog.password, "short")
-    qtbot.keyClicks(dialog.repeat, "short")
+    assert "one-time password" in dialog.heading.text()  # the administrator types none
     qtbot.mouseClick(dialog.ok_button, LEFT)
-    assert "at least 8 characters" in dialog.error.text()
-    replace_text(qtbot, dialog.password, "jauna-parole-7")
-    replace_text(qtbot, dialog.repeat, "jauna-parole-7")
-    qtbot.keyClick(dialog.repeat, Qt.Key.Key_Return)
     assert screen.dialog is None
-    assert "teacher2 has a new password" in screen.message.text()
+    assert "teacher2 has a new one-time password" in screen.message.text()
     assert screen.row_texts("teacher2")[4] == ""
     assert users_by_name(window)["teacher2"].locked_until is None
-    assert accounts.authenticate(window.db, None, "teacher2", "jauna-parole-7").username
+    slips = screen.slips
+    assert slips is not None and "cannot be shown again" in slips.warning.text()
+    assert slips.credentials[0].username == "teacher2"
+    password = slips.credentials[0].password
+    slips.save_slips(tmp_path / "slip.pdf", "lv")
+    assert (tmp_path / "slip.pdf").read_bytes().startswith(b"%PDF")
+    slips.accept()
+    signed_in = accounts.authenticate(window.db, None, "teacher2", password)
+    assert signed_in.must_change_password  # they choose their own at once
 
     assert screen.select_user("teacher3")
     qtbot.mouseClick(screen.unlock_button, LEFT)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -77,9 +78,14 @@ class OrganisationScreen(QWidget):
             self.fields[key] = field
             self.labels[key] = label
 
+        self.keep_birth_date = QCheckBox()
+        self.keep_birth_date.toggled.connect(self._keep_toggled)
+        form.addRow("", self.keep_birth_date)
         self.print_birth_date = QCheckBox()
         self.print_birth_date.toggled.connect(self._changed)
         form.addRow("", self.print_birth_date)
+        #: the question before stored dates of birth are erased (None when not asked)
+        self.confirm_box: QMessageBox | None = None
 
         self.logo_box = QGroupBox()
         self.logo_preview = QLabel()
@@ -132,6 +138,7 @@ class OrganisationScreen(QWidget):
         layout.addStretch(1)
         order = [
             *self.fields.values(),
+            self.keep_birth_date,
             self.print_birth_date,
             self.save_button,
             self.undo_button,
@@ -165,6 +172,14 @@ class OrganisationScreen(QWidget):
         self.fields["country"].setToolTip(_("Two letters, e.g. LV for Latvia"))
         self.fields["country"].setPlaceholderText("LV")  # type: ignore[union-attr]
         self.fields["email"].setPlaceholderText(_("e.g. info@school.lv"))  # type: ignore[union-attr]
+        self.keep_birth_date.setText(_("&Keep learners' dates of birth"))
+        self.keep_birth_date.setAccessibleName(_("Keep learners' dates of birth"))
+        self.keep_birth_date.setToolTip(
+            _(
+                "Off: no date of birth is asked for or stored. Turning it off erases every "
+                "date of birth already stored."
+            )
+        )
         self.print_birth_date.setText(_("Print the date of &birth on attestations"))
         self.print_birth_date.setAccessibleName(_("Print the date of birth on attestations"))
         self.print_birth_date.setToolTip(
@@ -219,7 +234,9 @@ class OrganisationScreen(QWidget):
                 field.setPlainText(value)
             else:
                 field.setText(value)
+        self.keep_birth_date.setChecked(home is not None and home.keep_birth_date)
         self.print_birth_date.setChecked(home is not None and home.print_birth_date)
+        self.print_birth_date.setEnabled(self.keep_birth_date.isChecked())
         self._loading = False
         self._dirty = False
         self._update_buttons()
@@ -229,8 +246,17 @@ class OrganisationScreen(QWidget):
             key: field.toPlainText() if isinstance(field, QPlainTextEdit) else field.text()
             for key, field in self.fields.items()
         }
-        values["print_birth_date"] = self.print_birth_date.isChecked()
+        values["keep_birth_date"] = self.keep_birth_date.isChecked()
+        values["print_birth_date"] = (
+            self.keep_birth_date.isChecked() and self.print_birth_date.isChecked()
+        )
         return values
+
+    def _keep_toggled(self, keep: bool) -> None:
+        self.print_birth_date.setEnabled(keep)
+        if not keep:
+            self.print_birth_date.setChecked(False)
+        self._changed()
 
     def _changed(self) -> None:
         if not self._loading:
@@ -329,6 +355,44 @@ class OrganisationScreen(QWidget):
     def save(self) -> None:
         if not self._dirty:
             return
+        erasing = (
+            self.current is not None
+            and self.current.keep_birth_date
+            and not self.keep_birth_date.isChecked()
+        )
+        if erasing:
+            self._ask_before_erasing()
+            return
+        self.save_now()
+
+    def _ask_before_erasing(self) -> None:
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            _("Erase the dates of birth?"),
+            _(
+                "The school will no longer keep learners' dates of birth: every date of birth "
+                "stored now will be erased, and attestations will not print one. This cannot "
+                "be undone."
+            ),
+            QMessageBox.StandardButton.NoButton,
+            self,
+        )
+        erase = box.addButton(_("&Erase and save"), QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(_("Cancel"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(box.buttons()[-1])
+
+        def finished(_code: int) -> None:
+            self.confirm_box = None
+            if box.clickedButton() is erase:
+                self.save_now()
+            box.deleteLater()
+
+        box.finished.connect(finished)
+        self.confirm_box = box
+        box.open()
+
+    def save_now(self) -> None:
+        """Save what the form shows (after any question was answered)."""
         try:
             saved = organisations.update_home(
                 self._context.db, self._context.actor, **self.values()

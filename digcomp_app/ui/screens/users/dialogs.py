@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 
 from digcomp_app.i18n import _
 from digcomp_app.services import accounts, learners
-from digcomp_app.services.accounts import UserInfo
+from digcomp_app.services.accounts import OneTimeCredential, UserInfo
 from digcomp_app.services.errors import InvalidInput, ServiceError
 from digcomp_app.services.permissions import Role, allowed
 from digcomp_app.ui.context import UiContext
@@ -242,7 +242,8 @@ class RolesDialog(ServiceDialog):
 
 
 class PasswordDialog(ServiceDialog):
-    """A new password for someone who forgot theirs (it also lifts a lock)."""
+    """A new one-time password for someone who forgot theirs (it also lifts a lock). The
+    administrator does not type it: it is made up and printed on a sign-in slip."""
 
     def __init__(self, context: UiContext, user: UserInfo, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -250,14 +251,8 @@ class PasswordDialog(ServiceDialog):
         self.user = user
         self.heading = QLabel()
         self.heading.setWordWrap(True)
-        self.password = _password_field()
-        self.repeat = _password_field()
-        form = QFormLayout()
-        self.password_label = _labelled(form, self.password)
-        self.repeat_label = _labelled(form, self.repeat)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
-        layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(420)
@@ -267,25 +262,85 @@ class PasswordDialog(ServiceDialog):
         self.setWindowTitle(_("Reset password"))
         self.heading.setText(
             _(
-                "A new password for {name} ({user}). Give it to them in person; they can "
-                "change it after signing in."
+                "Give {name} ({user}) a new one-time password? Their current password stops "
+                "working. The new one is printed on a sign-in slip; at their next sign-in "
+                "they choose their own."
             ).format(name=self.user.display_name, user=self.user.username)
         )
-        self.password_label.setText(_("&New password:"))
-        self.repeat_label.setText(_("&Repeat password:"))
-        self.password.setAccessibleName(_("New password"))
-        self.repeat.setAccessibleName(_("Repeat password"))
-        self.password.setPlaceholderText(
-            _("at least {count} characters").format(count=accounts.MIN_PASSWORD_LENGTH)
-        )
-        self.retranslate_buttons(_("Set password"))
+        self.retranslate_buttons(_("Reset &password"))
 
-    def submit(self) -> None:
-        if self.password.text() != self.repeat.text():
-            refuse(self, _("The two passwords differ. Type the same password twice."), self.repeat)
-        accounts.reset_password(
-            self._context.db, self._context.actor, self.user.id, self.password.text()
+    def submit(self) -> OneTimeCredential:
+        return accounts.reset_password(self._context.db, self._context.actor, self.user.id)
+
+
+class StaffDialog(ServiceDialog):
+    """A teacher's, coordinator's or administrator's account with a one-time password."""
+
+    def __init__(self, context: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._context = context
+        self.given_names = QLineEdit()
+        self.given_names.setMaxLength(100)
+        self.surname = QLineEdit()
+        self.surname.setMaxLength(100)
+        self.username = QLineEdit()
+        self.username.setMaxLength(100)
+        self.roles = RoleBoxes()
+        self.roles.boxes[Role.LEARNER].setVisible(False)
+        self.roles_group = QGroupBox()
+        QVBoxLayout(self.roles_group).addWidget(self.roles)
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.given_label = _labelled(form, self.given_names)
+        self.surname_label = _labelled(form, self.surname)
+        self.username_label = _labelled(form, self.username)
+        form.addRow(self.roles_group)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.note)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(520)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(_("New staff member"))
+        self.given_label.setText(_("&First names:"))
+        self.surname_label.setText(_("&Surname:"))
+        self.username_label.setText(_("&User name:"))
+        self.given_names.setAccessibleName(_("First names"))
+        self.surname.setAccessibleName(_("Surname"))
+        self.username.setAccessibleName(_("User name"))
+        self.username.setPlaceholderText(_("empty: made from the name, e.g. janis.berzins"))
+        self.roles_group.setTitle(_("Roles (one person may have several)"))
+        self.roles.retranslate()
+        self.note.setText(
+            _(
+                "The account gets a one-time password, printed on a sign-in slip. At their "
+                "first sign-in they choose their own."
+            )
+        )
+        self.retranslate_buttons(_("Add staff member"))
+
+    def submit(self) -> OneTimeCredential:
+        roles = self.roles.roles() - {Role.LEARNER}
+        if not roles:
+            refuse(self, _("Tick at least one role."), self.roles.boxes[Role.TEACHER])
+        return accounts.create_staff(
+            self._context.db,
+            self._context.actor,
+            self.given_names.text(),
+            self.surname.text(),
+            roles,
+            self.username.text(),
         )
 
     def focus_for(self, problem: ServiceError) -> QWidget | None:
-        return self.password
+        field = problem.field if isinstance(problem, InvalidInput) else ""
+        return {
+            "name": self.given_names,
+            "username": self.username,
+            "roles": self.roles.boxes[Role.TEACHER],
+        }.get(field)

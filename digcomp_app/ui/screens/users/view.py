@@ -7,9 +7,11 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPushButton,
     QTableWidgetItem,
     QVBoxLayout,
@@ -20,6 +22,7 @@ from digcomp_app.i18n import _
 from digcomp_app.services import accounts
 from digcomp_app.services.accounts import UserInfo
 from digcomp_app.services.errors import ServiceError
+from digcomp_app.services.learners import fold
 from digcomp_app.ui.context import UiContext
 from digcomp_app.ui.screens.users.common import (
     ERROR_STYLE,
@@ -28,7 +31,13 @@ from digcomp_app.ui.screens.users.common import (
     locked_until,
     roles_text,
 )
-from digcomp_app.ui.screens.users.dialogs import AddUserDialog, PasswordDialog, RolesDialog
+from digcomp_app.ui.screens.users.dialogs import (
+    AddUserDialog,
+    PasswordDialog,
+    RolesDialog,
+    StaffDialog,
+)
+from digcomp_app.ui.slips_dialog import SlipsDialog
 from digcomp_app.ui.widgets import record_table
 
 USERNAME, NAME, ROLES, ACTIVE, LOCKED = range(5)
@@ -42,6 +51,8 @@ class UsersScreen(QWidget):
         self.users: list[UserInfo] = []
         #: the dialog open now (None when none is), for the keyboard and for tests
         self.dialog: ServiceDialog | None = None
+        #: the sign-in slips of the passwords just made (None when not open)
+        self.slips: SlipsDialog | None = None
 
         self.heading = QLabel()
         self.intro = QLabel()
@@ -53,8 +64,13 @@ class UsersScreen(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
         self.table_label.setBuddy(self.table)
+        self.search_label = QLabel()
+        self.search = QLineEdit()
+        self.search.setClearButtonEnabled(True)
+        self.search_label.setBuddy(self.search)
 
         self.add_button = QPushButton()
+        self.staff_button = QPushButton()
         self.roles_button = QPushButton()
         self.active_button = QPushButton()
         self.password_button = QPushButton()
@@ -63,17 +79,23 @@ class UsersScreen(QWidget):
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
-        buttons = QHBoxLayout()
-        for button in self._buttons():
-            buttons.addWidget(button)
-        buttons.addStretch(1)
+        buttons = QGridLayout()
+        for index, button in enumerate(self._buttons()):
+            buttons.addWidget(button, index // 4, index % 4)
+        buttons.setColumnStretch(4, 1)
+        top = QHBoxLayout()
+        top.addWidget(self.table_label)
+        top.addStretch(1)
+        top.addWidget(self.search_label)
+        top.addWidget(self.search, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.intro)
-        layout.addWidget(self.table_label)
+        layout.addLayout(top)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
         layout.addWidget(self.message)
+        self.setTabOrder(self.search, self.table)
         previous: QWidget = self.table
         for button in self._buttons():
             self.setTabOrder(previous, button)
@@ -82,6 +104,8 @@ class UsersScreen(QWidget):
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.table.itemActivated.connect(lambda _item: self.change_roles())
         self.add_button.clicked.connect(self.add_user)
+        self.staff_button.clicked.connect(self.add_staff)
+        self.search.textChanged.connect(lambda _text: self._filter())
         self.roles_button.clicked.connect(self.change_roles)
         self.active_button.clicked.connect(self.toggle_active)
         self.password_button.clicked.connect(self.reset_password)
@@ -91,6 +115,7 @@ class UsersScreen(QWidget):
     def _buttons(self) -> list[QPushButton]:
         return [
             self.add_button,
+            self.staff_button,
             self.roles_button,
             self.active_button,
             self.password_button,
@@ -114,6 +139,10 @@ class UsersScreen(QWidget):
             [_("User name"), _("Name"), _("Roles"), _("Active"), _("Locked")]
         )
         self.add_button.setText(_("&New user…"))
+        self.staff_button.setText(_("New &staff member…"))
+        self.search_label.setText(_("&Find:"))
+        self.search.setPlaceholderText(_("user name or name"))
+        self.search.setAccessibleName(_("Find an account by user name or name"))
         self.roles_button.setText(_("Change &roles…"))
         self.password_button.setText(_("Reset &password…"))
         self.unlock_button.setText(_("Un&lock"))
@@ -123,6 +152,8 @@ class UsersScreen(QWidget):
             self._fill(self.users)
         if self.dialog is not None:
             self.dialog.retranslate()
+        if self.slips is not None:
+            self.slips.retranslate()
 
     def refresh(self) -> None:
         try:
@@ -151,7 +182,29 @@ class UsersScreen(QWidget):
                 self.table.setItem(row, column, item)
         if selected is not None:
             self.select_user(selected.username)
+        self._filter()
+
+    def _filter(self) -> None:
+        """Hide the accounts whose user name and name do not contain every word typed."""
+        words = fold(self.search.text()).split()
+        for row in range(self.table.rowCount()):
+            text = fold(
+                f"{self.table.item(row, USERNAME).text()} {self.table.item(row, NAME).text()}"
+            )
+            self.table.setRowHidden(row, not all(word in text for word in words))
+        selected = self.selected_user()
+        if selected is not None and self.table.isRowHidden(
+            self.table.selectionModel().selectedRows()[0].row()
+        ):
+            self.table.clearSelection()
         self._update_buttons()
+
+    def shown_usernames(self) -> list[str]:
+        return [
+            self.table.item(row, USERNAME).text()
+            for row in range(self.table.rowCount())
+            if not self.table.isRowHidden(row)
+        ]
 
     def row_texts(self, username: str) -> list[str]:
         """The cells of ``username``'s row as shown (for tests and checks)."""
@@ -237,15 +290,46 @@ class UsersScreen(QWidget):
             ),
         )
 
+    def add_staff(self) -> None:
+        self.message.clear()
+
+        def done(dialog: ServiceDialog) -> str:
+            credential = dialog.result_value
+            self.select_user(credential.username)  # type: ignore[attr-defined]
+            self.show_slips([credential])
+            return _("The account {user} was added; save its sign-in slip.").format(
+                user=credential.username  # type: ignore[attr-defined]
+            )
+
+        self._open(StaffDialog(self._context, self), done)
+
     def reset_password(self) -> None:
         user = self.selected_user()
         if user is None:
             return
         self.message.clear()
-        self._open(
-            PasswordDialog(self._context, user, self),
-            lambda _d: _("{user} has a new password.").format(user=user.username),
-        )
+
+        def done(dialog: ServiceDialog) -> str:
+            self.show_slips([dialog.result_value])
+            return _("{user} has a new one-time password; save its sign-in slip.").format(
+                user=user.username
+            )
+
+        self._open(PasswordDialog(self._context, user, self), done)
+
+    def show_slips(self, credentials: list) -> SlipsDialog:  # type: ignore[type-arg]
+        """The sign-in slips of passwords just made (they are shown nowhere else)."""
+        dialog = SlipsDialog(self, self._context, credentials)
+        dialog.setModal(True)
+        self.slips = dialog
+
+        def finished(_code: int) -> None:
+            self.slips = None
+            dialog.deleteLater()
+
+        dialog.finished.connect(finished)
+        dialog.open()
+        return dialog
 
     def toggle_active(self) -> None:
         user = self.selected_user()
