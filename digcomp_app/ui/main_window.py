@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
@@ -30,7 +31,9 @@ if TYPE_CHECKING:
     from digcomp_app.framework import FrameworkLibrary
     from digcomp_app.services.database import Database
     from digcomp_app.services.permissions import Actor
+    from digcomp_app.ui.password_page import ChoosePasswordPage
     from digcomp_app.ui.sign_in import SignInPage
+    from digcomp_app.ui.tasks import TaskHandle
     from digcomp_app.ui.workspace import Workspace
 
 
@@ -54,6 +57,13 @@ def input_events() -> frozenset[QEvent.Type]:
     )
 
 
+def demo_database_path() -> Path:
+    """The demo school's own file, beside the settings: never the school's database."""
+    from digcomp_app.settings import settings_file
+
+    return settings_file().parent / "demo.sqlite3"
+
+
 def open_default_database() -> Database:
     """The database from DIGCOMP_DATABASE_URL, the settings, or the default SQLite file."""
     from digcomp_app.services.database import open_configured
@@ -75,6 +85,10 @@ class MainWindow(QMainWindow):
         self.workspace: Workspace | None = None
         self.actor: Actor | None = None
         self.sign_in: SignInPage | None = None
+        self.password_page: ChoosePasswordPage | None = None
+        #: while the demo school is open: the school's own database, kept for "Leave"
+        self.real_db: Database | None = None
+        self.demo_task: TaskHandle | None = None
         self._problem = ""
         self._pending_open = False
         self._pending_url: str | None = None
@@ -105,7 +119,6 @@ class MainWindow(QMainWindow):
         """Open the database and show the sign-in page (or say what went wrong)."""
         from digcomp_app.framework import FrameworkError, builtin_library
         from digcomp_app.services.database import Database
-        from digcomp_app.ui.sign_in import SignInPage
 
         self._add_shortcuts()
 
@@ -125,10 +138,7 @@ class MainWindow(QMainWindow):
                 "administrator."
             ).format(problem=str(error).splitlines()[0])
         if self.db is not None and not self._problem:
-            self.sign_in = SignInPage(self.db)
-            self.sign_in.signed_in.connect(self.start_session)
-            self.pages.addWidget(self.sign_in)
-            self.pages.setCurrentWidget(self.sign_in)
+            self._show_sign_in()
             if self.db.migration and self.db.migration.backup:
                 self.statusBar().showMessage(
                     _("The database was upgraded; a copy of the old one was kept at {path}").format(
@@ -136,6 +146,21 @@ class MainWindow(QMainWindow):
                     )
                 )
         self.retranslate()
+
+    def _show_sign_in(self) -> None:
+        """A new sign-in page for ``self.db`` (the old one, if any, is dropped)."""
+        from digcomp_app.ui.sign_in import SignInPage
+
+        assert self.db is not None
+        if self.sign_in is not None:
+            self.pages.removeWidget(self.sign_in)
+            self.sign_in.deleteLater()
+        self.sign_in = SignInPage(self.db)
+        self.sign_in.signed_in.connect(self.start_session)
+        self.sign_in.setup_finished.connect(self.finish_setup)
+        self.sign_in.demo_requested.connect(self.open_demo)
+        self.pages.addWidget(self.sign_in)
+        self.pages.setCurrentWidget(self.sign_in)
 
     @property
     def library(self) -> FrameworkLibrary:
@@ -156,6 +181,10 @@ class MainWindow(QMainWindow):
         self.quit_action.triggered.connect(self.close)
         for action in (self.lock_action, self.sign_out_action):
             self.file_menu.addAction(action)
+        self.leave_demo_action = QAction(self)
+        self.leave_demo_action.triggered.connect(self.leave_demo)
+        self.leave_demo_action.setVisible(False)
+        self.file_menu.addAction(self.leave_demo_action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
 
@@ -195,8 +224,12 @@ class MainWindow(QMainWindow):
     # --- session ------------------------------------------------------------------
 
     def start_session(self, actor: Actor) -> None:
-        """Open the workspace for ``actor`` (after signing in or unlocking)."""
+        """Open the workspace for ``actor`` (after signing in or unlocking); someone who
+        signed in with a one-time password first chooses their own."""
         assert self.db is not None
+        if actor.must_change_password:
+            self._ask_for_password(actor)
+            return
         if (
             self.workspace is not None
             and self.actor is not None
@@ -223,6 +256,116 @@ class MainWindow(QMainWindow):
         self._restart_idle_timer()
         self.retranslate()
 
+    def _ask_for_password(self, actor: Actor) -> None:
+        from digcomp_app.ui.password_page import ChoosePasswordPage
+
+        assert self.db is not None
+        self._close_workspace()
+        self._drop_password_page()
+        page = ChoosePasswordPage(self.db, actor)
+        page.changed.connect(self._password_chosen)
+        page.cancelled.connect(self.sign_out)
+        self.password_page = page
+        self.pages.addWidget(page)
+        self.pages.setCurrentWidget(page)
+        page.current.setFocus()
+
+    def _password_chosen(self, actor: Actor) -> None:
+        self._drop_password_page()
+        self.statusBar().showMessage(_("Your new password is saved."), 8000)
+        self.start_session(actor)
+
+    def _drop_password_page(self) -> None:
+        if self.password_page is not None:
+            self.pages.removeWidget(self.password_page)
+            self.password_page.deleteLater()
+            self.password_page = None
+
+    def finish_setup(self, actor: Actor, action: str) -> None:
+        """The first run's new school is set up: the workspace, then the chosen next step."""
+        self.start_session(actor)
+        workspace = self.workspace
+        if workspace is None or not action:
+            return
+        if action in ("import_learners", "import_staff"):
+            from digcomp_app.ui.screens.rosters.wizard import open_import_wizard
+
+            kind = "learners" if action == "import_learners" else "staff"
+            QTimer.singleShot(0, lambda: open_import_wizard(self, workspace.context, kind))
+        else:
+            workspace.show_screen(action)
+
+    # --- the demo school ------------------------------------------------------------
+
+    @property
+    def is_demo(self) -> bool:
+        return self.real_db is not None
+
+    def open_demo(self) -> None:
+        """Switch this session to the demo school's own file (made the first time, in the
+        background); the school's database is left as it is."""
+        from digcomp_app.services import accounts
+        from digcomp_app.services.database import Database
+        from digcomp_app.ui.tasks import Cancelled, run_task
+
+        if self.db is None or self.is_demo or self.demo_task is not None:
+            return
+        path = demo_database_path()
+        hasher = self.db.hasher
+        if path.resolve() == _sqlite_file(self.db.url):
+            return  # never the school's own database
+
+        def work(report, cancelled):
+            from digcomp_app.services import demo
+
+            path.parent.mkdir(parents=True, exist_ok=True)
+            db = Database(f"sqlite:///{path}", password_hasher=hasher)
+            try:
+                if accounts.needs_first_administrator(db, None):
+                    report(0, 0, _("Making the demo school (this takes a little while)…"))
+                    demo.create_school(db, None)
+            except BaseException:
+                db.close()
+                raise
+            if cancelled():
+                db.close()
+                raise Cancelled()
+            return db
+
+        def done(db: Database) -> None:
+            self.demo_task = None
+            self._use_demo(db)
+
+        handle = run_task(self, _("Opening the demo school…"), work, done)
+        handle.done.connect(lambda: setattr(self, "demo_task", None))
+        self.demo_task = handle
+
+    def _use_demo(self, demo_db: Database) -> None:
+        self.sign_out()
+        self.real_db, self.db = self.db, demo_db
+        self._show_sign_in()
+        assert self.sign_in is not None
+        self.sign_in.reset(
+            "admin",
+            _(
+                "This is the DEMO SCHOOL: made-up people in a separate file. Every demo user's "
+                "password is “demo” (admin, coordinator, teacher1, learner01…). Your school's "
+                "database is not touched; File → Leave the demo school goes back to it."
+            ),
+        )
+        self.retranslate()
+
+    def leave_demo(self) -> None:
+        """Back to the school's own database (the demo file is kept for next time)."""
+        if self.real_db is None:
+            return
+        self.sign_out()
+        demo_db, self.db, self.real_db = self.db, self.real_db, None
+        self._show_sign_in()
+        if demo_db is not None:
+            demo_db.close()
+        self.retranslate()
+
     def _close_workspace(self) -> None:
         if self.workspace is not None:
             self.pages.removeWidget(self.workspace)
@@ -231,6 +374,7 @@ class MainWindow(QMainWindow):
 
     def sign_out(self) -> None:
         self._close_workspace()
+        self._drop_password_page()
         self.actor = None
         self.idle_timer.stop()
         self._watch_input(False)
@@ -299,7 +443,12 @@ class MainWindow(QMainWindow):
         self.retranslate()
 
     def retranslate(self) -> None:
-        self.setWindowTitle(_("DigComp recognition"))
+        title = _("DigComp recognition")
+        if self.is_demo:
+            title = _("DEMO SCHOOL") + " — " + title
+        self.setWindowTitle(title)
+        self.leave_demo_action.setText(_("Leave the &demo school"))
+        self.leave_demo_action.setVisible(self.is_demo)
         self.file_menu.setTitle(_("&File"))
         self.lock_action.setText(_("&Lock the screen"))
         self.sign_out_action.setText(_("Sign &out"))
@@ -322,6 +471,8 @@ class MainWindow(QMainWindow):
         self.problem_label.setText(self._problem or _("Opening the database…"))
         if self.sign_in is not None:
             self.sign_in.retranslate()
+        if self.password_page is not None:
+            self.password_page.retranslate()
         if self.workspace is not None:
             self.workspace.retranslate()
 
@@ -361,3 +512,12 @@ class MainWindow(QMainWindow):
         remove_language_listener(self._on_language_changed)
         self._watch_input(False)
         super().closeEvent(event)
+
+
+def _sqlite_file(url: str) -> Path | None:
+    """The resolved file of an SQLite database URL (None for any other database)."""
+    from digcomp_app.ui.screens.database import urls
+
+    if not urls.is_sqlite(url) or not urls.sqlite_file(url):
+        return None
+    return Path(urls.sqlite_file(url)).resolve()

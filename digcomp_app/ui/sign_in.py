@@ -1,13 +1,16 @@
-"""The sign-in page, and the first run's "create the first administrator" form."""
+"""The sign-in page, and the first run of an empty database: set up a new school, restore a
+backup, or try the demo school."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -21,6 +24,10 @@ from digcomp_app.services.permissions import Actor
 
 class SignInPage(QWidget):
     signed_in = Signal(object)  # Actor
+    #: the first run's "Set up a new school" is done: (Actor, next step or "")
+    setup_finished = Signal(object, str)
+    #: the first run's "Try the demo school"
+    demo_requested = Signal()
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -42,9 +49,29 @@ class SignInPage(QWidget):
         self.button = QPushButton()
         self.button.setDefault(True)
         self.button.setAutoDefault(True)
-        # first run only: fill the empty database from a backup instead
+        # first run only: three ways to start, each with a line saying what it does
+        self.setup_button = QPushButton()
+        self.setup_button.clicked.connect(self.set_up_school)
+        self.setup_note = QLabel()
         self.restore_button = QPushButton()
         self.restore_button.clicked.connect(self.restore_backup)
+        self.restore_note = QLabel()
+        self.demo_button = QPushButton()
+        self.demo_button.clicked.connect(self.demo_requested.emit)
+        self.demo_note = QLabel()
+        self.choices = QWidget()
+        choices = QVBoxLayout(self.choices)
+        choices.setContentsMargins(0, 0, 0, 0)
+        for button, note in (
+            (self.setup_button, self.setup_note),
+            (self.restore_button, self.restore_note),
+            (self.demo_button, self.demo_note),
+        ):
+            button.setMinimumHeight(button.fontMetrics().height() + 16)
+            note.setWordWrap(True)
+            note.setContentsMargins(4, 0, 0, 10)
+            choices.addWidget(button)
+            choices.addWidget(note)
 
         for field in (self.username, self.password, self.display_name, self.repeat):
             field.setMinimumHeight(field.fontMetrics().height() + 12)
@@ -62,19 +89,33 @@ class SignInPage(QWidget):
         ):
             label.setBuddy(field)
             self.form.addRow(label, field)
-        box = QWidget()
-        box.setMaximumWidth(460)
+        self.box = box = QWidget()
         inner = QVBoxLayout(box)
         inner.addWidget(self.heading)
         inner.addWidget(self.note)
         inner.addLayout(self.form)
         inner.addWidget(self.error)
         inner.addWidget(self.button)
-        inner.addWidget(self.restore_button)
-        outer = QVBoxLayout(self)
+        inner.addWidget(self.choices)
+        front = QWidget()
+        outer = QVBoxLayout(front)
         outer.addStretch(1)
-        outer.addWidget(box, 0, Qt.AlignmentFlag.AlignHCenter)
+        # centred between stretches (not by alignment), so wrapped texts get their height
+        centred = QHBoxLayout()
+        centred.addStretch(1)
+        centred.addWidget(box)
+        centred.addStretch(1)
+        outer.addLayout(centred)
         outer.addStretch(2)
+        from digcomp_app.ui.first_run import SchoolSetup
+
+        self.setup = SchoolSetup(db)
+        self.setup.cancelled.connect(self.reset)
+        self.setup.finished.connect(self.setup_finished.emit)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(front)
+        self.stack.addWidget(self.setup)
+        QVBoxLayout(self).addWidget(self.stack)
 
         self.username.returnPressed.connect(self.password.setFocus)
         self.password.returnPressed.connect(self._submit)
@@ -93,14 +134,19 @@ class SignInPage(QWidget):
         self.repeat.clear()
         self.display_name.clear()
         self.error.clear()
+        self.stack.setCurrentIndex(0)
+        # the first run offers its three choices instead of the form
+        for widget in (self.display_label, self.display_name, self.repeat_label, self.repeat):
+            widget.setVisible(False)
         for widget in (
-            self.display_label,
-            self.display_name,
-            self.repeat_label,
-            self.repeat,
-            self.restore_button,
+            self.username_label,
+            self.username,
+            self.password_label,
+            self.password,
+            self.button,
         ):
-            widget.setVisible(self._first_run)
+            widget.setVisible(not self._first_run)
+        self.choices.setVisible(self._first_run)
         self.retranslate()
         (self.password if username else self.username).setFocus()
 
@@ -116,19 +162,39 @@ class SignInPage(QWidget):
         if self._first_run:
             self.heading.setText("<h2>" + _("Welcome") + "</h2>")
             self.note.setText(
-                _(
-                    "This database has no users yet. Create the first "
-                    "administrator: they will add the other accounts."
-                )
+                _("This database has no users yet, so it is empty. How would you like to start?")
             )
-            self.button.setText(_("&Create administrator"))
         else:
             self.heading.setText("<h2>" + _("Sign in") + "</h2>")
             self.note.setText(self._locked_note or _("Sign in with your school account."))
             self.button.setText(_("&Sign in"))
         self.button.setAccessibleName(self.button.text().replace("&", ""))
+        self.setup_button.setText(_("Set &up a new school"))
+        self.setup_button.setAccessibleName(_("Set up a new school"))
+        self.setup_note.setText(
+            _("Enter the school's details and create the first administrator's account.")
+        )
         self.restore_button.setText(_("Restore from a &backup…"))
         self.restore_button.setAccessibleName(_("Restore from a backup"))
+        self.restore_note.setText(
+            _("The school already used the app: fill this database from one of its backups.")
+        )
+        self.demo_button.setText(_("Try the &demo school"))
+        self.demo_button.setAccessibleName(_("Try the demo school"))
+        self.demo_note.setText(
+            _(
+                "Look around a made-up school with learners, mobilities and attestations. It "
+                "is kept in a separate file: this database stays empty."
+            )
+        )
+        self.setup.retranslate()
+        # a fixed width: wrapped texts in a centred box then get the height they need
+        self.box.setFixedWidth(min(520, max(380, 52 * self.fontMetrics().averageCharWidth())))
+
+    def set_up_school(self) -> None:
+        """First run: the school's details, the first administrator, the next steps."""
+        self.stack.setCurrentWidget(self.setup)
+        self.setup.start()
 
     def restore_backup(self) -> None:
         """First run: fill this empty database from a backup, then sign in as usual."""
@@ -154,13 +220,6 @@ class SignInPage(QWidget):
             self.error.setText(_("Enter your user name and password."))
             return
         try:
-            if self._first_run:
-                if password != self.repeat.text():
-                    self.error.setText(_("The two passwords differ."))
-                    return
-                accounts.create_first_administrator(
-                    self._db, None, username, self.display_name.text().strip(), password
-                )
             actor: Actor = accounts.authenticate(self._db, None, username, password)
         except ServiceError as problem:
             self.error.setText(str(problem))
