@@ -49,7 +49,7 @@ def drop_files(widget, paths) -> QDropEvent:
     mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
     centre = widget.rect().center()
     enter = QDragEnterEvent(
-        QPointF(centre),
+        centre,  # a QPoint: the one position type every supported PySide6 takes here
         Qt.DropAction.CopyAction,
         mime,
         Qt.MouseButton.LeftButton,

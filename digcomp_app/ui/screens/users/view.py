@@ -71,6 +71,7 @@ class UsersScreen(QWidget):
 
         self.add_button = QPushButton()
         self.staff_button = QPushButton()
+        self.import_button = QPushButton()
         self.roles_button = QPushButton()
         self.active_button = QPushButton()
         self.password_button = QPushButton()
@@ -105,6 +106,7 @@ class UsersScreen(QWidget):
         self.table.itemActivated.connect(lambda _item: self.change_roles())
         self.add_button.clicked.connect(self.add_user)
         self.staff_button.clicked.connect(self.add_staff)
+        self.import_button.clicked.connect(self.import_staff)
         self.search.textChanged.connect(lambda _text: self._filter())
         self.roles_button.clicked.connect(self.change_roles)
         self.active_button.clicked.connect(self.toggle_active)
@@ -116,6 +118,7 @@ class UsersScreen(QWidget):
         return [
             self.add_button,
             self.staff_button,
+            self.import_button,
             self.roles_button,
             self.active_button,
             self.password_button,
@@ -140,6 +143,10 @@ class UsersScreen(QWidget):
         )
         self.add_button.setText(_("&New user…"))
         self.staff_button.setText(_("New &staff member…"))
+        self.import_button.setText(_("&Import staff…"))
+        self.import_button.setToolTip(
+            _("Teachers and coordinators from a CSV, XLSX or ODS file, with sign-in slips")
+        )
         self.search_label.setText(_("&Find:"))
         self.search.setPlaceholderText(_("user name or name"))
         self.search.setAccessibleName(_("Find an account by user name or name"))
@@ -302,6 +309,13 @@ class UsersScreen(QWidget):
             )
 
         self._open(StaffDialog(self._context, self), done)
+
+    def import_staff(self) -> None:
+        """The import wizard for a staff file; the new accounts' slips are offered there."""
+        from digcomp_app.ui.screens.rosters.wizard import open_import_wizard
+
+        if open_import_wizard(self, self._context, "staff"):
+            self.refresh()
 
     def reset_password(self) -> None:
         user = self.selected_user()
