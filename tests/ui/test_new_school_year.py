@@ -193,7 +193,7 @@ def empty_window(qtbot, tmp_path):
 
 
 @needs_poppler
-def test_a_new_school_year_from_an_empty_database(qtbot, empty_window, tmp_path):  # noqa: PLR0915
+def test_a_new_school_year_from_an_empty_database(qtbot, empty_window, tmp_path):
     window, db = empty_window, empty_window.db
     roster = write_class_lists(tmp_path / "izglitojamie.xlsx")
     staff_file = write_staff(tmp_path / "darbinieki.csv")
