@@ -24,9 +24,7 @@ def upgrade() -> None:
     op.add_column(
         "learners", sa.Column("active", sa.Boolean(), nullable=False, server_default=sa.true())
     )
-    op.create_index(
-        op.f("ix_learners_learner_number"), "learners", ["learner_number"], unique=True
-    )
+    op.create_index(op.f("ix_learners_learner_number"), "learners", ["learner_number"], unique=True)
     op.add_column("groups", sa.Column("archived_at", sa.DateTime(timezone=True), nullable=True))
     op.add_column(
         "users",
@@ -47,9 +45,7 @@ def upgrade() -> None:
             ["group_id"],
             ["id"],
         )
-    op.add_column(
-        "mobilities", sa.Column("texts", sa.JSON(), nullable=False, server_default="{}")
-    )
+    op.add_column("mobilities", sa.Column("texts", sa.JSON(), nullable=False, server_default="{}"))
     op.add_column(
         "organisations",
         sa.Column("keep_birth_date", sa.Boolean(), nullable=False, server_default=sa.false()),
