@@ -144,12 +144,16 @@ def drive_import(qtbot, path: Path, after=None):
 
 def choose_password(qtbot, window: MainWindow, one_time: str, new: str) -> None:
     """The first sign-in with a slip's password: the window asks for one's own first."""
+    qtbot.waitUntil(
+        lambda: window.password_page is not None and window.password_page.isVisible(),
+        timeout=10_000,
+    )
     page = window.password_page
-    qtbot.waitUntil(lambda: page is not None and page.isVisible(), timeout=10_000)
     assert window.workspace is None  # nothing else before the new password
     type_text(qtbot, page.current, one_time)
     type_text(qtbot, page.new, new)
     type_text(qtbot, page.repeat, new)
+    shot(window, "choose-password")
     qtbot.mouseClick(page.save_button, LEFT)
     qtbot.waitUntil(lambda: window.workspace is not None, timeout=10_000)
 
@@ -264,6 +268,23 @@ def test_a_new_school_year_from_an_empty_database(qtbot, empty_window, tmp_path)
     anna = next(c for c in slips.credentials if c.full_name == "Anna Bērziņa")
     qtbot.mouseClick(slips.close_button, LEFT)
     text = pdf_text(learner_slips)
+    if SHOTS:  # the first page of the slips, as printed
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-r",
+                "60",
+                "-png",
+                "-f",
+                "1",
+                "-l",
+                "1",
+                "-singlefile",
+                str(learner_slips),
+                str(Path(SHOTS) / "new-school-slips-page"),
+            ],
+            check=True,
+        )
     assert anna.username in text and anna.password in text and "Daugavkrastu tehnikums" in text
 
     # the school's signing key
