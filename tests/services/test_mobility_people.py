@@ -35,7 +35,8 @@ def test_the_permission_table_names_who_may_do_what():
     assert PERMISSIONS["mobilities.list_teachers"] == {Role.TEACHER, Role.COORDINATOR}
     assert PERMISSIONS["mobilities.remove_participant"] == {Role.COORDINATOR}
     assert PERMISSIONS["mobilities.unassign_teacher"] == {Role.COORDINATOR}
-    assert PERMISSIONS["accounts.list_teachers"] == {Role.COORDINATOR}
+    # administrators too: they give groups their teachers when setting up a school
+    assert PERMISSIONS["accounts.list_teachers"] == {Role.COORDINATOR, Role.ADMINISTRATOR}
 
 
 def test_participants_are_listed_by_surname_with_their_europass_number(db, school):
@@ -164,7 +165,10 @@ def test_list_teachers_gives_the_active_teachers_only(db, school):
         "both",
         "teach",
     ]
-    for actor in (school.teacher, school.admin, school.learner):
+    assert accounts.list_teachers(db, school.admin) == accounts.list_teachers(
+        db, school.coordinator
+    )
+    for actor in (school.teacher, school.learner):
         with pytest.raises(PermissionDenied):
             accounts.list_teachers(db, actor)
 
