@@ -47,7 +47,7 @@ def test_import_dry_run_import_and_again(database, tmp_path, capsys):
     assert run(database, "learners", "import", str(path), "--dry-run") == 0
     out = capsys.readouterr().out
     assert "Would create 2, update 0, leave 0 unchanged; new groups: DT-1, DT-2." in out
-    assert "column 'Skolēna nr.' → learner_number" in out
+    assert "column 'Skolēna nr.' → Learner number" in out
     assert "Nothing was changed (--dry-run)." in out
     assert run(database, "learners", "list") == 0
     assert "0 learner(s)." in capsys.readouterr().out

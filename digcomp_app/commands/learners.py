@@ -21,6 +21,7 @@ from digcomp_app.services.roster_files import (
     ColumnMapping,
     RosterFileError,
     RosterTable,
+    field_label,
     guess_mapping,
     neutralise_cell,
     read_roster,
@@ -186,7 +187,11 @@ def _read(path: Path, kind: str) -> tuple[RosterTable, ColumnMapping] | None:
 
 def _print_mapping(table: RosterTable, mapping: ColumnMapping) -> None:
     for name, index in sorted(mapping.columns.items(), key=lambda item: item[1]):
-        print(_("  column '{header}' → {field}").format(header=table.headers[index], field=name))
+        print(
+            _("  column '{header}' → {field}").format(
+                header=table.headers[index], field=field_label(name)
+            )
+        )
 
 
 def _print_problems(problems: Any) -> None:

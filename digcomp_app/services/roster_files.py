@@ -204,6 +204,22 @@ class StaffRow:
     roles: frozenset[str]
 
 
+def field_label(field: str) -> str:
+    """The translated name of a roster field (for the columns step and the command line)."""
+    names = {
+        "given_names": _("First name(s)"),
+        "surname": _("Surname"),
+        "full_name": _("Full name (in one column)"),
+        "learner_number": _("Learner number"),
+        "group": _("Group (class)"),
+        "date_of_birth": _("Date of birth"),
+        "email": _("E-mail"),
+        "username": _("User name"),
+        "roles": _("Roles"),
+    }
+    return names[field]
+
+
 # --- reading ------------------------------------------------------------------------------
 
 

@@ -124,10 +124,15 @@ def _plan_learners(
     default_group: str,
     create_groups: bool,
 ) -> LearnerImportPlan:
-    rows, problems = parse_learners(table, mapping)
-    problems = list(problems)
     keep_birth_dates = learner_service.keeps_birth_dates(session)
     notices = _notices(table, keep_birth_dates, mapping)
+    if not keep_birth_dates and "date_of_birth" in mapping.columns:
+        # the column is left out (the notice says so): its values are not even checked
+        mapping = ColumnMapping(
+            {k: v for k, v in mapping.columns.items() if k != "date_of_birth"}, mapping.unsure
+        )
+    rows, problems = parse_learners(table, mapping)
+    problems = list(problems)
     columns = mapping.columns
 
     def header(name: str) -> str:

@@ -42,6 +42,7 @@ from digcomp_app.services.roster_files import (
     RosterCancelled,
     RosterFileError,
     RosterTable,
+    field_label,
     guess_mapping,
     ignored_sensitive_columns,
     read_roster,
@@ -59,18 +60,7 @@ FILE, COLUMNS, PREVIEW, RESULT = range(4)
 
 def field_name(field: str) -> str:
     """The translated name of a roster field, as the columns step shows it."""
-    names = {
-        "given_names": _("First name(s)"),
-        "surname": _("Surname"),
-        "full_name": _("Full name (in one column)"),
-        "learner_number": _("Learner number"),
-        "group": _("Group (class)"),
-        "date_of_birth": _("Date of birth"),
-        "email": _("E-mail"),
-        "username": _("User name"),
-        "roles": _("Roles"),
-    }
-    return names[field]
+    return field_label(field)
 
 
 def change_name(change: str) -> str:
