@@ -25,6 +25,7 @@ from digcomp_app.services.errors import (
     InvalidInput,
     NotFound,
     PermissionDenied,
+    simultaneous_changes_refused,
 )
 from digcomp_app.services.permissions import Actor, Role, service
 from digcomp_app.storage.models import Learner, User, UserRole, utcnow
@@ -268,7 +269,7 @@ def create_user(
 ) -> UserInfo:
     _check_password_policy(password)
     roles = _roles(roles)
-    with db.transaction() as session:
+    with simultaneous_changes_refused(), db.transaction() as session:
         if learner_id is not None and session.get(Learner, learner_id) is None:
             raise NotFound(_("There is no learner with the number {id}.").format(id=learner_id))
         if learner_id is not None:
@@ -467,7 +468,7 @@ def create_learner_accounts(
     created: list[OneTimeCredential] = []
     skipped: list[tuple[str, str]] = []
     taken: set[str] = set()
-    with db.transaction() as session:
+    with simultaneous_changes_refused(), db.transaction() as session:
         for learner_id in dict.fromkeys(learner_ids):
             learner = session.get(Learner, learner_id)
             if learner is None:
@@ -538,7 +539,7 @@ def create_staff(
 ) -> OneTimeCredential:
     """A teacher's, coordinator's or administrator's account (one person may hold several
     roles) with a one-time password for their slip."""
-    with db.transaction() as session:
+    with simultaneous_changes_refused(), db.transaction() as session:
         user, password = new_staff_user(session, db, given_names, surname, roles, username)
         append(
             session,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 
@@ -47,3 +49,28 @@ class ConcurrentChange(ServiceError):
 
 class IntegrityProblem(ServiceError):
     """Stored data failed a check (a file's hash, the audit chain, a backup)."""
+
+
+class SimultaneousChange(ServiceError):
+    """Someone else saved something that clashes (the same learner number, user name or
+    group name) at the same moment; nothing of this change was saved."""
+
+
+@contextmanager
+def simultaneous_changes_refused() -> Iterator[None]:
+    """Turn the database's refusal of a duplicate, written by someone else between our
+    check and our commit, into a :class:`SimultaneousChange` the user can act on."""
+    from sqlalchemy.exc import IntegrityError
+
+    try:
+        yield
+    except IntegrityError as error:
+        from digcomp_app.i18n import _
+
+        raise SimultaneousChange(
+            _(
+                "Someone else saved a clashing change (the same learner number, user name or "
+                "group name) at the same moment. Nothing was saved; look at the data again "
+                "and retry."
+            )
+        ) from error

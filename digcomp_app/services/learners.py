@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from digcomp_app.i18n import _
 from digcomp_app.services.auditlog import append
 from digcomp_app.services.database import Database
-from digcomp_app.services.errors import InvalidInput, NotFound
+from digcomp_app.services.errors import InvalidInput, NotFound, simultaneous_changes_refused
 from digcomp_app.services.permissions import Actor, Role, deny_object, service
 from digcomp_app.services.scope import require_learner, require_teacher, teacher_learner_ids
 from digcomp_app.storage.models import (
@@ -339,7 +339,7 @@ def create(
     learner_number: str = "",
     group_id: int | None = None,
 ) -> LearnerSummary:
-    with db.transaction() as session:
+    with simultaneous_changes_refused(), db.transaction() as session:
         learner = new_learner(
             session, given_names, surname, date_of_birth, email, learner_number=learner_number
         )
@@ -363,7 +363,7 @@ def update(
     learner_number: str | None = None,
 ) -> LearnerSummary:
     """Change a learner's details; ``learner_number`` None keeps the number as it is."""
-    with db.transaction() as session:
+    with simultaneous_changes_refused(), db.transaction() as session:
         learner = _learner(session, learner_id)
         learner.given_names, learner.surname = _names(given_names, surname)
         learner.search_name = search_key(learner.given_names, learner.surname)
@@ -562,7 +562,7 @@ def _group_info(session: Session, group: Group, member_count: int | None = None)
 
 @service("learners.create_group")
 def create_group(db: Database, actor: Actor, name: str, school_year: str = "") -> GroupInfo:
-    with db.transaction() as session:
+    with simultaneous_changes_refused(), db.transaction() as session:
         group = new_group(session, name, school_year)
         append(session, actor.username, "learners.create_group", "ok", "group", group.id)
         return GroupInfo(group.id, group.name, group.school_year, 0)
@@ -572,7 +572,7 @@ def create_group(db: Database, actor: Actor, name: str, school_year: str = "") -
 def rename_group(
     db: Database, actor: Actor, group_id: int, name: str, school_year: str | None = None
 ) -> GroupInfo:
-    with db.transaction() as session:
+    with simultaneous_changes_refused(), db.transaction() as session:
         group = _group(session, group_id)
         old = group.name
         group.name = _group_name(session, name, group.id)
@@ -612,7 +612,7 @@ def archive_group(db: Database, actor: Actor, group_id: int, archived: bool = Tr
 @service("learners.add_to_group")
 def add_to_group(db: Database, actor: Actor, group_id: int, learner_ids: list[int]) -> None:
     """Add learners to a group, keeping their other groups."""
-    with db.transaction() as session:
+    with simultaneous_changes_refused(), db.transaction() as session:
         _open_group(session, group_id)
         present = set(
             session.scalars(select(GroupMember.learner_id).where(GroupMember.group_id == group_id))
@@ -638,7 +638,7 @@ def move_to_group(db: Database, actor: Actor, group_id: int, learner_ids: Iterab
     """Move learners into a group, out of their current ones; returns how many moved.
     Cases already opened keep the group they were opened in."""
     learner_ids = list(dict.fromkeys(learner_ids))
-    with db.transaction() as session:
+    with simultaneous_changes_refused(), db.transaction() as session:
         group = _open_group(session, group_id)
         moved = 0
         for learner_id in learner_ids:

@@ -22,7 +22,7 @@ from digcomp_app.services import learners as learner_service
 from digcomp_app.services.accounts import OneTimeCredential, _credential, new_staff_user
 from digcomp_app.services.auditlog import append
 from digcomp_app.services.database import Database
-from digcomp_app.services.errors import ServiceError
+from digcomp_app.services.errors import ServiceError, simultaneous_changes_refused
 from digcomp_app.services.permissions import Actor, Role, service
 from digcomp_app.services.roster_files import (
     ColumnMapping,
@@ -319,7 +319,7 @@ def import_learners(
     """Import in one transaction: everything or, on a problem or Cancel, nothing.
     Raises :class:`ImportRefused` (with the plan) when the file has problems and
     ``RosterCancelled`` when ``should_stop`` said so."""
-    with db.transaction() as session:
+    with simultaneous_changes_refused(), db.transaction() as session:
         plan = _plan_learners(session, table, mapping, default_group, create_groups)
         if not plan.ok:
             raise ImportRefused(plan)
@@ -506,7 +506,7 @@ def import_staff(
     """Staff accounts in one transaction: new people get accounts with one-time passwords
     (in the result, for their slips); people already there get the roles the file adds
     (an import never takes a role away)."""
-    with db.transaction() as session:
+    with simultaneous_changes_refused(), db.transaction() as session:
         plan = _plan_staff(session, table, mapping)
         if not plan.ok:
             raise ImportRefused(plan)

@@ -10,6 +10,7 @@ import pytest
 from openpyxl import Workbook
 
 from digcomp_app.services import accounts, audit, learners, organisations, rosters
+from digcomp_app.services.database import Database
 from digcomp_app.services.roster_files import RosterCancelled, guess_mapping, read_roster
 
 HEADERS = ["Nr. p.k.", "Skolēna nr.", "Vārds", "Uzvārds", "Klase", "Dzimšanas datums", "E-pasts"]
@@ -173,3 +174,52 @@ def test_staff_import_makes_accounts_with_one_time_passwords(db, school, tmp_pat
     assert andris.must_change_password
     again = rosters.import_staff(db, school.admin, table, mapping)
     assert (again.created, again.unchanged, again.credentials) == (0, 2, ())
+
+
+@pytest.mark.postgres
+def test_a_learner_number_saved_by_someone_else_meanwhile_refuses_the_import(
+    postgres_url, tmp_path
+):
+    """Two PCs at once: the import checked the number was free, then another PC saved a
+    learner with it before the import committed. The import says so; nothing of it stays."""
+    import threading
+
+    from digcomp_app.services.errors import SimultaneousChange
+    from digcomp_app.storage.models import Learner
+    from tests.services.conftest import FAST_HASHER
+
+    db = Database(postgres_url, password_hasher=FAST_HASHER)
+    other_pc = Database(postgres_url, password_hasher=FAST_HASHER)
+    try:
+        accounts.create_first_administrator(db, None, "admin", "Admin", "admin password")
+        admin = accounts.authenticate(db, None, "admin", "admin password")
+        table, mapping = load(write_xlsx(tmp_path / "race.xlsx", class_list(3)))
+        inserted, release = threading.Event(), threading.Event()
+
+        def other() -> None:  # holds the number R1002 in an uncommitted transaction
+            with other_pc.transaction() as session:
+                session.add(
+                    Learner(
+                        given_names="Pēteris",
+                        surname="Ozols",
+                        search_name="peteris ozols",
+                        learner_number="R1002",
+                    )
+                )
+                session.flush()
+                inserted.set()
+                release.wait(10)
+
+        thread = threading.Thread(target=other)
+        thread.start()
+        assert inserted.wait(10)
+        threading.Timer(0.5, release.set).start()  # the other PC commits while we insert
+        with pytest.raises(SimultaneousChange, match="same moment"):
+            rosters.import_learners(db, admin, table, mapping)
+        thread.join(10)
+        numbers = [x.learner_number for x in learners.list_learners(db, admin)]
+        assert numbers == ["R1002"]  # only the other PC's learner
+        assert learners.list_groups(db, admin) == []
+    finally:
+        db.close()
+        other_pc.close()
