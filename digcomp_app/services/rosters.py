@@ -69,8 +69,23 @@ class PlannedLearner:
     changes: tuple[str, ...] = ()
 
 
+class _Plan:
+    """What a preview says: its rows (each with an ``action``) and its problems."""
+
+    __slots__ = ()
+    rows: tuple
+    problems: tuple
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def count(self, action: str) -> int:
+        return sum(1 for row in self.rows if row.action == action)
+
+
 @dataclass(frozen=True, slots=True)
-class LearnerImportPlan:
+class LearnerImportPlan(_Plan):
     file_name: str
     rows: tuple[PlannedLearner, ...]
     problems: tuple[RosterProblem, ...]
@@ -79,13 +94,6 @@ class LearnerImportPlan:
     #: things worth knowing that do not stop the import (ignored columns, ...)
     notices: tuple[str, ...]
     skipped_empty: int
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-    def count(self, action: str) -> int:
-        return sum(1 for row in self.rows if row.action == action)
 
 
 @dataclass(frozen=True, slots=True)
@@ -413,19 +421,12 @@ class PlannedStaff:
 
 
 @dataclass(frozen=True, slots=True)
-class StaffImportPlan:
+class StaffImportPlan(_Plan):
     file_name: str
     rows: tuple[PlannedStaff, ...]
     problems: tuple[RosterProblem, ...]
     notices: tuple[str, ...]
     skipped_empty: int
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-    def count(self, action: str) -> int:
-        return sum(1 for row in self.rows if row.action == action)
 
 
 def _staff_match(session: Session, row: StaffRow) -> User | None:
