@@ -159,7 +159,17 @@ class _DemoBuilder:
             surname = surnames[index][0 if male else 1]
             born = dt.date(2006, 1, 1) + dt.timedelta(days=rng.randrange(4 * 365))
             email = f"{ascii_name(given).lower()}.{ascii_name(surname).lower()}@audzekni.example"
-            records.append(learners.create(self.db, coordinator, given, surname, born, email))
+            records.append(
+                learners.create(
+                    self.db,
+                    coordinator,
+                    given,
+                    surname,
+                    born,
+                    email,
+                    learner_number=f"DK-{index + 1:04d}",
+                )
+            )
         with self.db.transaction() as session:
             for index, record in enumerate(records):
                 username = f"learner{index + 1:02d}"
