@@ -10,6 +10,7 @@ from bench import (
     bench_learners,
     bench_roster_import,
     bench_startup,
+    bench_verify,
 )
 
 BENCHMARKS = [
@@ -18,6 +19,7 @@ BENCHMARKS = [
     bench_roster_import,
     bench_startup,
     bench_attestations,
+    bench_verify,
 ]
 
 

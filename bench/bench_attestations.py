@@ -114,22 +114,32 @@ def snapshots(count: int, rng: random.Random) -> list[dict]:
                 },
                 "competences": entries,
                 "case": number + 1,
+                # version 2 codes: the signed content in the QR, under the school's address
+                "verification": {
+                    "version": 2,
+                    "address": "https://www.daugavkrasts.lv/apliecinajumi/",
+                    "prints_birth_date": False,
+                },
             }
         )
     return made
 
 
 def signed_jobs(items: list[dict]) -> list[AttestationJob]:
-    from digcomp_app.services.certificates import canonical_json
+    from digcomp_app.services.certificates import canonical_json, signed_content
 
     key = Ed25519PrivateKey.generate()
     fingerprint = payload.fingerprint_of(key.public_key().public_bytes_raw())
     jobs = []
     for snapshot in items:
-        digest = hashlib.sha256(canonical_json(snapshot).encode("utf-8")).hexdigest()
-        issued_on = dt.date.fromisoformat(snapshot["issued_on"])
-        signed = payload.sign(key, snapshot["serial"], issued_on, digest)
-        jobs.append(AttestationJob(snapshot, signed.text(), fingerprint))
+        content = signed_content(snapshot)
+        if content is None:  # a version 1 snapshot
+            digest = hashlib.sha256(canonical_json(snapshot).encode("utf-8")).hexdigest()
+            issued_on = dt.date.fromisoformat(snapshot["issued_on"])
+            text = payload.sign(key, snapshot["serial"], issued_on, digest).text()
+        else:
+            text = payload.sign_v2(key, content).text()
+        jobs.append(AttestationJob(snapshot, text, fingerprint))
     return jobs
 
 

@@ -4,16 +4,20 @@ for the official Europass Mobility document."""
 from __future__ import annotations
 
 import argparse
+import getpass
+import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
 from digcomp_app.commands.session import open_database, sign_in
-from digcomp_app.i18n import N_, _, format_date
+from digcomp_app.i18n import N_, _, format_date, ngettext
 from digcomp_app.services import certificates
-from digcomp_app.services.errors import NotFound
+from digcomp_app.services.errors import NotFound, ServiceError
 
 ORDER = 55
+ENV_PASSPHRASE = "DIGCOMP_PASSPHRASE"
 STATUS_NAMES = {"issued": N_("issued"), "revoked": N_("revoked")}
 
 
@@ -111,6 +115,20 @@ def register(commands: Any, formatter: type[argparse.HelpFormatter]) -> None:
     )
     text.set_defaults(handler=europass_text_command)
 
+    revoked = actions.add_parser(
+        "revoked",
+        formatter_class=formatter,
+        help=_("write the signed list of revoked certificates for the school's website"),
+        description=_(
+            "Write every revoked certificate (serial, date, reason) as a list signed with "
+            "the school's key; 'keys export --html FILE --revocations LIST' puts it into the "
+            "verification page. The passphrase of the signing key comes from {variable} or "
+            "is asked."
+        ).format(variable=ENV_PASSPHRASE),
+    )
+    revoked.add_argument("--out", required=True, metavar=_("FILE"), help=_("the file to write"))
+    revoked.set_defaults(handler=revoked_command)
+
 
 def list_command(args: argparse.Namespace) -> int:
     db = open_database(args)
@@ -204,4 +222,45 @@ def europass_text_command(args: argparse.Namespace) -> int:
     finally:
         db.close()
     print(text)
+    return 0
+
+
+def _signing_passphrase() -> str:
+    given = os.environ.get(ENV_PASSPHRASE)
+    if given is not None:
+        return given
+    if not sys.stdin.isatty():
+        raise ServiceError(
+            _("No passphrase: set {variable} or run the command in a terminal.").format(
+                variable=ENV_PASSPHRASE
+            )
+        )
+    return getpass.getpass(_("Passphrase of the school's signing key: "))
+
+
+def revoked_command(args: argparse.Namespace) -> int:
+    from digcomp_app.services import signing
+
+    db = open_database(args)
+    try:
+        actor = sign_in(db, args)
+        signer = signing.unlock(db, actor, _signing_passphrase())
+        text = certificates.revocation_list(db, actor, signer)
+    finally:
+        db.close()
+    path = Path(args.out)
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise ServiceError(
+            _("Cannot write {file}: {error}").format(file=path, error=error.strerror)
+        ) from error
+    count = len(json.loads(text)["revoked"])
+    print(
+        ngettext(
+            "Wrote the signed revocation list ({count} certificate) to {file}.",
+            "Wrote the signed revocation list ({count} certificates) to {file}.",
+            count,
+        ).format(count=count, file=path)
+    )
     return 0

@@ -58,6 +58,22 @@ def register(commands: Any, formatter: type[argparse.HelpFormatter]) -> None:
     export.add_argument(
         "--out", metavar=_("FILE"), help=_("the file to write (default: the output)")
     )
+    export.add_argument(
+        "--html",
+        metavar=_("FILE"),
+        help=_(
+            "also write the verification page for the school's website: one self-contained "
+            "HTML file with the public keys that checks an attestation's QR code on a phone"
+        ),
+    )
+    export.add_argument(
+        "--revocations",
+        metavar=_("FILE"),
+        help=_(
+            "put this signed revocation list (from 'certificates revoked') into the page; "
+            "export the page again whenever a certificate is revoked"
+        ),
+    )
     export.set_defaults(handler=export_command)
 
 
@@ -113,21 +129,56 @@ def list_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def export_command(args: argparse.Namespace) -> int:
-    db = open_database(args)
-    try:
-        text = signing.export_public_keys(db, sign_in(db, args))
-    finally:
-        db.close()
-    if not args.out:
-        sys.stdout.write(text)
-        return 0
-    path = Path(args.out)
+def _write(path: Path, text: str) -> None:
     try:
         path.write_text(text, encoding="utf-8")
     except OSError as error:
         raise ServiceError(
             _("Cannot write {file}: {error}").format(file=path, error=error.strerror)
         ) from error
+
+
+def export_command(args: argparse.Namespace) -> int:
+    if args.revocations and not args.html:
+        raise ServiceError(_("--revocations goes with --html: the list is put into the page."))
+    revocations = None
+    if args.revocations:
+        try:
+            revocations = Path(args.revocations).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise ServiceError(
+                _("Cannot read {file}: {error}").format(
+                    file=args.revocations, error=getattr(error, "strerror", None) or error
+                )
+            ) from error
+    db = open_database(args)
+    try:
+        actor = sign_in(db, args)
+        text = signing.export_public_keys(db, actor) if args.out or not args.html else ""
+        page = signing.verifier_page(db, actor, revocations) if args.html else ""
+    finally:
+        db.close()
+    if args.html:
+        _write(Path(args.html), page)
+        print(
+            _(
+                "Wrote the verification page to {file}. Put it on the school's website at "
+                "its verification address."
+            ).format(file=args.html)
+        )
+        if revocations is None:
+            print(
+                _(
+                    "The page has no revocation list: it will say that revocation could not "
+                    "be checked (see 'certificates revoked' and --revocations)."
+                )
+            )
+    if not text:
+        return 0
+    if not args.out:
+        sys.stdout.write(text)
+        return 0
+    path = Path(args.out)
+    _write(path, text)
     print(_("Wrote the public keys to {file}.").format(file=path))
     return 0

@@ -33,7 +33,10 @@ def register(commands: Any, formatter: type[argparse.HelpFormatter]) -> None:
     parser.add_argument(
         "input",
         metavar=_("INPUT"),
-        help=_("the text of the QR code, a PDF file, or - to read the text from the input"),
+        help=_(
+            "the text of the QR code, a serial number, a PDF file, or - to read the text "
+            "from the input"
+        ),
     )
     parser.add_argument(
         "--key",
@@ -41,6 +44,14 @@ def register(commands: Any, formatter: type[argparse.HelpFormatter]) -> None:
         default=[],
         metavar=_("FILE"),
         help=_("a public key file written by 'keys export' (may be repeated)"),
+    )
+    parser.add_argument(
+        "--revocations",
+        metavar=_("FILE"),
+        help=_(
+            "the school's signed revocation list (from its website, written by "
+            "'certificates revoked --out'): a certificate on it is REVOKED"
+        ),
     )
     parser.add_argument(
         "--no-register",
@@ -65,24 +76,84 @@ def _register(args: argparse.Namespace) -> Database | None:
         return None
 
 
+def _read_text(path: Path, what: str) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or error
+        raise ServiceError(what.format(file=path, error=reason)) from error
+
+
+def read_key_file(text: str, source: str) -> Any:
+    """``signing.read_key_file`` (whose keys: school, address, exported date, keys)."""
+    reader = getattr(signing, "read_key_file", None)
+    if reader is not None:
+        return reader(text, source)
+    return _LegacyKeyFile(text, source)
+
+
+class _LegacyKeyFile:
+    """A key file of the first format (``# organisation: …`` and PEM blocks)."""
+
+    def __init__(self, text: str, source: str) -> None:
+        self.keys = signing.read_public_keys(text, source)
+        self.source = source
+        self.school = self.address = self.exported = ""
+        for line in text.splitlines():
+            name, _sep, value = line.lstrip("# ").partition(":")
+            if name.strip().lower() in ("organisation", "school"):
+                self.school = value.strip()
+            elif name.strip().lower() == "verification address":
+                self.address = value.strip()
+            elif name.strip().lower() == "exported":
+                self.exported = value.strip()
+
+
+def read_revocations(path: Path, keys: dict[str, Any]) -> Any:
+    from digcomp_app.documents import revocations
+
+    text = _read_text(path, _("Cannot read the revocation list {file}: {error}"))
+    try:
+        return revocations.read_revocation_list(text, keys, str(path))
+    except ValueError as error:
+        raise ServiceError(
+            _("{file} is not a revocation list this application can trust: {error}").format(
+                file=path, error=error
+            )
+        ) from error
+
+
+def _is_code_or_serial(source: str) -> bool:
+    """Text to check rather than a file to read (a printed PDF's own name starts with its
+    serial: an existing file, or a name ending in .pdf, is a file)."""
+    if source.lower().endswith((".pdf", ".txt")) or Path(source).is_file():
+        return False
+    upper = source.strip().upper()
+    return upper.startswith(("DC1:", "DC2:", "DC-", "HTTPS://", "HTTP://")) or "#DC" in upper
+
+
 def verify_command(args: argparse.Namespace) -> int:
-    keys: dict[str, Any] = {}
+    key_files = []
     for name in args.key:
         path = Path(name)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            raise ServiceError(
-                _("Cannot read the key file {file}: {error}").format(file=path, error=error)
-            ) from error
-        keys.update(signing.read_public_keys(text, str(path)))
+        text = _read_text(path, _("Cannot read the key file {file}: {error}"))
+        key_file = verification.named_key_file(read_key_file(text, str(path)), str(path))
+        key_files.append(key_file)
+        print_key_file(key_file, path)
+    revocations = None
+    if args.revocations:
+        trusted: dict[str, Any] = {}
+        for key_file in key_files:
+            trusted.update(key_file.keys)
+        revocations = read_revocations(Path(args.revocations), trusted)
     source = args.input
     db = _register(args)
     try:
+        options = {"key_files": key_files, "revocations": revocations}
         if source == "-":
-            results = [verification.verify_text(db, None, sys.stdin.read(), keys)]
-        elif source.upper().startswith("DC1:"):
-            results = [verification.verify_text(db, None, source, keys)]
+            results = [verification.verify_text(db, None, sys.stdin.read(), None, **options)]
+        elif _is_code_or_serial(source):
+            results = [verification.verify_text(db, None, source, None, **options)]
         else:
             path = Path(source)
             try:
@@ -92,10 +163,10 @@ def verify_command(args: argparse.Namespace) -> int:
                     _("Cannot read {file}: {error}").format(file=path, error=error.strerror)
                 ) from error
             if data.startswith(b"%PDF"):
-                results = verification.verify_pdf(db, None, data, keys)
+                results = verification.verify_pdf(db, None, data, None, **options)
             else:
                 text = data.decode("utf-8", errors="replace")
-                results = [verification.verify_text(db, None, text, keys)]
+                results = [verification.verify_text(db, None, text, None, **options)]
     finally:
         if db is not None:
             db.close()
@@ -104,6 +175,22 @@ def verify_command(args: argparse.Namespace) -> int:
             print()
         print_result(result)
     return 0 if results and all(r.valid for r in results) else 1
+
+
+def print_key_file(key_file: Any, path: Path) -> None:
+    """Whose keys these are, as the file says, and how far to trust that."""
+    exported = getattr(key_file, "exported", "") or ""
+    exported = format_date(exported, "long") if hasattr(exported, "isoformat") else exported
+    print(
+        _("Key file {file}: keys of {school} ({address}), exported {exported}.").format(
+            file=path.name,
+            school=getattr(key_file, "school", "") or _("an unnamed school"),
+            address=getattr(key_file, "address", "") or _("no web address given"),
+            exported=exported or "—",
+        )
+    )
+    print(_(verification.TRUST_WARNING))
+    print()
 
 
 def print_result(result: verification.Verification) -> None:
@@ -125,6 +212,12 @@ def print_result(result: verification.Verification) -> None:
         rows.append((_("Revoked on"), format_datetime(result.revoked_at, "short")))
     if result.revoke_reason:
         rows.append((_("Reason"), result.revoke_reason))
+    if result.key_source is not None:
+        rows.append((_("Key from"), key_source_text(result.key_source)))
+    if result.pages:
+        rows.append((_("Pages"), ", ".join(str(p) for p in result.pages)))
+    if result.serial:
+        rows.append((_("Revocation"), revocation_text(result)))
     width = max((len(label) for label, _value in rows), default=0)
     for label, value in rows:
         print(f"  {label.ljust(width)}  {value}")
@@ -132,3 +225,29 @@ def print_result(result: verification.Verification) -> None:
         print("  " + _("Digital competences and levels:"))
         for item in result.competences:
             print(f"    {item.title}: {item.level_label}")
+    if result.differences:
+        print("  " + _("What differs:"))
+        for difference in result.differences:
+            print(f"    - {difference}")
+    for note in result.notes:
+        print("  " + note)
+    if result.key_source is not None:
+        print("  " + _(verification.TRUST_WARNING))
+
+
+def key_source_text(source: verification.KeySource) -> str:
+    return _("the key file {file}, which says it holds the keys of {school} ({address})").format(
+        file=Path(source.source).name if source.source else "—",
+        school=source.school or _("an unnamed school"),
+        address=source.address or _("no web address given"),
+    )
+
+
+def revocation_text(result: verification.Verification) -> str:
+    if result.revocation_checked == "register":
+        return _("checked in the school's register")
+    if result.revocation_checked == "list":
+        return _("checked in the school's revocation list issued {issued}").format(
+            issued=result.revocation_list_issued
+        )
+    return _("not checked (no register and no revocation list at hand)")

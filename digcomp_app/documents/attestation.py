@@ -27,7 +27,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from digcomp_app import __version__
-from digcomp_app.documents import fonts
+from digcomp_app.documents import archival, fonts
 from digcomp_app.documents.attestation_wording import (
     ASSESSED_AGAINST,
     ASSESSOR,
@@ -85,9 +85,11 @@ from digcomp_app.documents.layout import (
     wrap,
 )
 from digcomp_app.documents.logo import logo_for
+from digcomp_app.documents.payload import qr_address, qr_segments
 from digcomp_app.documents.pdf_data import (
     ATTACHMENT_DESCRIPTION,
     ATTACHMENT_NAME,
+    PRINTED_FORMAT,
     EmbeddedDataError,
     EmbeddedRecord,
     Metadata,
@@ -95,6 +97,7 @@ from digcomp_app.documents.pdf_data import (
     attach_file,
     embedded_records,
     records_json,
+    signs_snapshot_hash,
 )
 from digcomp_app.documents.qr import draw_qr
 from digcomp_app.documents.report import GREY, INK, NAVY, RULE, TINT, horizontal_line
@@ -118,6 +121,8 @@ LANGUAGES = ("lv", "en")
 #: the mobility's texts written per language (besides TITLE and OBJECTIVE of the wording)
 ACTIVITIES = N_("Activities carried out")
 HOST_DESCRIPTION = N_("About the host organisation")
+#: under the QR code, when the school has a verification address
+CHECK_AT = N_("Check this attestation at {address}")
 #: readers of printed attestations find their data here too
 __all__ = [
     "AttestationData",
@@ -134,11 +139,15 @@ PAGE_WIDTH, PAGE_HEIGHT = A4
 LEFT = RIGHT = 20 * mm
 TOP = 15 * mm
 BOTTOM = 11 * mm
-QR_SIZE = 26 * mm
-#: The payload is base32 of mostly random bytes (serial, hash, signature), so the eight
-#: QR data masks score about alike, and segno's search over them (6 ms, a third of an
-#: attestation's rendering time) buys nothing: one fixed mask, the one the search picks
-#: most often for these payloads. See docs/decisions/0013-attestation-rendering.md.
+#: A version 2 code (the signed content inside, docs/attestation-format.md) is QR version
+#: 12-15 at error correction M (65-77 modules plus the quiet zone): at 40 mm a module is
+#: about 0.5 mm, which still scans from a page rendered at 120 dpi (2.3 pixels a module).
+QR_SIZE = 40 * mm
+#: The payload is compressed data and a signature (version 1: base32 of mostly random
+#: bytes), so the eight QR data masks score about alike, and segno's search over them
+#: (14 ms for a version 2 code, more than the rest of an attestation) buys nothing: one
+#: fixed mask, the one the search picks most often for these payloads. See
+#: docs/decisions/0013-attestation-rendering.md.
 QR_MASK = 4
 FOOTER_HEIGHT = QR_SIZE + 3 * mm
 WIDTH = PAGE_WIDTH - LEFT - RIGHT
@@ -181,6 +190,15 @@ class AttestationData:
     @property
     def serial(self) -> str:
         return str(self.snapshot.get("serial", ""))
+
+    @property
+    def prints_birth_date(self) -> bool:
+        """A version 2 attestation prints the date of birth as its code signed it (the
+        school's choice when it was issued); older ones follow the school's choice now."""
+        verification = self.snapshot.get("verification") or {}
+        if verification.get("version") == 2:
+            return bool(verification.get("prints_birth_date"))
+        return self.show_birth_date
 
     @property
     def holder(self) -> str:
@@ -248,10 +266,115 @@ def render_attestations(
     apply_metadata(canvas, metadata or attestation_metadata(items[0], chosen))
     for number, item in enumerate(items):
         _draw_attestation(canvas, item, chosen, f"qr{number}")
-    records = [EmbeddedRecord(item.qr_text, item.snapshot) for item in items]
+    records = [embedded_record(item, chosen) for item in items]
     attach_file(canvas, ATTACHMENT_NAME, records_json(records), ATTACHMENT_DESCRIPTION)
     canvas.save()
-    return buffer.getvalue()
+    # PDF/A-3b: XMP, output intent, associated file, subset tags (docs/decisions/0022)
+    return archival.finish(buffer.getvalue())
+
+
+def embedded_record(item: AttestationData, languages: Sequence[str]) -> EmbeddedRecord:
+    """What the PDF carries for ``item``: its printed record, or, for a version 1 code
+    (which signs only the snapshot's hash), the whole snapshot (see ``pdf_data``)."""
+    if signs_snapshot_hash(item.qr_text):
+        return EmbeddedRecord(item.qr_text, item.snapshot)
+    return EmbeddedRecord(item.qr_text, printed_record(item, languages), printed=True)
+
+
+def printed_record(item: AttestationData, languages: Sequence[str]) -> dict[str, Any]:
+    """The snapshot reduced to what the attestation prints in ``languages``: the same keys
+    as the snapshot (so a reader of snapshots reads it), without teacher comments, target
+    levels or the case number, the date of birth only when printed, the mobility's texts
+    as printed in each language."""
+    snapshot = item.snapshot
+    holder = snapshot.get("holder") or {}
+    printed_holder = {
+        "given_names": holder.get("given_names", ""),
+        "surname": holder.get("surname", ""),
+    }
+    if item.prints_birth_date and iso_date(holder.get("date_of_birth")):
+        printed_holder["date_of_birth"] = holder.get("date_of_birth")
+    issuer = _printed_organisation(snapshot.get("issuer") or {}, signatory=True)
+    address = verification_address(snapshot)
+    if address:
+        issuer["verification_address"] = address
+    record: dict[str, Any] = {
+        "format": PRINTED_FORMAT,
+        "languages": list(languages),
+        "serial": snapshot.get("serial", ""),
+        "issued_on": str(snapshot.get("issued_on") or str(snapshot.get("issued_at") or "")[:10]),
+        "issued_by": snapshot.get("issued_by", ""),
+        "holder": printed_holder,
+        "issuer": issuer,
+        "framework": {
+            "id": (snapshot.get("framework") or {}).get("id", ""),
+            "version": (snapshot.get("framework") or {}).get("version", ""),
+        },
+        "mobility": None,
+        "competences": [
+            {
+                key: entry.get(key, default)
+                for key, default in (
+                    ("competence", ""),
+                    ("level", 0),
+                    ("method", ""),
+                    ("assessor", ""),
+                    ("assessed_on", ""),
+                    ("outcomes", []),
+                )
+            }
+            for entry in snapshot.get("competences") or ()
+        ],
+    }
+    mobility = snapshot.get("mobility")
+    if mobility:
+        texts = {
+            language: {
+                name: mobility_text(mobility, name, language)
+                for name in ("title", "objective", "activities", "host_description")
+            }
+            for language in languages
+        }
+        first = texts[languages[0]] if languages else {}
+        record["mobility"] = {
+            "code": mobility.get("code", ""),
+            "title": first.get("title", ""),
+            "objective": first.get("objective", ""),
+            "texts": texts,
+            "programme": mobility.get("programme", ""),
+            "host_country": mobility.get("host_country", ""),
+            "start_date": mobility.get("start_date", ""),
+            "end_date": mobility.get("end_date", ""),
+            "host_mentor": mobility.get("host_mentor", ""),
+            "sending": _printed_organisation(mobility.get("sending") or {}),
+            "host": _printed_organisation(mobility.get("host") or {}),
+            "europass_number": mobility.get("europass_number", "") or "",
+        }
+    return record
+
+
+def _printed_organisation(org: Mapping[str, Any], signatory: bool = False) -> dict[str, Any]:
+    """An organisation as the attestation prints it: the issuer with its signatory, the
+    sending and host organisations with their contact person."""
+    keys = ("name", "address", "country")
+    keys += ("signatory_name", "signatory_role") if signatory else ("contact_person",)
+    return {key: org.get(key, "") or "" for key in keys}
+
+
+def verification_address(snapshot: Mapping[str, Any]) -> str:
+    """The school's verification address frozen in the snapshot ("" in snapshots made
+    before schools had one)."""
+    issuer = snapshot.get("issuer") or {}
+    for value in (
+        issuer.get("verification_address"),
+        snapshot.get("verification_address"),
+        (snapshot.get("verification") or {}).get("address")
+        if isinstance(snapshot.get("verification"), Mapping)
+        else None,
+    ):
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return ""
 
 
 def render_attestation(item: AttestationData, languages: Sequence[str]) -> bytes:
@@ -311,7 +434,7 @@ def _draw_attestation(
     if item.qr_text:
         # drawn once, shown on every page
         canvas.beginForm(form)
-        draw_qr(canvas, item.qr_text, LEFT, BOTTOM, QR_SIZE, mask=QR_MASK)
+        draw_qr(canvas, qr_segments(item.qr_text), LEFT, BOTTOM, QR_SIZE, mask=QR_MASK)
         canvas.endForm()
     painter = Painter2D(canvas)
     for index, (language, placed) in enumerate(pages):
@@ -338,6 +461,12 @@ def _footer(
     canvas.line(LEFT, top, LEFT + WIDTH, top)
     if item.qr_text:
         canvas.doForm(form)
+        address = qr_address(item.qr_text)
+        if address:  # under the code, in the bottom margin
+            line_y = BOTTOM - 0.6 * mm
+            for line in wrap(_(CHECK_AT).format(address=address), S_FOOT, WIDTH)[:2]:
+                painter.text(LEFT, S_FOOT.baseline(line_y), S_FOOT, line)
+                line_y -= S_FOOT.leading
     else:
         canvas.setStrokeColor(GREY)
         canvas.setDash(2, 2)
@@ -458,7 +587,7 @@ class _Version:
             (GIVEN_NAMES, holder.get("given_names", "")),
         ]
         born = iso_date(holder.get("date_of_birth"))
-        if self.item.show_birth_date and born:
+        if self.item.prints_birth_date and born:
             cells.append((DATE_OF_BIRTH, document_date(born, self.language)))
         column = WIDTH / 3
         return stack_columns(

@@ -4,7 +4,14 @@ Schools fill the official Europass Mobility document too; its "skills and compet
 acquired" part takes free text. This writes that text from a certificate's snapshot, in
 Latvian or English, so nobody retypes it: a sentence introducing the framework, then one
 line per competence (code and title, the level reached with its band, how it was
-assessed), then where the detailed, verifiable attestation is found.
+assessed) followed by the learning outcomes attested for it (the framework's texts, in
+the text's language), then the attestation that has the details and the address where it
+is verified (the school's verification page; "its QR code" for a certificate issued before
+schools had one).
+
+Latvian: no sentence puts a name where Latvian would decline it or make a participle agree
+with it ("X ir izdevusi/izdevis" depends on the name's gender): names and dates stand after
+a label ("Izdevējs: …", "Izdošanas datums: …").
 
 A certificate issued since mobility texts are kept per language (its snapshot's mobility
 has "texts") starts with the mobility's title, objective, activities and host
@@ -17,13 +24,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from digcomp_app.documents.attestation import mobility_text
+from digcomp_app.documents.attestation import mobility_text, verification_address
 from digcomp_app.documents.texts import (
     competence_title,
+    document_date,
     framework_short,
     gettext_for,
+    iso_date,
     level_name,
     method_name,
+    outcome_text,
 )
 from digcomp_app.framework import Framework
 from digcomp_app.i18n import N_
@@ -40,10 +50,13 @@ MOBILITY_LINES = (
     ("activities", N_("Activities carried out: {text}")),
     ("host_description", N_("Host organisation: {text}")),
 )
-CLOSING = N_(
-    "The levels are attested in detail, with the learning outcomes shown, in the "
-    "attestation {serial} issued by {organisation}, which can be verified with its QR code."
-)
+OUTCOMES = N_("Learning outcomes attested:")
+DETAILS = N_("The levels and learning outcomes are attested in detail in the attestation {serial}.")
+ISSUER = N_("Issued by: {organisation}.")
+ISSUE_DATE = N_("Date of issue: {date}.")
+#: no full stop after the address: a reader copying it must not copy one with it
+VERIFY_AT = N_("Verify the attestation at {address}")
+VERIFY_QR = N_("The attestation can be verified with its QR code.")
 
 
 def europass_text(snapshot: Mapping[str, Any], framework: Framework, language: str) -> str:
@@ -71,8 +84,21 @@ def europass_text(snapshot: Mapping[str, Any], framework: Framework, language: s
             "method": method[:1].lower() + method[1:],
         }
         lines.append("- " + _(LINE if band else LINE_NO_BAND).format(**values))
-    organisation = (snapshot.get("issuer") or {}).get("name", "")
-    lines.append(
-        _(CLOSING).format(serial=snapshot.get("serial", ""), organisation=organisation).strip()
-    )
+        outcomes = [
+            " ".join(outcome_text(framework, code, str(o), language).split())
+            for o in entry.get("outcomes") or ()
+        ]
+        if outcomes:
+            lines.append("  " + _(OUTCOMES))
+            lines.extend(f"  – {text}" for text in outcomes)
+    organisation = str((snapshot.get("issuer") or {}).get("name", "") or "").strip()
+    closing = [_(DETAILS).format(serial=snapshot.get("serial", ""))]
+    if organisation:
+        closing.append(_(ISSUER).format(organisation=organisation))
+    issued = iso_date(snapshot.get("issued_on") or snapshot.get("issued_at"))
+    if issued:
+        closing.append(_(ISSUE_DATE).format(date=document_date(issued, language)))
+    lines.append(" ".join(closing))
+    address = verification_address(snapshot)
+    lines.append(_(VERIFY_AT).format(address=address) if address else _(VERIFY_QR))
     return "\n".join(lines)

@@ -1,16 +1,26 @@
 """Machine-readable data inside the PDFs, and joining PDFs into one file for the printer.
 
 Every attestation PDF carries a file attachment, ``digcomp-attestations.json``: a JSON
-list with, for each attestation in the file, the QR payload text and the certificate's
-frozen snapshot. A verifier reads it without decoding the QR image, and sees exactly
-what was signed (the snapshot's hash is in the payload). It is written with reportlab's
-low-level PDF objects (the catalog's ``/Names /EmbeddedFiles`` tree, a ``/Filespec``
-with an ``/EF`` stream) and read back with pdfium's attachment API.
+list with, for each attestation in the file, the QR payload text and what the attestation
+prints (docs/attestation-format.md, "The PDF's attached data"):
+
+- ``{"qr": …, "printed": {…}}``: the *printed record*, the certificate's snapshot reduced
+  to what the pages show (no teacher comments, no target levels, no case number, the date
+  of birth only when printed, the mobility's texts only in the languages printed); for
+  every code that carries its signed content (version 2) and for unsigned previews;
+- ``{"qr": …, "snapshot": {…}}``: the whole frozen snapshot, for a version 1 code
+  (``DC1:``), which signs only the hash of that snapshot: without it a verifier away
+  from the register could not tell what was signed.
+
+It is written with reportlab's low-level PDF objects (the catalog's ``/Names
+/EmbeddedFiles`` tree, a ``/Filespec`` with an ``/EF`` stream), made a PDF/A-3
+associated file by ``archival.finish``, and read back with pdfium's attachment API.
+The printer's combined file carries no attachment: it is for printing, not verifying.
 """
 
 from __future__ import annotations
 
-import io
+import datetime as dt
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -20,7 +30,9 @@ from reportlab.pdfbase import pdfdoc
 from reportlab.pdfgen.canvas import Canvas
 
 ATTACHMENT_NAME = "digcomp-attestations.json"
-ATTACHMENT_DESCRIPTION = "Attestation data: QR payloads and certificate snapshots (JSON)"
+ATTACHMENT_DESCRIPTION = (
+    "Attestation data: the QR codes' text and what the attestations print (JSON)"
+)
 JSON_MEDIA_TYPE = "/application#2Fjson"  # "application/json" as a PDF name
 
 
@@ -28,17 +40,32 @@ class EmbeddedDataError(ValueError):
     """The file is not a readable PDF, or its attestation data is not readable."""
 
 
+#: the format of a printed record (the ``"format"`` key of its JSON)
+PRINTED_FORMAT = "digcomp-printed-1"
+
+
 @dataclass(frozen=True, slots=True)
 class EmbeddedRecord:
-    """One attestation's data as embedded in a PDF."""
+    """One attestation's data as embedded in a PDF.
+
+    ``snapshot`` is the certificate's whole snapshot (``printed`` False: a version 1
+    code, whose signed hash it matches) or its printed record (``printed`` True): the
+    same keys as a snapshot, with only what the attestation prints.
+    """
 
     qr_text: str
     snapshot: Mapping[str, Any]
+    printed: bool = False
+
+
+def signs_snapshot_hash(qr_text: str) -> bool:
+    """Whether ``qr_text`` is a version 1 code, which signs only the snapshot's hash."""
+    return qr_text.rsplit("#", 1)[-1].strip().upper().startswith("DC1:")
 
 
 def records_json(records: Sequence[EmbeddedRecord]) -> bytes:
     return json.dumps(
-        [{"qr": r.qr_text, "snapshot": r.snapshot} for r in records],
+        [{"qr": r.qr_text, ("printed" if r.printed else "snapshot"): r.snapshot} for r in records],
         ensure_ascii=False,
         sort_keys=True,
         indent=1,
@@ -96,7 +123,12 @@ def embedded_records(pdf: bytes) -> list[EmbeddedRecord]:
         return []
     try:
         items = json.loads(raw.decode("utf-8"))
-        return [EmbeddedRecord(str(item["qr"]), dict(item["snapshot"])) for item in items]
+        return [
+            EmbeddedRecord(str(item["qr"]), dict(item["printed"]), True)
+            if "printed" in item
+            else EmbeddedRecord(str(item["qr"]), dict(item["snapshot"]))
+            for item in items
+        ]
     except (UnicodeDecodeError, ValueError, KeyError, TypeError) as error:
         raise EmbeddedDataError(f"unreadable {ATTACHMENT_NAME}: {error}") from error
 
@@ -119,34 +151,59 @@ def apply_metadata(canvas: Canvas, metadata: Metadata) -> None:
     canvas.setKeywords(metadata.keywords)
 
 
-def combine(parts: Sequence[bytes], metadata: Metadata, records: Sequence[EmbeddedRecord]) -> bytes:
-    """One PDF with the pages of ``parts`` in order, its own metadata, and the data of
-    every attestation in it attached.
+def combine(
+    parts: Sequence[bytes],
+    metadata: Metadata,
+    records: Sequence[EmbeddedRecord] | None = None,
+) -> bytes:
+    """One PDF/A-3b file with the pages of ``parts`` in order and its own metadata, for
+    the printer.
 
-    The pages are copied with pdfium (fonts and all, nothing is drawn again). They go
-    into a carrier document written by reportlab, which holds the metadata, the language
-    and the attachment; its single blank page is removed at the end.
+    The pages are copied with pikepdf (fonts and all, nothing is drawn again); every
+    font subset keeps a tag of its own. The file carries **no** attachment: its metadata
+    says it is for printing only; each attestation's own PDF is the one to verify.
+    ``records`` is accepted for older callers and ignored.
     """
-    import pypdfium2
+    from digcomp_app.documents import archival
 
-    buffer = io.BytesIO()
-    carrier = Canvas(buffer, lang=metadata.language, pageCompression=1)
-    apply_metadata(carrier, metadata)
-    carrier.showPage()
-    attach_file(carrier, ATTACHMENT_NAME, records_json(records), ATTACHMENT_DESCRIPTION)
-    carrier.save()
+    del records  # the printer's file holds no data (issue 10: privacy)
 
-    combined = pypdfium2.PdfDocument(buffer.getvalue())
-    try:
-        for part in parts:
-            source = pypdfium2.PdfDocument(part)
-            try:
-                combined.import_pages(source)
-            finally:
-                source.close()
-        combined.del_page(0)
-        out = io.BytesIO()
-        combined.save(out)
-    finally:
-        combined.close()
-    return out.getvalue()
+    def describe(pdf: Any) -> None:
+        import pikepdf
+
+        now = pdf_date()
+        pdf.docinfo = pdf.make_indirect(
+            pikepdf.Dictionary(
+                {
+                    "/" + key: pikepdf.String(value)
+                    for key, value in (
+                        ("Title", metadata.title),
+                        ("Author", metadata.author),
+                        ("Subject", metadata.subject),
+                        ("Keywords", metadata.keywords),
+                        ("Creator", metadata.creator),
+                        ("Producer", PRODUCER),
+                        ("CreationDate", now),
+                        ("ModDate", now),
+                    )
+                }
+            )
+        )
+        if metadata.language:
+            pdf.Root.Lang = pikepdf.String(metadata.language)
+
+    return archival.join(parts, describe)
+
+
+#: the Producer of files this module writes itself (reportlab names itself in the others)
+PRODUCER = "digcomp-app (pikepdf)"
+
+
+def pdf_date(moment: dt.datetime | None = None) -> str:
+    """A PDF date string, local time with its offset: "D:20261204193000+02'00'"."""
+    moment = (moment or dt.datetime.now().astimezone()).replace(microsecond=0)
+    offset = moment.utcoffset() or dt.timedelta(0)
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    hours, rest = divmod(abs(minutes), 60)
+    return moment.strftime("D:%Y%m%d%H%M%S") + f"{sign}{hours:02d}'{rest:02d}'"

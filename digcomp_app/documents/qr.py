@@ -8,21 +8,36 @@ rows share their edges exactly, so the code prints and rasterises without seams.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import segno
 from reportlab.lib.colors import black, white
 from reportlab.pdfgen.canvas import Canvas
+from segno.encoder import normalize_mode
 
 #: the white margin a scanner needs around the code, in modules (ISO/IEC 18004)
 QUIET_ZONE = 4
 
 
-def matrix(text: str, error: str = "m", mask: int | None = None) -> tuple[bytearray, ...]:
-    """The modules of the smallest QR code (not Micro QR) holding ``text``: 1 = dark.
+#: what a code holds: one text (segno picks the mode), or segments of (text, mode) with the
+#: mode named as segno names it ("byte", "alphanumeric", "numeric")
+Content = str | Sequence[tuple[str, str]]
+
+
+def make(content: Content, error: str = "m", mask: int | None = None) -> segno.QRCode:
+    """The smallest QR code (not Micro QR) holding ``content``."""
+    if not isinstance(content, str):
+        content = [(text, normalize_mode(mode)) for text, mode in content]
+    return segno.make(content, error=error, micro=False, mask=mask)
+
+
+def matrix(content: Content, error: str = "m", mask: int | None = None) -> tuple[bytearray, ...]:
+    """The modules of the smallest QR code (not Micro QR) holding ``content``: 1 = dark.
 
     ``mask`` None lets segno try all eight data masks and keep the one with the lowest
     penalty score (most of the time it takes); a number uses that mask.
     """
-    return segno.make(text, error=error, micro=False, mask=mask).matrix
+    return make(content, error, mask).matrix
 
 
 def dark_runs(rows: tuple[bytearray, ...]) -> list[tuple[int, int, int]]:
@@ -43,7 +58,7 @@ def dark_runs(rows: tuple[bytearray, ...]) -> list[tuple[int, int, int]]:
 
 def draw_qr(
     canvas: Canvas,
-    text: str,
+    text: Content,
     x: float,
     y: float,
     size: float,
@@ -52,8 +67,9 @@ def draw_qr(
     error: str = "m",
     mask: int | None = None,
 ) -> None:
-    """Draw the code for ``text`` in the square with lower-left corner (x, y) and side
-    ``size`` (points), quiet zone included and painted white."""
+    """Draw the code for ``text`` (a text or segments, see :func:`make`) in the square
+    with lower-left corner (x, y) and side ``size`` (points), quiet zone included and
+    painted white."""
     rows = matrix(text, error, mask)
     count = len(rows) + 2 * quiet_zone
     module = size / count

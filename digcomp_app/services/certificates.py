@@ -9,13 +9,15 @@ import datetime as dt
 import hashlib
 import json
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from digcomp_app.documents import payload
+from digcomp_app.documents import payload, revocations
 from digcomp_app.i18n import _
 from digcomp_app.services.auditlog import append
 from digcomp_app.services.database import Database
@@ -42,7 +44,14 @@ SNAPSHOT_FORMAT = 1
 
 
 def new_serial() -> str:
-    """80 random bits in Crockford-like base32 groups: DC-XXXX-XXXX-XXXX-XXXX."""
+    """A version 2 serial: DC- and 16 symbols without vowels, the last a check symbol
+    (docs/attestation-format.md, section 5)."""
+    return payload.new_serial()
+
+
+def old_serial() -> str:
+    """A version 1 serial (80 random bits in base32 groups), as issued before version 2;
+    tests and tools make old certificates with it."""
     raw = base64.b32encode(secrets.token_bytes(10)).decode("ascii")
     return "DC-" + "-".join(raw[i : i + 4] for i in range(0, 16, 4))
 
@@ -171,7 +180,61 @@ def build_snapshot(
         },
         "competences": competences,
         "case": case.id,
+        # what the version 2 QR code signs besides the above (see signed_content): the
+        # school's verification address and whether it prints the date of birth, both as
+        # they were at issue time, so the code can be rebuilt exactly when reprinting
+        "verification": {
+            "version": payload.CONTENT_VERSION,
+            "address": (home.verification_address or "") if home else "",
+            "prints_birth_date": bool(home.print_birth_date) if home else False,
+        },
     }
+
+
+def _nfc(text: Any) -> str:
+    return unicodedata.normalize("NFC", str(text or "").strip())
+
+
+def signed_content(snapshot: dict[str, Any]) -> payload.SignedContent | None:
+    """What a version 2 code signs, built from the frozen snapshot (None for a snapshot
+    made before version 2: its certificate keeps its DC1 code). The holder is "given names
+    surname" as printed; the date of birth only when the school printed it at issue time."""
+    verification = snapshot.get("verification")
+    if not isinstance(verification, dict) or verification.get("version") != 2:
+        return None
+    holder = snapshot.get("holder") or {}
+    name = " ".join(p for p in (_nfc(holder.get("given_names")), _nfc(holder.get("surname"))) if p)
+    born = holder.get("date_of_birth")
+    mobility = snapshot.get("mobility") or {}
+    framework = snapshot.get("framework") or {}
+    return payload.SignedContent(
+        serial=snapshot["serial"],
+        issued_on=issue_date(snapshot),
+        holder=name,
+        birth_date=(
+            dt.date.fromisoformat(born) if born and verification.get("prints_birth_date") else None
+        ),
+        school=_nfc((snapshot.get("issuer") or {}).get("name")),
+        address=str(verification.get("address") or ""),
+        framework_id=str(framework.get("id", "")),
+        framework_version=str(framework.get("version", "")),
+        competences=tuple(
+            (str(entry["competence"]), int(entry["level"]))
+            for entry in snapshot.get("competences") or ()
+        ),
+        mobility_code=_nfc(mobility.get("code")),
+    )
+
+
+def qr_payload(
+    snapshot: dict[str, Any], serial: str, key_id: str, signature: bytes, content_hash: str
+) -> payload.Payload | payload.PayloadV2:
+    """The signed payload of a certificate, rebuilt from what the register stores: version 2
+    from the snapshot's signed content, version 1 from the snapshot's hash."""
+    content = signed_content(snapshot)
+    if content is None:
+        return payload.Payload(serial, issue_date(snapshot), key_id, content_hash, signature)
+    return payload.PayloadV2(key_id, content, content.encode(), signature, content.address)
 
 
 def issue_date(snapshot: dict[str, Any]) -> dt.date:
@@ -191,8 +254,8 @@ def _info(
     issued_on = issue_date(snapshot)
     qr_text = fingerprint = ""
     if cert.signature and cert.key_id:
-        qr_text = payload.Payload(
-            cert.serial, issued_on, cert.key_id, cert.content_hash, bytes.fromhex(cert.signature)
+        qr_text = qr_payload(
+            snapshot, cert.serial, cert.key_id, bytes.fromhex(cert.signature), cert.content_hash
         ).text()
         if prints is None:
             prints = fingerprints(session)
@@ -267,13 +330,20 @@ def issue(db: Database, actor: Actor, case_id: int, signer: Signer) -> Certifica
         assert issuer is not None
         serial = new_serial()
         while session.scalar(select(Certificate.id).where(Certificate.serial == serial)):
-            serial = new_serial()  # pragma: no cover - 80 random bits
+            serial = new_serial()  # pragma: no cover - 71 random bits
         issued_at = utcnow()
         issued_on = issued_at.astimezone().date()
         snapshot = build_snapshot(session, case, serial, issued_at, issuer, issued_on)
         text = canonical_json(snapshot)
         content_hash = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        signed = payload.sign(signer.private_key, serial, issued_on, content_hash)
+        content = signed_content(snapshot)
+        assert content is not None
+        try:
+            signed = signer.sign_content(content)
+        except payload.PayloadError as error:
+            raise WorkflowError(
+                _("The certificate cannot be signed: {problem}").format(problem=error)
+            ) from error
         cert = Certificate(
             serial=serial,
             case_id=case.id,
@@ -305,7 +375,10 @@ def issue(db: Database, actor: Actor, case_id: int, signer: Signer) -> Certifica
             serial,
             {"case": case.id, "content_hash": cert.content_hash, "key": signed.key_id},
         )
-        return _info(session, cert)
+        issued = _info(session, cert)
+        if issued.qr_text != signed.text():  # pragma: no cover - a bug, never a user's error
+            raise RuntimeError(f"{serial}: the QR code rebuilt from the snapshot differs")
+        return issued
 
 
 def _certificate(session: Session, serial: str) -> Certificate:
@@ -369,3 +442,64 @@ def get(db: Database, actor: Actor, serial: str) -> CertificateInfo:
         if not actor.has(Role.COORDINATOR):
             require_learner(session, actor, cert.learner_id)
         return _info(session, cert)
+
+
+@service("certificates.revocation_list")
+def revocation_list(db: Database, actor: Actor, signer: Signer) -> str:
+    """Every revoked certificate (serial, day revoked, reason) as a list signed with the
+    school's key, for its website and for verifiers without the register
+    (docs/attestation-format.md, section 7). ``signer`` comes from
+    :func:`digcomp_app.services.signing.unlock`."""
+    with db.transaction() as session:
+        active = session.scalar(
+            select(SigningKey.key_id).where(
+                SigningKey.key_id == signer.key_id, SigningKey.retired_at.is_(None)
+            )
+        )
+        if active is None:
+            raise WorkflowError(
+                _(
+                    "The signing key was replaced since it was unlocked. "
+                    "Unlock the school's current key and try again."
+                )
+            )
+        home = session.scalar(select(Organisation).where(Organisation.is_home.is_(True)))
+        school = home.name if home else ""
+        # Organisation.verification_address arrives with schema 0004
+        address = (getattr(home, "verification_address", "") or "") if home else ""
+        revoked = [
+            (
+                cert.serial,
+                (cert.revoked_at or cert.issued_at).astimezone().date(),
+                cert.revoke_reason,
+            )
+            for cert in session.scalars(
+                select(Certificate)
+                .where(Certificate.status == "revoked")
+                .order_by(Certificate.revoked_at, Certificate.id)
+            )
+        ]
+        text = revocations.sign_revocation_list(
+            signer.private_key, school, address, utcnow(), revoked
+        )
+        append(
+            session,
+            actor.username,
+            "certificates.revocation_list",
+            "ok",
+            "signing_key",
+            signer.key_id,
+            {"revoked": len(revoked)},
+        )
+        return text
+
+
+def read_revocation_list(
+    text: str, keys: dict[str, Ed25519PublicKey], source: str = ""
+) -> revocations.RevocationList:
+    """A revocation list checked against ``keys`` (key id → public key); raises InvalidInput
+    naming ``source`` when it is not one, or was not signed by one of the keys."""
+    try:
+        return revocations.read_revocation_list(text, keys, source)
+    except revocations.RevocationListError as error:
+        raise InvalidInput("revocations", str(error)) from error

@@ -236,6 +236,10 @@ class _DemoBuilder:
                 end_date=start + dt.timedelta(days=25),
                 host_mentor=host["contact_person"],
                 objective=plan.objective,
+                texts={
+                    "lv": {"title": plan.title, "objective": plan.objective},
+                    "en": {"title": plan.title_en, "objective": plan.objective_en},
+                },
                 framework_id=FRAMEWORK[0],
                 framework_version=FRAMEWORK[1],
             )

@@ -22,6 +22,7 @@ HOME = {
     "email": "info@daugavkrastu-tehnikums.example",
     "signatory_name": "Inese Rudzīte",
     "signatory_role": "direktore",
+    "verification_address": "https://www.daugavkrastu-tehnikums.example/apliecinajumi/",
 }
 HOSTS = (
     {
@@ -75,6 +76,9 @@ class MobilityPlan:
     objective: str
     focus: tuple[str, ...]  # the competences the placement develops
     tasks: str
+    #: the English title and objective (the Latvian ones above)
+    title_en: str = ""
+    objective_en: str = ""
 
 
 PLANS = (
@@ -85,6 +89,9 @@ PLANS = (
         ("1.1", "2.4", "3.1", "3.2", "3.3", "4.2"),
         "Sagatavoja foto un īsus video uzņēmuma sociālajiem tīkliem, strādāja kopīgā "
         "projektu dēlī, pārbaudīja attēlu licences un anonimizēja klientu datus.",
+        "Digital content creation in a media company (Hamburg)",
+        "A four-week placement in a media company: preparing photo and video content, "
+        "teamwork with cloud tools, respecting copyright and personal data.",
     ),
     MobilityPlan(
         "Datortehnikas un tīklu apkalpošana (Valensija)",
@@ -93,6 +100,9 @@ PLANS = (
         ("1.3", "2.1", "3.4", "4.1", "5.1", "5.2"),
         "Uzstādīja un konfigurēja darbstacijas un maršrutētājus, meklēja un novērsa "
         "kļūmes, rakstīja vienkāršus skriptus un konsultēja klientus.",
+        "Computer hardware and network servicing (Valencia)",
+        "A four-week placement in an IT service company: installing computers and network "
+        "devices, troubleshooting, protecting devices and communicating with customers.",
     ),
 )
 #: how many cases of the current mobility are left at each stage

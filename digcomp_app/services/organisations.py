@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import struct
+import urllib.parse
 from dataclasses import dataclass, fields
 
 from sqlalchemy import select, update
@@ -23,6 +24,8 @@ from digcomp_app.services.permissions import Actor, service
 from digcomp_app.storage.models import EvidenceBlob, Learner, Organisation
 
 KINDS = ("school", "host", "partner")
+#: the longest verification address (it is printed and carried in every QR code)
+MAX_ADDRESS = 300
 #: the largest logo accepted (it is printed a few centimetres wide)
 MAX_LOGO_BYTES = 2 * 1024 * 1024
 LOGO_TYPES = ("image/png", "image/jpeg")
@@ -43,6 +46,8 @@ class OrganisationInfo:
     print_birth_date: bool = False
     #: the school records learners' dates of birth at all (off: none is stored)
     keep_birth_date: bool = False
+    #: the school's page where attestations are checked ("" when none; administrators set it)
+    verification_address: str = ""
 
 
 _EDITABLE = (
@@ -72,6 +77,56 @@ def _validate(values: dict[str, str]) -> dict[str, str]:
     return clean
 
 
+def verification_address(text: str) -> str:
+    """The school's verification address, checked: an https address without user name,
+    password or fragment (the signed data goes after its "#"), ending in "/" or a path, at
+    most 300 characters. A host name in another script is kept in its ASCII (IDNA) form and
+    other non-ASCII characters are percent-encoded, so the QR code holds plain ASCII.
+    "" clears it. Raises InvalidInput."""
+    text = text.strip()
+    if not text:
+        return ""
+
+    def refuse(reason: str) -> InvalidInput:
+        return InvalidInput("verification_address", reason)
+
+    try:
+        parts = urllib.parse.urlsplit(text)
+        host = parts.hostname or ""
+        port = parts.port
+    except ValueError:
+        raise refuse(_("This is not a web address.")) from None
+    if parts.scheme.lower() != "https":
+        raise refuse(_("The verification address must start with https://."))
+    if not host or any(c.isspace() for c in text):
+        raise refuse(_("This is not a web address."))
+    if parts.username is not None or parts.password is not None:
+        raise refuse(_("The verification address must not hold a user name or password."))
+    if "#" in text:
+        raise refuse(_("The verification address must not hold a '#' part."))
+    if not parts.path:
+        raise refuse(
+            _("End the verification address with '/' or the page's path, e.g. {example}").format(
+                example="https://www.school.lv/attestations/"
+            )
+        )
+    try:
+        ascii_host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise refuse(_("This is not a web address.")) from None
+    netloc = ascii_host + (f":{port}" if port is not None else "")
+    path = urllib.parse.quote(parts.path, safe="/%:@!$&'()*+,;=-._~")
+    query = urllib.parse.quote(parts.query, safe="/%:@!$&'()*+,;=-._~?")
+    address = urllib.parse.urlunsplit(("https", netloc, path, query, ""))
+    if len(address) > MAX_ADDRESS:
+        raise refuse(
+            _("The verification address can have at most {count} characters.").format(
+                count=MAX_ADDRESS
+            )
+        )
+    return address
+
+
 def _home(session: Session) -> Organisation | None:
     return session.scalar(select(Organisation).where(Organisation.is_home.is_(True)))
 
@@ -88,7 +143,9 @@ def update_home(db: Database, actor: Actor, **values: str | bool) -> Organisatio
     """Change the school's details; ``print_birth_date`` (a bool) is the school's choice to
     print the holder's date of birth on attestations, ``keep_birth_date`` to record learners'
     dates of birth at all. Turning ``keep_birth_date`` off erases every stored date of birth
-    (and stops printing them): the school no longer has a reason to hold them."""
+    (and stops printing them): the school no longer has a reason to hold them.
+    ``verification_address`` is the school's page where attestations are checked (see
+    :func:`verification_address`); certificates issued from then on carry it."""
     print_birth_date = values.pop("print_birth_date", None)
     if print_birth_date is not None and not isinstance(print_birth_date, bool):
         raise InvalidInput("print_birth_date", _("Printing the date of birth is either on or off."))
@@ -96,6 +153,9 @@ def update_home(db: Database, actor: Actor, **values: str | bool) -> Organisatio
     if keep_birth_date is not None and not isinstance(keep_birth_date, bool):
         raise InvalidInput("keep_birth_date", _("Keeping dates of birth is either on or off."))
     clean = _validate(values)  # type: ignore[arg-type]
+    address = values.pop("verification_address", None)
+    if address is not None:
+        clean["verification_address"] = verification_address(str(address))
     with db.transaction() as session:
         org = _home(session)
         if org is None:

@@ -38,6 +38,7 @@ PUBLIC = frozenset(
         "demo.create_school",
         "verification.verify_text",
         "verification.verify_pdf",
+        "verification.own_public_keys",
     }
 )
 
@@ -127,6 +128,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "certificates.list": frozenset({C}),
     "certificates.get": frozenset({L, T, C}),
     "certificates.certification_queue": frozenset({C}),
+    # the signed list of revoked serials for the school's website (signing needs a coordinator)
+    "certificates.revocation_list": frozenset({C}),
     # printed documents: attestations and summaries for coordinators; a learner's profile
     # for the learner and their teachers too (checked per learner inside)
     "printing.print_attestations": frozenset({C}),
@@ -138,8 +141,10 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "signing.list_keys": frozenset({C, A}),
     "signing.unlock": frozenset({C}),
     "signing.export_public_keys": frozenset({C, A}),
+    "signing.verifier_page": frozenset({C, A}),
     "verification.verify_text": EVERYONE,
     "verification.verify_pdf": EVERYONE,
+    "verification.own_public_keys": EVERYONE,
     # audit and maintenance
     "audit.verify": frozenset({C, A}),
     "audit.list_events": frozenset({A}),

@@ -20,7 +20,7 @@ from digcomp_app import __version__
 from digcomp_app.documents.attestation import ascii_name, check_languages, file_name
 from digcomp_app.documents.batch import AttestationJob, Cancelled, Options, Progress, render_batch
 from digcomp_app.documents.europass_text import europass_text as _europass_text
-from digcomp_app.documents.pdf_data import EmbeddedRecord, Metadata, combine
+from digcomp_app.documents.pdf_data import Metadata, combine
 from digcomp_app.documents.texts import framework_short, gettext_for
 from digcomp_app.framework import Framework, builtin_library
 from digcomp_app.i18n import N_, _, format_date
@@ -35,6 +35,13 @@ from digcomp_app.storage.models import EvidenceBlob, Organisation
 #: the combined file's title and subject, in the document's language
 COMBINED_TITLE = N_("Attestations of digital competences for printing ({count})")
 COMBINED_SUBJECT = N_("Digital competences acquired ({framework})")
+#: the combined file is for the printer: verifying is done with each attestation's own PDF
+#: (which carries its data) or its QR code; the combined file carries no data
+COMBINED_TITLE_PRINT_ONLY = N_("{title} - for printing only, not for verification")
+COMBINED_SUBJECT_PRINT_ONLY = N_(
+    "{subject}. For printing only: this file carries no attestation data and is not for "
+    "verification; verify each attestation by its QR code or its own PDF file."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,16 +204,18 @@ def _combined(
 ) -> bytes:
     gettext = gettext_for(languages[0])
     frameworks = dict.fromkeys(framework_short(_framework(c.snapshot)) for c in printable)
+    title = gettext(COMBINED_TITLE).format(count=len(printable))
+    subject = gettext(COMBINED_SUBJECT).format(framework=", ".join(frameworks))
     metadata = Metadata(
-        title=gettext(COMBINED_TITLE).format(count=len(printable)),
+        title=gettext(COMBINED_TITLE_PRINT_ONLY).format(title=title),
         author=school,
-        subject=gettext(COMBINED_SUBJECT).format(framework=", ".join(frameworks)),
+        subject=gettext(COMBINED_SUBJECT_PRINT_ONLY).format(subject=subject),
         language=languages[0],
         creator=f"digcomp-app {__version__}",
         keywords=", ".join(c.serial for c in printable),
     )
-    records = [EmbeddedRecord(c.qr_text, c.snapshot) for c in printable]
-    return combine(parts, metadata, records)
+    # no attachment: the printer's file is not for verification (issue 10, privacy)
+    return combine(parts, metadata)
 
 
 def _framework(snapshot: dict[str, Any]) -> Framework:

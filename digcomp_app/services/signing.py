@@ -24,7 +24,13 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from digcomp_app.documents.payload import fingerprint_of, key_id_of
+from digcomp_app.documents.payload import (
+    PayloadV2,
+    SignedContent,
+    fingerprint_of,
+    key_id_of,
+    sign_v2,
+)
 from digcomp_app.i18n import _
 from digcomp_app.services.auditlog import append
 from digcomp_app.services.database import Database
@@ -59,6 +65,10 @@ class Signer:
     key_id: str
     fingerprint: str
     private_key: Ed25519PrivateKey = field(repr=False, compare=False)
+
+    def sign_content(self, content: SignedContent) -> PayloadV2:
+        """A version 2 payload: ``content`` signed (docs/attestation-format.md)."""
+        return sign_v2(self.private_key, content)
 
 
 def _derive(passphrase: str, salt: bytes, params: dict[str, int]) -> bytes:
@@ -202,17 +212,48 @@ def fingerprints(session: Session) -> dict[str, str]:
     }
 
 
+#: the first line of a key file (docs/attestation-format.md, section 6)
+KEY_FILE_TITLE = "# DigComp recognition - public signing keys"
+
+
+@dataclass(frozen=True, slots=True)
+class KeyFile:
+    """A key file read back: whose keys these are, and the keys by key id."""
+
+    school: str
+    address: str
+    #: the export date as written in the file (``YYYY-MM-DD``; "" in old files)
+    exported: str
+    keys: dict[str, Ed25519PublicKey]
+
+
+def _home(session: Session) -> Organisation | None:
+    return session.scalar(select(Organisation).where(Organisation.is_home.is_(True)))
+
+
+def _address(home: Organisation | None) -> str:
+    # Organisation.verification_address arrives with schema 0004
+    return (getattr(home, "verification_address", "") or "") if home else ""
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
 @service("signing.export_public_keys")
 def export_public_keys(db: Database, actor: Actor) -> str:
-    """The school's public keys as a text file another school's verifier can load."""
+    """The school's public keys as a text file another school's verifier can load: whose
+    keys they are (school, verification address), when exported, then each key."""
     with db.transaction() as session:
-        home = session.scalar(select(Organisation).where(Organisation.is_home.is_(True)))
+        home = _home(session)
         keys = list(session.scalars(select(SigningKey).order_by(SigningKey.id)))
         if not keys:
             raise WorkflowError(_("The school has no signing key yet."))
         blocks = [
-            "# digcomp-app public signing keys",
-            f"# organisation: {home.name if home else ''}",
+            KEY_FILE_TITLE,
+            f"# School: {_one_line(home.name if home else '')}",
+            f"# Verification address: {_one_line(_address(home))}",
+            f"# Exported: {dt.date.today().isoformat()}",
         ]
         for key in keys:
             public = Ed25519PublicKey.from_public_bytes(key.public_key)
@@ -221,12 +262,70 @@ def export_public_keys(db: Database, actor: Actor) -> str:
             ).decode("ascii")
             state = "retired " + key.retired_at.date().isoformat() if key.retired_at else "active"
             blocks.append(
-                f"# key {key.key_id} ({fingerprint_of(key.public_key)}), "
+                f"# Key {key.key_id}, fingerprint {fingerprint_of(key.public_key)}, "
                 f"created {key.created_at.date().isoformat()}, {state}"
             )
             blocks.append(pem.strip())
         append(session, actor.username, "signing.export_public_keys", "ok", "signing_key", "")
         return "\n".join(blocks) + "\n"
+
+
+@service("signing.verifier_page")
+def verifier_page(db: Database, actor: Actor, revocations: str | None = None) -> str:
+    """The self-contained verification page for the school's website: its public keys and,
+    when given, a revocation list (checked here against the school's keys)."""
+    from digcomp_app.documents.revocations import RevocationListError, read_revocation_list
+    from digcomp_app.documents.verifier_page import render_verifier_page
+
+    with db.transaction() as session:
+        home = _home(session)
+        school, address = (home.name if home else ""), _address(home)
+        rows = list(session.scalars(select(SigningKey).order_by(SigningKey.id)))
+        if not rows:
+            raise WorkflowError(_("The school has no signing key yet."))
+        keys = [(row.key_id, bytes(row.public_key)) for row in rows]
+    if revocations is not None:
+        try:
+            read_revocation_list(
+                revocations,
+                {key_id: Ed25519PublicKey.from_public_bytes(raw) for key_id, raw in keys},
+                _("The revocation list"),
+            )
+        except RevocationListError as error:
+            raise InvalidInput("revocations", str(error)) from error
+    page = render_verifier_page(school, address, keys, revocations, dt.date.today())
+    with db.transaction() as session:
+        append(
+            session,
+            actor.username,
+            "signing.verifier_page",
+            "ok",
+            "signing_key",
+            "",
+            {"revocations": revocations is not None},
+        )
+    return page
+
+
+def read_key_file(text: str, source: str = "") -> KeyFile:
+    """A key file written by :func:`export_public_keys` (or an older one, or any PEM file
+    with Ed25519 public keys: then school, address and date are empty). Raises
+    InvalidInput naming the file when it holds no key."""
+    header = {"school": "", "verification address": "", "exported": "", "organisation": ""}
+    for line in text.splitlines():
+        if line.startswith("-----BEGIN"):
+            break
+        if not line.startswith("#") or ":" not in line:
+            continue
+        name, _sep, value = line[1:].partition(":")
+        if name.strip().lower() in header:
+            header[name.strip().lower()] = value.strip()
+    return KeyFile(
+        header["school"] or header["organisation"],
+        header["verification address"],
+        header["exported"],
+        read_public_keys(text, source),
+    )
 
 
 def read_public_keys(text: str, source: str = "") -> dict[str, Ed25519PublicKey]:

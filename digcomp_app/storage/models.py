@@ -66,6 +66,9 @@ class Organisation(Base):
     print_birth_date: Mapped[bool] = mapped_column(Boolean, default=False)
     #: the school's choice: record learners' dates of birth at all (GDPR: off unless needed)
     keep_birth_date: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: the school's page where attestations are checked (https; "" when none): the QR
+    #: code of an attestation is this address with the signed data after "#"
+    verification_address: Mapped[str] = mapped_column(String(300), default="")
 
 
 class Learner(Base):

@@ -43,6 +43,7 @@ VERDICT_WORDS = {
     Verdict.INVALID: N_("NOT VALID"),
     Verdict.REVOKED: N_("REVOKED"),
     Verdict.UNKNOWN_KEY: N_("UNKNOWN KEY"),
+    Verdict.UNVERIFIABLE: N_("NOT VERIFIABLE"),
 }
 #: text and background colour of each verdict: green, red, red, amber
 VERDICT_COLOURS = {
@@ -50,9 +51,16 @@ VERDICT_COLOURS = {
     Verdict.INVALID: (ERROR_COLOUR, "#fde7e9"),
     Verdict.REVOKED: (ERROR_COLOUR, "#fde7e9"),
     Verdict.UNKNOWN_KEY: ("#7a4b00", "#fff4e0"),
+    Verdict.UNVERIFIABLE: ("#7a4b00", "#fff4e0"),
 }
 #: how much the verdict weighs when a PDF holds several attestations (worst first)
-_SEVERITY = (Verdict.INVALID, Verdict.REVOKED, Verdict.UNKNOWN_KEY, Verdict.VALID)
+_SEVERITY = (
+    Verdict.INVALID,
+    Verdict.REVOKED,
+    Verdict.UNVERIFIABLE,
+    Verdict.UNKNOWN_KEY,
+    Verdict.VALID,
+)
 
 
 def overall(results: Sequence[Verification]) -> Verdict:
@@ -80,6 +88,10 @@ def details_html(result: Verification, with_verdict: bool = True) -> str:
         rows.append((_("Revoked on"), format_datetime(result.revoked_at, "short")))
     if result.revoke_reason:
         rows.append((_("Reason"), result.revoke_reason))
+    if result.key_source is not None:
+        rows.append((_("Key from"), key_source_text(result.key_source)))
+    if result.pages:
+        rows.append((_("Pages"), ", ".join(str(p) for p in result.pages)))
     if result.serial:
         rows.append(
             (
@@ -89,6 +101,7 @@ def details_html(result: Verification, with_verdict: bool = True) -> str:
                 else _("not at hand; revocation not checked"),
             )
         )
+        rows.append((_("Revocation"), revocation_text(result)))
     colour, _background = VERDICT_COLOURS[result.verdict]
     parts = []
     if with_verdict:
@@ -111,7 +124,36 @@ def details_html(result: Verification, with_verdict: bool = True) -> str:
             for item in result.competences
         ]
         parts.append("</ul>")
+    if result.differences:
+        differs = _("What differs:")
+        parts.append(f"<p><b>{escape(differs)}</b></p><ul>")
+        parts += [
+            f'<li style="color:{ERROR_COLOUR}">{escape(text)}</li>' for text in result.differences
+        ]
+        parts.append("</ul>")
+    parts += [f"<p>{escape(note)}</p>" for note in result.notes]
+    if result.key_source is not None:
+        warning = _(verification.TRUST_WARNING)
+        parts.append(f"<p><i>{escape(warning)}</i></p>")
     return "".join(parts)
+
+
+def key_source_text(source: verification.KeySource) -> str:
+    return _("the key file {file}, which says it holds the keys of {school} ({address})").format(
+        file=Path(source.source).name if source.source else "—",
+        school=source.school or _("an unnamed school"),
+        address=source.address or _("no web address given"),
+    )
+
+
+def revocation_text(result: Verification) -> str:
+    if result.revocation_checked == "register":
+        return _("checked in the school's register")
+    if result.revocation_checked == "list":
+        return _("checked in the school's revocation list issued {issued}").format(
+            issued=result.revocation_list_issued
+        )
+    return _("not checked (no register and no revocation list at hand)")
 
 
 class VerifyDialog(QDialog):
@@ -124,6 +166,11 @@ class VerifyDialog(QDialog):
         #: public keys loaded from files, by key id; the school's own come from the database
         self.extra_keys: dict[str, Any] = {}
         self.key_files: list[str] = []
+        #: the loaded key files: whose keys they say they are, shown with every verdict
+        self.named_key_files: list[verification.NamedKeyFile] = []
+        #: a revocation list loaded from a file (None: not loaded)
+        self.revocations: Any = None
+        self.revocations_file = ""
         self.results: list[Verification] = []
         self.file_dialog: QFileDialog | None = None
         self._last: tuple[str, object] | None = None
@@ -140,6 +187,7 @@ class VerifyDialog(QDialog):
         self.check_button = QPushButton()
         self.pdf_button = QPushButton()
         self.key_button = QPushButton()
+        self.revocations_button = QPushButton()
         self.keys_note = QLabel()
         self.keys_note.setWordWrap(True)
         self.verdict = QLabel()
@@ -167,6 +215,7 @@ class VerifyDialog(QDialog):
         actions.addWidget(self.pdf_button)
         actions.addStretch(1)
         actions.addWidget(self.key_button)
+        actions.addWidget(self.revocations_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
         layout.addWidget(self.code_label)
@@ -182,7 +231,8 @@ class VerifyDialog(QDialog):
             (self.code, self.check_button),
             (self.check_button, self.pdf_button),
             (self.pdf_button, self.key_button),
-            (self.key_button, self.details),
+            (self.key_button, self.revocations_button),
+            (self.revocations_button, self.details),
             (self.details, self.buttons),
         ):
             self.setTabOrder(first, second)
@@ -190,6 +240,7 @@ class VerifyDialog(QDialog):
         self.check_button.clicked.connect(lambda: self.check_text(self.code.toPlainText()))
         self.pdf_button.clicked.connect(self.choose_pdf)
         self.key_button.clicked.connect(self.choose_key_file)
+        self.revocations_button.clicked.connect(self.choose_revocations)
         for keys in (QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")):
             QShortcut(keys, self, lambda: self.check_text(self.code.toPlainText()))
         self.retranslate()
@@ -214,12 +265,23 @@ class VerifyDialog(QDialog):
             (self.check_button, _("C&heck the code"), _("Check the code")),
             (self.pdf_button, _("Open a &PDF…"), _("Open a PDF file")),
             (self.key_button, _("Load a public &key file…"), _("Load a public key file")),
+            (
+                self.revocations_button,
+                _("Load a &revocation list…"),
+                _("Load a revocation list"),
+            ),
         ):
             button.setText(text)
             button.setAccessibleName(name)
         self.check_button.setToolTip(_("Check the code (Ctrl+Enter)"))
         self.key_button.setToolTip(
             _("For another school's attestations: load the public key file that school gave you.")
+        )
+        self.revocations_button.setToolTip(
+            _(
+                "The school's signed list of withdrawn certificates, from its website: "
+                "a certificate on it is shown as revoked."
+            )
         )
         self.verdict.setAccessibleName(_("Verdict"))
         self.explanation.setAccessibleName(_("What the verdict means"))
@@ -231,15 +293,18 @@ class VerifyDialog(QDialog):
     # --- checking ------------------------------------------------------------------
 
     def check_text(self, text: str) -> list[Verification]:
-        text = text.strip()
-        if not text:
+        # only line ends around it: a space is a base45 character, even a code's last one
+        text = text.strip("\r\n\t\f\v")
+        if not text.strip():
             self._say(_("Paste the text of the QR code first, or open a PDF file."))
             return []
-        if self.code.toPlainText().strip() != text:
+        if self.code.toPlainText().strip("\r\n\t\f\v") != text:
             self.code.setPlainText(text)
         self._last = ("text", text)
         try:
-            result = verification.verify_text(self._db, self._actor, text, self.extra_keys)
+            result = verification.verify_text(
+                self._db, self._actor, text, None, self.named_key_files, self.revocations
+            )
         except ServiceError as error:
             self._say(str(error))
             return []
@@ -257,7 +322,9 @@ class VerifyDialog(QDialog):
             )
             return []
         try:
-            found = verification.verify_pdf(self._db, self._actor, data, self.extra_keys)
+            found = verification.verify_pdf(
+                self._db, self._actor, data, None, self.named_key_files, self.revocations
+            )
         except ServiceError as error:
             self._say(_("{file}: {problem}").format(file=path.name, problem=error))
             return []
@@ -268,25 +335,58 @@ class VerifyDialog(QDialog):
         """Trust the public keys in ``path`` too; the last input is checked again."""
         path = Path(path)
         try:
-            keys = signing.read_public_keys(path.read_text(encoding="utf-8"), path.name)
+            key_file = signing.read_key_file(path.read_text(encoding="utf-8"), path.name)
         except (OSError, UnicodeDecodeError) as error:
             self._say(_("Cannot read the key file {file}: {error}").format(file=path, error=error))
             return 0
         except ServiceError as error:
             self._say(str(error))
             return 0
+        keys = dict(key_file.keys)
         self.extra_keys.update(keys)
+        named = verification.named_key_file(key_file, path.name)
+        self.named_key_files = [k for k in self.named_key_files if k.source != path.name]
+        self.named_key_files.append(named)
         if path.name not in self.key_files:
             self.key_files.append(path.name)
         self._show_keys()
         self.problem.clear()
+        self._check_again()
+        return len(keys)
+
+    def load_revocations(self, path: Path | str) -> bool:
+        """Use the school's signed revocation list in ``path`` (checked with the loaded
+        key files and this school's own keys); the last input is checked again."""
+        from digcomp_app.services import certificates
+
+        path = Path(path)
+        trusted = dict(self.extra_keys)
+        if self._db is not None:
+            trusted.update(verification.own_public_keys(self._db, None))
+        try:
+            text = path.read_text(encoding="utf-8")
+            self.revocations = certificates.read_revocation_list(text, trusted, path.name)
+        except (OSError, UnicodeDecodeError) as error:
+            self._say(
+                _("Cannot read the revocation list {file}: {error}").format(file=path, error=error)
+            )
+            return False
+        except ServiceError as error:
+            self._say(str(error))
+            return False
+        self.revocations_file = path.name
+        self._show_keys()
+        self.problem.clear()
+        self._check_again()
+        return True
+
+    def _check_again(self) -> None:
         if self._last is not None:
             kind, value = self._last
             if kind == "text":
                 self.check_text(str(value))
             else:
                 self.open_pdf(Path(str(value)))
-        return len(keys)
 
     # --- files ---------------------------------------------------------------------
 
@@ -295,6 +395,13 @@ class VerifyDialog(QDialog):
             _("Open an attestation"),
             [_("PDF documents (*.pdf)"), _("All files (*)")],
             self.open_pdf,
+        )
+
+    def choose_revocations(self) -> None:
+        self._file_dialog(
+            _("Load a revocation list"),
+            [_("Revocation lists (*.json)"), _("All files (*)")],
+            self.load_revocations,
         )
 
     def choose_key_file(self) -> None:
@@ -401,18 +508,37 @@ class VerifyDialog(QDialog):
         self.details.setHtml("<hr>".join(details_html(r, several) for r in results))
 
     def _show_keys(self) -> None:
+        revocations = (
+            _("Revocation list: {file}.").format(file=self.revocations_file)
+            if self.revocations_file
+            else ""
+        )
         if not self.key_files:
-            self.keys_note.setText(
+            text = (
                 _("Checked with this school's own public keys.")
                 if self._db is not None
                 else _("No public key is loaded yet: load the issuing school's key file.")
             )
+            self.keys_note.setText(" ".join(p for p in (text, revocations) if p))
             return
         count = len(self.extra_keys)
-        self.keys_note.setText(
+        lines = [
             ngettext(
                 "Also trusted: {files} ({count} key).",
                 "Also trusted: {files} ({count} keys).",
                 count,
             ).format(files=", ".join(self.key_files), count=count)
-        )
+        ]
+        for named in self.named_key_files:
+            lines.append(
+                _("{file}: keys of {school} ({address}), exported {exported}.").format(
+                    file=named.source,
+                    school=named.school or _("an unnamed school"),
+                    address=named.address or _("no web address given"),
+                    exported=named.exported or "—",
+                )
+            )
+        lines.append(_(verification.TRUST_WARNING))
+        if revocations:
+            lines.append(revocations)
+        self.keys_note.setText("\n".join(lines))

@@ -87,10 +87,13 @@ def test_one_file_per_certificate_and_one_for_the_printer(db, school, two_certif
     single = [p.read_bytes() for p in result.files]
     combined = result.combined.read_bytes()
     assert pages(combined) == sum(pages(pdf) for pdf in single)
-    # every attestation's data is in the combined file, signed text and all
-    records = embedded_records(combined)
-    assert [r.qr_text for r in records] == [first.qr_text, second.qr_text]
-    assert [r.snapshot for r in records] == [first.snapshot, second.snapshot]
+    # the printer's file carries no data and says it is for printing only; each
+    # attestation's own file carries its own
+    assert embedded_records(combined) == []
+    meta = pypdfium2.PdfDocument(combined).get_metadata_dict()
+    # (in the first language printed: Latvian here)
+    assert "tikai drukāšanai, nevis pārbaudei" in meta["Title"]
+    assert "Tikai drukāšanai" in meta["Subject"] and "nav paredzēts pārbaudei" in meta["Subject"]
     assert [r.qr_text for r in embedded_records(single[1])] == [second.qr_text]
     with db.transaction() as session:
         event = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
@@ -164,13 +167,15 @@ def test_worker_processes_print_the_same_documents(
         db, school.coordinator, [first.serial, second.serial], ["lv"], tmp_path, workers=2
     )
     assert len(result.files) == 2 and result.combined is not None
-    records = embedded_records(result.combined.read_bytes())
-    assert [r.qr_text for r in records] == [first.qr_text, second.qr_text]
+    assert embedded_records(result.combined.read_bytes()) == []
     for path, cert in zip(result.files, (first, second), strict=True):
         assert [r.qr_text for r in embedded_records(path.read_bytes())] == [cert.qr_text]
 
 
 def test_the_schools_logo_and_choice_of_birth_date(db, school, signer, tmp_path):
+    with db.transaction() as session:  # the choice at issue time is the one signed and printed
+        home = session.scalar(select(Organisation).where(Organisation.is_home.is_(True)))
+        home.print_birth_date = True
     cert = certify(db, school, signer, school.learner, school.learner_id)
     image = io.BytesIO()
     Image.new("RGB", (200, 80), (10, 80, 160)).save(image, "PNG")
@@ -182,7 +187,7 @@ def test_the_schools_logo_and_choice_of_birth_date(db, school, signer, tmp_path)
         )
         session.flush()
         home = session.scalar(select(Organisation).where(Organisation.is_home.is_(True)))
-        home.logo_sha256, home.print_birth_date = digest, True
+        home.logo_sha256 = digest
     result = printing.print_attestations(db, school.coordinator, [cert.serial], ["en"], tmp_path)
     pdf = result.files[0].read_bytes()
     assert "1 May 2007" in flat(pdf_text(pdf, tmp_path))  # Jānis's date of birth

@@ -42,6 +42,7 @@ FIELDS = (
     ("email", N_("&E-mail:"), N_("E-mail")),
     ("signatory_name", N_("Si&gnatory's name:"), N_("Signatory's name")),
     ("signatory_role", N_("Signatory's &role:"), N_("Signatory's role")),
+    ("verification_address", N_("&Verification address:"), N_("Verification address")),
 )
 
 
@@ -68,7 +69,13 @@ class OrganisationScreen(QWidget):
                 field.setFixedHeight(field.fontMetrics().lineSpacing() * 4 + 12)
             else:
                 field = QLineEdit()
-                field.setMaxLength(2 if key == "country" else 300 if key == "name" else 200)
+                field.setMaxLength(
+                    2
+                    if key == "country"
+                    else 300
+                    if key in ("name", "verification_address")
+                    else 200
+                )
             if key == "country":
                 field.setMaximumWidth(field.fontMetrics().horizontalAdvance("MMMM") + 16)
             label = QLabel()
@@ -77,6 +84,10 @@ class OrganisationScreen(QWidget):
             field.textChanged.connect(self._changed)
             self.fields[key] = field
             self.labels[key] = label
+        #: what the verification address is for, under its field
+        self.address_note = QLabel()
+        self.address_note.setWordWrap(True)
+        form.addRow("", self.address_note)
 
         self.keep_birth_date = QCheckBox()
         self.keep_birth_date.toggled.connect(self._keep_toggled)
@@ -106,7 +117,7 @@ class OrganisationScreen(QWidget):
         logo_buttons.addWidget(self.remove_logo_button, 0, Qt.AlignmentFlag.AlignLeft)
         logo_buttons.addWidget(self.logo_note)
         logo_buttons.addStretch(1)
-        logo_row = QHBoxLayout(self.logo_box)
+        logo_row = QVBoxLayout(self.logo_box)  # in a column beside the details
         logo_row.addWidget(self.logo_preview)
         logo_row.addLayout(logo_buttons, 1)
 
@@ -129,9 +140,15 @@ class OrganisationScreen(QWidget):
         inner.addLayout(form)
         inner.addLayout(buttons)
         inner.addWidget(self.message)
-        inner.addWidget(self.logo_box)
+        # the logo beside the details, not below them: the whole screen fits 1366x768
+        self.logo_box.setMaximumWidth(440)
+        logo_column = QVBoxLayout()
+        logo_column.addSpacing(self.heading.sizeHint().height())
+        logo_column.addWidget(self.logo_box)
+        logo_column.addStretch(1)
         row = QHBoxLayout()
         row.addWidget(box, 1)
+        row.addLayout(logo_column)
         row.addStretch(0)
         layout = QVBoxLayout(self)
         layout.addLayout(row)
@@ -172,6 +189,15 @@ class OrganisationScreen(QWidget):
         self.fields["country"].setToolTip(_("Two letters, e.g. LV for Latvia"))
         self.fields["country"].setPlaceholderText("LV")  # type: ignore[union-attr]
         self.fields["email"].setPlaceholderText(_("e.g. info@school.lv"))  # type: ignore[union-attr]
+        self.fields["verification_address"].setPlaceholderText(  # type: ignore[union-attr]
+            _("e.g. https://www.school.lv/attestations/")
+        )
+        self.address_note.setText(
+            _(
+                "The page where people check your attestations; put the file from 'Export "
+                "for the website' there."
+            )
+        )
         self.keep_birth_date.setText(_("&Keep learners' dates of birth"))
         self.keep_birth_date.setAccessibleName(_("Keep learners' dates of birth"))
         self.keep_birth_date.setToolTip(

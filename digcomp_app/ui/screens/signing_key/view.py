@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from digcomp_app.i18n import _
-from digcomp_app.services import organisations, signing
+from digcomp_app.services import certificates, organisations, signing
 from digcomp_app.services.errors import ServiceError
 from digcomp_app.services.permissions import Role
 from digcomp_app.services.signing import KeyInfo
@@ -76,6 +76,7 @@ class SigningKeyScreen(QWidget):
         self.no_retired.setWordWrap(True)
         self.create_button = QPushButton()
         self.export_button = QPushButton()
+        self.page_button = QPushButton()
         self.note = QLabel()
         self.note.setWordWrap(True)
         self.message = QLabel()
@@ -85,6 +86,7 @@ class SigningKeyScreen(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.create_button)
         buttons.addWidget(self.export_button)
+        buttons.addWidget(self.page_button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
@@ -99,7 +101,7 @@ class SigningKeyScreen(QWidget):
         layout.addWidget(self.no_retired)
         layout.addStretch(1)
         for first, second in itertools.pairwise(
-            (self.create_button, self.export_button, self.table)
+            (self.create_button, self.export_button, self.page_button, self.table)
         ):
             self.setTabOrder(first, second)
 
@@ -107,6 +109,7 @@ class SigningKeyScreen(QWidget):
         self.create_button.setVisible(self.may_create)
         self.create_button.clicked.connect(self.create_key)
         self.export_button.clicked.connect(self.choose_export_file)
+        self.page_button.clicked.connect(self.choose_page_file)
         self.retranslate()
 
     # --- screen protocol -----------------------------------------------------------
@@ -133,6 +136,14 @@ class SigningKeyScreen(QWidget):
         self.create_button.setAccessibleName(plain(self.create_button.text()))
         self.export_button.setText(_("&Export public keys…"))
         self.export_button.setAccessibleName(plain(self.export_button.text()))
+        self.page_button.setText(_("Export for the &website…"))
+        self.page_button.setAccessibleName(plain(self.page_button.text()))
+        self.page_button.setToolTip(
+            _(
+                "Write the verification page for the school's website: one HTML file that "
+                "checks an attestation's QR code on a phone, with no app and no network."
+            )
+        )
         self.note.setText(
             ""
             if self.may_create
@@ -198,6 +209,7 @@ class SigningKeyScreen(QWidget):
                 + "</p>"
             )
         self.export_button.setEnabled(bool(self.keys))
+        self.page_button.setEnabled(bool(self.keys))
         retired = self.retired_keys()
         self.table.setRowCount(len(retired))
         for row, key in enumerate(retired):
@@ -296,6 +308,62 @@ class SigningKeyScreen(QWidget):
             "The public keys were written to {path}. Anyone who checks your attestations "
             "loads this file in their verifier."
         ).format(path=target)
+        self._say(said)
+        self._context.notify(said)
+        return target
+
+    def choose_page_file(self) -> None:
+        dialog = QFileDialog(
+            self, _("Export the verification page"), str(remembered_folder() / "index.html")
+        )
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setNameFilters([_("Web pages (*.html)"), _("All files (*)")])
+        dialog.setDefaultSuffix("html")
+        dialog.selectFile(str(remembered_folder() / "index.html"))
+        dialog.fileSelected.connect(self.export_page_to)
+        dialog.finished.connect(lambda _code: setattr(self, "file_dialog", None))
+        self.file_dialog = dialog
+        dialog.open()
+
+    def export_page_to(self, path: Path | str) -> Path | None:
+        """Write the verification page to ``path``. A coordinator who unlocked the signing
+        key in this session gets the current revocation list signed into the page."""
+        target = Path(path)
+        db, actor, signer = self._context.db, self._context.actor, self._context.signer
+        try:
+            listed = None
+            if signer is not None and self._context.has(Role.COORDINATOR):
+                listed = certificates.revocation_list(db, actor, signer)
+            page = signing.verifier_page(db, actor, listed)
+        except ServiceError as error:
+            self._say(str(error), error=True)
+            return None
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(page, encoding="utf-8")
+        except OSError as error:
+            self._say(
+                _("Cannot write {path}: {error}").format(
+                    path=target, error=error.strerror or error
+                ),
+                error=True,
+            )
+            return None
+        remember_folder(target.parent)
+        said = _(
+            "The verification page was written to {path}. Put it on the school's website at "
+            "the verification address printed on the attestations."
+        ).format(path=target)
+        if listed is None:
+            said += " " + _(
+                "It has no revocation list (a coordinator who has unlocked the signing key "
+                "exports the page with one): it says that revocation could not be checked."
+            )
+        else:
+            said += " " + _(
+                "It holds today's list of revoked certificates: export it again after each "
+                "revocation."
+            )
         self._say(said)
         self._context.notify(said)
         return target
