@@ -52,7 +52,7 @@ def test_teacher_saves_the_profile_report_of_the_case_shown(qtbot, window, demo_
     assert str(saved[0]) in panel.message.text()
     text = pdf_text(saved[0])
     assert case.learner_name.split()[-1] in text
-    assert mobility.title.split()[0] in text
+    assert mobility.texts["en"]["title"].split()[0] in text  # the English report's title
 
 
 def test_cancelling_the_report_dialog_writes_nothing(qtbot, window, demo_db, tmp_path):
