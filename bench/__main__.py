@@ -6,6 +6,7 @@ import sys
 
 from bench import (
     bench_attestations,
+    bench_evidence,
     bench_framework_load,
     bench_learners,
     bench_roster_import,
@@ -20,6 +21,7 @@ BENCHMARKS = [
     bench_startup,
     bench_attestations,
     bench_verify,
+    bench_evidence,
 ]
 
 

@@ -18,25 +18,74 @@ from digcomp_app.storage.models import AuditEvent, AuditHead
 
 
 @dataclass(frozen=True, slots=True)
+class ChainAnchor:
+    """What a PC (or a backup) last saw of a database's audit log: its newest entry and its
+    newest signed checkpoint. Kept outside the database (see ``digcomp_app.anchors``)."""
+
+    last_id: int
+    last_hash: str
+    checkpoint_id: int = 0
+    checkpoint_last_id: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class ChainReport:
     intact: bool
     checked: int
     first_broken_id: int | None = None
     problem: str = ""
+    #: signed checkpoints whose signature and hash matched
+    checkpoints: int = 0
+    #: the newest entry now (to be remembered as the next anchor)
+    head: ChainAnchor | None = None
+    #: things that are not a broken chain but worth saying (no checkpoint yet, ...)
+    notes: tuple[str, ...] = field(default=())
+
+
+def _broken(checked: int, entry_id: int | None, problem: str) -> ChainReport:
+    return ChainReport(False, checked, entry_id, problem)
 
 
 @service("audit.verify")
-def verify(db: Database, actor: Actor) -> ChainReport:
-    """Recompute the chain; name the first event whose content or link does not match."""
+def verify(
+    db: Database,
+    actor: Actor,
+    anchor: ChainAnchor | None = None,
+    trusted_keys: Mapping[str, Any] | None = None,
+) -> ChainReport:
+    """Recompute the chain and name the first event whose content or link does not match;
+    check every signed checkpoint (its signature, and that the chain still has its entry with
+    its hash: a recomputed chain or removed entries after it are found); and check ``anchor``
+    (what this PC saw last). ``trusted_keys`` (key id → public key, e.g. from the school's
+    published key file) are the keys checkpoints must be signed with; without them the
+    database's own public keys are used (which someone with write access could replace)."""
+    from cryptography.exceptions import InvalidSignature
+
+    from digcomp_app.services.auditlog import checkpoint_bytes
+    from digcomp_app.services.signing import public_keys
+    from digcomp_app.storage.models import AuditCheckpoint
+
     previous = GENESIS
     checked = 0
     with db.transaction() as session:
+        checkpoints = list(session.scalars(select(AuditCheckpoint).order_by(AuditCheckpoint.id)))
+        keys = (
+            dict(trusted_keys)
+            if trusted_keys is not None
+            else {key_id: key for key_id, (key, _info) in public_keys(session).items()}
+        )
+        wanted: dict[int, list[str]] = {}
+        for point in checkpoints:
+            wanted.setdefault(point.last_id, []).append(point.last_hash)
+        if anchor is not None and anchor.last_id:
+            wanted.setdefault(anchor.last_id, []).append(anchor.last_hash)
+        seen: dict[int, str] = {}
         rows = session.scalars(select(AuditEvent).order_by(AuditEvent.id)).yield_per(2000)
+        last_id = 0
         for event in rows:
             checked += 1
             if event.prev_hash != previous:
-                return ChainReport(
-                    False,
+                return _broken(
                     checked,
                     event.id,
                     _(
@@ -45,25 +94,112 @@ def verify(db: Database, actor: Actor) -> ChainReport:
                     ).format(id=event.id),
                 )
             if event_hash(event) != event.hash:
-                return ChainReport(
-                    False,
+                return _broken(
                     checked,
                     event.id,
                     _("entry {id} was changed after it was written").format(id=event.id),
                 )
-            previous = event.hash
+            if event.id in wanted:
+                seen[event.id] = event.hash
+            previous, last_id = event.hash, event.id
         head = session.get(AuditHead, 1)
         if head is not None and head.last_hash != previous:
-            return ChainReport(
-                False,
+            return _broken(
                 checked,
                 head.last_id or None,
                 _("the newest entries were removed: the log ends before entry {id}").format(
                     id=head.last_id
                 ),
             )
-        append(session, actor.username, "audit.verify", "ok", details={"checked": checked})
-    return ChainReport(True, checked)
+        for point in checkpoints:
+            key = keys.get(point.key_id)
+            when = point.signed_at.date().isoformat()
+            if key is None:
+                return _broken(
+                    checked,
+                    point.last_id,
+                    _(
+                        "the checkpoint of {date} is signed with key {key}, which is not one "
+                        "of the school's keys"
+                    ).format(date=when, key=point.key_id),
+                )
+            try:
+                key.verify(
+                    bytes.fromhex(point.signature),
+                    checkpoint_bytes(point.last_id, point.last_hash, point.signed_at),
+                )
+            except (InvalidSignature, ValueError):
+                return _broken(
+                    checked,
+                    point.last_id,
+                    _("the signed checkpoint of {date} was changed").format(date=when),
+                )
+            if point.last_id > last_id:
+                return _broken(
+                    checked,
+                    last_id + 1,
+                    _(
+                        "entries were removed: the checkpoint signed on {date} covers entry "
+                        "{id}, the log ends at entry {last}"
+                    ).format(date=when, id=point.last_id, last=last_id),
+                )
+            if seen.get(point.last_id) != point.last_hash:
+                return _broken(
+                    checked,
+                    point.last_id,
+                    _(
+                        "the log was rewritten: entry {id} is not the one the checkpoint of "
+                        "{date} signed (the chain was recomputed)"
+                    ).format(id=point.last_id, date=when),
+                )
+        if anchor is not None:
+            problem = _anchor_problem(anchor, last_id, seen, checkpoints)
+            if problem:
+                return _broken(checked, anchor.last_id or None, problem)
+        newest = checkpoints[-1] if checkpoints else None
+        notes = ()
+        if newest is None:
+            notes = (
+                _(
+                    "No signed checkpoint yet: one is made whenever a coordinator issues an "
+                    "attestation. Until then a rewrite of the whole log cannot be told from "
+                    "the real one."
+                ),
+            )
+        report_head = ChainAnchor(
+            last_id,
+            previous,
+            newest.id if newest else 0,
+            newest.last_id if newest else 0,
+        )
+        append(
+            session,
+            actor.username,
+            "audit.verify",
+            "ok",
+            details={"checked": checked, "checkpoints": len(checkpoints)},
+        )
+    return ChainReport(True, checked, checkpoints=len(checkpoints), head=report_head, notes=notes)
+
+
+def _anchor_problem(anchor: ChainAnchor, last_id: int, seen: dict[int, str], checkpoints) -> str:  # type: ignore[no-untyped-def]
+    if anchor.last_id > last_id:
+        return _(
+            "entries were removed: this computer saw entry {id}, the log now ends at entry {last}"
+        ).format(id=anchor.last_id, last=last_id)
+    if anchor.last_id and seen.get(anchor.last_id) != anchor.last_hash:
+        return _(
+            "the log was rewritten: entry {id} is not the one this computer saw (the chain was "
+            "recomputed)"
+        ).format(id=anchor.last_id)
+    if anchor.checkpoint_id and not any(
+        point.id == anchor.checkpoint_id and point.last_id == anchor.checkpoint_last_id
+        for point in checkpoints
+    ):
+        return _(
+            "a signed checkpoint this computer saw (number {id}) is no longer in the database"
+        ).format(id=anchor.checkpoint_id)
+    return ""
 
 
 @dataclass(frozen=True, slots=True)

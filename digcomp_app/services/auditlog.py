@@ -90,3 +90,35 @@ def record_denied(
             entity,
             entity_id,
         )
+
+
+#: what a checkpoint's signature covers begins with this (never valid for anything else)
+CHECKPOINT_CONTEXT = b"digcomp-app audit checkpoint v1\x00"
+
+
+def checkpoint_bytes(last_id: int, last_hash: str, signed_at: dt.datetime) -> bytes:
+    return CHECKPOINT_CONTEXT + f"{last_id}:{last_hash}:{_canonical_time(signed_at)}".encode(
+        "ascii"
+    )
+
+
+def sign_checkpoint(session: Session, private_key: Any, key_id: str) -> None:
+    """Sign the chain's head as it stands in the caller's transaction (after its events),
+    with the school's signing key (``private_key``: an unlocked Ed25519 key)."""
+    from digcomp_app.storage.models import AuditCheckpoint
+
+    head = session.get(AuditHead, 1)
+    if head is None or not head.last_id:
+        return
+    signed_at = utcnow()
+    signature = private_key.sign(checkpoint_bytes(head.last_id, head.last_hash, signed_at))
+    session.add(
+        AuditCheckpoint(
+            last_id=head.last_id,
+            last_hash=head.last_hash,
+            signed_at=signed_at,
+            key_id=key_id,
+            signature=signature.hex(),
+        )
+    )
+    session.flush()

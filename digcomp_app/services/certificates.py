@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from digcomp_app.documents import payload, revocations
 from digcomp_app.i18n import _
-from digcomp_app.services.auditlog import append
+from digcomp_app.services.auditlog import append, sign_checkpoint
 from digcomp_app.services.database import Database
 from digcomp_app.services.errors import InvalidInput, NotFound, WorkflowError
 from digcomp_app.services.mobilities import stored_texts
@@ -375,6 +375,9 @@ def issue(db: Database, actor: Actor, case_id: int, signer: Signer) -> Certifica
             serial,
             {"case": case.id, "content_hash": cert.content_hash, "key": signed.key_id},
         )
+        # the chain as it stands now, signed: a later rewrite by someone without the
+        # signing passphrase cannot match it (docs/decisions/0026)
+        sign_checkpoint(session, signer.private_key, signer.key_id)
         issued = _info(session, cert)
         if issued.qr_text != signed.text():  # pragma: no cover - a bug, never a user's error
             raise RuntimeError(f"{serial}: the QR code rebuilt from the snapshot differs")

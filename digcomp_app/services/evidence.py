@@ -2,16 +2,20 @@
 
 Files are stored once per content, addressed by SHA-256, in the database (see
 docs/decisions/0008-evidence-in-the-database.md); the hash is checked every time a file is
-opened. Only known file types are accepted, recognised by their content, not their name;
-the name a file had is kept for display and never used as a path.
+opened. Only known file types are accepted, recognised by their content (with bounded reads)
+and never programs; the name a file had is kept for display, made safe (no bidirectional
+controls, no Windows device names) and given the extension of its type; it is never used as
+a path. See docs/decisions/0025-evidence-files.md.
 """
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import hashlib
-import io
-import zipfile
+import struct
+import unicodedata
+import zlib
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
@@ -38,50 +42,221 @@ EVIDENCE_STAGES = ("identification", "documentation", "assessment")
 #: stages at which an item can be removed or tied to other competences (before assessment)
 CHANGE_STAGES = ("identification", "documentation")
 
+#: type detection never decompresses more than this of any zip member
+ZIP_MEMBER_CAP = 64 * 1024
+#: an office document with more entries than this is not looked into (nor accepted)
+MAX_ZIP_ENTRIES = 10_000
+#: text is checked for UTF-8 in slices of this size (never decoded as a whole)
+_TEXT_CHUNK = 1024 * 1024
+
 _OFFICE_TYPES = {
     "word/": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xl/": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "ppt/": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
 }
+_ODF = "application/vnd.oasis.opendocument."
+
+#: accepted media types and the extensions a stored name may end with; the first is the one
+#: appended when a name ends with anything else
+EXTENSIONS: dict[str, tuple[str, ...]] = {
+    "application/pdf": (".pdf",),
+    "image/png": (".png",),
+    "image/jpeg": (".jpg", ".jpeg", ".jpe", ".jfif"),
+    "image/gif": (".gif",),
+    "image/webp": (".webp",),
+    "text/plain": (".txt", ".text", ".md", ".csv", ".log"),
+    _ODF + "text": (".odt",),
+    _ODF + "text-template": (".ott",),
+    _ODF + "spreadsheet": (".ods",),
+    _ODF + "spreadsheet-template": (".ots",),
+    _ODF + "presentation": (".odp",),
+    _ODF + "presentation-template": (".otp",),
+    _ODF + "graphics": (".odg",),
+    _ODF + "graphics-template": (".otg",),
+    _OFFICE_TYPES["word/"]: (".docx",),
+    _OFFICE_TYPES["xl/"]: (".xlsx",),
+    _OFFICE_TYPES["ppt/"]: (".pptx",),
+}
+
+#: types the app would ever let the system open (it offers only "Save a copy" today; see
+#: docs/decisions/0025-evidence-files.md): never text, which may be a script or HTML
+SYSTEM_VIEWER_TYPES = frozenset(t for t in EXTENSIONS if t != "text/plain")
+
+#: bidirectional controls (and marks) that make "report\u202efdp.exe" read "reportexe.pdf"
+BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+#: names Windows treats as devices whatever extension follows (CON.txt is the console)
+RESERVED_NAMES = frozenset(
+    ["CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"]
+    + [f"{port}{n}" for port in ("COM", "LPT") for n in (*"0123456789", "¹", "²", "³")]
+)
+_NOT_IN_NAMES = frozenset('<>:"|?*/\\')
+
+
+class _Refused(Exception):
+    """Content we recognise and refuse; the message says why."""
 
 
 def sniff_media_type(content: bytes) -> str | None:
-    """The type of a file from its first bytes; None when it is not one we accept."""
-    if content.startswith(b"%PDF-"):
+    """The type of a file from its content; None when it is not one we accept.
+
+    Reads are bounded: a fixed head, the zip central directory and at most
+    ``ZIP_MEMBER_CAP`` bytes of any member, text checked in slices.
+    """
+    try:
+        return _detect(content)
+    except _Refused:
+        return None
+
+
+def _detect(content: bytes) -> str | None:
+    head = content[:8192]
+    _refuse_programs(content, head)
+    if head.startswith(b"%PDF-"):
         return "application/pdf"
-    if content.startswith(b"\x89PNG\r\n\x1a\n"):
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
         return "image/png"
-    if content.startswith(b"\xff\xd8\xff"):
+    if head.startswith(b"\xff\xd8\xff"):
         return "image/jpeg"
-    if content.startswith((b"GIF87a", b"GIF89a")):
+    if head.startswith((b"GIF87a", b"GIF89a")):
         return "image/gif"
-    if content[:4] == b"RIFF" and content[8:12] == b"WEBP":
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "image/webp"
-    if content.startswith(b"PK\x03\x04"):
+    if head.startswith(b"PK\x03\x04"):
         return _sniff_zip(content)
-    if b"\x00" not in content[:8192]:
-        try:
-            content.decode("utf-8")
-        except UnicodeDecodeError:
-            return None
+    if _is_utf8_text(content):
         return "text/plain"
     return None
 
 
-def _sniff_zip(content: bytes) -> str | None:
+def _has_pe_header(content: bytes, at: int) -> bool:
+    """A DOS/Windows program header ("MZ" with a "PE" header where it points) at ``at``."""
+    if len(content) < at + 64:
+        return False
+    pointer = int.from_bytes(content[at + 0x3C : at + 0x40], "little")
+    return 0 < pointer < 0x10000 and content[at + pointer : at + pointer + 4] == b"PE\x00\x00"
+
+
+def _refuse_programs(content: bytes, head: bytes) -> None:
+    program = _(
+        "This file is a program; programs are not accepted as evidence. Add a PDF, a "
+        "picture, a text file or an office document instead."
+    )
+    disguised = _(
+        "This file is a PDF and a program at the same time (a disguised file); it is not "
+        "accepted. Print or export the document to PDF again and add the new file."
+    )
+    is_mz = head.startswith(b"MZ") and (b"\x00" in head[:64] or _has_pe_header(content, 0))
+    if is_mz and b"%PDF-" in head[:1024]:
+        raise _Refused(disguised)  # PDF readers look for %PDF- in the first 1024 bytes
+    if is_mz or head.startswith(
+        (b"\x7fELF", b"\xcf\xfa\xed\xfe", b"\xce\xfa\xed\xfe", b"\xfe\xed\xfa", b"\xca\xfe\xba\xbe")
+    ):
+        raise _Refused(program)
+    if b"%PDF-" in head[:1024] and not head.startswith(b"%PDF-"):
+        # a PDF behind something else: what a viewer shows is not what the head says
+        raise _Refused(disguised)
+    if head.startswith(b"%PDF-"):
+        at = content.find(b"MZ")
+        while at != -1:
+            if _has_pe_header(content, at):
+                raise _Refused(disguised)
+            at = content.find(b"MZ", at + 2)
+        if content.find(b"\x7fELF\x01") != -1 or content.find(b"\x7fELF\x02") != -1:
+            raise _Refused(disguised)
+
+
+def _is_utf8_text(content: bytes) -> bool:
+    if b"\x00" in content:
+        return False
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(content)
     try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            names = archive.namelist()
-            if "mimetype" in names:
-                declared = archive.read("mimetype").decode("ascii", "replace").strip()
-                if declared.startswith("application/vnd.oasis.opendocument."):
-                    return declared
-            if "[Content_Types].xml" in names:
-                for prefix, media_type in _OFFICE_TYPES.items():
-                    if any(n.startswith(prefix) for n in names):
-                        return media_type
-    except (zipfile.BadZipFile, OSError, ValueError):
+        for start in range(0, len(content), _TEXT_CHUNK):
+            decoder.decode(view[start : start + _TEXT_CHUNK])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _zip_entries(content: bytes) -> dict[str, tuple[int, int, int]] | None:
+    """name -> (method, compressed size, local header offset), from the central directory
+    only; None when it is not a plain (non-zip64) archive of a sensible size."""
+    tail_from = max(0, len(content) - (22 + 0xFFFF))
+    end = content.rfind(b"PK\x05\x06", tail_from)
+    if end == -1 or len(content) < end + 22:
         return None
+    count, size, offset = struct.unpack("<HII", content[end + 10 : end + 20])
+    if count > MAX_ZIP_ENTRIES or offset + size > end or count == 0xFFFF:
+        return None
+    entries: dict[str, tuple[int, int, int]] = {}
+    at = offset
+    for _index in range(count):
+        record = content[at : at + 46]
+        if len(record) < 46 or record[:4] != b"PK\x01\x02":
+            return None
+        method, compressed, name_len, extra_len, comment_len, local = (
+            struct.unpack("<H", record[10:12])[0],
+            *struct.unpack("<I", record[20:24]),
+            *struct.unpack("<HHH", record[28:34]),
+            *struct.unpack("<I", record[42:46]),
+        )
+        name = content[at + 46 : at + 46 + name_len].decode("utf-8", "replace")
+        entries[name] = (method, compressed, local)
+        at += 46 + name_len + extra_len + comment_len
+        if at > end:
+            return None
+    return entries
+
+
+def _read_member(content: bytes, entry: tuple[int, int, int], cap: int) -> bytes | None:
+    """At most ``cap`` bytes of a member, inflated in small steps (never the whole)."""
+    method, compressed, local = entry
+    header = content[local : local + 30]
+    if len(header) < 30 or header[:4] != b"PK\x03\x04":
+        return None
+    name_len, extra_len = struct.unpack("<HH", header[26:30])
+    start = local + 30 + name_len + extra_len
+    stop = min(start + compressed, len(content))
+    if method == 0:
+        return content[start : min(stop, start + cap)]
+    if method != 8:
+        return None
+    inflater = zlib.decompressobj(-15)
+    out = b""
+    try:
+        for at in range(start, stop, 16 * 1024):
+            out += inflater.decompress(content[at : min(at + 16 * 1024, stop)], cap - len(out))
+            if len(out) >= cap or inflater.eof:
+                break
+    except zlib.error:
+        return None
+    return out[:cap]
+
+
+def _sniff_zip(content: bytes) -> str | None:
+    entries = _zip_entries(content)
+    if entries is None:
+        return None
+    macros = _(
+        "Office documents with macros are not accepted. Save the document without macros "
+        "(for example as .docx, .xlsx or .odt) and add it again."
+    )
+    if "mimetype" in entries:
+        data = _read_member(content, entries["mimetype"], ZIP_MEMBER_CAP)
+        declared = (data or b"").decode("ascii", "replace").strip()
+        if declared in EXTENSIONS and declared.startswith(_ODF):
+            if any(n.startswith(("Basic/", "Scripts/")) for n in entries):
+                raise _Refused(macros)
+            return declared
+    if "[Content_Types].xml" in entries:
+        if any(n.lower().endswith("vbaproject.bin") for n in entries):
+            raise _Refused(macros)
+        for prefix, media_type in _OFFICE_TYPES.items():
+            if any(n.startswith(prefix) for n in entries):
+                return media_type
     return None
 
 
@@ -118,7 +293,7 @@ def _info(session: Session, item: EvidenceItem) -> EvidenceInfo:
         item.kind,
         item.title,
         item.description,
-        item.file_name,
+        safe_name(item.file_name, blob.media_type) if blob else item.file_name,
         blob.media_type if blob else "",
         blob.size if blob else 0,
         item.blob_sha256 or "",
@@ -149,13 +324,36 @@ def _check_competences(case_targets: set[str], competence_ids: tuple[str, ...]) 
 
 
 def display_name(raw_name: str) -> str:
-    """Keep only the last part of a name from outside, without path or control characters."""
-    name = raw_name.replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(ch for ch in name if ch.isprintable()).strip()
-    return name[:200] or "file"
+    """A name from outside made safe to show and to offer when saving: no path, no control
+    or bidirectional characters, nothing Windows forbids in names, no device name."""
+    name = unicodedata.normalize("NFC", raw_name.replace("\\", "/").rsplit("/", 1)[-1])
+    name = "".join(
+        "_" if ch in _NOT_IN_NAMES else ch
+        for ch in name
+        if ch not in BIDI_CONTROLS and ch.isprintable()
+    )
+    name = " ".join(name.split()).strip(" .")
+    if len(name) > 200:
+        _stem, dot, extension = name.rpartition(".")
+        keep = "." + extension if dot and len(extension) <= 10 else ""
+        name = name[: 200 - len(keep)].rstrip(" .") + keep
+    if name.split(".", 1)[0].rstrip(" ").upper() in RESERVED_NAMES:
+        name = "_" + name
+    return name or "file"
 
 
-def store_blob(session: Session, content: bytes) -> EvidenceBlob:
+def safe_name(raw_name: str, media_type: str) -> str:
+    """``display_name``, ending with an extension of ``media_type`` (appended when the name
+    ends with another one: a text file "payload.bat" is kept as "payload.bat.txt")."""
+    name = display_name(raw_name)
+    extensions = EXTENSIONS.get(media_type)
+    if extensions and not name.lower().endswith(extensions):
+        name += extensions[0]
+    return name
+
+
+def check_content(content: bytes) -> str:
+    """The media type of a file that may be stored as evidence; InvalidInput says why not."""
     if not content:
         raise InvalidInput("file", _("The file is empty."))
     if len(content) > MAX_FILE_BYTES:
@@ -165,7 +363,10 @@ def store_blob(session: Session, content: bytes) -> EvidenceBlob:
                 size=round(len(content) / 2**20, 1), limit=MAX_FILE_BYTES // 2**20
             ),
         )
-    media_type = sniff_media_type(content)
+    try:
+        media_type = _detect(content)
+    except _Refused as refused:
+        raise InvalidInput("file", str(refused)) from None
     if media_type is None:
         raise InvalidInput(
             "file",
@@ -175,7 +376,11 @@ def store_blob(session: Session, content: bytes) -> EvidenceBlob:
                 "document."
             ),
         )
-    return put_blob(session, content, media_type)
+    return media_type
+
+
+def store_blob(session: Session, content: bytes) -> EvidenceBlob:
+    return put_blob(session, content, check_content(content))
 
 
 def put_blob(session: Session, content: bytes, media_type: str) -> EvidenceBlob:
@@ -225,8 +430,9 @@ def _add(
         _require_stage(case, *EVIDENCE_STAGES)
         ties = _check_competences({t.competence_id for t in case.targets}, competence_ids)
         content = fields.pop("content", None)
-        if isinstance(content, bytes):
-            fields["blob_sha256"] = store_blob(session, content).sha256
+        media_type = fields.pop("media_type", None)
+        if isinstance(content, bytes) and isinstance(media_type, str):
+            fields["blob_sha256"] = put_blob(session, content, media_type).sha256
         item = EvidenceItem(
             case_id=case_id,
             kind=kind,
@@ -261,7 +467,8 @@ def add_file(
     competence_ids: tuple[str, ...] = (),
     description: str = "",
 ) -> EvidenceInfo:
-    name = display_name(file_name)
+    media_type = check_content(content)
+    name = safe_name(file_name, media_type)
     return _add(
         db,
         actor,
@@ -272,6 +479,7 @@ def add_file(
         description,
         file_name=name,
         content=content,
+        media_type=media_type,
     )
 
 
@@ -408,7 +616,9 @@ def open_file(db: Database, actor: Actor, evidence_id: int) -> EvidenceFile:
                     "The stored file '{name}' has been damaged or altered "
                     "(its checksum does not match). Restore it from a "
                     "backup."
-                ).format(name=item.file_name)
+                ).format(name=display_name(item.file_name))
             )
         append(session, actor.username, "evidence.open_file", "ok", "evidence", evidence_id)
-        return EvidenceFile(item.file_name, blob.media_type, blob.content)
+        # rows stored before names were checked get a safe name here too
+        name = safe_name(item.file_name, blob.media_type)
+        return EvidenceFile(name, blob.media_type, blob.content)

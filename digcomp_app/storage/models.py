@@ -410,6 +410,22 @@ class AuditEvent(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
 
+class AuditCheckpoint(Base):
+    """The audit head signed with the school's signing key when a coordinator uses it: a
+    chain recomputed or cut after a checkpoint no longer matches its signed hash, and
+    nobody without the signing passphrase can sign a new checkpoint."""
+
+    __tablename__ = "audit_checkpoints"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    last_id: Mapped[int] = mapped_column(Integer)
+    last_hash: Mapped[str] = mapped_column(String(64))
+    signed_at: Mapped[dt.datetime] = mapped_column(_TS, default=utcnow)
+    key_id: Mapped[str] = mapped_column(String(16))
+    #: Ed25519 over CHECKPOINT_CONTEXT + "<last_id>:<last_hash>:<signed_at>", hex
+    signature: Mapped[str] = mapped_column(String(128))
+
+
 class AuditHead(Base):
     """One row: the hash of the newest audit event. Locking it orders concurrent writers."""
 

@@ -3,12 +3,16 @@ by mistake removed or tied to other competences before assessment."""
 
 from __future__ import annotations
 
+import os
 import struct
+import time
+import tracemalloc
 import zlib
 
 import pytest
 from sqlalchemy import select, text
 
+from bench import bench_evidence
 from digcomp_app.services import audit, evidence, validation
 from digcomp_app.services.errors import (
     IntegrityProblem,
@@ -46,7 +50,7 @@ def case_id(db, school):
 
 def test_a_file_is_judged_by_its_content_not_its_name(db, school, case_id):
     item = evidence.add_file(db, school.teacher, case_id, "photo.exe", png(), "Poster", ("3.1",))
-    assert item.media_type == "image/png" and item.file_name == "photo.exe"
+    assert item.media_type == "image/png" and item.file_name == "photo.exe.png"
     with pytest.raises(InvalidInput, match="not accepted"):
         evidence.add_file(
             db,
@@ -187,3 +191,137 @@ def test_evidence_changes_only_before_assessment_and_only_by_the_learners_teache
     with pytest.raises(WorkflowError, match="Certification stage"):
         evidence.remove(db, school.teacher, item.id)
     assert len(evidence.list_items(db, school.teacher, case_id)) == 1
+
+
+# --- hostile files (issue 11) -----------------------------------------------------------------
+
+
+def test_a_zip_bomb_is_looked_into_only_a_little(db, school, case_id):
+    """The finding: a 1 MB OpenDocument file whose ``mimetype`` inflates to 2 GiB took
+    2.1 GiB of memory; now at most ZIP_MEMBER_CAP of any member is inflated."""
+    bomb = bench_evidence.odf_bomb(2 * 1024 * 2**20)
+    assert len(bomb) < 3 * 2**20
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        assert evidence.sniff_media_type(bomb) is None
+        with pytest.raises(InvalidInput, match="not accepted"):
+            evidence.add_file(db, school.teacher, case_id, "bomb.odt", bomb, "Bomb", ("3.1",))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 16 * 2**20 and time.perf_counter() - started < 5
+
+
+def test_office_documents_are_still_recognised(db, school, case_id):
+    odt = bench_evidence.zip_with(
+        [
+            ("mimetype", b"application/vnd.oasis.opendocument.text", 0, 39),
+            ("content.xml", b"<office:document-content/>", 0, 26),
+        ]
+    )
+    item = evidence.add_file(db, school.teacher, case_id, "darbs", odt, "Darbs", ("3.1",))
+    assert item.media_type == "application/vnd.oasis.opendocument.text"
+    assert item.file_name == "darbs.odt"
+    docx = bench_evidence.zip_with(
+        [("[Content_Types].xml", b"<Types/>", 0, 8), ("word/document.xml", b"<w/>", 0, 4)]
+    )
+    item = evidence.add_file(db, school.teacher, case_id, "CV.DOCX", docx, "CV", ("3.1",))
+    assert item.file_name == "CV.DOCX" and item.media_type.endswith("wordprocessingml.document")
+    macros = bench_evidence.zip_with(
+        [
+            ("[Content_Types].xml", b"<Types/>", 0, 8),
+            ("word/document.xml", b"<w/>", 0, 4),
+            ("word/vbaProject.bin", b"macro", 0, 5),
+        ]
+    )
+    with pytest.raises(InvalidInput, match="macros"):
+        evidence.add_file(db, school.teacher, case_id, "cv.docm", macros, "CV", ("3.1",))
+
+
+def test_the_four_named_files_of_the_finding(db, school, case_id):
+    bat = evidence.add_file(
+        db, school.teacher, case_id, "payload.bat", b"@echo off\r\ndel /q *\r\n", "Bat", ("3.1",)
+    )
+    assert (bat.media_type, bat.file_name) == ("text/plain", "payload.bat.txt")
+    html = evidence.add_file(
+        db,
+        school.teacher,
+        case_id,
+        "results.html",
+        b"<!DOCTYPE html><script>alert(1)</script>",
+        "Results",
+        ("3.1",),
+    )
+    assert (html.media_type, html.file_name) == ("text/plain", "results.html.txt")
+    assert evidence.open_file(db, school.teacher, html.id).name == "results.html.txt"
+    bidi = evidence.add_file(
+        db,
+        school.teacher,
+        case_id,
+        "report\u202efdp.exe",
+        bench_evidence.pdf((595, 842)),
+        "Report",
+        ("3.1",),
+    )
+    assert (bidi.media_type, bidi.file_name) == ("application/pdf", "reportfdp.exe.pdf")
+    polyglot = bench_evidence.pdf((595, 842)) + bench_evidence.pe_program()
+    with pytest.raises(InvalidInput, match="PDF and a program at the same time"):
+        evidence.add_file(db, school.teacher, case_id, "report.pdf", polyglot, "P", ("3.1",))
+    behind = bench_evidence.pe_program() + bench_evidence.pdf((595, 842))
+    with pytest.raises(InvalidInput, match="PDF and a program at the same time"):
+        evidence.add_file(db, school.teacher, case_id, "report.pdf", behind, "P", ("3.1",))
+    for program in (bench_evidence.pe_program(), b"\x7fELF\x02\x01\x01" + bytes(64)):
+        with pytest.raises(InvalidInput, match="programs are not accepted"):
+            evidence.add_file(db, school.teacher, case_id, "tool.txt", program, "T", ("3.1",))
+    assert evidence.sniff_media_type(b"MZ is where we met.") == "text/plain"
+
+
+@pytest.mark.parametrize(
+    ("raw", "media_type", "safe"),
+    [
+        ("CON", "text/plain", "_CON.txt"),
+        ("con.txt", "text/plain", "_con.txt"),
+        ("Aux.tar.txt", "text/plain", "_Aux.tar.txt"),
+        ("LPT1 .png", "image/png", "_LPT1 .png"),
+        ("COM9.PDF", "application/pdf", "_COM9.PDF"),
+        ("console.txt", "text/plain", "console.txt"),
+        ("nul", "image/png", "_nul.png"),
+        ("atskaite.pdf. . ", "application/pdf", "atskaite.pdf"),
+        ('a<b>:"c"|?*.txt', "text/plain", "a_b___c____.txt"),
+        ("..\\..\\evil.png", "image/png", "evil.png"),
+        ("\u202eabc\u2066def\u2069\u200f.jpeg", "image/jpeg", "abcdef.jpeg"),
+        ("photo\u202egnp.js", "image/png", "photognp.js.png"),
+        ("Darba vieta.PNG", "image/png", "Darba vieta.PNG"),
+        ("...", "text/plain", "file.txt"),
+        ("x" * 300 + ".pdf", "application/pdf", "x" * 196 + ".pdf"),
+    ],
+)
+def test_names_are_made_safe(raw, media_type, safe):
+    assert evidence.safe_name(raw, media_type) == safe
+
+
+def test_rows_stored_before_names_were_checked_are_shown_and_saved_safely(db, school, case_id):
+    item = evidence.add_file(db, school.teacher, case_id, "a.txt", b"hello", "A", ("3.1",))
+    with db.transaction() as session:
+        session.execute(
+            text("UPDATE evidence_items SET file_name = :n WHERE id = :i"),
+            {"n": "NUL.\u202ecod.bat", "i": item.id},
+        )
+    assert evidence.open_file(db, school.teacher, item.id).name == "_NUL.cod.bat.txt"
+    (listed,) = evidence.list_items(db, school.teacher, case_id)
+    assert listed.file_name == "_NUL.cod.bat.txt"
+
+
+def test_no_file_type_is_meant_for_the_system_viewer_as_text():
+    assert "text/plain" not in evidence.SYSTEM_VIEWER_TYPES
+    assert "application/pdf" in evidence.SYSTEM_VIEWER_TYPES
+
+
+def test_peak_memory_of_the_worst_files_stays_under_300_mb():
+    """Each worst case in a fresh process: the whole process's VmHWM stays under budget."""
+    if not os.path.exists("/proc/self/status"):
+        pytest.skip("needs /proc (Linux)")
+    for case in ("odf-bomb-20mib", "text-20mib", "png-20000x20000", "pdf-image-20000x20000"):
+        result = bench_evidence.measure_case(case)
+        assert result["peak_mb"] < bench_evidence.BUDGET_MB, result

@@ -466,3 +466,63 @@ def test_targets_saved_meanwhile_by_another_teacher_are_shown_not_overwritten(
     assert panel.message.kind == "info" and panel.message.text() == "Targets saved."
     final = validation.get_case(demo_db, teacher, case.id)
     assert {t.competence_id for t in final.targets} == {"5.1", seeded[0], added}
+
+
+def test_previews_have_memory_caps_and_never_open_files(qtbot):
+    """A 19 MiB text shows its first 256 KiB (the whole took 956 MiB); a 20,000 x 20,000
+    picture and a PDF page with one are not decoded; a file is never handed to the system."""
+    import datetime as dt
+    import re
+
+    import pytest
+
+    from bench import bench_evidence
+    from digcomp_app.services.evidence import EvidenceFile, EvidenceInfo
+    from digcomp_app.ui.screens.cases import preview as preview_module
+
+    preview = preview_module.EvidencePreview(None)  # type: ignore[arg-type]
+    qtbot.addWidget(preview)
+
+    def show(name: str, media_type: str, content: bytes) -> None:
+        preview.item = EvidenceInfo(
+            1,
+            1,
+            "file",
+            name,
+            "",
+            name,
+            media_type,
+            len(content),
+            "",
+            "",
+            ("3.1",),
+            "T",
+            dt.datetime(2026, 12, 4, 10, 0),
+        )
+        preview.file = EvidenceFile(name, media_type, content)
+        preview._display()
+
+    text = "Darba vietā — ģērbšanās\n".encode() * (19 * 2**20 // 30)
+    show("notes.txt", "text/plain", text)
+    shown = preview.text.toPlainText()
+    assert preview.kind_shown == "text" and 250_000 // 2 < len(shown.encode()) <= 256 * 1024
+    assert "\ufffd" not in shown  # not cut inside a letter
+    assert not preview.notice.isHidden()
+    assert re.fullmatch(
+        r"Only the first 256 KiB of 1\d\.\d MB are shown\. Use Save a copy to read all of it\.",
+        preview.notice.text(),
+    )
+    show("results.html.txt", "text/plain", b"<html><script>alert(1)</script></html>")
+    assert preview.kind_shown == "text" and preview.notice.isHidden()
+    assert preview.open_button.isHidden()  # no "open" for a file, only Save a copy
+    assert not preview.save_button.isHidden()
+
+    show("poster.png", "image/png", bench_evidence.png_bomb(20000, 20000))
+    assert preview.kind_shown == "too-large" and "too large" in preview.message.text()
+    image = preview_module.read_image(bench_evidence.png_bomb(4095, 1024))
+    assert 2000 < max(image.width(), image.height()) <= preview_module.IMAGE_PREVIEW_SIDE
+    pytest.importorskip("pypdfium2")
+    show("scan.pdf", "application/pdf", bench_evidence.pdf((595, 842), (20000, 20000)))
+    assert preview.kind_shown == "too-large"
+    tall, _count = preview_module.render_pdf_page(bench_evidence.pdf((1, 14400)), 0)
+    assert tall.width() * tall.height() <= preview_module.MAX_PDF_PIXELS

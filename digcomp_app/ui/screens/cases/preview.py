@@ -2,14 +2,29 @@
 
 PDF pages are drawn with the optional ``pypdfium2`` package (PySide6-Essentials has no
 QtPdf); without it the preview says so and offers to save a copy instead.
+
+Every preview has a memory cap (docs/decisions/0025-evidence-files.md): text shows its first
+``TEXT_PREVIEW_BYTES``, pictures are decoded only up to ``MAX_DECODE_PIXELS`` (scaled while
+decoding where the format allows), PDF pages are drawn at most ``MAX_PDF_PIXELS`` large and
+not at all when their pictures would need more than ``MAX_PDF_IMAGE_PIXELS``. Files are never
+handed to another program by the preview: only "Save a copy" writes them out.
 """
 
 from __future__ import annotations
 
+import codecs
+import math
 from html import escape
 
-from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QImage, QPixmap, QResizeEvent
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt, QUrl
+from PySide6.QtGui import (
+    QDesktopServices,
+    QImage,
+    QImageIOHandler,
+    QImageReader,
+    QPixmap,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -29,10 +44,60 @@ from digcomp_app.services.evidence import EvidenceFile, EvidenceInfo
 from digcomp_app.ui.context import UiContext
 
 PDF_WIDTH = 1100  # pixels a PDF page is drawn at, then scaled to the preview
+#: a page is never drawn larger than this (a very tall or wide page gets a smaller scale)
+MAX_PDF_PIXELS = 4_000_000
+#: a page whose pictures add up to more pixels than this is not drawn (PDFium would decode
+#: them whole: a small PDF can hold a picture of 20,000 x 20,000 pixels)
+MAX_PDF_IMAGE_PIXELS = 25_000_000
+#: the first part of a text file shown (a whole 19 MiB text took almost 1 GiB in the editor)
+TEXT_PREVIEW_BYTES = 256 * 1024
+#: pictures are shown at most this large on their longer side
+IMAGE_PREVIEW_SIDE = 2048
+#: pictures larger than this are decoded only by formats that scale while decoding (JPEG)
+MAX_DECODE_PIXELS = 24_000_000
 
 
 class PdfUnavailable(Exception):
     """pypdfium2 is not installed."""
+
+
+class TooLarge(Exception):
+    """The picture (or a PDF page's pictures) would need too much memory to show."""
+
+
+def preview_text(content: bytes, limit: int = TEXT_PREVIEW_BYTES) -> tuple[str, bool]:
+    """The first ``limit`` bytes of UTF-8 text (not cutting a character), and whether that
+    is less than the whole."""
+    decoder = codecs.getincrementaldecoder("utf-8")("replace")
+    return decoder.decode(content[:limit], final=len(content) <= limit), len(content) > limit
+
+
+def read_image(content: bytes, side: int = IMAGE_PREVIEW_SIDE) -> QImage:
+    """The picture scaled to at most ``side`` pixels, decoded within the memory cap;
+    TooLarge when the format would have to decode more than ``MAX_DECODE_PIXELS``."""
+    data = QByteArray(content)
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    reader = QImageReader(buffer)
+    size = reader.size()
+    if not size.isValid() or size.isEmpty():
+        return QImage()
+    pixels = size.width() * size.height()
+    scaled = size.scaled(QSize(side, side), Qt.AspectRatioMode.KeepAspectRatio)
+    if pixels > side * side:
+        if not reader.supportsOption(QImageIOHandler.ImageOption.ScaledSize):
+            if pixels > MAX_DECODE_PIXELS:
+                raise TooLarge
+        elif reader.format().data() != b"jpeg" and pixels > MAX_DECODE_PIXELS:
+            raise TooLarge  # only JPEG really decodes at the smaller size
+        else:
+            reader.setScaledSize(scaled)
+    image = reader.read()
+    if not image.isNull() and (image.width() > side or image.height() > side):
+        image = image.scaled(
+            scaled, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+        )
+    return image
 
 
 def render_pdf_page(content: bytes, index: int, width: int = PDF_WIDTH) -> tuple[QImage, int]:
@@ -45,8 +110,19 @@ def render_pdf_page(content: bytes, index: int, width: int = PDF_WIDTH) -> tuple
     try:
         count = len(document)
         page = document[max(0, min(index, count - 1))]
-        page_width, _height = page.get_size()
-        bitmap = page.render(scale=width / page_width, rev_byteorder=True, prefer_bgrx=True)
+        page_width, page_height = page.get_size()
+        pictures = 0
+        for picture in page.get_objects(filter=[pdfium.raw.FPDF_PAGEOBJ_IMAGE], max_depth=4):
+            picture_width, picture_height = picture.get_px_size()
+            pictures += max(picture_width, 0) * max(picture_height, 0)
+            if pictures > MAX_PDF_IMAGE_PIXELS:
+                page.close()
+                raise TooLarge
+        page_width, page_height = max(page_width, 1.0), max(page_height, 1.0)
+        scale = min(width / page_width, math.sqrt(MAX_PDF_PIXELS / (page_width * page_height)))
+        while math.ceil(page_width * scale) * math.ceil(page_height * scale) > MAX_PDF_PIXELS:
+            scale *= 0.95  # PDFium rounds both sides up: a very narrow page gains a lot
+        bitmap = page.render(scale=scale, rev_byteorder=True, prefer_bgrx=True)
         image = QImage(
             bytes(bitmap.buffer),
             bitmap.width,
@@ -85,6 +161,9 @@ class EvidencePreview(QWidget):
         self.scroll.setWidgetResizable(True)
         self.text = QPlainTextEdit()
         self.text.setReadOnly(True)
+        self.notice = QLabel()
+        self.notice.setWordWrap(True)
+        self.notice.hide()
         self.stack = QStackedWidget()
         for widget in (self.message, self.scroll, self.text):
             self.stack.addWidget(widget)
@@ -104,6 +183,7 @@ class EvidencePreview(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.header)
         layout.addWidget(self.stack, 1)
+        layout.addWidget(self.notice)
         layout.addLayout(row)
         self.previous_button.clicked.connect(lambda: self._turn(-1))
         self.next_button.clicked.connect(lambda: self._turn(1))
@@ -127,6 +207,7 @@ class EvidencePreview(QWidget):
     def _display(self) -> None:
         """Show what is loaded (again after a language switch, without reopening it)."""
         item, self.pixmap = self.item, None
+        self.notice.hide()
         if item is None:
             self.header.clear()
             self._say(_("Choose a piece of evidence in the list to see it here."))
@@ -148,9 +229,13 @@ class EvidencePreview(QWidget):
     def _show_file(self, file: EvidenceFile) -> None:
         media_type = file.media_type
         if media_type.startswith("image/"):
-            pixmap = QPixmap()
-            if pixmap.loadFromData(file.content):
-                self._show_pixmap(pixmap, "image")
+            try:
+                image = read_image(file.content)
+            except TooLarge:
+                self._say(self._too_large_text(), "too-large")
+                return
+            if not image.isNull():
+                self._show_pixmap(QPixmap.fromImage(image), "image")
             else:
                 self._say(
                     _(
@@ -162,7 +247,19 @@ class EvidencePreview(QWidget):
         elif media_type == "application/pdf":
             self._show_pdf_page(self.page)
         elif media_type == "text/plain":
-            self._show_text(file.content.decode("utf-8", "replace"), "text")
+            # shown as plain text only: HTML or a script is never rendered or run
+            text, cut = preview_text(file.content)
+            self._show_text(text, "text")
+            if cut:
+                self.notice.setText(
+                    _(
+                        "Only the first {shown} KiB of {size} MB are shown. Use Save a copy "
+                        "to read all of it."
+                    ).format(
+                        shown=TEXT_PREVIEW_BYTES // 1024, size=round(len(file.content) / 2**20, 1)
+                    )
+                )
+                self.notice.show()
         else:
             self._say(
                 _(
@@ -186,6 +283,9 @@ class EvidencePreview(QWidget):
                 "pdf-unavailable",
             )
             return
+        except TooLarge:
+            self._say(self._too_large_text(), "too-large")
+            return
         except Exception as problem:  # a damaged or unusual PDF: say so, do not crash
             self._say(
                 _(
@@ -197,6 +297,13 @@ class EvidencePreview(QWidget):
             return
         self.page = max(0, min(index, self.page_count - 1))
         self._show_pixmap(QPixmap.fromImage(image), "pdf")
+
+    @staticmethod
+    def _too_large_text() -> str:
+        return _(
+            "This file holds a picture too large to show here. Use Save a copy and open it "
+            "with another program."
+        )
 
     def _show_pixmap(self, pixmap: QPixmap, kind: str) -> None:
         self.pixmap = pixmap
@@ -274,7 +381,9 @@ class EvidencePreview(QWidget):
             )
 
     def _open_link(self) -> None:
-        if self.item is not None and self.item.url:
+        # links only: a stored file is never handed to the system to open (it may be a
+        # script or HTML under a harmless-looking name); "Save a copy" is the way out
+        if self.item is not None and self.item.kind == "link" and self.item.url:
             QDesktopServices.openUrl(QUrl(self.item.url))
 
     def retranslate(self) -> None:
