@@ -9,7 +9,9 @@ learners) are checked inside the functions with :mod:`digcomp_app.services.scope
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -198,6 +200,8 @@ def service(permission: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
             db, actor = args[0], args[1] if len(args) > 1 else kwargs.get("actor")
             if not allowed(actor, permission):  # type: ignore[arg-type]
                 _deny(db, actor, permission)  # type: ignore[arg-type]
+            if isinstance(actor, Actor) and permission not in PUBLIC:
+                check_current_state(db, actor, permission)
             if (
                 isinstance(actor, Actor)
                 and actor.must_change_password
@@ -218,6 +222,145 @@ def service(permission: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
         return guarded
 
     return decorate
+
+
+class AccountChanged(PermissionDenied):
+    """The signed-in person's account changed since they signed in (deactivated, removed,
+    a role taken away, linked to another learner, or the password reset by an
+    administrator): nothing more is done for this sign-in; the window signs them out."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+#: Called with (db, actor) whenever a service refuses an :class:`AccountChanged` actor,
+#: from whatever thread the service ran in (the window signs the person out).
+_account_changed_listeners: list[Callable[[Any, Actor], None]] = []
+
+
+def add_account_changed_listener(listener: Callable[[Any, Actor], None]) -> None:
+    _account_changed_listeners.append(listener)
+
+
+def remove_account_changed_listener(listener: Callable[[Any, Actor], None]) -> None:
+    with contextlib.suppress(ValueError):
+        _account_changed_listeners.remove(listener)
+
+
+_READER_LOCK = threading.Lock()
+_STATE_QUERY = (
+    "SELECT u.active, u.learner_id, u.must_change_password, r.role "
+    "FROM users u LEFT JOIN user_roles r ON r.user_id = u.id WHERE u.id = {user_id}"
+)
+
+
+class _SqliteStateReader:
+    """One read-only connection to an SQLite file, kept open while its Database is (opening
+    an SQLite connection costs about half a millisecond; the query, about 5 µs). Each query
+    runs in autocommit mode, so it sees the newest committed data: nothing is cached."""
+
+    def __init__(self, path: str) -> None:
+        import sqlite3
+
+        self._lock = threading.Lock()
+        self._connection = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._connection.execute("PRAGMA query_only=ON")
+        self._connection.execute("PRAGMA busy_timeout=15000")
+
+    def rows(self, user_id: int) -> list[tuple[Any, ...]]:
+        with self._lock:
+            return self._connection.execute(_STATE_QUERY.format(user_id=user_id)).fetchall()
+
+    def close(self, *_args: Any) -> None:
+        with self._lock:
+            self._connection.close()
+
+
+def _state_rows(db: Any, user_id: int) -> list[tuple[Any, ...]]:
+    reader = getattr(db, "_state_reader", None)
+    if reader is None:
+        with _READER_LOCK:
+            reader = getattr(db, "_state_reader", None)
+            if reader is None:
+                reader = db._state_reader = _new_reader(db)
+    if reader:
+        return reader.rows(user_id)
+    # A plain pooled connection: no write lock is taken (SQLite transactions here begin
+    # IMMEDIATE), so the check also works inside another service's transaction.
+    connection = db.engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        try:
+            cursor.execute(_STATE_QUERY.format(user_id=user_id))
+            return list(cursor.fetchall())
+        finally:
+            cursor.close()
+    finally:
+        connection.close()  # back to the pool, rolled back
+
+
+def _new_reader(db: Any) -> _SqliteStateReader | bool:
+    from sqlalchemy import event
+
+    from digcomp_app.storage.engine import sqlite_path
+
+    path = sqlite_path(db.url)
+    if path is None:
+        return False  # PostgreSQL (pooled connections) or an in-memory SQLite
+    reader = _SqliteStateReader(str(path))
+    event.listen(db.engine, "engine_disposed", reader.close)  # Database.close()
+    return reader
+
+
+def _current_state(db: Any, user_id: int) -> tuple[bool, int | None, bool, frozenset[str]] | None:
+    """(active, learner id, must change password, roles) of the user as stored now, in one
+    query (``user_id`` is an int: nothing to escape)."""
+    rows = _state_rows(db, int(user_id))
+    if not rows:
+        return None
+    active, learner_id, must_change, _role = rows[0]
+    roles = frozenset(row[3] for row in rows if row[3] is not None)
+    return bool(active), learner_id, bool(must_change), roles
+
+
+def check_current_state(db: Any, actor: Actor, permission: str) -> None:
+    """Refuse (audited) unless everything ``actor`` claims still holds: the user exists,
+    is active, still has every role and the learner link they signed in with, and no
+    administrator has reset their password since. Roles granted after signing in are
+    not used until the next sign-in (the Actor keeps the roles it was made with). A lock
+    after wrong passwords does not end a session (anyone could otherwise end anyone's
+    session by typing wrong passwords); it only stops new sign-ins."""
+    state = _current_state(db, actor.user_id)
+    if state is None or not state[0]:
+        reason = "removed" if state is None else "inactive"
+        message = _("Your account was deactivated since you signed in; sign in again.")
+    else:
+        _active, learner_id, must_change, roles = state
+        if not {role.value for role in actor.roles} <= roles or learner_id != actor.learner_id:
+            reason = "roles changed"
+            message = _("Your roles changed since you signed in; sign in again.")
+        elif must_change and not actor.must_change_password:
+            reason = "password reset"
+            message = _("An administrator reset your password since you signed in; sign in again.")
+        else:
+            return
+    from digcomp_app.services.auditlog import append
+
+    with db.transaction() as session:
+        append(
+            session,
+            actor.username,
+            permission,
+            "denied",
+            "user",
+            actor.user_id,
+            {"reason": f"account changed: {reason}"},
+        )
+    for listener in list(_account_changed_listeners):
+        with contextlib.suppress(Exception):  # a listener never hides the refusal
+            listener(db, actor)
+    raise AccountChanged(message, reason)
 
 
 #: What a person signed in with a one-time password may do before choosing their own.

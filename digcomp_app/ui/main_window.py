@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from digcomp_app.framework import FrameworkLibrary
     from digcomp_app.services.database import Database
     from digcomp_app.services.permissions import Actor
+    from digcomp_app.ui.account_watch import AccountWatch
     from digcomp_app.ui.password_page import ChoosePasswordPage
     from digcomp_app.ui.sign_in import SignInPage
     from digcomp_app.ui.tasks import TaskHandle
@@ -89,6 +90,7 @@ class MainWindow(QMainWindow):
         #: while the demo school is open: the school's own database, kept for "Leave"
         self.real_db: Database | None = None
         self.demo_task: TaskHandle | None = None
+        self.account_watch: AccountWatch | None = None
         self._problem = ""
         self._pending_open = False
         self._pending_url: str | None = None
@@ -227,6 +229,7 @@ class MainWindow(QMainWindow):
         """Open the workspace for ``actor`` (after signing in or unlocking); someone who
         signed in with a one-time password first chooses their own."""
         assert self.db is not None
+        self._watch_account()
         if actor.must_change_password:
             self._ask_for_password(actor)
             return
@@ -234,6 +237,7 @@ class MainWindow(QMainWindow):
             self.workspace is not None
             and self.actor is not None
             and self.actor.user_id == actor.user_id
+            and self.workspace.context.actor == actor  # roles changed meanwhile: start afresh
         ):
             self.actor = actor
             self.pages.setCurrentWidget(self.workspace)  # unlocked: carry on where they were
@@ -383,6 +387,42 @@ class MainWindow(QMainWindow):
             self.pages.setCurrentWidget(self.sign_in)
         self.retranslate()
 
+    def _watch_account(self) -> None:
+        if self.account_watch is None:
+            from digcomp_app.ui.account_watch import AccountWatch
+
+            self.account_watch = AccountWatch(self, self.account_changed)
+
+    def account_changed(self, db: Database, actor: Actor) -> None:
+        """A service refused the signed-in person because an administrator changed their
+        account (see services/permissions.py): sign out at once, without questions.
+
+        Open dialogs of this window are closed (the refusal's own message box too) and
+        unsaved input in the workspace is dropped: the person may no longer make it."""
+        if db is not self.db or self.actor is None or actor.user_id != self.actor.user_id:
+            return  # another window's, or already signed out
+        from PySide6.QtWidgets import QDialog
+
+        for _attempt in range(20):
+            dialog = QApplication.activeModalWidget()
+            if not isinstance(dialog, QDialog) or not self._owns(dialog):
+                break
+            dialog.reject()
+        self.sign_out()
+        if self.sign_in is not None:
+            self.sign_in.reset(
+                "",
+                _("Your account was changed by an administrator: sign in again."),
+            )
+            self.pages.setCurrentWidget(self.sign_in)
+
+    def _owns(self, dialog: QWidget) -> bool:
+        """True for a dialog opened over this window (or over no window at all)."""
+        parent = dialog.parentWidget()
+        while parent is not None and parent is not self:
+            parent = parent.parentWidget()
+        return parent is self or dialog.parentWidget() is None
+
     def lock(self) -> None:
         """Hide the work behind the sign-in page; the same user carries on after signing in."""
         if self.actor is None or self.sign_in is None:
@@ -511,6 +551,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         remove_language_listener(self._on_language_changed)
         self._watch_input(False)
+        if self.account_watch is not None:
+            self.account_watch.stop()
         super().closeEvent(event)
 
 
