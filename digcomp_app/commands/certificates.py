@@ -15,6 +15,7 @@ from digcomp_app.commands.session import open_database, sign_in
 from digcomp_app.i18n import N_, _, format_date, ngettext
 from digcomp_app.services import certificates
 from digcomp_app.services.errors import NotFound, ServiceError
+from digcomp_app.services.inputs import for_terminal
 
 ORDER = 55
 ENV_PASSPHRASE = "DIGCOMP_PASSPHRASE"
@@ -142,8 +143,9 @@ def list_command(args: argparse.Namespace) -> int:
     rows = [
         (
             c.serial,
-            c.holder,
-            c.mobility_code or "—",
+            # names and codes are anyone's typing: no escape sequences reach the terminal
+            for_terminal(c.holder),
+            for_terminal(c.mobility_code) or "—",
             format_date(c.issued_on),
             _(STATUS_NAMES.get(c.status, c.status)),
         )

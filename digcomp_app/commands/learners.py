@@ -17,6 +17,7 @@ from digcomp_app.commands.session import open_database, sign_in
 from digcomp_app.i18n import _
 from digcomp_app.services import accounts, learners, rosters
 from digcomp_app.services.errors import InvalidInput
+from digcomp_app.services.inputs import for_terminal
 from digcomp_app.services.roster_files import (
     ColumnMapping,
     RosterFileError,
@@ -334,7 +335,7 @@ def add_command(args: argparse.Namespace) -> int:
         )
     finally:
         db.close()
-    print(_("Learner {name} added.").format(name=learner.full_name))
+    print(_("Learner {name} added.").format(name=for_terminal(learner.full_name)))
     return EXIT_OK
 
 
@@ -346,7 +347,11 @@ def accounts_command(args: argparse.Namespace) -> int:
         members = learners.group_members(db, actor, group_id)
         made = accounts.create_learner_accounts(db, actor, [m.id for m in members])
         for name, reason in made.skipped:
-            print(_("Skipped {name}: {reason}.").format(name=name, reason=reason))
+            print(
+                _("Skipped {name}: {reason}.").format(
+                    name=for_terminal(name), reason=for_terminal(reason)
+                )
+            )
         if made.created:
             pdf = accounts.sign_in_slips(db, actor, made.created, args.lang)
             args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -371,7 +376,7 @@ def groups_list_command(args: argparse.Namespace) -> int:
         teachers = ", ".join(name for _uid, name in group.teachers)
         state = "  " + _("(archived)") if group.archived else ""
         print(
-            f"{neutralise_cell(group.name):<16} {group.school_year:<10} "
+            f"{neutralise_cell(group.name):<16} {neutralise_cell(group.school_year):<10} "
             f"{group.member_count:>4}  {neutralise_cell(teachers)}{state}"
         )
     return EXIT_OK
@@ -383,7 +388,7 @@ def groups_add_command(args: argparse.Namespace) -> int:
         group = learners.create_group(db, sign_in(db, args), args.name, args.year)
     finally:
         db.close()
-    print(_("Group {name} added.").format(name=group.name))
+    print(_("Group {name} added.").format(name=for_terminal(group.name)))
     return EXIT_OK
 
 
@@ -426,7 +431,12 @@ def users_import_command(args: argparse.Namespace) -> int:
             _print_problems(refused.plan.problems)
             return EXIT_REFUSED
         for credential in result.credentials:
-            print(_("  {user}: {name}").format(user=credential.username, name=credential.full_name))
+            print(
+                _("  {user}: {name}").format(
+                    user=for_terminal(credential.username),
+                    name=for_terminal(credential.full_name),
+                )
+            )
         if result.credentials:
             pdf = accounts.sign_in_slips(db, actor, result.credentials, args.lang)
             args.slips.parent.mkdir(parents=True, exist_ok=True)

@@ -12,6 +12,7 @@ from digcomp_app.commands.session import open_database, sign_in
 from digcomp_app.i18n import _
 from digcomp_app.services import accounts
 from digcomp_app.services.errors import InvalidInput
+from digcomp_app.services.inputs import for_terminal
 from digcomp_app.services.permissions import Role
 
 ORDER = 30
@@ -120,7 +121,11 @@ def setup_command(args: argparse.Namespace) -> int:
         )
     finally:
         db.close()
-    print(_("Administrator {name} created. Sign in with --user {name}.").format(name=info.username))
+    print(
+        _("Administrator {name} created. Sign in with --user {name}.").format(
+            name=for_terminal(info.username)
+        )
+    )
     return 0
 
 
@@ -133,7 +138,9 @@ def list_command(args: argparse.Namespace) -> int:
     for user in users:
         roles = ", ".join(sorted(role.value for role in user.roles))
         state = "" if user.active else "  " + _("(inactive)")
-        print(f"{user.username:<20} {user.display_name:<30} {roles}{state}")
+        # names are anyone's typing: no escape sequences or bidi overrides reach the terminal
+        name, shown = for_terminal(user.username), for_terminal(user.display_name)
+        print(f"{name:<20} {shown:<30} {roles}{state}")
     return 0
 
 
@@ -152,5 +159,5 @@ def add_command(args: argparse.Namespace) -> int:
         )
     finally:
         db.close()
-    print(_("User {name} added.").format(name=info.username))
+    print(_("User {name} added.").format(name=for_terminal(info.username)))
     return 0

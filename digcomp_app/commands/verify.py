@@ -12,6 +12,7 @@ from digcomp_app.i18n import _, format_date, format_datetime
 from digcomp_app.services import signing, verification
 from digcomp_app.services.database import Database
 from digcomp_app.services.errors import ServiceError
+from digcomp_app.services.inputs import for_terminal
 from digcomp_app.settings import load_settings
 from digcomp_app.storage.engine import resolve_database_url, sqlite_path
 
@@ -219,16 +220,16 @@ def print_result(result: verification.Verification) -> None:
     if result.serial:
         rows.append((_("Revocation"), revocation_text(result)))
     width = max((len(label) for label, _value in rows), default=0)
-    for label, value in rows:
-        print(f"  {label.ljust(width)}  {value}")
+    for label, value in rows:  # values come from the scanned document: no escape sequences
+        print(f"  {label.ljust(width)}  {for_terminal(value)}")
     if result.competences:
         print("  " + _("Digital competences and levels:"))
         for item in result.competences:
-            print(f"    {item.title}: {item.level_label}")
+            print(f"    {for_terminal(item.title)}: {for_terminal(item.level_label)}")
     if result.differences:
         print("  " + _("What differs:"))
         for difference in result.differences:
-            print(f"    - {difference}")
+            print(f"    - {for_terminal(difference)}")
     for note in result.notes:
         print("  " + note)
     if result.key_source is not None:

@@ -278,7 +278,16 @@ class _Builder:
                 )
             return [self.build(item, depth + 1) for item in node.value]
         if tag == _INT:
-            return int(node.value.replace("_", ""))
+            try:
+                return int(node.value.replace("_", ""))
+            except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
+                line = node.start_mark.line + 1
+                raise self.problem(
+                    node,
+                    _("the number on line {line} is too long: at most {limit} digits").format(
+                        line=line, limit=_max_digits()
+                    ),
+                ) from None
         if tag == _FLOAT:
             return float(node.value)
         if tag == _BOOL:
@@ -334,5 +343,16 @@ def _locate_in(node: Any, keys: tuple[str | int, ...]) -> int:
 
 def _same_key(node: ScalarNode, key: str | int) -> bool:
     if isinstance(key, int) and node.tag == _INT:
-        return int(node.value) == key
+        try:
+            return int(node.value) == key
+        except ValueError:  # too long to convert: no key the caller has
+            return False
     return node.value == key
+
+
+def _max_digits() -> int:
+    """The most digits Python converts to an int (0 in the interpreter: no limit)."""
+    import sys
+
+    limit = getattr(sys, "get_int_max_str_digits", lambda: 0)()
+    return limit or 4300

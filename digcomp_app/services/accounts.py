@@ -27,8 +27,12 @@ from digcomp_app.services.errors import (
     PermissionDenied,
     simultaneous_changes_refused,
 )
+from digcomp_app.services.inputs import clean_text, for_terminal
 from digcomp_app.services.permissions import Actor, Role, service
 from digcomp_app.storage.models import Learner, User, UserRole, utcnow
+
+#: the longest display name (the column's size)
+MAX_DISPLAY_NAME = 200
 
 MAX_FAILURES = 5
 LOCK_MINUTES = 5
@@ -91,8 +95,8 @@ def _check_password_policy(password: str) -> None:
 
 
 def _check_username(session: Session, username: str) -> str:
-    username = username.strip()
-    if not username or any(ch.isspace() for ch in username) or len(username) > 100:
+    username = clean_text(username, "username", _("user name"), 100)
+    if not username or any(ch.isspace() for ch in username):
         raise InvalidInput("username", _("A user name must be one word of at most 100 characters."))
     if session.scalar(select(User.id).where(func.lower(User.username) == username.lower())):
         raise InvalidInput(
@@ -121,9 +125,11 @@ def add_user(
     learner_id: int | None = None,
 ) -> User:
     """Create a user in the caller's transaction (no policy check: callers do that)."""
+    username = _check_username(session, username)
+    display_name = clean_text(display_name, "display_name", _("display name"), MAX_DISPLAY_NAME)
     user = User(
-        username=_check_username(session, username),
-        display_name=display_name.strip() or username,
+        username=username,
+        display_name=display_name or username,
         password_hash=db.hasher.hash(password),
         learner_id=learner_id,
     )
@@ -159,15 +165,19 @@ def create_first_administrator(
 def authenticate(db: Database, actor: Actor | None, username: str, password: str) -> Actor:
     """Check a password; returns who is signed in. Wrong passwords count towards a lock."""
     now = utcnow()
+    # a name with control characters (NUL, which PostgreSQL refuses) is nobody's
+    shown = for_terminal(username).strip()
     with db.transaction() as session:
-        user = session.scalar(
-            select(User).where(func.lower(User.username) == username.strip().lower())
+        user = (
+            session.scalar(select(User).where(func.lower(User.username) == shown.lower()))
+            if shown == username.strip()
+            else None
         )
         if user is None or not user.active:
             _spend_verify_time(db)
             append(
                 session,
-                username[:100],
+                shown[:100],
                 "accounts.authenticate",
                 "failed",
                 details={"reason": "unknown or inactive user"},
@@ -514,7 +524,16 @@ def new_staff_user(
 ) -> tuple[User, str]:
     """A staff account with a one-time password, in the caller's transaction."""
     taken = set() if taken is None else taken
-    display = " ".join(f"{given_names.strip()} {surname.strip()}".split())
+    given_names = clean_text(given_names, "given_names", _("first name"), MAX_DISPLAY_NAME)
+    surname = clean_text(surname, "surname", _("surname"), MAX_DISPLAY_NAME)
+    display = " ".join(f"{given_names} {surname}".split())
+    if len(display) > MAX_DISPLAY_NAME:
+        raise InvalidInput(
+            "name",
+            _("The {field} is too long: at most {limit} characters, now {count}.").format(
+                field=_("name"), limit=MAX_DISPLAY_NAME, count=len(display)
+            ),
+        )
     if not display:
         raise InvalidInput("name", _("A staff member needs a first name and a surname."))
     if Role.LEARNER in {Role(r) for r in roles}:

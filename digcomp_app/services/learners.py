@@ -403,7 +403,9 @@ def set_active(db: Database, actor: Actor, learner_id: int, active: bool) -> Lea
 
 def _learner_query(actor: Actor, fragment: str, group_id: int | None, include_inactive: bool):  # type: ignore[no-untyped-def]
     query = select(Learner)
-    words = fold(fragment).split()
+    # control characters (NUL, which PostgreSQL refuses) separate words; no name holds them
+    plain = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in fragment)
+    words = fold(plain).split()
     for word in words:
         escaped = _escape_like(word)
         query = query.where(

@@ -10,12 +10,14 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from digcomp_app.framework import builtin_library
 from digcomp_app.i18n import N_, UI_LANGUAGES, _
 from digcomp_app.services.auditlog import append
 from digcomp_app.services.database import Database
 from digcomp_app.services.errors import ConcurrentChange, InvalidInput, NotFound, WorkflowError
+from digcomp_app.services.inputs import clean_text
 from digcomp_app.services.permissions import Actor, Role, deny_object, service
 from digcomp_app.services.scope import require_teacher
 from digcomp_app.storage.models import (
@@ -43,6 +45,11 @@ TEXT_LIMITS: Mapping[str, int] = {
     "activities": 4000,
     "host_description": 4000,
 }
+#: the longest values of the other text fields (the columns' sizes)
+MAX_CODE = 50
+MAX_PROGRAMME = 100
+MAX_HOST_MENTOR = 200
+MAX_EUROPASS_NUMBER = 50
 #: the texts' names and the languages' names, in messages
 TEXT_NAMES: Mapping[str, str] = {
     "title": N_("Title"),
@@ -289,8 +296,13 @@ def _validate(
 ) -> dict[str, dict[str, str]]:
     """Check ``draft``; the texts to save (every language and field)."""
     mobility_id = mobility.id if mobility is not None else None
-    if not draft.code.strip():
+    code = clean_text(draft.code, "code", _("code"), MAX_CODE)
+    if not code:
         raise InvalidInput("code", _("A mobility needs a code."))
+    # title and objective are checked with the texts (as texts.<language>.<field>)
+    clean_text(draft.programme, "programme", _("programme"), MAX_PROGRAMME)
+    clean_text(draft.host_mentor, "host_mentor", _("host mentor"), MAX_HOST_MENTOR)
+    clean_text(draft.host_country, "host_country", _("host country"), 2)
     texts = _merged(mobility, draft, _clean_texts(draft))
     if not _primary(texts, "title"):
         raise InvalidInput("title", _("A mobility needs a title."))
@@ -316,7 +328,7 @@ def _validate(
                 id=draft.framework_id, version=draft.framework_version
             ),
         )
-    clash = session.scalar(select(Mobility.id).where(Mobility.code == draft.code.strip()))
+    clash = session.scalar(select(Mobility.id).where(Mobility.code == code))
     if clash is not None and clash != mobility_id:
         raise InvalidInput(
             "code",
@@ -377,22 +389,29 @@ def update(
     db: Database, actor: Actor, mobility_id: int, draft: MobilityDraft, expected_version: int
 ) -> MobilityInfo:
     """Save changes made to the version the editor started from (see ConcurrentChange)."""
-    with db.transaction() as session:
-        mobility = _mobility(session, mobility_id)
-        if mobility.version != expected_version:
-            raise ConcurrentChange(
-                _(
-                    "Someone else changed this mobility while you were "
-                    "editing it. Their version is shown; make your changes "
-                    "again."
-                ),
-                _info(session, mobility),
-            )
-        texts = _validate(session, draft, mobility)
-        _apply(mobility, draft, texts)
-        session.flush()
-        append(session, actor.username, "mobilities.update", "ok", "mobility", mobility.id)
-        return _info(session, mobility)
+    try:
+        with db.transaction() as session:
+            mobility = _mobility(session, mobility_id)
+            if mobility.version != expected_version:
+                raise ConcurrentChange(_mobility_changed_message(), _info(session, mobility))
+            texts = _validate(session, draft, mobility)
+            _apply(mobility, draft, texts)
+            session.flush()
+            append(session, actor.username, "mobilities.update", "ok", "mobility", mobility.id)
+            return _info(session, mobility)
+    except StaleDataError:
+        # Someone saved between our read and our write (checked by the version column; on
+        # PostgreSQL the second writer waits for the first and then finds no row to update).
+        with db.transaction() as session:
+            current = _mobility(session, mobility_id)
+            raise ConcurrentChange(_mobility_changed_message(), _info(session, current)) from None
+
+
+def _mobility_changed_message() -> str:
+    return _(
+        "Someone else changed this mobility while you were editing it. Their version is "
+        "shown; make your changes again."
+    )
 
 
 @service("mobilities.add_participants")
@@ -454,7 +473,9 @@ def set_europass_number(
         row = session.get(MobilityParticipant, (mobility_id, learner_id))
         if row is None:
             raise NotFound(_("This learner does not take part in this mobility."))
-        row.europass_number = number.strip()
+        row.europass_number = clean_text(
+            number, "europass_number", _("Europass Mobility number"), MAX_EUROPASS_NUMBER
+        )
         append(
             session,
             actor.username,
@@ -496,10 +517,14 @@ def _visible(actor: Actor):  # type: ignore[no-untyped-def]
 def list_all(db: Database, actor: Actor, text: str = "") -> list[MobilityInfo]:
     """The mobilities this person may see, newest first; ``text`` filters code and title."""
     query = _visible(actor).order_by(Mobility.start_date.desc(), Mobility.code)
-    if text.strip():
-        pattern = f"%{text.strip().lower()}%"
+    # control characters (NUL, which PostgreSQL refuses) never match a stored code or title
+    wanted = "".join(ch for ch in text if unicodedata.category(ch) != "Cc").strip().lower()
+    if wanted:
+        escaped = wanted.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{escaped}%"
         query = query.where(
-            func.lower(Mobility.code).like(pattern) | func.lower(Mobility.title).like(pattern)
+            func.lower(Mobility.code).like(pattern, escape="\\")
+            | func.lower(Mobility.title).like(pattern, escape="\\")
         )
     with db.transaction() as session:
         return [_info(session, m) for m in session.scalars(query)]

@@ -15,11 +15,12 @@ from dataclasses import dataclass, fields
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from digcomp_app.i18n import _
+from digcomp_app.i18n import N_, _
 from digcomp_app.services.auditlog import append
 from digcomp_app.services.database import Database
 from digcomp_app.services.errors import IntegrityProblem, InvalidInput, NotFound
 from digcomp_app.services.evidence import put_blob, release_blob, sniff_media_type
+from digcomp_app.services.inputs import clean_text
 from digcomp_app.services.permissions import Actor, service
 from digcomp_app.storage.models import EvidenceBlob, Learner, Organisation
 
@@ -65,8 +66,32 @@ def info(org: Organisation) -> OrganisationInfo:
     return OrganisationInfo(**{f.name: getattr(org, f.name) for f in fields(OrganisationInfo)})
 
 
+#: the longest value of each field (the columns' sizes; the address is free text), and its
+#: name in messages
+_LIMITS: dict[str, tuple[int | None, str]] = {
+    "name": (300, N_("organisation name")),
+    "address": (4000, N_("address")),
+    "country": (2, N_("country")),
+    "contact_person": (200, N_("contact person")),
+    "email": (200, N_("e-mail address")),
+    "signatory_name": (200, N_("signatory's name")),
+    "signatory_role": (200, N_("signatory's role")),
+}
+
+
 def _validate(values: dict[str, str]) -> dict[str, str]:
-    clean = {key: str(values.get(key, "")).strip() for key in _EDITABLE if key in values}
+    clean = {}
+    for key in _EDITABLE:
+        if key in values:
+            limit, label = _LIMITS[key]
+            value = values.get(key)
+            clean[key] = clean_text(
+                "" if value is None else str(value),
+                key,
+                _(label),
+                limit,
+                multiline=key == "address",
+            )
     if "name" in clean and not clean["name"]:
         raise InvalidInput("name", _("An organisation needs a name."))
     country = clean.get("country", "")
@@ -83,7 +108,7 @@ def verification_address(text: str) -> str:
     most 300 characters. A host name in another script is kept in its ASCII (IDNA) form and
     other non-ASCII characters are percent-encoded, so the QR code holds plain ASCII.
     "" clears it. Raises InvalidInput."""
-    text = text.strip()
+    text = clean_text(text, "verification_address", _("verification address"), None)
     if not text:
         return ""
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -19,6 +20,7 @@ from digcomp_app.i18n import N_, _
 from digcomp_app.services.auditlog import append
 from digcomp_app.services.database import Database
 from digcomp_app.services.errors import ConcurrentChange, InvalidInput, NotFound, WorkflowError
+from digcomp_app.services.inputs import clean_text
 from digcomp_app.services.learners import current_group_id
 from digcomp_app.services.permissions import Actor, Role, service
 from digcomp_app.services.scope import require_learner, teacher_learner_ids
@@ -52,6 +54,11 @@ METHOD_NAMES = {
     "test": N_("Test"),
 }
 FLAG_GAP = 2
+
+
+#: the longest assessment criteria or comment, and stage-change reason (free text)
+MAX_ASSESSMENT_TEXT = 4000
+MAX_REASON = 2000
 
 
 @dataclass(frozen=True, slots=True)
@@ -461,7 +468,8 @@ def advance(db: Database, actor: Actor, case_id: int) -> CaseInfo:
 
 @service("validation.go_back")
 def go_back(db: Database, actor: Actor, case_id: int, reason: str) -> CaseInfo:
-    if not reason.strip():
+    reason = clean_text(reason, "reason", _("reason"), MAX_REASON, multiline=True)
+    if not reason:
         raise InvalidInput("reason", _("Say why the case goes back a stage."))
     with db.transaction() as session:
         case = load_case(session, actor, case_id)
@@ -470,7 +478,7 @@ def go_back(db: Database, actor: Actor, case_id: int, reason: str) -> CaseInfo:
         if case.stage == "certified":
             raise WorkflowError(_("An issued certificate never changes: revoke it to correct it."))
         to_stage = STAGES[STAGES.index(case.stage) - 1]
-        _move(session, actor, case, to_stage, reason.strip())
+        _move(session, actor, case, to_stage, reason)
         session.flush()
         append(
             session, actor.username, "validation.go_back", "ok", "case", case.id, {"to": to_stage}
@@ -499,6 +507,10 @@ def record_assessment(
     """
     if method not in METHODS:
         raise InvalidInput("method", _("Unknown assessment method: {method}").format(method=method))
+    comment = clean_text(comment, "comment", _("comment"), MAX_ASSESSMENT_TEXT, multiline=True)
+    criteria = clean_text(
+        criteria, "criteria", _("assessment criteria"), MAX_ASSESSMENT_TEXT, multiline=True
+    )
     try:
         with db.transaction() as session:
             case = load_case(session, actor, case_id)
@@ -529,7 +541,7 @@ def record_assessment(
                 row = Assessment(case_id=case_id, competence_id=competence_id)
                 session.add(row)
             row.level, row.method = level, method
-            row.comment, row.criteria = comment.strip(), criteria.strip()
+            row.comment, row.criteria = comment, criteria
             row.assessor_id = actor.user_id
             row.assessed_on = assessed_on or dt.date.today()
             session.flush()
@@ -543,8 +555,14 @@ def record_assessment(
                 {"competence": competence_id, "level": level, "method": method},
             )
             return _assessment_info(session, row)
-    except StaleDataError:
-        # Someone saved between our read and our write (checked by the version column).
+    except (StaleDataError, IntegrityError) as error:
+        # Someone saved between our read and our write: checked by the version column
+        # (StaleDataError), or, for a first assessment, by the unique key of the case and
+        # competence (IntegrityError: both assessors found none and inserted one).
+        if isinstance(error, IntegrityError) and not _is_first_assessment_clash(
+            db, case_id, competence_id
+        ):
+            raise
         with db.transaction() as session:
             current = session.scalar(
                 select(Assessment).where(
@@ -554,6 +572,18 @@ def record_assessment(
             raise ConcurrentChange(
                 _changed_message(), _assessment_info(session, current) if current else None
             ) from None
+
+
+def _is_first_assessment_clash(db: Database, case_id: int, competence_id: str) -> bool:
+    """Whether an assessment of the competence now exists (so the refused insert was a
+    second one, made at the same moment)."""
+    with db.transaction() as session:
+        found = session.scalar(
+            select(Assessment.id).where(
+                Assessment.case_id == case_id, Assessment.competence_id == competence_id
+            )
+        )
+    return found is not None
 
 
 def _changed_message() -> str:

@@ -64,3 +64,12 @@ def test_merge_keys_are_refused():
 def test_locate_finds_lines_of_nested_keys():
     text = "a:\n  - id: x\n  - id: y\n    name: z\n"
     assert plainyaml.locate(text, P, [("a", 1, "name"), ("a", 0), ("missing",)]) == [4, 2, 1]
+
+
+def test_a_number_too_long_to_convert_is_a_plain_yaml_error_with_its_line():
+    with pytest.raises(PlainYamlError) as raised:
+        plainyaml.loads("a: 1\nb: " + "9" * 5000 + "\n", P)
+    assert raised.value.line == 2
+    assert "the number on line 2 is too long" in raised.value.message
+    # where such a file is located (for other problems), the long key is no one's
+    assert plainyaml.locate("? " + "1" * 5000 + "\n: x\n", P, [(1,)]) == [1]

@@ -31,6 +31,9 @@ from PySide6.QtWidgets import (
 from digcomp_app.framework import FrameworkLibrary
 from digcomp_app.i18n import N_, _, current_language
 from digcomp_app.services.mobilities import (
+    MAX_CODE,
+    MAX_HOST_MENTOR,
+    MAX_PROGRAMME,
     TEXT_FIELDS,
     TEXT_LANGUAGES,
     TEXT_LIMITS,
@@ -108,12 +111,14 @@ class MobilityForm(QWidget):
         self._loading = False
 
         self.code = QLineEdit()
-        self.code.setMaxLength(100)
+        self.code.setMaxLength(MAX_CODE)
         self.programme = QLineEdit()
+        self.programme.setMaxLength(MAX_PROGRAMME)
         self.sending = QComboBox()
         self.host = QComboBox()
         self.add_host_button = QPushButton()
         self.host_mentor = QLineEdit()
+        self.host_mentor.setMaxLength(MAX_HOST_MENTOR)
         self.host_country = QLineEdit()
         self.host_country.setMaxLength(2)
         self.host_country.setMaximumWidth(60)

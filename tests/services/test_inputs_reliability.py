@@ -1,0 +1,387 @@
+"""Hostile text at the service boundary, wildcards in filters, stale saves and races.
+
+Every text field a service writes is tried with a NUL and with 10,000 characters, on SQLite
+and PostgreSQL: the service refuses it with InvalidInput naming the field, and nothing of
+the call is saved (every table is compared before and after).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import threading
+from collections.abc import Callable
+
+import pytest
+from sqlalchemy import select
+
+from digcomp_app.services import accounts, learners, mobilities, organisations, validation
+from digcomp_app.services.errors import ConcurrentChange, InvalidInput
+from digcomp_app.services.inputs import clean_text, for_terminal
+from digcomp_app.storage.models import Base
+from tests.services.conftest import FAST_HASHER, PASSWORD, School, sign
+from tests.services.test_workflow import to_assessment
+
+NUL = "Ab\x00cd"
+LONG = "x" * 10_000
+BAD_VALUES = pytest.mark.parametrize("bad", [NUL, LONG], ids=["nul", "long"])
+
+
+def _everything(db) -> dict[str, list[tuple]]:
+    """Every row of every table, to show that a refused call left no trace."""
+    with db.transaction() as session:
+        return {
+            table.name: sorted(
+                (tuple(map(repr, row)) for row in session.execute(select(table))), key=repr
+            )
+            for table in Base.metadata.sorted_tables
+        }
+
+
+def _draft(school: School, **changes) -> mobilities.MobilityDraft:
+    draft = mobilities.MobilityDraft(
+        "ER-2026-02",
+        "Placement in Vienna",
+        school.home_id,
+        school.host_id,
+        "AT",
+        dt.date(2026, 4, 1),
+        dt.date(2026, 4, 20),
+    )
+    return dataclasses.replace(draft, **changes)
+
+
+def _mobility_update(db, school: School, **changes) -> None:
+    current = mobilities.get(db, school.coordinator, school.mobility_id)
+    draft = mobilities.MobilityDraft(
+        current.code,
+        current.title,
+        current.sending_organisation_id,
+        current.host_organisation_id,
+        current.host_country,
+        current.start_date,
+        current.end_date,
+        current.programme,
+        current.host_mentor,
+        current.objective,
+    )
+    mobilities.update(
+        db,
+        school.coordinator,
+        school.mobility_id,
+        dataclasses.replace(draft, **changes),
+        current.version,
+    )
+
+
+#: (what is tried, the field named, the call with the bad value)
+CALLS: list[tuple[str, str, Callable[..., object]]] = [
+    *(
+        (
+            f"mobilities.create {name}",
+            name,
+            lambda db, s, v, n=name: mobilities.create(db, s.coordinator, _draft(s, **{n: v})),
+        )
+        for name in ("code", "programme", "host_mentor", "host_country")
+    ),
+    *(
+        (
+            f"mobilities.create {name} (the Latvian text)",
+            f"texts.lv.{name}",
+            lambda db, s, v, n=name: mobilities.create(db, s.coordinator, _draft(s, **{n: v})),
+        )
+        for name in ("title", "objective")
+    ),
+    *(
+        (
+            f"mobilities.create texts {name}",
+            f"texts.en.{name}",
+            lambda db, s, v, n=name: mobilities.create(
+                db,
+                s.coordinator,
+                _draft(s, texts={"lv": {"title": "Prakse"}, "en": {n: v}}),
+            ),
+        )
+        for name in mobilities.TEXT_FIELDS
+    ),
+    *(
+        (
+            f"mobilities.update {name}",
+            field,
+            lambda db, s, v, n=name: _mobility_update(db, s, **{n: v}),
+        )
+        for name, field in (
+            ("code", "code"),
+            ("title", "texts.lv.title"),
+            ("programme", "programme"),
+            ("host_mentor", "host_mentor"),
+            ("objective", "texts.lv.objective"),
+        )
+    ),
+    (
+        "mobilities.set_europass_number",
+        "europass_number",
+        lambda db, s, v: mobilities.set_europass_number(
+            db, s.coordinator, s.mobility_id, s.learner_id, v
+        ),
+    ),
+    *(
+        (
+            f"organisations.create {name}",
+            name,
+            lambda db, s, v, n=name: organisations.create(
+                db, s.coordinator, "host", **{"name": "Host", n: v}
+            ),
+        )
+        for name in (
+            "name",
+            "address",
+            "country",
+            "contact_person",
+            "email",
+            "signatory_name",
+            "signatory_role",
+        )
+    ),
+    *(
+        (
+            f"organisations.update_home {name}",
+            name,
+            lambda db, s, v, n=name: organisations.update_home(db, s.admin, **{n: v}),
+        )
+        for name in ("name", "address", "contact_person", "signatory_name", "verification_address")
+    ),
+    (
+        "accounts.create_user username",
+        "username",
+        lambda db, s, v: accounts.create_user(db, s.admin, v, "Name", PASSWORD, ["teacher"]),
+    ),
+    (
+        "accounts.create_user display_name",
+        "display_name",
+        lambda db, s, v: accounts.create_user(db, s.admin, "newuser", v, PASSWORD, ["teacher"]),
+    ),
+    (
+        "accounts.create_staff given_names",
+        "given_names",
+        lambda db, s, v: accounts.create_staff(db, s.admin, v, "Ozols", ["teacher"]),
+    ),
+    (
+        "accounts.create_staff surname",
+        "surname",
+        lambda db, s, v: accounts.create_staff(db, s.admin, "Andris", v, ["teacher"]),
+    ),
+    (
+        "accounts.create_staff username",
+        "username",
+        lambda db, s, v: accounts.create_staff(db, s.admin, "Andris", "Ozols", ["teacher"], v),
+    ),
+    (
+        "learners.create given_names",
+        "given_names",
+        lambda db, s, v: learners.create(db, s.coordinator, v, "Ozols"),
+    ),
+    (
+        "learners.create surname",
+        "surname",
+        lambda db, s, v: learners.create(db, s.coordinator, "Pēteris", v),
+    ),
+    (
+        "learners.create email",
+        "email",
+        lambda db, s, v: learners.create(db, s.coordinator, "Pēteris", "Ozols", None, v),
+    ),
+    (
+        "learners.create learner_number",
+        "learner_number",
+        lambda db, s, v: learners.create(db, s.coordinator, "Pēteris", "Ozols", None, "", v),
+    ),
+    (
+        "learners.create_group name",
+        "name",
+        lambda db, s, v: learners.create_group(db, s.coordinator, v),
+    ),
+    (
+        "learners.create_group school_year",
+        "school_year",
+        lambda db, s, v: learners.create_group(db, s.coordinator, "3.B", v),
+    ),
+]
+
+#: calls on a validation case at its assessment stage (the case's number comes in ``case``)
+CASE_CALLS: list[tuple[str, str, Callable[..., object]]] = [
+    (
+        "validation.record_assessment comment",
+        "comment",
+        lambda db, s, case, v: validation.record_assessment(
+            db, s.teacher, case, "1.1", 4, "observation", comment=v
+        ),
+    ),
+    (
+        "validation.record_assessment criteria",
+        "criteria",
+        lambda db, s, case, v: validation.record_assessment(
+            db, s.teacher, case, "1.1", 4, "observation", criteria=v
+        ),
+    ),
+    (
+        "validation.go_back reason",
+        "reason",
+        lambda db, s, case, v: validation.go_back(db, s.teacher, case, v),
+    ),
+]
+
+
+@BAD_VALUES
+@pytest.mark.parametrize(("what", "field", "call"), CALLS, ids=[c[0] for c in CALLS])
+def test_every_text_field_refuses_nul_and_overlong_values(db, school, what, field, call, bad):
+    before = _everything(db)
+    with pytest.raises(InvalidInput) as refused:
+        call(db, school, bad)
+    assert refused.value.field == field, (what, str(refused.value))
+    assert str(refused.value)
+    assert _everything(db) == before, what
+
+
+@BAD_VALUES
+@pytest.mark.parametrize(("what", "field", "call"), CASE_CALLS, ids=[c[0] for c in CASE_CALLS])
+def test_validation_texts_refuse_nul_and_overlong_values(db, school, what, field, call, bad):
+    case = to_assessment(db, school)
+    before = _everything(db)
+    with pytest.raises(InvalidInput) as refused:
+        call(db, school, case.id, bad)
+    assert refused.value.field == field, (what, str(refused.value))
+    assert _everything(db) == before, what
+
+
+def test_signing_in_with_a_nul_in_the_name_is_a_wrong_name(db, school):
+    from digcomp_app.services.errors import AuthenticationFailed
+
+    with pytest.raises(AuthenticationFailed):
+        accounts.authenticate(db, None, "ad\x00min", PASSWORD)
+    assert sign(db, "admin").username == "admin"
+
+
+def test_filters_with_nul_do_not_fail(db, school):
+    assert mobilities.list_all(db, school.coordinator, "ER\x00") != []  # the NUL is ignored
+    # a NUL separates words, which each must be found
+    found = learners.search(db, school.coordinator, "Jā\x00nis")
+    assert [x.id for x in found] == [school.learner_id]
+
+
+def test_the_helpers():
+    assert clean_text("  a\tb\r\nc  ", "f", "field", 10, multiline=True) == "a\tb\nc"
+    with pytest.raises(InvalidInput):
+        clean_text("a\tb", "f", "field", 10)
+    with pytest.raises(InvalidInput):
+        clean_text("a\x1b[2Jb", "f", "field", 10, multiline=True)
+    assert for_terminal("Anna\x1b[2J\u202eBērziņa\n\x9b") == "Anna[2JBērziņa "
+
+
+# --- the mobility filter's wildcards --------------------------------------------------------
+
+
+def test_percent_and_underscore_in_the_filter_match_only_themselves(db, school):
+    for code, title in (("PCT-1", "Growth 100% digital"), ("UND_1", "Placement"), ("PLAIN", "x")):
+        mobilities.create(db, school.coordinator, _draft(school, code=code, title=title))
+
+    def found(text: str) -> list[str]:
+        return sorted(m.code for m in mobilities.list_all(db, school.coordinator, text))
+
+    assert found("%") == ["PCT-1"]
+    assert found("_") == ["UND_1"]
+    assert found("0%") == ["PCT-1"]
+    assert found("\\") == []
+    assert found("er") == ["ER-2026-01"]  # plain text still filters as before
+
+
+# --- stale saves and races on PostgreSQL ----------------------------------------------------
+
+
+@pytest.fixture
+def other_pc(database_url):
+    """A second PC on the same PostgreSQL database (the tests run on PostgreSQL only)."""
+    from digcomp_app.services.database import Database
+
+    if not database_url.startswith("postgresql"):
+        pytest.skip("a race between two PCs needs the PostgreSQL server")
+    other = Database(database_url, password_hasher=FAST_HASHER)
+    yield other
+    other.close()
+
+
+@pytest.mark.postgres
+def test_a_stale_mobility_save_on_postgresql_says_someone_else_saved_first(db, school, other_pc):
+    """Two coordinators opened the mobility at version 1. The other PC's save holds the row
+    while ours checks the version (still 1 for us) and writes: ours then finds the row
+    changed. We get ConcurrentChange with their values, not a raw StaleDataError."""
+    mine = mobilities.get(db, school.coordinator, school.mobility_id)
+    updated, release = threading.Event(), threading.Event()
+
+    def other() -> None:
+        from digcomp_app.storage.models import Mobility
+
+        with other_pc.transaction() as session:
+            row = session.get(Mobility, school.mobility_id)
+            row.title = "Their title"
+            session.flush()  # the row is locked until commit, version 2
+            updated.set()
+            release.wait(10)
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    assert updated.wait(10)
+    threading.Timer(0.5, release.set).start()  # they commit while we wait on the row
+    draft = mobilities.MobilityDraft(
+        mine.code,
+        "My title",
+        mine.sending_organisation_id,
+        mine.host_organisation_id,
+        mine.host_country,
+        mine.start_date,
+        mine.end_date,
+    )
+    with pytest.raises(ConcurrentChange, match="Someone else changed this mobility") as raised:
+        mobilities.update(db, school.coordinator, school.mobility_id, draft, mine.version)
+    thread.join(10)
+    assert raised.value.current.title == "Their title"
+    assert mobilities.get(db, school.coordinator, school.mobility_id).title == "Their title"
+
+
+@pytest.mark.postgres
+def test_two_first_assessments_at_once_on_postgresql_keep_the_first(db, school, other_pc):
+    """Two teachers record the first assessment of 1.1 at the same moment: both found none
+    and inserted one; the second is refused by the unique key and told who saved first."""
+    from digcomp_app.storage.models import Assessment
+
+    case = to_assessment(db, school)
+    inserted, release = threading.Event(), threading.Event()
+
+    def other() -> None:  # the other teacher's first assessment, not yet committed
+        with other_pc.transaction() as session:
+            session.add(
+                Assessment(
+                    case_id=case.id,
+                    competence_id="1.1",
+                    level=5,
+                    method="interview",
+                    comment="theirs",
+                    assessor_id=school.other_teacher.user_id,
+                    assessed_on=dt.date(2026, 4, 1),
+                )
+            )
+            session.flush()
+            inserted.set()
+            release.wait(10)
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    assert inserted.wait(10)
+    threading.Timer(0.5, release.set).start()  # they commit while our insert waits
+    with pytest.raises(ConcurrentChange, match="Someone else saved this assessment") as raised:
+        validation.record_assessment(db, school.teacher, case.id, "1.1", 4, "observation")
+    thread.join(10)
+    assert raised.value.current is not None
+    assert (raised.value.current.level, raised.value.current.comment) == (5, "theirs")
+    stored = validation.get_case(db, school.teacher, case.id).assessment_for("1.1")
+    assert (stored.level, stored.comment) == (5, "theirs")
