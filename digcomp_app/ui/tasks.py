@@ -101,7 +101,10 @@ class TaskHandle(QObject):
     def _failed(self, error: object) -> None:
         self._stop()
         self.error = error if isinstance(error, BaseException) else None
-        if not isinstance(error, Cancelled):
+        from digcomp_app.services.permissions import AccountChanged
+
+        # a changed account signs the window out with its own message: no box over it
+        if not isinstance(error, (Cancelled, AccountChanged)):
             parent = self.parent()
             text = (
                 str(error)
