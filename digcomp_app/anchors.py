@@ -60,8 +60,12 @@ def save(database_url: str, anchor: ChainAnchor, path: Path | None = None) -> No
     data = _read(path)
     key = _key(database_url)
     old = data.get(key)
-    if isinstance(old, dict) and int(old.get("last_id", 0)) > anchor.last_id:  # type: ignore[call-overload]
-        return
+    if isinstance(old, dict):
+        old_id = int(old.get("last_id", 0))  # type: ignore[call-overload]
+        if old_id > anchor.last_id or (
+            old_id == anchor.last_id and old.get("last_hash") != anchor.last_hash
+        ):
+            return  # never backwards, never over a different entry with the same number
     data[key] = {
         "last_id": anchor.last_id,
         "last_hash": anchor.last_hash,

@@ -232,3 +232,49 @@ def list_events(db: Database, actor: Actor, limit: int = 200) -> list[AuditEntry
             )
             for e in rows
         ]
+
+
+@service("audit.compare_head")
+def compare_head(
+    db: Database, actor: Actor | None, anchor: ChainAnchor | None
+) -> tuple[str, ChainAnchor]:
+    """The cheap check made at every sign-in: does the log still hold the entry this PC saw
+    last, with the same hash, and no fewer entries? Returns a problem ("" when none) and the
+    head now (to remember). The full check is :func:`verify`."""
+    from digcomp_app.storage.models import AuditCheckpoint
+
+    with db.transaction() as session:
+        head = session.get(AuditHead, 1)
+        last_id, last_hash = (head.last_id, head.last_hash) if head else (0, GENESIS)
+        newest = session.scalars(
+            select(AuditCheckpoint).order_by(AuditCheckpoint.id.desc()).limit(1)
+        ).first()
+        now = ChainAnchor(
+            last_id, last_hash, newest.id if newest else 0, newest.last_id if newest else 0
+        )
+        if anchor is None or not anchor.last_id:
+            return "", now
+        seen = session.get(AuditEvent, anchor.last_id)
+        problem = ""
+        if last_id < anchor.last_id or seen is None:
+            problem = _(
+                "entries were removed from the audit log: this computer saw entry {id}, the log "
+                "now ends at entry {last}"
+            ).format(id=anchor.last_id, last=last_id)
+        elif seen.hash != anchor.last_hash:
+            problem = _(
+                "the audit log was rewritten: entry {id} is not the one this computer saw"
+            ).format(id=anchor.last_id)
+        elif anchor.checkpoint_id and session.get(AuditCheckpoint, anchor.checkpoint_id) is None:
+            problem = _(
+                "a signed checkpoint of the audit log this computer saw (number {id}) was removed"
+            ).format(id=anchor.checkpoint_id)
+        if problem:
+            append(
+                session,
+                actor.username if actor else "(not signed in)",
+                "audit.compare_head",
+                "failed",
+                details={"problem": problem},
+            )
+        return problem, now

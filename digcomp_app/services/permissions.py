@@ -149,6 +149,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "verification.own_public_keys": EVERYONE,
     # audit and maintenance
     "audit.verify": frozenset({C, A}),
+    "audit.compare_head": EVERYONE,
     "audit.list_events": frozenset({A}),
     "demo.create_school": EVERYONE,  # only into an empty database (checked inside)
     "backup.create": frozenset({A}),

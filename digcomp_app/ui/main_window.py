@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -93,6 +94,8 @@ class MainWindow(QMainWindow):
         self.account_watch: AccountWatch | None = None
         self._problem = ""
         self._pending_open = False
+        #: what the last sign-in's audit comparison found ("" when nothing)
+        self.audit_problem = ""
         self._pending_url: str | None = None
         self.pages = QStackedWidget()
         self.setCentralWidget(self.pages)
@@ -225,11 +228,43 @@ class MainWindow(QMainWindow):
 
     # --- session ------------------------------------------------------------------
 
+    def _compare_audit_head(self, actor: Actor) -> None:
+        """Compare the audit log with what this PC saw last (docs/decisions/0026); a problem
+        is shown to staff, and the head is remembered only when there is none."""
+        from PySide6.QtWidgets import QMessageBox
+
+        from digcomp_app import anchors
+        from digcomp_app.services import audit
+        from digcomp_app.services.errors import ServiceError
+        from digcomp_app.services.permissions import Role
+
+        assert self.db is not None
+        try:
+            problem, head = audit.compare_head(self.db, actor, anchors.load(self.db.url))
+        except (ServiceError, OSError):
+            return
+        if not problem:
+            with contextlib.suppress(OSError):
+                anchors.save(self.db.url, head)
+            return
+        self.audit_problem = problem
+        if actor.roles & {Role.TEACHER, Role.COORDINATOR, Role.ADMINISTRATOR}:
+            QMessageBox.warning(
+                self,
+                _("The audit log was changed"),
+                _(
+                    "{problem}. Someone with access to the database may have changed the "
+                    "school's records. Tell the administrator; 'digcomp-app audit verify' "
+                    "checks the whole log."
+                ).format(problem=problem[:1].upper() + problem[1:]),
+            )
+
     def start_session(self, actor: Actor) -> None:
         """Open the workspace for ``actor`` (after signing in or unlocking); someone who
         signed in with a one-time password first chooses their own."""
         assert self.db is not None
         self._watch_account()
+        self._compare_audit_head(actor)
         if actor.must_change_password:
             self._ask_for_password(actor)
             return

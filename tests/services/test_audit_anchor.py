@@ -123,3 +123,18 @@ def test_this_pc_remembers_what_it_saw(tmp_path, db, school, signer):
     anchors.save(db.url, older, store)  # never backwards
     assert anchors.load(db.url, store) == head
     assert anchors.load("sqlite:///other.sqlite3", store) is None
+
+
+def test_the_sign_in_comparison_finds_a_recomputed_or_cut_log(db, school, signer):
+    certify(db, school, signer, school.learner, school.learner_id)
+    problem, seen = audit.compare_head(db, school.teacher, None)
+    assert problem == ""
+    assert audit.compare_head(db, school.teacher, seen)[0] == ""
+    edit_an_entry(db, "validation.record_assessment")
+    recompute_chain(db)
+    problem, _now = audit.compare_head(db, school.teacher, seen)
+    assert "rewritten" in problem
+    with db.transaction() as session:
+        session.execute(delete(AuditEvent).where(AuditEvent.id >= seen.last_id - 1))
+    problem, _now = audit.compare_head(db, school.learner, seen)
+    assert "removed" in problem
