@@ -41,6 +41,7 @@ PUBLIC = frozenset(
         "verification.verify_text",
         "verification.verify_pdf",
         "verification.own_public_keys",
+        "backup.current_school",
     }
 )
 
@@ -153,6 +154,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "audit.list_events": frozenset({A}),
     "demo.create_school": EVERYONE,  # only into an empty database (checked inside)
     "backup.create": frozenset({A}),
+    "backup.current_school": EVERYONE,  # which school a database is (no personal data)
     # only into an empty database, where nobody can sign in: it checks the backup's own
     # administrator credentials itself
     "backup.restore": frozenset({A}),

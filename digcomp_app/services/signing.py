@@ -1,26 +1,21 @@
 """The school's signing key: an administrator creates it, coordinators sign with it.
 
-The key is an Ed25519 pair. Its private half is sealed with a passphrase: argon2id turns
-the passphrase into a 256-bit key, AES-256-GCM encrypts the 32 private bytes, with the key
-id as associated data (a sealed key cannot be moved onto another key's row). The database
-holds only the sealed form; a coordinator unlocks it for one sign-in session and the
+The key is an Ed25519 pair. Its private half is sealed with a passphrase (services/sealing.py):
+argon2id turns the passphrase into a 256-bit key, AES-256-GCM encrypts the 32 private bytes,
+with the key id as associated data (a sealed key cannot be moved onto another key's row).
+The database holds only the sealed form; a coordinator unlocks it for one sign-in session and the
 unlocked :class:`Signer` lives in memory only. A new key retires the previous one, which
 still verifies what it signed. See docs/decisions/0012-signed-attestations.md.
 """
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import json
-import secrets
 from dataclasses import dataclass, field
 
-from argon2.low_level import Type, hash_secret_raw
-from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -32,16 +27,17 @@ from digcomp_app.documents.payload import (
     sign_v2,
 )
 from digcomp_app.i18n import _
+from digcomp_app.services import sealing
 from digcomp_app.services.auditlog import append
 from digcomp_app.services.database import Database
 from digcomp_app.services.errors import AuthenticationFailed, InvalidInput, WorkflowError
 from digcomp_app.services.permissions import Actor, service
 from digcomp_app.storage.models import Organisation, SigningKey, User, utcnow
 
-MIN_PASSPHRASE = 10
-#: argon2id cost for sealing the private key: 64 MiB, 3 passes (about 0.2 s here); it is
-#: paid once per unlock, not per signature.
-KDF = {"t": 3, "m": 65536, "p": 1}
+#: the passphrase rule and the argon2id cost (64 MiB, 3 passes: about 0.2 s here, paid once
+#: per unlock, not per signature) are shared with sealed backups (services/sealing.py)
+MIN_PASSPHRASE = sealing.MIN_PASSPHRASE
+KDF = sealing.KDF
 PEM_LABEL = "PUBLIC KEY"
 
 
@@ -71,48 +67,15 @@ class Signer:
         return sign_v2(self.private_key, content)
 
 
-def _derive(passphrase: str, salt: bytes, params: dict[str, int]) -> bytes:
-    return hash_secret_raw(
-        passphrase.encode("utf-8"),
-        salt,
-        time_cost=params["t"],
-        memory_cost=params["m"],
-        parallelism=params["p"],
-        hash_len=32,
-        type=Type.ID,
-    )
-
-
 def seal(private_key: Ed25519PrivateKey, passphrase: str, key_id: str) -> str:
-    salt, nonce = secrets.token_bytes(16), secrets.token_bytes(12)
     raw = private_key.private_bytes_raw()
-    sealed = AESGCM(_derive(passphrase, salt, KDF)).encrypt(nonce, raw, key_id.encode("ascii"))
-    return json.dumps(
-        {
-            "kdf": "argon2id",
-            **KDF,
-            "salt": base64.b64encode(salt).decode("ascii"),
-            "nonce": base64.b64encode(nonce).decode("ascii"),
-            "sealed": base64.b64encode(sealed).decode("ascii"),
-        },
-        sort_keys=True,
-    )
+    return json.dumps(sealing.seal_small(raw, passphrase, key_id.encode("ascii")), sort_keys=True)
 
 
 def unseal(sealed: str, passphrase: str, key_id: str) -> Ed25519PrivateKey | None:
     """The private key, or None when the passphrase is wrong (or the record was altered)."""
-    record = json.loads(sealed)
-    params = {name: int(record[name]) for name in ("t", "m", "p")}
-    key = _derive(passphrase, base64.b64decode(record["salt"]), params)
-    try:
-        raw = AESGCM(key).decrypt(
-            base64.b64decode(record["nonce"]),
-            base64.b64decode(record["sealed"]),
-            key_id.encode("ascii"),
-        )
-    except InvalidTag:
-        return None
-    return Ed25519PrivateKey.from_private_bytes(raw)
+    raw = sealing.unseal_small(json.loads(sealed), passphrase, key_id.encode("ascii"))
+    return None if raw is None else Ed25519PrivateKey.from_private_bytes(raw)
 
 
 def _info(session: Session, key: SigningKey) -> KeyInfo:
@@ -138,13 +101,7 @@ def _active(session: Session) -> SigningKey | None:
 @service("signing.create_key")
 def create_key(db: Database, actor: Actor, passphrase: str, repeated: str) -> KeyInfo:
     """Make a new key pair for the school; the previous key is retired (it still verifies)."""
-    if len(passphrase) < MIN_PASSPHRASE:
-        raise InvalidInput(
-            "passphrase",
-            _("The passphrase must have at least {count} characters.").format(count=MIN_PASSPHRASE),
-        )
-    if passphrase != repeated:
-        raise InvalidInput("repeated", _("The two passphrases are not the same."))
+    sealing.check_new_passphrase(passphrase, repeated)
     private_key = Ed25519PrivateKey.generate()
     public_raw = private_key.public_key().public_bytes_raw()
     key_id = key_id_of(public_raw)

@@ -53,6 +53,8 @@ from tests.services.conftest import (
     new_postgres_database,
 )
 
+#: the passphrase backups are sealed with in these tests
+BACKUP_PASSPHRASE = "backup passphrase 2024"
 #: a small PDF with every byte value in it, so nothing is lost on the way
 REPORT = b"%PDF-1.4\n" + bytes(range(256)) + b"\n%%EOF\n"
 #: for tests about the backup file itself, or about checks that do not depend on the source
@@ -202,7 +204,7 @@ def test_round_trip_restores_what_users_saw(db, school, new_database, tmp_path, 
     target = new_database(target_kind)
     file = tmp_path / "school-backup.sqlite3"
 
-    made = backup.create(db, school.admin, file)
+    made = backup.create(db, school.admin, file, BACKUP_PASSPHRASE)
 
     assert made.path == file and made.size == file.stat().st_size > 0
     assert made.revision == head_revision()
@@ -211,14 +213,15 @@ def test_round_trip_restores_what_users_saw(db, school, new_database, tmp_path, 
     assert sorted(p.name for p in tmp_path.iterdir() if "school-backup" in p.name) == [
         file.name
     ]  # no temporary file, no -wal beside it
-    with sqlite3.connect(file) as raw:
+    assert file.read_bytes().startswith(b"DCBACKUP\x01")
+    with sqlite3.connect(unsealed(file)) as raw:
         assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
         assert raw.execute("SELECT version_num FROM alembic_version").fetchone()[0] == (
             head_revision()
         )
     assert audit.list_events(db, school.admin, 1)[0].action == "backup.create"
 
-    restored = backup.restore(target, None, file, "admin", PASSWORD)
+    restored = backup.restore(target, None, file, "admin", PASSWORD, BACKUP_PASSPHRASE)
 
     assert restored.counts == made.counts
     assert restored.administrator == "admin" and restored.backup_revision == head_revision()
@@ -228,9 +231,9 @@ def test_round_trip_restores_what_users_saw(db, school, new_database, tmp_path, 
 @sqlite_source
 def test_backup_needs_an_administrator(db, school, tmp_path):
     with pytest.raises(PermissionDenied):
-        backup.create(db, school.coordinator, tmp_path / "b.sqlite3")
+        backup.create(db, school.coordinator, tmp_path / "b.sqlite3", BACKUP_PASSPHRASE)
     with pytest.raises(PermissionDenied):
-        backup.create(db, None, tmp_path / "b.sqlite3")
+        backup.create(db, None, tmp_path / "b.sqlite3", BACKUP_PASSPHRASE)
     assert not (tmp_path / "b.sqlite3").exists()
 
 
@@ -239,12 +242,14 @@ def test_an_existing_file_is_replaced_only_when_allowed(db, school, tmp_path):
     file = tmp_path / "b.sqlite3"
     file.write_bytes(b"keep me")
     with pytest.raises(InvalidInput, match="already exists"):
-        backup.create(db, school.admin, file)
+        backup.create(db, school.admin, file, BACKUP_PASSPHRASE)
     assert file.read_bytes() == b"keep me"
-    made = backup.create(db, school.admin, file, overwrite=True)
-    assert made.size == file.stat().st_size and file.read_bytes().startswith(b"SQLite format 3")
+    made = backup.create(db, school.admin, file, BACKUP_PASSPHRASE, overwrite=True)
+    assert made.size == file.stat().st_size and file.read_bytes().startswith(b"DCBACKUP")
     with pytest.raises(InvalidInput, match="does not exist"):
-        backup.create(db, school.admin, tmp_path / "no such folder" / "b.sqlite3")
+        backup.create(
+            db, school.admin, tmp_path / "no such folder" / "b.sqlite3", BACKUP_PASSPHRASE
+        )
 
 
 def big_evidence(db: Database, school: School, files: int = 3) -> None:
@@ -260,17 +265,22 @@ def test_backup_reports_its_progress(db, school, tmp_path):
     big_evidence(db, school)
     reports: list[tuple[int, int, str]] = []
     made = backup.create(
-        db, school.admin, tmp_path / "b.sqlite3", progress=lambda *r: reports.append(r)
+        db,
+        school.admin,
+        tmp_path / "b.sqlite3",
+        BACKUP_PASSPHRASE,
+        progress=lambda *r: reports.append(r),
     )
     copying = [(done, total) for done, total, text in reports if text == "Copying the database…"]
     assert len(copying) > 3  # the bar moves during the copy
     assert all(0 <= done <= total for done, total in copying[1:])
     assert [done for done, _total in copying] == sorted(done for done, _total in copying)
     assert copying[-1][0] == copying[-1][1] > 0  # all of it
-    assert [text for *_n, text in reports][-2:] == [
-        "Checking the backup…",
-        "Saving the backup file…",
-    ]
+    texts = [text for *_n, text in reports]
+    assert "Checking the backup…" in texts
+    assert texts[-2:] == ["Encrypting the backup…", "Saving the backup file…"]
+    sealing = [(done, total) for done, total, text in reports if text == "Encrypting the backup…"]
+    assert sealing[-1][0] == sealing[-1][1] > 9 * 2**20  # all of it, in steps
     assert made.evidence_files == 3
 
 
@@ -282,7 +292,7 @@ def test_a_cancelled_backup_leaves_no_file(db, school, tmp_path, stop_at):
     folder = tmp_path / "backups"
     folder.mkdir()
     old = folder / "old.sqlite3"
-    backup.create(db, school.admin, old)
+    backup.create(db, school.admin, old, BACKUP_PASSPHRASE)
     before = old.read_bytes()
     events = len(audit.list_events(db, school.admin, 1000))
     reports: list[str] = []
@@ -299,6 +309,7 @@ def test_a_cancelled_backup_leaves_no_file(db, school, tmp_path, stop_at):
                 db,
                 school.admin,
                 target,
+                BACKUP_PASSPHRASE,
                 overwrite=overwrite,
                 progress=lambda _d, _t, text: reports.append(text),
                 cancelled=cancelled,
@@ -328,14 +339,14 @@ def test_backup_while_another_connection_is_writing(tmp_path, monkeypatch):
             return real_append(*args, **kwargs)
 
         monkeypatch.setattr(backup, "append", append_after_the_writer_commits)
-        made = backup.create(db, admin, tmp_path / "b.sqlite3")
+        made = backup.create(db, admin, tmp_path / "b.sqlite3", BACKUP_PASSPHRASE)
         writer.close()
     finally:
         db.close()
     assert made.counts["groups"] == 0 and made.users == 1
     with sqlite3.connect(tmp_path / "busy.sqlite3") as raw:
         assert raw.execute("SELECT name FROM groups").fetchall() == [("Uncommitted",)]
-    with sqlite3.connect(tmp_path / "b.sqlite3") as raw:
+    with sqlite3.connect(unsealed(tmp_path / "b.sqlite3")) as raw:
         assert raw.execute("SELECT count(*) FROM groups").fetchone() == (0,)
 
 
@@ -344,9 +355,20 @@ def test_backup_while_another_connection_is_writing(tmp_path, monkeypatch):
 
 @pytest.fixture
 def backup_file(tmp_path, school, db) -> Path:
-    """A backup of a school with a certified case."""
+    """An old, unsealed backup of a school with a certified case (the checks of its
+    content run on every backup; sealed ones are attacked in test_backup_sealed.py)."""
     certified_case(db, school)
-    return backup.create(db, school.admin, tmp_path / "backup.sqlite3").path
+    sealed = backup.create(db, school.admin, tmp_path / "sealed.digcomp", BACKUP_PASSPHRASE)
+    return unsealed(sealed.path, tmp_path / "backup.sqlite3")
+
+
+def unsealed(sealed: Path, plain: Path | None = None) -> Path:
+    """The database inside a sealed backup: what an unsealed backup of old versions was."""
+    plain = plain or sealed.with_name(sealed.name + ".plain.sqlite3")
+    found = backup._read_sealed_header(sealed)
+    assert found is not None
+    backup._open_sealed(sealed, found, BACKUP_PASSPHRASE, plain)
+    return plain
 
 
 def altered_copy(backup_file: Path, *statements: tuple[str, tuple]) -> Path:
@@ -471,7 +493,9 @@ def test_files_that_are_not_backups_are_refused_clearly(backup_file, new_databas
 # --------------------------------------------------------------------------- command line
 
 
-def run(*args: str, password: str = PASSWORD) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str, password: str = PASSWORD, passphrase: str = BACKUP_PASSPHRASE
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "digcomp_app", "--language", "en", *args],
         capture_output=True,
@@ -479,7 +503,11 @@ def run(*args: str, password: str = PASSWORD) -> subprocess.CompletedProcess[str
         encoding="utf-8",
         timeout=300,
         check=False,
-        env={**os.environ, "DIGCOMP_PASSWORD": password},
+        env={
+            **os.environ,
+            "DIGCOMP_PASSWORD": password,
+            "DIGCOMP_BACKUP_PASSPHRASE": passphrase,
+        },
     )
 
 
@@ -498,16 +526,43 @@ def test_command_line_backup_and_restore(backup_file, tmp_path):
     assert "Traceback" not in again.stderr
 
     refused = run(
-        "--database", str(restored), "restore", str(file), "--admin", "admin", password="nope"
+        "--database",
+        str(restored),
+        "restore",
+        str(file),
+        "--admin",
+        "admin",
+        "--yes",
+        password="nope",
     )
     assert refused.returncode == 1 and "error:" in refused.stderr
     assert "Traceback" not in refused.stderr
 
-    done = run("--database", str(restored), "restore", str(file), "--admin", "admin")
+    unconfirmed = run("--database", str(restored), "restore", str(file), "--admin", "admin")
+    assert unconfirmed.returncode == 1 and "--yes" in unconfirmed.stderr
+    wrong = run(
+        "--database",
+        str(restored),
+        "restore",
+        str(file),
+        "--admin",
+        "admin",
+        "--yes",
+        passphrase="not the passphrase",
+    )
+    assert wrong.returncode == 1 and "passphrase does not open" in wrong.stderr
+    other = run(
+        "--database", str(restored), "restore", str(file), "--admin", "admin", "--school", "f00"
+    )
+    assert other.returncode == 1 and "another school" in other.stderr
+    assert "Traceback" not in wrong.stderr + other.stderr + unconfirmed.stderr
+
+    done = run("--database", str(restored), "restore", str(file), "--admin", "admin", "--yes")
     assert done.returncode == 0, done.stderr
+    assert "The backup comes from the school" in done.stdout
     assert "Restored" in done.stdout and "Sign in as admin" in done.stdout
 
-    twice = run("--database", str(restored), "restore", str(file), "--admin", "admin")
+    twice = run("--database", str(restored), "restore", str(file), "--admin", "admin", "--yes")
     assert twice.returncode == 1 and "already holds school data" in twice.stderr
 
     check = run("--database", str(restored), "--user", "coord", "audit", "verify")
@@ -521,3 +576,8 @@ def test_command_line_backup_and_restore(backup_file, tmp_path):
     finally:
         db.close()
     assert groups == 0 and "backup.restore" in actions
+
+    old = tmp_path / "old-restored.sqlite3"
+    plain = run("--database", str(old), "restore", str(backup_file), "--admin", "admin")
+    assert plain.returncode == 0, plain.stderr
+    assert "not sealed" in plain.stdout and "not encrypted" in plain.stderr

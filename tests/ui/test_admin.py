@@ -341,6 +341,15 @@ def test_save_writes_the_database_setting(qtbot, window, tmp_path):
 def test_back_up_now_writes_a_backup_file(qtbot, window, tmp_path):
     screen = open_screen(qtbot, window, "database")
     box = screen.backup
+    assert "a lost passphrase means a lost backup" in box.passphrase_note.text()
+    replace_text(qtbot, box.passphrase, "short")
+    qtbot.mouseClick(box.backup_button, LEFT)
+    assert box.file_dialog is None and "at least 10 characters" in box.result.text()
+    replace_text(qtbot, box.passphrase, "rezerves frāze 2024")
+    replace_text(qtbot, box.passphrase_again, "rezerves frāze 2025")
+    qtbot.mouseClick(box.backup_button, LEFT)
+    assert box.file_dialog is None and "not the same" in box.result.text()
+    replace_text(qtbot, box.passphrase_again, "rezerves frāze 2024")
     qtbot.mouseClick(box.backup_button, LEFT)
     chooser = box.file_dialog
     assert chooser is not None and chooser.isVisible()
@@ -369,6 +378,7 @@ def test_back_up_now_writes_a_backup_file(qtbot, window, tmp_path):
     replace_text(qtbot, dialog.source, str(target))
     replace_text(qtbot, dialog.target, str(restored))
     replace_text(qtbot, dialog.password, "not the password")
+    replace_text(qtbot, dialog.passphrase, "rezerves frāze 2024")
     qtbot.mouseClick(dialog.restore_button, LEFT)
     qtbot.waitUntil(lambda: dialog.message.text() != "", timeout=30_000)
     qtbot.waitUntil(dialog.restore_button.isEnabled, timeout=30_000)
@@ -406,6 +416,8 @@ def test_a_backup_shows_its_progress_and_cancel_leaves_no_file(
     box = screen.backup
     folder = tmp_path / "kopijas"
     folder.mkdir()
+    replace_text(qtbot, box.passphrase, "rezerves frāze 2024")
+    replace_text(qtbot, box.passphrase_again, "rezerves frāze 2024")
     qtbot.mouseClick(box.backup_button, LEFT)
     type_file_name(qtbot, box.file_dialog, folder / "kopija.sqlite3")
     task = box.task

@@ -108,7 +108,7 @@ def test_an_empty_database_is_filled_from_a_backup_on_the_first_run(
     qtbot, empty_window, demo_db, tmp_path
 ):
     admin = accounts.authenticate(demo_db, None, "admin", "demo")
-    saved = backup.create(demo_db, admin, tmp_path / "skolas kopija.sqlite3")
+    saved = backup.create(demo_db, admin, tmp_path / "skolas kopija.digcomp", "ilga frāze 123")
     page = empty_window.sign_in
     qtbot.mouseClick(page.restore_button, LEFT)
     dialog = page.restore_dialog
@@ -118,13 +118,26 @@ def test_an_empty_database_is_filled_from_a_backup_on_the_first_run(
     dialog.admin.setText("admin")
     dialog.password.setText("wrong")
     qtbot.mouseClick(dialog.restore_button, LEFT)
-    qtbot.waitUntil(lambda: dialog.message.text() != "", timeout=30_000)
+    assert "passphrase" in dialog.message.text()  # a sealed backup needs it
+    dialog.passphrase.setText("not the phrase")
+    qtbot.mouseClick(dialog.restore_button, LEFT)
+    # the first run has no school yet: the backup's school is shown and must be confirmed
+    assert "comes from the school" in dialog.message.text()
+    assert saved.school is not None and saved.school.short_id in dialog.message.text()
+    assert dialog.task is None
+    qtbot.mouseClick(dialog.restore_button, LEFT)
+    qtbot.waitUntil(lambda: "does not open" in dialog.message.text(), timeout=30_000)
+    qtbot.waitUntil(dialog.restore_button.isEnabled, timeout=30_000)
+    dialog.passphrase.setText("ilga frāze 123")
+    qtbot.mouseClick(dialog.restore_button, LEFT)
+    qtbot.waitUntil(lambda: "administrator" in dialog.message.text(), timeout=30_000)
     qtbot.waitUntil(dialog.restore_button.isEnabled, timeout=30_000)
     assert dialog.restored_url is None
     assert accounts.needs_first_administrator(empty_window.db, None)  # still empty
     dialog.password.setText("demo")
     qtbot.mouseClick(dialog.restore_button, LEFT)
     qtbot.waitUntil(lambda: dialog.restored_url is not None, timeout=60_000)
+    assert "The backup came from the school" in dialog.message.text()
     dialog.close()
     qtbot.waitUntil(lambda: not page.restore_button.isVisible(), timeout=5_000)
     assert page.username.text() == "admin" and page.note.text().startswith("Restored ")

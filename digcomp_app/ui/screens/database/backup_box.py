@@ -10,9 +10,11 @@ from pathlib import Path
 from PySide6.QtCore import QStandardPaths, Qt
 from PySide6.QtWidgets import (
     QFileDialog,
+    QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -21,6 +23,8 @@ from PySide6.QtWidgets import (
 from digcomp_app.i18n import _, format_number
 from digcomp_app.services import backup
 from digcomp_app.services.backup import BackupCancelled, BackupInfo
+from digcomp_app.services.errors import ServiceError
+from digcomp_app.services.sealing import MIN_PASSPHRASE, check_new_passphrase
 from digcomp_app.ui.context import UiContext
 from digcomp_app.ui.tasks import Cancelled, Report, TaskHandle, run_task
 
@@ -29,7 +33,7 @@ OK_STYLE = "color: #1b5e20;"
 
 
 def restore_command(username: str) -> str:
-    return "digcomp-app --database {new} restore {file} --admin {name}".format(
+    return "digcomp-app --database {new} restore {file} --admin {name} --yes".format(
         new=_("NEW_DATABASE"), file=_("FILE"), name=username
     )
 
@@ -47,6 +51,16 @@ class BackupBox(QGroupBox):
 
         self.intro = QLabel()
         self.intro.setWordWrap(True)
+        self.passphrase = QLineEdit()
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase_again = QLineEdit()
+        self.passphrase_again.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase_label = QLabel()
+        self.passphrase_label.setBuddy(self.passphrase)
+        self.passphrase_again_label = QLabel()
+        self.passphrase_again_label.setBuddy(self.passphrase_again)
+        self.passphrase_note = QLabel()
+        self.passphrase_note.setWordWrap(True)
         self.backup_button = QPushButton()
         self.restore_button = QPushButton()
         self.result = QLabel()
@@ -66,9 +80,16 @@ class BackupBox(QGroupBox):
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
+        form = QFormLayout()
+        form.addRow(self.passphrase_label, self.passphrase)
+        form.addRow(self.passphrase_again_label, self.passphrase_again)
+        layout.addLayout(form)
+        layout.addWidget(self.passphrase_note)
         layout.addLayout(buttons)
         layout.addWidget(self.result)
         layout.addWidget(self.restore_help)
+        self.setTabOrder(self.passphrase, self.passphrase_again)
+        self.setTabOrder(self.passphrase_again, self.backup_button)
         self.setTabOrder(self.backup_button, self.restore_button)
 
         self.backup_button.clicked.connect(self.choose_backup_file)
@@ -83,6 +104,17 @@ class BackupBox(QGroupBox):
                 "assessments, evidence files, certificates and the audit log. It can be made "
                 "while others work. Keep backups on another disk or computer."
             )
+        )
+        self.passphrase_label.setText(_("Backup pass&phrase:"))
+        self.passphrase_again_label.setText(_("Passphrase a&gain:"))
+        self.passphrase.setAccessibleName(_("Backup passphrase"))
+        self.passphrase_again.setAccessibleName(_("Backup passphrase again"))
+        self.passphrase_note.setText(
+            _(
+                "Every backup is encrypted and sealed with this passphrase (at least {count} "
+                "characters). Keep it safe and apart from the backup: a lost passphrase means "
+                "a lost backup, nobody can open it without it."
+            ).format(count=MIN_PASSPHRASE)
         )
         self.backup_button.setText(_("Back &up now…"))
         self.backup_button.setAccessibleName(_("Back up now"))
@@ -101,8 +133,9 @@ class BackupBox(QGroupBox):
         after = _(
             "{new} is a new SQLite file or an empty PostgreSQL database, {file} the backup "
             "file, and {name} the user name of an administrator in the backup: you are asked "
-            "for the password they had when the backup was made. Then choose the new database "
-            "above, under Database for the next start, and open the program again."
+            "for the backup's passphrase and the password they had when the backup was made. "
+            "Then choose the new database above, under Database for the next start, and open "
+            "the program again."
         ).format(new=_("NEW_DATABASE"), file=_("FILE"), name=self._context.actor.username)
         return (
             f"<p>{html.escape(steps)}</p>"
@@ -126,12 +159,23 @@ class BackupBox(QGroupBox):
         )
         self.restore_dialog.open()
 
+    def _passphrase_ok(self) -> bool:
+        try:
+            check_new_passphrase(self.passphrase.text(), self.passphrase_again.text())
+        except ServiceError as problem:
+            self._show(str(problem), False)
+            self.passphrase.setFocus()
+            return False
+        return True
+
     def choose_backup_file(self) -> None:
-        name = f"digcomp-backup-{dt.date.today().isoformat()}.sqlite3"
+        if not self._passphrase_ok():
+            return
+        name = f"digcomp-backup-{dt.date.today().isoformat()}.digcomp"
         dialog = QFileDialog(self, _("Save the backup as"), str(Path(self._folder) / name))
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setNameFilters([_("Backups (*.sqlite3)"), _("All files (*)")])
-        dialog.setDefaultSuffix("sqlite3")
+        dialog.setNameFilters([_("Backups (*.digcomp *.sqlite3)"), _("All files (*)")])
+        dialog.setDefaultSuffix("digcomp")
         dialog.selectFile(name)
         dialog.fileSelected.connect(self.back_up)
         dialog.finished.connect(lambda _code: setattr(self, "file_dialog", None))
@@ -140,6 +184,9 @@ class BackupBox(QGroupBox):
 
     def back_up(self, path: str) -> None:
         """Write the backup to ``path`` in the background (the file dialog asked to replace)."""
+        if not self._passphrase_ok():
+            return
+        passphrase = self.passphrase.text()
         target = Path(path)
         self._folder = str(target.parent)
         overwrite = target.exists()
@@ -160,7 +207,13 @@ class BackupBox(QGroupBox):
 
             try:
                 return backup.create(
-                    db, actor, target, overwrite=overwrite, progress=progress, cancelled=cancelled
+                    db,
+                    actor,
+                    target,
+                    passphrase,
+                    overwrite=overwrite,
+                    progress=progress,
+                    cancelled=cancelled,
                 )
             except BackupCancelled:  # the service left nothing behind
                 raise Cancelled from None

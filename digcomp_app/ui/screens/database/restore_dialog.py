@@ -1,4 +1,9 @@
-"""Restoring a backup into a new, empty database, from the window."""
+"""Restoring a backup into a new, empty database, from the window.
+
+A sealed backup needs its passphrase; the school it comes from is shown, and a backup of
+another school than the one in use (or any backup on the first run, when there is no school
+yet) is restored only when Restore is pressed a second time (docs/decisions/0023).
+"""
 
 from __future__ import annotations
 
@@ -55,6 +60,10 @@ class RestoreDialog(QDialog):
         self.task: TaskHandle | None = None
         self.file_dialog: QFileDialog | None = None
         self.restored_url: str | None = None
+        #: the school of the database in use (None on the first run: no school yet)
+        self._school = None if into_this_database else backup.current_school(db).id or None
+        #: (backup file, school id) the user confirmed by pressing Restore a second time
+        self._confirmed: tuple[str, str] | None = None
         self.setWindowTitle(_("Restore a backup"))
         layout = QVBoxLayout(self)
         self.intro = intro = QLabel(
@@ -103,6 +112,10 @@ class RestoreDialog(QDialog):
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setAccessibleName(_("Administrator's password in the backup"))
         form.addRow(_("&Password:"), self.password)
+        self.passphrase = QLineEdit()
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase.setAccessibleName(_("The backup's passphrase"))
+        form.addRow(_("Backup pass&phrase:"), self.passphrase)
         for label_row in range(form.rowCount()):
             label = form.itemAt(label_row, QFormLayout.ItemRole.LabelRole)
             field = form.itemAt(label_row, QFormLayout.ItemRole.FieldRole)
@@ -110,6 +123,15 @@ class RestoreDialog(QDialog):
                 buddy = field.widget() or field.layout().itemAt(0).widget()
                 label.widget().setBuddy(buddy)
         layout.addLayout(form)
+        self.passphrase_note = QLabel(
+            _(
+                "The passphrase that was given when the backup was made. Without it a sealed "
+                "backup cannot be opened. Old backups made before backups were sealed need "
+                "none."
+            )
+        )
+        self.passphrase_note.setWordWrap(True)
+        layout.addWidget(self.passphrase_note)
         self.use_next_time = QCheckBox(_("&Open the restored database from the next start"))
         self.use_next_time.setChecked(True)
         self.use_next_time.setVisible(not into_this_database)
@@ -137,7 +159,12 @@ class RestoreDialog(QDialog):
         if save:
             dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
             dialog.setDefaultSuffix("sqlite3")
-        dialog.setNameFilters([_("SQLite databases (*.sqlite3 *.sqlite *.db)"), _("All files (*)")])
+        if save:
+            dialog.setNameFilters(
+                [_("SQLite databases (*.sqlite3 *.sqlite *.db)"), _("All files (*)")]
+            )
+        else:
+            dialog.setNameFilters([_("Backups (*.digcomp *.sqlite3)"), _("All files (*)")])
         dialog.fileSelected.connect(chosen)
         dialog.finished.connect(lambda _code: setattr(self, "file_dialog", None))
         self.file_dialog = dialog
@@ -175,6 +202,40 @@ class RestoreDialog(QDialog):
             self._say(_("That is the database in use; a backup goes into a new one."), True)
             return
         name, password = self.admin.text().strip(), self.password.text()
+        passphrase = self.passphrase.text()
+        try:
+            header = backup.describe(Path(source))
+        except ServiceError as error:
+            self._say(str(error), True)
+            return
+        school: str | None = None
+        if header is not None:
+            if not passphrase:
+                self._say(_("Give the backup's passphrase: the backup is sealed."), True)
+                self.passphrase.setFocus()
+                return
+            school = header.school.id
+            if school != self._school and self._confirmed != (source, school):
+                self._confirmed = (source, school)
+                shown = {
+                    "school": header.school.name or "-",
+                    "id": header.school.short_id,
+                    "date": header.created_at.date().isoformat(),
+                }
+                if self._school is None:
+                    text = _(
+                        "This backup comes from the school {school} (school id {id}), made on "
+                        "{date}. Press Restore again to restore it."
+                    ).format(**shown)
+                else:
+                    text = _(
+                        "This backup comes from another school: {school} (school id {id}), "
+                        "made on {date}, not from the school in use. Press Restore again only "
+                        "if you mean to restore it."
+                    ).format(**shown)
+                self._say(text, True)
+                self.restore_button.setFocus()
+                return
 
         def work(report: Report, cancelled: Callable[[], bool]) -> object:
             report(
@@ -186,7 +247,9 @@ class RestoreDialog(QDialog):
             )
             if self._into_this:
                 try:
-                    return backup.restore(self._db, None, Path(source), name, password)
+                    return backup.restore(
+                        self._db, None, Path(source), name, password, passphrase, school=school
+                    )
                 except ServiceError as error:
                     return error
             try:
@@ -198,7 +261,9 @@ class RestoreDialog(QDialog):
                     )
                 )
             try:
-                return backup.restore(db, None, Path(source), name, password)
+                return backup.restore(
+                    db, None, Path(source), name, password, passphrase, school=school
+                )
             except ServiceError as error:
                 return error
             finally:
@@ -220,8 +285,14 @@ class RestoreDialog(QDialog):
             "Restored {rows} records into {database} (administrator {name}).",
             rows,
         ).format(rows=rows, database=urls.describe(url), name=result.administrator)
+        if result.school is not None:
+            text += " " + _("The backup came from the school {school} (school id {id}).").format(
+                school=result.school.name or "-", id=result.school.short_id
+            )
         if self.use_next_time.isChecked() and not self._into_this:
             save_settings(load_settings().with_changes(database_url=url))
             text += " " + _("The program opens it from its next start.")
-        self._say(text, False)
+        for warning in result.warnings:
+            text += "\n\n" + _("Warning: {text}").format(text=warning)
+        self._say(text, bool(result.warnings))
         self._notify(text)
