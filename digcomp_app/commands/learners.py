@@ -125,6 +125,10 @@ def _register_learners(commands: Any, formatter: type[argparse.HelpFormatter]) -
     )
     accounts_parser.set_defaults(handler=accounts_command)
 
+    from digcomp_app.commands.privacy import register_learners_export
+
+    register_learners_export(actions, formatter)
+
 
 def _register_groups(commands: Any, formatter: type[argparse.HelpFormatter]) -> None:
     parser = commands.add_parser(

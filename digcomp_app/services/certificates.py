@@ -22,6 +22,7 @@ from digcomp_app.i18n import _
 from digcomp_app.services.auditlog import append, sign_checkpoint
 from digcomp_app.services.database import Database
 from digcomp_app.services.errors import InvalidInput, NotFound, WorkflowError
+from digcomp_app.services.inputs import clean_text
 from digcomp_app.services.mobilities import stored_texts
 from digcomp_app.services.permissions import Actor, Role, service
 from digcomp_app.services.scope import require_learner
@@ -41,6 +42,8 @@ from digcomp_app.storage.models import (
 )
 
 SNAPSHOT_FORMAT = 1
+#: the longest reason for revoking a certificate, in characters
+MAX_REVOKE_REASON = 2000
 
 
 def new_serial() -> str:
@@ -396,17 +399,18 @@ def _certificate(session: Session, serial: str) -> Certificate:
 @service("certificates.revoke")
 def revoke(db: Database, actor: Actor, serial: str, reason: str) -> CertificateInfo:
     """Withdraw a certificate; its case returns to certification for a corrected one."""
-    if not reason.strip():
+    reason = clean_text(reason, "reason", _("reason"), MAX_REVOKE_REASON, multiline=True)
+    if not reason:
         raise InvalidInput("reason", _("Say why the certificate is revoked."))
     with db.transaction() as session:
         cert = _certificate(session, serial)
         if cert.status == "revoked":
             raise WorkflowError(_("This certificate was revoked already."))
         cert.status, cert.revoked_at = "revoked", utcnow()
-        cert.revoked_by, cert.revoke_reason = actor.user_id, reason.strip()
+        cert.revoked_by, cert.revoke_reason = actor.user_id, reason
         case = session.get(ValidationCase, cert.case_id)
         if case is not None and case.stage == "certified":
-            _move(session, actor, case, "certification", reason.strip())
+            _move(session, actor, case, "certification", reason)
         session.flush()
         append(
             session,
@@ -415,7 +419,7 @@ def revoke(db: Database, actor: Actor, serial: str, reason: str) -> CertificateI
             "ok",
             "certificate",
             cert.serial,
-            {"reason": reason.strip()},
+            {"reason": reason},
         )
         return _info(session, cert)
 

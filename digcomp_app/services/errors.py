@@ -52,8 +52,8 @@ class IntegrityProblem(ServiceError):
 
 
 class SimultaneousChange(ServiceError):
-    """Someone else saved something that clashes (the same learner number, user name or
-    group name) at the same moment; nothing of this change was saved."""
+    """Someone else saved something that clashes (the same learner number, user name, group
+    name or mobility code) at the same moment; nothing of this change was saved."""
 
 
 @contextmanager
@@ -69,8 +69,8 @@ def simultaneous_changes_refused() -> Iterator[None]:
 
         raise SimultaneousChange(
             _(
-                "Someone else saved a clashing change (the same learner number, user name or "
-                "group name) at the same moment. Nothing was saved; look at the data again "
-                "and retry."
+                "Someone else saved a clashing change (the same learner number, user name, "
+                "group name or mobility code) at the same moment. Nothing was saved; look at "
+                "the data again and retry."
             )
         ) from error

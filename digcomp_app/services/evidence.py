@@ -26,6 +26,7 @@ from digcomp_app.i18n import _
 from digcomp_app.services.auditlog import append
 from digcomp_app.services.database import Database
 from digcomp_app.services.errors import IntegrityProblem, InvalidInput, NotFound
+from digcomp_app.services.inputs import clean_text
 from digcomp_app.services.permissions import Actor, service
 from digcomp_app.services.validation import _require_stage, load_case
 from digcomp_app.storage.models import (
@@ -37,6 +38,13 @@ from digcomp_app.storage.models import (
 )
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
+#: the longest texts an item may have, in characters (title and link: the columns' sizes)
+MAX_TITLE = 300
+MAX_DESCRIPTION = 4000
+MAX_NOTE = 8000
+MAX_URL = 2000
+#: the longest name a file may come with (it is shortened to 200 for display and storage)
+MAX_FILE_NAME = 1000
 #: stages at which evidence can be added
 EVIDENCE_STAGES = ("identification", "documentation", "assessment")
 #: stages at which an item can be removed or tied to other competences (before assessment)
@@ -304,11 +312,36 @@ def _info(session: Session, item: EvidenceItem) -> EvidenceInfo:
     )
 
 
-def _clean_title(title: str) -> str:
-    title = " ".join(title.split())
+def _clean_title(title: object) -> str:
+    """The title checked (no control character, at most MAX_TITLE) and on one line."""
+    title = " ".join(clean_text(title, "title", _("title"), MAX_TITLE, multiline=True).split())
     if not title:
         raise InvalidInput("title", _("Give the evidence a title."))
-    return title[:300]
+    return title
+
+
+def _check_file_name(file_name: object) -> str:
+    """The name a file came with, refused when no system could have given it (a NUL, or
+    longer than MAX_FILE_NAME); other odd characters are made safe by :func:`safe_name`."""
+    if not isinstance(file_name, str):
+        raise InvalidInput("file_name", _("The {field} must be text.").format(field=_("file name")))
+    if "\x00" in file_name:
+        raise InvalidInput(
+            "file_name",
+            _(
+                "The {field} contains a control character (one that cannot be printed or "
+                "stored, such as NUL); remove it."
+            ).format(field=_("file name")),
+        )
+    name = file_name.replace("\\", "/").rsplit("/", 1)[-1]
+    if len(name) > MAX_FILE_NAME:
+        raise InvalidInput(
+            "file_name",
+            _("The {field} is too long: at most {limit} characters, now {count}.").format(
+                field=_("file name"), limit=MAX_FILE_NAME, count=len(name)
+            ),
+        )
+    return file_name
 
 
 def _check_competences(case_targets: set[str], competence_ids: tuple[str, ...]) -> list[str]:
@@ -425,6 +458,8 @@ def _add(
     description: str,
     **fields: object,
 ) -> EvidenceInfo:
+    """Add an item; ``description`` is checked by the caller (it is a note's text)."""
+    title = _clean_title(title)
     with db.transaction() as session:
         case = load_case(session, actor, case_id)
         _require_stage(case, *EVIDENCE_STAGES)
@@ -436,8 +471,8 @@ def _add(
         item = EvidenceItem(
             case_id=case_id,
             kind=kind,
-            title=_clean_title(title),
-            description=description.strip(),
+            title=title,
+            description=description,
             competence_ids=ties,
             added_by=actor.user_id,
             **fields,
@@ -467,6 +502,8 @@ def add_file(
     competence_ids: tuple[str, ...] = (),
     description: str = "",
 ) -> EvidenceInfo:
+    _check_file_name(file_name)
+    description = _clean_description(description)
     media_type = check_content(content)
     name = safe_name(file_name, media_type)
     return _add(
@@ -493,12 +530,12 @@ def add_link(
     competence_ids: tuple[str, ...] = (),
     description: str = "",
 ) -> EvidenceInfo:
-    parsed = urlparse(url.strip())
+    url = clean_text(url, "url", _("link"), MAX_URL)
+    description = _clean_description(description)
+    parsed = urlparse(url)
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
         raise InvalidInput("url", _("A link must start with http:// or https://."))
-    return _add(
-        db, actor, case_id, "link", title, tuple(competence_ids), description, url=url.strip()
-    )
+    return _add(db, actor, case_id, "link", title, tuple(competence_ids), description, url=url)
 
 
 @service("evidence.add_note")
@@ -510,9 +547,14 @@ def add_note(
     text: str,
     competence_ids: tuple[str, ...] = (),
 ) -> EvidenceInfo:
-    if not text.strip():
+    text = clean_text(text, "text", _("note"), MAX_NOTE, multiline=True)
+    if not text:
         raise InvalidInput("text", _("The note is empty."))
     return _add(db, actor, case_id, "note", title, tuple(competence_ids), text)
+
+
+def _clean_description(description: object) -> str:
+    return clean_text(description, "description", _("description"), MAX_DESCRIPTION, multiline=True)
 
 
 def _load_item(

@@ -16,7 +16,13 @@ from digcomp_app.framework import builtin_library
 from digcomp_app.i18n import N_, UI_LANGUAGES, _
 from digcomp_app.services.auditlog import append
 from digcomp_app.services.database import Database
-from digcomp_app.services.errors import ConcurrentChange, InvalidInput, NotFound, WorkflowError
+from digcomp_app.services.errors import (
+    ConcurrentChange,
+    InvalidInput,
+    NotFound,
+    WorkflowError,
+    simultaneous_changes_refused,
+)
 from digcomp_app.services.inputs import clean_text
 from digcomp_app.services.permissions import Actor, Role, deny_object, service
 from digcomp_app.services.scope import require_teacher
@@ -366,7 +372,9 @@ def _mobility(session: Session, mobility_id: int) -> Mobility:
 
 @service("mobilities.create")
 def create(db: Database, actor: Actor, draft: MobilityDraft) -> MobilityInfo:
-    with db.transaction() as session:
+    # another coordinator may create a mobility with the same code between our check and
+    # our commit: the unique code refuses ours (SimultaneousChange)
+    with simultaneous_changes_refused(), db.transaction() as session:
         texts = _validate(session, draft)
         mobility = Mobility()
         _apply(mobility, draft, texts)
@@ -388,9 +396,10 @@ def create(db: Database, actor: Actor, draft: MobilityDraft) -> MobilityInfo:
 def update(
     db: Database, actor: Actor, mobility_id: int, draft: MobilityDraft, expected_version: int
 ) -> MobilityInfo:
-    """Save changes made to the version the editor started from (see ConcurrentChange)."""
+    """Save changes made to the version the editor started from (see ConcurrentChange); a
+    code someone else gave another mobility at the same moment is a SimultaneousChange."""
     try:
-        with db.transaction() as session:
+        with simultaneous_changes_refused(), db.transaction() as session:
             mobility = _mobility(session, mobility_id)
             if mobility.version != expected_version:
                 raise ConcurrentChange(_mobility_changed_message(), _info(session, mobility))

@@ -148,6 +148,10 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "verification.verify_text": EVERYONE,
     "verification.verify_pdf": EVERYONE,
     "verification.own_public_keys": EVERYONE,
+    # data protection: a learner's data export answers an access request (GDPR Art. 15/20):
+    # administrators and coordinators for anyone, a learner for themself (checked inside)
+    "privacy.export_learner": frozenset({L, C, A}),
+    "privacy.save_learner_export": frozenset({L, C, A}),
     # audit and maintenance
     "audit.verify": frozenset({C, A}),
     "audit.compare_head": EVERYONE,

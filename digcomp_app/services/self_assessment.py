@@ -13,6 +13,7 @@ from digcomp_app.i18n import _
 from digcomp_app.services.auditlog import append
 from digcomp_app.services.database import Database
 from digcomp_app.services.errors import InvalidInput, NotFound, WorkflowError
+from digcomp_app.services.inputs import clean_text
 from digcomp_app.services.permissions import Actor, deny_object, service
 from digcomp_app.services.scope import require_learner
 from digcomp_app.storage.models import (
@@ -23,6 +24,8 @@ from digcomp_app.storage.models import (
 )
 
 MOMENTS = ("before", "after", "other")
+#: the longest note a learner may add to an answer, in characters
+MAX_NOTE = 2000
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +168,7 @@ def answer(
     note: str = "",
 ) -> SelfAssessmentInfo:
     """Save one answer at once (``level`` None means "not yet"); may be changed later."""
+    note = clean_text(note, "note", _("note"), MAX_NOTE, multiline=True)
     with db.transaction() as session:
         row = _own(session, actor, assessment_id)
         if row.completed_at is not None:
@@ -203,7 +207,7 @@ def answer(
             row.answers.append(existing)
         existing.level = level
         existing.ticked = list(dict.fromkeys(ticked))
-        existing.note = note.strip()
+        existing.note = note
         existing.answered_at = utcnow()
         session.flush()
         return info(row)

@@ -338,6 +338,8 @@ def get_case(db: Database, actor: Actor, case_id: int) -> CaseInfo:
 def list_cases(
     db: Database, actor: Actor, mobility_id: int | None = None, stage: str | None = None
 ) -> list[CaseInfo]:
+    if stage is not None and stage not in STAGES:
+        return []  # no case is at an unknown stage (a NUL would fail on PostgreSQL)
     query = select(ValidationCase).order_by(ValidationCase.id)
     if mobility_id is not None:
         query = query.where(ValidationCase.mobility_id == mobility_id)

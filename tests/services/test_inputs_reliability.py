@@ -15,12 +15,21 @@ from collections.abc import Callable
 import pytest
 from sqlalchemy import select
 
-from digcomp_app.services import accounts, learners, mobilities, organisations, validation
-from digcomp_app.services.errors import ConcurrentChange, InvalidInput
+from digcomp_app.services import (
+    accounts,
+    certificates,
+    evidence,
+    learners,
+    mobilities,
+    organisations,
+    self_assessment,
+    validation,
+)
+from digcomp_app.services.errors import ConcurrentChange, InvalidInput, SimultaneousChange
 from digcomp_app.services.inputs import clean_text, for_terminal
 from digcomp_app.storage.models import Base
 from tests.services.conftest import FAST_HASHER, PASSWORD, School, sign
-from tests.services.test_workflow import to_assessment
+from tests.services.test_workflow import PDF, to_assessment
 
 NUL = "Ab\x00cd"
 LONG = "x" * 10_000
@@ -254,6 +263,137 @@ def test_validation_texts_refuse_nul_and_overlong_values(db, school, what, field
     assert _everything(db) == before, what
 
 
+#: calls adding evidence to a case at its documentation stage (tied to 1.1)
+EVIDENCE_CALLS: list[tuple[str, str, Callable[..., object]]] = [
+    (
+        "evidence.add_file file_name",
+        "file_name",
+        lambda db, s, case, v: evidence.add_file(db, s.teacher, case, v, PDF, "R", ("1.1",)),
+    ),
+    (
+        "evidence.add_file title",
+        "title",
+        lambda db, s, case, v: evidence.add_file(db, s.teacher, case, "r.pdf", PDF, v, ("1.1",)),
+    ),
+    (
+        "evidence.add_file description",
+        "description",
+        lambda db, s, case, v: evidence.add_file(
+            db, s.teacher, case, "r.pdf", PDF, "R", ("1.1",), v
+        ),
+    ),
+    (
+        "evidence.add_link url",
+        "url",
+        lambda db, s, case, v: evidence.add_link(
+            db, s.teacher, case, "https://example.org/" + v, "Link", ("1.1",)
+        ),
+    ),
+    (
+        "evidence.add_link title",
+        "title",
+        lambda db, s, case, v: evidence.add_link(
+            db, s.teacher, case, "https://example.org/", v, ("1.1",)
+        ),
+    ),
+    (
+        "evidence.add_link description",
+        "description",
+        lambda db, s, case, v: evidence.add_link(
+            db, s.teacher, case, "https://example.org/", "Link", ("1.1",), v
+        ),
+    ),
+    (
+        "evidence.add_note title",
+        "title",
+        lambda db, s, case, v: evidence.add_note(db, s.teacher, case, v, "Text", ("1.1",)),
+    ),
+    (
+        "evidence.add_note text",
+        "text",
+        lambda db, s, case, v: evidence.add_note(db, s.teacher, case, "Note", v, ("1.1",)),
+    ),
+]
+
+
+@pytest.fixture
+def documented_case(db, school) -> int:
+    """A case at its documentation stage, with 1.1 as a target."""
+    case = validation.open_case(db, school.teacher, school.learner_id, school.mobility_id)
+    validation.set_targets(db, school.teacher, case.id, [validation.TargetDraft("1.1", 4)])
+    validation.advance(db, school.teacher, case.id)
+    return case.id
+
+
+@BAD_VALUES
+@pytest.mark.parametrize(
+    ("what", "field", "call"), EVIDENCE_CALLS, ids=[c[0] for c in EVIDENCE_CALLS]
+)
+def test_evidence_texts_refuse_nul_and_overlong_values(
+    db, school, documented_case, what, field, call, bad
+):
+    before = _everything(db)
+    with pytest.raises(InvalidInput) as refused:
+        call(db, school, documented_case, bad)
+    assert refused.value.field == field, (what, str(refused.value))
+    assert str(refused.value)
+    assert _everything(db) == before, what
+
+
+def test_evidence_texts_within_the_limits_are_kept(db, school, documented_case):
+    url = "https://example.org/" + "a" * (evidence.MAX_URL - 20)
+    link = evidence.add_link(
+        db, school.teacher, documented_case, url, " Line\tone\n", ("1.1",), "a\r\nb"
+    )
+    assert (link.url, link.title, link.description) == (url, "Line one", "a\nb")
+    note = evidence.add_note(
+        db, school.teacher, documented_case, "N", "x" * evidence.MAX_NOTE, ("1.1",)
+    )
+    assert len(note.description) == evidence.MAX_NOTE
+    # a long name from outside is still shortened for display, not refused
+    item = evidence.add_file(
+        db, school.teacher, documented_case, "y" * 900 + ".pdf", PDF, "", ("1.1",)
+    )
+    assert item.file_name == "y" * 196 + ".pdf" and item.title == item.file_name
+
+
+@BAD_VALUES
+def test_the_revoke_reason_refuses_nul_and_overlong_values(db, school, signer, bad):
+    case = to_assessment(db, school)
+    for competence in ("1.1", "2.1"):
+        validation.record_assessment(db, school.teacher, case.id, competence, 3, "interview")
+    validation.advance(db, school.teacher, case.id)
+    cert = certificates.issue(db, school.coordinator, case.id, signer)
+    before = _everything(db)
+    with pytest.raises(InvalidInput) as refused:
+        certificates.revoke(db, school.coordinator, cert.serial, bad)
+    assert refused.value.field == "reason"
+    assert _everything(db) == before
+    kept = certificates.revoke(db, school.coordinator, cert.serial, " Wrong\r\nlevel ")
+    assert kept.revoke_reason == "Wrong\nlevel"
+
+
+@BAD_VALUES
+def test_a_self_assessment_note_refuses_nul_and_overlong_values(db, school, bad):
+    started = self_assessment.start(
+        db, school.learner, mobility_id=school.mobility_id, moment="before"
+    )
+    before = _everything(db)
+    with pytest.raises(InvalidInput) as refused:
+        self_assessment.answer(db, school.learner, started.id, "1.1", 3, (), bad)
+    assert refused.value.field == "note"
+    assert _everything(db) == before
+    saved = self_assessment.answer(db, school.learner, started.id, "1.1", 3, (), " a\tb ")
+    assert saved.answer_for("1.1").note == "a\tb"
+
+
+def test_a_stage_filter_with_nul_or_an_unknown_stage_finds_nothing(db, school):
+    case = validation.open_case(db, school.teacher, school.learner_id, school.mobility_id)
+    assert validation.list_cases(db, school.coordinator, stage="identification")[0].id == case.id
+    assert validation.list_cases(db, school.coordinator, stage="identifi\x00cation") == []
+    assert validation.list_cases(db, school.coordinator, stage="nowhere") == []
+
+
 def test_signing_in_with_a_nul_in_the_name_is_a_wrong_name(db, school):
     from digcomp_app.services.errors import AuthenticationFailed
 
@@ -385,3 +525,49 @@ def test_two_first_assessments_at_once_on_postgresql_keep_the_first(db, school, 
     assert (raised.value.current.level, raised.value.current.comment) == (5, "theirs")
     stored = validation.get_case(db, school.teacher, case.id).assessment_for("1.1")
     assert (stored.level, stored.comment) == (5, "theirs")
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("how", ["create", "rename"])
+def test_two_coordinators_giving_one_code_at_once_on_postgresql(db, school, other_pc, how):
+    """The other PC renames the school's mobility to ER-RACE and has not committed yet; we
+    create (or rename another mobility) with the same code: both checks found the code free.
+    The unique code refuses ours once theirs is committed: SimultaneousChange, not a raw
+    duplicate-key error, and nothing of ours is saved."""
+    from digcomp_app.storage.models import Mobility
+
+    second = None
+    if how == "rename":
+        second = mobilities.create(db, school.coordinator, _draft(school, code="ER-SECOND"))
+    updated, release = threading.Event(), threading.Event()
+
+    def other() -> None:
+        with other_pc.transaction() as session:
+            session.get(Mobility, school.mobility_id).code = "ER-RACE"
+            session.flush()  # the new code holds its place in the unique index until commit
+            updated.set()
+            release.wait(10)
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    assert updated.wait(10)
+    threading.Timer(0.5, release.set).start()  # they commit while our write waits
+    with pytest.raises(SimultaneousChange, match="mobility code") as raised:
+        if second is None:
+            mobilities.create(db, school.coordinator, _draft(school, code="ER-RACE"))
+        else:
+            current = mobilities.get(db, school.coordinator, second.id)
+            draft = mobilities.MobilityDraft(
+                "ER-RACE",
+                current.title,
+                current.sending_organisation_id,
+                current.host_organisation_id,
+                current.host_country,
+                current.start_date,
+                current.end_date,
+            )
+            mobilities.update(db, school.coordinator, second.id, draft, current.version)
+    thread.join(10)
+    assert "same moment" in str(raised.value)
+    codes = sorted(m.code for m in mobilities.list_all(db, school.coordinator, ""))
+    assert codes == (["ER-RACE"] if second is None else ["ER-RACE", "ER-SECOND"])

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QDialog,
+    QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
@@ -29,11 +30,11 @@ from PySide6.QtWidgets import (
 )
 
 from digcomp_app.i18n import _, format_list, ngettext
-from digcomp_app.services import accounts, learners, organisations
+from digcomp_app.services import accounts, learners, organisations, privacy
 from digcomp_app.services.accounts import AccountsCreated
 from digcomp_app.services.errors import ServiceError
 from digcomp_app.services.learners import GroupInfo, LearnerRecord, LearnerSummary
-from digcomp_app.services.permissions import allowed
+from digcomp_app.services.permissions import Role, allowed
 from digcomp_app.ui.context import UiContext
 from digcomp_app.ui.screens.learners.dialogs import (
     GroupDialog,
@@ -125,6 +126,11 @@ class LearnersTab(QWidget, _Messages):
         self.task: TaskHandle | None = None
         self.can_edit = allowed(context.actor, "learners.create")
         self.can_make_accounts = allowed(context.actor, "accounts.create_learner_accounts")
+        # the school answers access requests: administrators and coordinators export
+        self.can_export = allowed(context.actor, "privacy.save_learner_export") and bool(
+            context.actor
+            and (context.actor.has(Role.ADMINISTRATOR) or context.actor.has(Role.COORDINATOR))
+        )
 
         # the filter: groups on the left
         self.filter_label = QLabel()
@@ -164,6 +170,8 @@ class LearnersTab(QWidget, _Messages):
         self.accounts_button = QPushButton()
         self.import_button = QPushButton()
         self.import_button.setVisible(open_import_wizard is not None and self.can_edit)
+        self.export_button = QPushButton()
+        self.export_button.setVisible(self.can_export)
         grid = QGridLayout()
         for index, button in enumerate(self._buttons()):
             grid.addWidget(button, index // 3, index % 3)
@@ -215,6 +223,7 @@ class LearnersTab(QWidget, _Messages):
         self.move_button.clicked.connect(self.move_learners)
         self.accounts_button.clicked.connect(self.create_accounts)
         self.import_button.clicked.connect(self.import_learners)
+        self.export_button.clicked.connect(self.export_data)
         self.retranslate()
 
     def _buttons(self) -> list[QPushButton]:
@@ -225,6 +234,7 @@ class LearnersTab(QWidget, _Messages):
             self.move_button,
             self.accounts_button,
             self.import_button,
+            self.export_button,
         ]
 
     # --- texts --------------------------------------------------------------------
@@ -253,6 +263,13 @@ class LearnersTab(QWidget, _Messages):
         self.move_button.setText(_("&Move to group…"))
         self.accounts_button.setText(_("Create &accounts…"))
         self.import_button.setText(_("Im&port learners…"))
+        self.export_button.setText(_("E&xport data…"))
+        self.export_button.setToolTip(
+            _(
+                "Everything the app holds about the chosen learner, with their evidence "
+                "files, in one zip: for an access request under the GDPR."
+            )
+        )
         self.accounts_button.setToolTip(
             _(
                 "Accounts with one-time passwords for the chosen learners, or for everyone "
@@ -445,6 +462,7 @@ class LearnersTab(QWidget, _Messages):
         self.accounts_button.setEnabled(
             self.can_make_accounts and bool(chosen or (self.group_id() and self.learners))
         )
+        self.export_button.setEnabled(self.can_export and len(chosen) == 1)
         _name_buttons(self._buttons())
 
     # --- one learner's record -------------------------------------------------------
@@ -660,11 +678,61 @@ class LearnersTab(QWidget, _Messages):
         dialog.open()
         return dialog
 
+    def export_data(self) -> None:
+        """Ask where to save the chosen learner's data export, then write it."""
+        chosen = self.selected()
+        if len(chosen) != 1 or not self.can_export:
+            return
+        learner = chosen[0]
+        suggested = _("learner-data-{number}.zip").format(
+            number=_file_name_part(learner.learner_number or str(learner.id))
+        )
+        path, _filter = QFileDialog.getSaveFileName(
+            self,
+            _("Export {name}'s data").format(name=learner.full_name),
+            suggested,
+            _("Zip archives (*.zip)"),
+        )
+        if path:
+            self.run_export(learner.id, path)
+
+    def run_export(self, learner_id: int, path: str) -> TaskHandle:
+        """Write one learner's data export to ``path`` in the background."""
+        db, actor = self._context.db, self._context.actor
+        if not path.lower().endswith(".zip"):
+            path += ".zip"
+
+        def work(report, cancelled) -> privacy.ExportSummary:  # type: ignore[no-untyped-def]
+            report(0, 0, _("Exporting the learner's data…"))
+            return privacy.save_learner_export(db, actor, learner_id, path, report, cancelled)
+
+        def done(summary: privacy.ExportSummary) -> None:
+            self.show_done(
+                _(
+                    "Data export saved to {path}: {cases} case(s), {files} evidence file(s), "
+                    "{certificates} attestation(s)."
+                ).format(
+                    path=path,
+                    cases=summary.cases,
+                    files=summary.evidence_files,
+                    certificates=summary.certificates,
+                )
+            )
+
+        self.task = run_task(self, _("Export data"), work, done)
+        self.task.done.connect(lambda: setattr(self, "task", None))
+        return self.task
+
     def import_learners(self) -> None:
         if open_import_wizard is None:
             return
         if open_import_wizard(self, self._context, "learners"):
             self._screen.refresh()
+
+
+def _file_name_part(text: str) -> str:
+    """A learner number made fit for a suggested file name."""
+    return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in text)[:50] or "learner"
 
 
 def record_html(record: LearnerRecord) -> str:
