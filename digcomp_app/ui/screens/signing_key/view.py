@@ -284,14 +284,8 @@ class SigningKeyScreen(QWidget):
         self.file_dialog = dialog
         dialog.open()
 
-    def export_to(self, path: Path | str) -> Path | None:
-        """Write the public keys to ``path`` (the file dialog asked before replacing)."""
-        target = Path(path)
-        try:
-            text = signing.export_public_keys(self._context.db, self._context.actor)
-        except ServiceError as error:
-            self._say(str(error), error=True)
-            return None
+    def _write(self, target: Path, text: str) -> bool:
+        """Write an exported file (its folder made when missing); say why when it fails."""
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
@@ -302,8 +296,20 @@ class SigningKeyScreen(QWidget):
                 ),
                 error=True,
             )
-            return None
+            return False
         remember_folder(target.parent)
+        return True
+
+    def export_to(self, path: Path | str) -> Path | None:
+        """Write the public keys to ``path`` (the file dialog asked before replacing)."""
+        target = Path(path)
+        try:
+            text = signing.export_public_keys(self._context.db, self._context.actor)
+        except ServiceError as error:
+            self._say(str(error), error=True)
+            return None
+        if not self._write(target, text):
+            return None
         said = _(
             "The public keys were written to {path}. Anyone who checks your attestations "
             "loads this file in their verifier."
@@ -338,18 +344,8 @@ class SigningKeyScreen(QWidget):
         except ServiceError as error:
             self._say(str(error), error=True)
             return None
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(page, encoding="utf-8")
-        except OSError as error:
-            self._say(
-                _("Cannot write {path}: {error}").format(
-                    path=target, error=error.strerror or error
-                ),
-                error=True,
-            )
+        if not self._write(target, page):
             return None
-        remember_folder(target.parent)
         said = _(
             "The verification page was written to {path}. Put it on the school's website at "
             "the verification address printed on the attestations."
