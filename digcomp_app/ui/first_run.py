@@ -27,7 +27,7 @@ from digcomp_app.services import accounts, organisations
 from digcomp_app.services.database import Database
 from digcomp_app.services.errors import InvalidInput, ServiceError
 from digcomp_app.services.permissions import Actor
-from digcomp_app.ui.widgets import ERROR_COLOUR
+from digcomp_app.ui.widgets import ERROR_COLOUR, centre_in
 
 SCHOOL, ADMIN, NEXT = range(3)
 
@@ -151,15 +151,7 @@ class SchoolSetup(QWidget):
         inner.addWidget(self.stack)
         inner.addWidget(self.error)
         inner.addLayout(buttons)
-        outer = QVBoxLayout(self)
-        outer.addStretch(1)
-        # centred between stretches (not by alignment), so wrapped texts get their height
-        centred = QHBoxLayout()
-        centred.addStretch(1)
-        centred.addWidget(box)
-        centred.addStretch(1)
-        outer.addLayout(centred)
-        outer.addStretch(2)
+        centre_in(self, box)
         for field in (self.school_name, self.country, self.address):
             field.returnPressed.connect(self.go_next)
         self.email.returnPressed.connect(self.go_next)

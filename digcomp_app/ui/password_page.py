@@ -18,7 +18,7 @@ from digcomp_app.services import accounts
 from digcomp_app.services.database import Database
 from digcomp_app.services.errors import ServiceError
 from digcomp_app.services.permissions import Actor
-from digcomp_app.ui.widgets import ERROR_COLOUR
+from digcomp_app.ui.widgets import ERROR_COLOUR, centre_in
 
 
 class ChoosePasswordPage(QWidget):
@@ -75,15 +75,7 @@ class ChoosePasswordPage(QWidget):
         inner.addLayout(form)
         inner.addWidget(self.error)
         inner.addLayout(buttons)
-        outer = QVBoxLayout(self)
-        outer.addStretch(1)
-        # centred between stretches (not by alignment), so wrapped texts get their height
-        centred = QHBoxLayout()
-        centred.addStretch(1)
-        centred.addWidget(box)
-        centred.addStretch(1)
-        outer.addLayout(centred)
-        outer.addStretch(2)
+        centre_in(self, box)
         self.current.returnPressed.connect(self.new.setFocus)
         self.new.returnPressed.connect(self.repeat.setFocus)
         self.repeat.returnPressed.connect(self.submit)

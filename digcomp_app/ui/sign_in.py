@@ -6,7 +6,6 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -20,6 +19,7 @@ from digcomp_app.services import accounts
 from digcomp_app.services.database import Database
 from digcomp_app.services.errors import ServiceError
 from digcomp_app.services.permissions import Actor
+from digcomp_app.ui.widgets import centre_in
 
 
 class SignInPage(QWidget):
@@ -98,15 +98,7 @@ class SignInPage(QWidget):
         inner.addWidget(self.button)
         inner.addWidget(self.choices)
         front = QWidget()
-        outer = QVBoxLayout(front)
-        outer.addStretch(1)
-        # centred between stretches (not by alignment), so wrapped texts get their height
-        centred = QHBoxLayout()
-        centred.addStretch(1)
-        centred.addWidget(box)
-        centred.addStretch(1)
-        outer.addLayout(centred)
-        outer.addStretch(2)
+        centre_in(front, box)
         from digcomp_app.ui.first_run import SchoolSetup
 
         self.setup = SchoolSetup(db)

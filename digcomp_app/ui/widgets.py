@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QSize
-from PySide6.QtWidgets import QAbstractItemView, QTableWidget, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QTableWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 #: the colour of error messages shown beside the control they concern
 ERROR_COLOUR = "#b00020"
@@ -62,3 +68,16 @@ def fit_to_texts(dialog: QWidget, chars: int) -> None:
     dialog.setProperty("textFitChars", chars)
     dialog.installEventFilter(_TextFit(dialog))
     _fit(dialog)
+
+
+def centre_in(page: QWidget, box: QWidget) -> None:
+    """Lay ``box`` out in the middle of ``page``, a little above centre. Centred between
+    stretches (not by alignment), so wrapped texts in it get their height."""
+    outer = QVBoxLayout(page)
+    outer.addStretch(1)
+    row = QHBoxLayout()
+    row.addStretch(1)
+    row.addWidget(box)
+    row.addStretch(1)
+    outer.addLayout(row)
+    outer.addStretch(2)
