@@ -6,8 +6,9 @@ two levels or more."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Protocol
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -57,10 +58,12 @@ SUBTITLE_MOBILITY = N_("{name} · {mobility} · {framework} · {date}")
 RESULTS = N_("Self-assessment results")
 RESULTS_NOTE = N_(
     "The learner's own ratings of {date}, levels 1 to {top}. A triangle marks the level a "
-    "teacher assessed."
+    "teacher assessed. An area's average is that of its rated competences: “not yet” is "
+    "left out."
 )
 NO_SELF_ASSESSMENT = N_("No completed self-assessment yet.")
 AREA_AVERAGE = N_("average {value}")
+AREA_RATED = N_("{rated} of {total} rated")
 NOT_YET = N_("not yet")
 LEGEND_SELF = N_("own rating")
 LEGEND_ASSESSED = N_("assessed level")
@@ -100,6 +103,20 @@ class ProfileRow:
         return self.latest - self.assessed
 
 
+class AreaFigures(Protocol):
+    """An area's average and counts, computed by the caller (the same numbers the results
+    screen shows): ``shown`` is the average as printed, None when nothing is rated."""
+
+    @property
+    def shown(self) -> float | None: ...
+
+    @property
+    def rated(self) -> int: ...
+
+    @property
+    def total(self) -> int: ...
+
+
 @dataclass(frozen=True, slots=True)
 class ProfileData:
     learner_name: str
@@ -112,6 +129,8 @@ class ProfileData:
     rows: tuple[ProfileRow, ...]
     mobility_title: str = ""
     flag_gap: int = 2
+    #: area id -> the latest self-assessment's average and counts
+    area_scores: Mapping[str, AreaFigures] = field(default_factory=dict)
 
 
 S_FLAG = Style(BOLD, 8, 10.5, ORANGE)
@@ -182,9 +201,8 @@ class _Profile:
         intro.append(self._legend())
         blocks = []
         for index, area in enumerate(self.framework.areas):
-            ratings = [self.by_id.get(c.id) for c in area.competences]
-            levels = [r.latest for r in ratings if r is not None and r.latest is not None]
-            average = sum(levels) / len(levels) if levels else None
+            score = self.data.area_scores.get(area.id)
+            average = score.shown if score is not None else None
             rows = grid_rows(
                 [
                     Column(
@@ -197,10 +215,18 @@ class _Profile:
             )
             rows[0].painters.append(self._average_bar(average))
             if average is not None:
-                value = self._(AREA_AVERAGE).format(
-                    value=format_number(round(average, 1), self.language)
-                )
+                value = self._(AREA_AVERAGE).format(value=format_number(average, self.language))
                 rows[0].pieces.append(Piece(VALUE_X, S_SMALL_BOLD, value))
+            if score is not None:
+                counted = Row(S_SMALL.leading + 3)
+                counted.pieces.append(
+                    Piece(
+                        VALUE_X,
+                        S_SMALL,
+                        self._(AREA_RATED).format(rated=score.rated, total=score.total),
+                    )
+                )
+                rows.append(counted)
             for competence in area.competences:
                 row = self.by_id.get(competence.id)
                 rows += self._competence_row(

@@ -32,7 +32,7 @@ from digcomp_app.services.errors import InvalidInput, NotFound
 from digcomp_app.services.mobilities import mobility_text, stored_texts
 from digcomp_app.services.permissions import Actor, service
 from digcomp_app.services.scope import require_learner
-from digcomp_app.services.self_assessment import latest_completed
+from digcomp_app.services.self_assessment import latest_completed, scores
 from digcomp_app.services.validation import FLAG_GAP, STAGE_NAMES
 from digcomp_app.storage.models import (
     Assessment,
@@ -170,6 +170,8 @@ def profile(
             rows=rows,
             mobility_title=mobility_title,
             flag_gap=FLAG_GAP,
+            # the same computation as the results screen's (one number, one rule)
+            area_scores=({a.area_id: a for a in scores(framework, own).areas} if latest else {}),
         )
         append(session, actor.username, "reports.profile", "ok", "learner", learner_id)
     name = ascii_name(data.learner_name) or str(learner_id)

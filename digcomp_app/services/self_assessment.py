@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -308,3 +309,80 @@ def compare(
             for c in framework.competences()
         )
         return Comparison(before.id if before else None, after.id if after else None, rows)
+
+
+# --- the numbers shown on screen and on paper ---------------------------------------------
+#
+# The results screen and the profile report take their averages and counts from here, so
+# the two always agree. "Not yet" is not a level: it is left out of an area's average, and
+# the count of rated competences ("3 of 5 rated") says how many the average stands on.
+
+
+@dataclass(frozen=True, slots=True)
+class AreaScore:
+    area_id: str
+    #: the mean level of the rated competences (None when none of them is rated)
+    average: float | None
+    rated: int
+    total: int
+
+    @property
+    def shown(self) -> float | None:
+        """The average as shown and printed: one decimal."""
+        return None if self.average is None else round(self.average, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Scores:
+    areas: tuple[AreaScore, ...]
+    #: competences with a level, of all the framework's competences
+    rated: int
+    total: int
+
+    def area(self, area_id: str) -> AreaScore:
+        return next(a for a in self.areas if a.area_id == area_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """Competences compared between two self-assessments."""
+
+    higher: int
+    same: int
+    lower: int
+    #: rated both times (the ones counted above)
+    compared: int
+    #: "not yet" before, a level after
+    newly_rated: int
+    total: int
+
+
+def scores(framework: Framework, levels: Mapping[str, int | None]) -> Scores:
+    """Each area's average level and how many of its competences are rated."""
+    areas = []
+    for area in framework.areas:
+        given = [level for c in area.competences if (level := levels.get(c.id)) is not None]
+        average = sum(given) / len(given) if given else None
+        areas.append(AreaScore(area.id, average, len(given), len(area.competences)))
+    return Scores(tuple(areas), sum(a.rated for a in areas), sum(a.total for a in areas))
+
+
+def level_change(before: float | None, after: float | None) -> float | None:
+    """After minus before; None unless both are rated ("not yet" is not a level 0)."""
+    if before is None or after is None:
+        return None
+    return after - before
+
+
+def changes(pairs: Sequence[tuple[int | None, int | None]]) -> Changes:
+    """How many of the (before, after) levels went up, stayed and went down."""
+    higher = same = lower = newly = 0
+    for before, after in pairs:
+        change = level_change(before, after)
+        if change is None:
+            newly += before is None and after is not None
+            continue
+        higher += change > 0
+        same += change == 0
+        lower += change < 0
+    return Changes(higher, same, lower, higher + same + lower, newly, len(pairs))

@@ -11,7 +11,7 @@ from digcomp_app.services import self_assessment
 from digcomp_app.services.database import Database
 from digcomp_app.services.mobilities import MobilityInfo
 from digcomp_app.services.permissions import Actor
-from digcomp_app.services.self_assessment import SelfAssessmentInfo
+from digcomp_app.services.self_assessment import Scores, SelfAssessmentInfo
 from digcomp_app.ui.screens.results.chart import ChartRow, value_text
 from digcomp_app.ui.screens.self_assessment.purposes import assessment_date, purpose_of
 
@@ -38,6 +38,12 @@ class Result:
     @property
     def comparing(self) -> bool:
         return len(self.assessments) > 1
+
+    def scores(self, series: int) -> Scores:
+        """The areas' averages and counts of one series (the profile report's numbers)."""
+        return self_assessment.scores(
+            self.framework, {cid: values[series] for cid, values in self.levels.items()}
+        )
 
     def series(self) -> list[str]:
         dates = [assessment_date(a) for a in self.assessments]
@@ -120,11 +126,6 @@ def load(
     return Result(framework, assessments, choice.kind, levels)
 
 
-def average(values: Sequence[int | None]) -> float:
-    """The mean level, "not yet" counted as 0."""
-    return sum(v or 0 for v in values) / len(values) if values else 0.0
-
-
 def competence_rows(result: Result, language: str) -> list[ChartRow]:
     rows = []
     for competence in result.framework.competences():
@@ -140,44 +141,61 @@ def competence_rows(result: Result, language: str) -> list[ChartRow]:
 
 
 def area_rows(result: Result, language: str) -> list[ChartRow]:
+    """One row per area: its average in each series ("not yet" left out, as on paper)."""
+    per_series = [result.scores(i) for i in range(len(result.assessments))]
     rows = []
     for area in result.framework.areas:
-        per_series = [
-            average([result.levels.get(c.id, ())[i] for c in area.competences])
-            for i in range(len(result.assessments))
-        ]
+        values = tuple(scores.area(area.id).shown for scores in per_series)
         title = area.title.get(language)
-        rows.append(ChartRow(f"{area.id} {title}", tuple(per_series), f"{area.id} {title}"))
+        rows.append(ChartRow(f"{area.id} {title}", values, f"{area.id} {title}"))
     return rows
+
+
+def rated_text(result: Result, area_id: str) -> str:
+    """How many of the area's competences the average stands on, per series (once when
+    the same in every series)."""
+    texts = [
+        _("{rated} of {total} rated").format(rated=score.rated, total=score.total)
+        for score in (result.scores(i).area(area_id) for i in range(len(result.assessments)))
+    ]
+    return texts[0] if len(set(texts)) == 1 else " / ".join(texts)
 
 
 def summary(result: Result) -> str:
     if not result.comparing:
-        values = list(result.levels.values())
-        answered = sum(1 for v in values if v[0] is not None)
+        scores = result.scores(0)
         return ngettext(
             "You gave a level in {answered} of {total} competence; the others are “not yet”.",
             "You gave a level in {answered} of {total} competences; the others are “not yet”.",
-            len(values),
-        ).format(answered=answered, total=len(values))
-    higher = same = lower = 0
-    for before, after in result.levels.values():
-        change = (after or 0) - (before or 0)
-        higher += change > 0
-        lower += change < 0
-        same += change == 0
-    total = higher + same + lower
-    return ngettext(
-        "Higher than before in {higher}, the same in {same} and lower in {lower} of "
-        "{total} competence.",
-        "Higher than before in {higher}, the same in {same} and lower in {lower} of "
-        "{total} competences.",
-        total,
-    ).format(higher=higher, same=same, lower=lower, total=total)
+            scores.total,
+        ).format(answered=scores.rated, total=scores.total)
+    counted = self_assessment.changes([(v[0], v[1]) for v in result.levels.values()])
+    text = ngettext(
+        "Of the {compared} competence rated both times, {higher} is higher than before, "
+        "{same} the same and {lower} lower.",
+        "Of the {compared} competences rated both times, {higher} are higher than before, "
+        "{same} the same and {lower} lower.",
+        counted.compared,
+    ).format(
+        compared=counted.compared,
+        higher=counted.higher,
+        same=counted.same,
+        lower=counted.lower,
+    )
+    if counted.newly_rated:
+        text += " " + ngettext(
+            "{count} competence has a level now and was “not yet” before.",
+            "{count} competences have a level now and were “not yet” before.",
+            counted.newly_rated,
+        ).format(count=counted.newly_rated)
+    return text
 
 
 def change_text(before: float | None, after: float | None) -> str:
-    """The change as "+2", "-1", "0" or "+0.3" ("not yet" counted as 0)."""
-    change = round((after or 0) - (before or 0), 1)
+    """The change as "+2", "−1", "0" or "+0.3"; empty unless both are rated."""
+    change = self_assessment.level_change(before, after)
+    if change is None:
+        return ""
+    change = round(change, 1)
     text = value_text(abs(change))
     return "+" + text if change > 0 else "−" + text if change < 0 else "0"

@@ -258,7 +258,9 @@ class ResultsScreen(QWidget):
         rows: list[tuple[str, tuple, bool]] = []
         area_rows = data.area_rows(result, language)
         for area, area_row in zip(result.framework.areas, area_rows, strict=True):
-            label = _("{area} (average)").format(area=area_row.label)
+            label = _("{area} (average; {rated})").format(
+                area=area_row.label, rated=data.rated_text(result, area.id)
+            )
             rows.append((label, area_row.values, True))
             for competence in area.competences:
                 title = competence.title.get(language)
@@ -305,7 +307,8 @@ class ResultsScreen(QWidget):
         self.scale_note.setText(
             _(
                 "Levels go from 1 to 8; an empty dashed bar means “not yet”. An area's bar is "
-                "the average of its competences, “not yet” counted as 0."
+                "the average of its rated competences: “not yet” is left out, and the Numbers "
+                "tab says how many are rated."
             )
         )
         if self.choices:
