@@ -152,6 +152,19 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # administrators and coordinators for anyone, a learner for themself (checked inside)
     "privacy.export_learner": frozenset({L, C, A}),
     "privacy.save_learner_export": frozenset({L, C, A}),
+    # erasure (Art. 17) and retention: irreversible, so administrators only (decision 0027)
+    "privacy.erasure_preview": frozenset({A}),
+    "privacy.erase_learner": frozenset({A}),
+    "privacy.compact_database": frozenset({A}),
+    "privacy.retention_rules": frozenset({C, A}),
+    "privacy.set_retention_rules": frozenset({A}),
+    "privacy.retention_preview": frozenset({A}),
+    "privacy.apply_retention": frozenset({A}),
+    # consent records: coordinators and administrators keep them; teachers read those of
+    # their learners (checked inside)
+    "privacy.record_consent": frozenset({C, A}),
+    "privacy.withdraw_consent": frozenset({C, A}),
+    "privacy.list_consents": frozenset({T, C, A}),
     # audit and maintenance
     "audit.verify": frozenset({C, A}),
     "audit.compare_head": EVERYONE,

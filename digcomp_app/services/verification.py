@@ -801,7 +801,20 @@ def check(
     differences: list[str] = []
     if register is not None:
         data = json.loads(register.snapshot)
-        if version == 1:
+        if data.get("erased"):
+            # the holder's data was erased (decision 0027): the register still answers
+            # "issued / revoked" and keeps the content's hash, not the content
+            data = None
+            if version == 1 and register.content_hash != found.content_hash:
+                return Verification(
+                    Verdict.INVALID,
+                    _(
+                        "NOT VALID: the school's register holds different content for "
+                        "certificate {serial}."
+                    ).format(serial=serial),
+                    **common,
+                )
+        elif version == 1:
             if register.content_hash != found.content_hash:
                 return Verification(
                     Verdict.INVALID,
@@ -1292,7 +1305,9 @@ def _signed_facts(context: _Context, code: str, snapshot: Mapping[str, Any] | No
     if context.db is not None:
         cert = _register_entry(context.db, found.serial)
         if cert is not None and cert.content_hash == found.content_hash:
-            return facts_of_snapshot(json.loads(cert.snapshot))
+            data = json.loads(cert.snapshot)
+            if not data.get("erased"):  # an erased holder's content is gone (0027)
+                return facts_of_snapshot(data)
     if snapshot is not None and _snapshot_matches_hash(snapshot, found.content_hash):
         return facts_of_snapshot(snapshot)
     return None

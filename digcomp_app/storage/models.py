@@ -69,6 +69,11 @@ class Organisation(Base):
     #: the school's page where attestations are checked (https; "" when none): the QR
     #: code of an attestation is this address with the signed data after "#"
     verification_address: Mapped[str] = mapped_column(String(300), default="")
+    #: retention rules (decision 0027; None: off): evidence files go this many years after
+    #: their mobility (or, without one, their case) ended
+    evidence_retention_years: Mapped[int | None] = mapped_column(Integer)
+    #: learners are erased this many years after they were deactivated (left the school)
+    learner_retention_years: Mapped[int | None] = mapped_column(Integer)
 
 
 class Learner(Base):
@@ -87,6 +92,9 @@ class Learner(Base):
     learner_number: Mapped[str | None] = mapped_column(String(50))
     #: a learner who left: kept with their records, hidden from lists and new work
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: the learner's personal data was erased (decision 0027): the row is a pseudonym
+    #: that keeps the register's attestations answerable
+    erased_at: Mapped[dt.datetime | None] = mapped_column(_TS)
 
 
 class User(Base):
@@ -374,6 +382,33 @@ class Certificate(Base):
     revoked_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     revoke_reason: Mapped[str] = mapped_column(Text, default="")
     replaces_serial: Mapped[str] = mapped_column(String(40), default="")
+
+
+class Consent(Base):
+    """A consent the school asked for (decision 0027): who gave it, when, for what, and
+    when it was withdrawn."""
+
+    __tablename__ = "consents"
+    __table_args__ = (
+        CheckConstraint(
+            "scope IN ('evidence_photos', 'host_sharing', 'publication')", name="known_scope"
+        ),
+        CheckConstraint("given_by IN ('learner', 'guardian')", name="known_giver"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(
+        ForeignKey("learners.id", ondelete="CASCADE"), index=True
+    )
+    scope: Mapped[str] = mapped_column(String(30))
+    #: learner | guardian (a parent or other legal representative of a minor)
+    given_by: Mapped[str] = mapped_column(String(10))
+    giver_name: Mapped[str] = mapped_column(String(200))
+    given_on: Mapped[dt.date] = mapped_column(Date)
+    withdrawn_on: Mapped[dt.date | None] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+    recorded_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[dt.datetime] = mapped_column(_TS, default=utcnow)
 
 
 class SigningKey(Base):
