@@ -74,3 +74,134 @@ def simultaneous_changes_refused() -> Iterator[None]:
                 "the data again and retry."
             )
         ) from error
+
+
+class DatabaseProblem(ServiceError):
+    """The database could not do what was asked (full disk, lost or refused connection);
+    the transaction was rolled back, so nothing of it was saved, and the caller keeps what
+    the user typed so they can try again."""
+
+
+class DiskFull(DatabaseProblem):
+    pass
+
+
+class ConnectionLost(DatabaseProblem):
+    pass
+
+
+class DatabaseUnreachable(DatabaseProblem):
+    pass
+
+
+#: SQLSTATEs of PostgreSQL saying the server ended the connection (admin_shutdown,
+#: crash_shutdown, cannot_connect_now); class 08 is "connection exception".
+_SERVER_GONE = frozenset({"57P01", "57P02", "57P03"})
+_DISK_FULL_SQLSTATE = "53100"
+
+
+def _sqlstate(error: BaseException | None) -> str:
+    return str(getattr(error, "sqlstate", "") or "")
+
+
+def is_disk_full(error: BaseException | None) -> bool:
+    """SQLite's SQLITE_FULL, PostgreSQL's disk_full, or the operating system's ENOSPC."""
+    import errno
+    import sqlite3
+
+    if error is None:
+        return False
+    if isinstance(error, sqlite3.Error):
+        return getattr(error, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL or (
+            "database or disk is full" in str(error)
+        )
+    if isinstance(error, OSError):
+        return error.errno == errno.ENOSPC
+    return _sqlstate(error) == _DISK_FULL_SQLSTATE
+
+
+def is_server_gone(error: BaseException | None) -> bool:
+    """The server ended the connection (restarted, or the connection was terminated)."""
+    state = _sqlstate(error)
+    return state in _SERVER_GONE or state.startswith("08")
+
+
+def _server_name(url: Any) -> str:
+    if url is None:
+        return "?"
+    if url.get_backend_name() == "sqlite":
+        return str(url.database or ":memory:")
+    host = url.host or "localhost"
+    where = f"{host}:{url.port}" if url.port else host
+    return f"{where}/{url.database}" if url.database else where
+
+
+def database_problem(
+    original: BaseException | None,
+    *,
+    url: Any = None,
+    disconnected: bool = False,
+    connecting: bool = False,
+) -> DatabaseProblem | None:
+    """The plain-words error for a database failure, or None when it is not one we name.
+
+    ``original`` is the driver's exception; ``url`` the database's URL (to name the server);
+    ``disconnected`` says the connection is known to be gone; ``connecting`` that no
+    connection was made yet."""
+    from digcomp_app.i18n import _
+
+    if is_disk_full(original):
+        return DiskFull(
+            _(
+                "The disk holding the database is full: nothing was saved. Free some space "
+                "and try again."
+            )
+        )
+    if connecting:
+        if url is not None and url.get_backend_name() == "sqlite":
+            return DatabaseUnreachable(
+                _(
+                    "The database file {path} could not be opened: check that its folder "
+                    "exists and that you may write to it, or ask your administrator."
+                ).format(path=_server_name(url))
+            )
+        return DatabaseUnreachable(
+            _(
+                "The database server {server} cannot be reached: check that it is running "
+                "and that this PC is connected to the school network, or ask your "
+                "administrator."
+            ).format(server=_server_name(url))
+        )
+    if disconnected or is_server_gone(original):
+        return ConnectionLost(
+            _(
+                "The connection to the database server was lost (the server may have "
+                "restarted) and this last action did not finish. Try again: the program "
+                "connects again by itself."
+            )
+        )
+    return None
+
+
+def _translate_engine_error(context: Any) -> DatabaseProblem | None:
+    """The engine's error hook (see ``storage.engine.set_error_translator``)."""
+    if context.is_pre_ping:  # the pool finds a dead connection and replaces it by itself
+        return None
+    original = context.original_exception
+    disconnected = bool(context.is_disconnect) or is_server_gone(original)
+    if disconnected:
+        context.is_disconnect = True  # the pool drops this connection and its siblings
+    engine = context.engine
+    url = engine.url if engine is not None else None
+    # No connection yet: the driver's connect() (or the set-up of a new connection) failed.
+    connecting = context.connection is None and isinstance(original, Exception)
+    return database_problem(original, url=url, disconnected=disconnected, connecting=connecting)
+
+
+def _install() -> None:
+    from digcomp_app.storage.engine import set_error_translator
+
+    set_error_translator(_translate_engine_error)
+
+
+_install()

@@ -9,7 +9,7 @@ server for a school's PCs.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,19 @@ from sqlalchemy.pool import NullPool
 
 APP_NAME = "digcomp-app"
 ENV_DATABASE_URL = "DIGCOMP_DATABASE_URL"
+
+
+#: Turns a failure the user can act on (a full disk, a lost or refused connection) into an
+#: exception in plain words; set by ``services.errors`` (the layer that owns those words).
+ErrorTranslator = Callable[[Any], BaseException | None]
+_error_translator: ErrorTranslator | None = None
+
+
+def set_error_translator(translator: ErrorTranslator | None) -> None:
+    """Every engine made by :func:`create_engine` passes its database errors (SQLAlchemy's
+    ``handle_error`` context) to ``translator``; what it returns is raised instead."""
+    global _error_translator
+    _error_translator = translator
 
 
 def default_database_path() -> Path:
@@ -69,12 +82,27 @@ def create_engine(url: str, **kwargs: Any) -> Engine:
         path.parent.mkdir(parents=True, exist_ok=True)
         engine = _create_engine(url, poolclass=NullPool, **kwargs)
         _configure_sqlite(engine)
+        _translate_errors(engine)
         return engine
     if make_url(url).get_backend_name() == "sqlite":  # in-memory, for quick experiments
         engine = _create_engine(url, **kwargs)
         _configure_sqlite(engine)
+        _translate_errors(engine)
         return engine
-    return _create_engine(url, pool_pre_ping=True, **kwargs)
+    # A server restarted since a pooled connection was opened: the ping at checkout finds
+    # the dead connection, drops the pool's older connections and connects again, so the
+    # next action just works. A connection lost in the middle of an action is reported
+    # (the translator below) and the pool is emptied the same way.
+    engine = _create_engine(url, pool_pre_ping=True, **kwargs)
+    _translate_errors(engine)
+    return engine
+
+
+def _translate_errors(engine: Engine) -> None:
+    @event.listens_for(engine, "handle_error")
+    def _on_error(context: Any) -> BaseException | None:
+        translator = _error_translator
+        return translator(context) if translator is not None else None
 
 
 def _configure_sqlite(engine: Engine) -> None:
