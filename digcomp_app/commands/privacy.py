@@ -1,24 +1,32 @@
-"""``digcomp-app learners export``: one learner's data as a zip (GDPR access request).
+"""Data protection on the command line (decision 0027 and docs/learner-export.md).
 
-Registered under ``learners`` by :mod:`digcomp_app.commands.learners` (this module has no
-``register`` of its own, so it adds no command group). Exit status: 0 written, 1 refused
-or failed (with a translated message on standard error).
+``digcomp-app learners export`` (one learner's data as a zip, an access request) is
+registered under ``learners`` by :mod:`digcomp_app.commands.learners`; the ``privacy``
+group holds ``erase`` (a learner's personal data, for good), ``retention`` (the rules, a
+preview of what they remove, and applying it), ``consents`` (the consent records) and
+``compact`` (clean the SQLite file). Exit status: 0 done, 1 refused or failed (with a
+translated message on standard error).
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import datetime as dt
+import sys
 from pathlib import Path
 from typing import Any
 
 from digcomp_app.commands.session import open_database, sign_in
 from digcomp_app.i18n import _
-from digcomp_app.services import learners, privacy
+from digcomp_app.i18n import format_date, ngettext
+from digcomp_app.services import consent, erasure, learners, privacy, retention
 from digcomp_app.services.errors import InvalidInput, NotFound
 from digcomp_app.services.inputs import for_terminal
 from digcomp_app.services.permissions import Actor, Role
 
 EXIT_OK = 0
+ORDER = 45
 
 
 def register_learners_export(actions: Any, formatter: type[argparse.HelpFormatter]) -> None:
@@ -98,3 +106,346 @@ def export_command(args: argparse.Namespace) -> int:
         )
     )
     return EXIT_OK
+
+
+# --- the privacy group ---------------------------------------------------------------------
+
+
+def _which_learner(parser: argparse.ArgumentParser, required: bool) -> None:
+    which = parser.add_mutually_exclusive_group(required=required)
+    which.add_argument(
+        "--learner",
+        default="",
+        metavar=_("NUMBER"),
+        help=_("the school's learner number (as in the learners list)"),
+    )
+    which.add_argument(
+        "--learner-id",
+        type=int,
+        default=None,
+        metavar=_("ID"),
+        help=_("the learner's internal id, for learners without a learner number"),
+    )
+
+
+def _learner_id(db: Any, actor: Actor, args: argparse.Namespace) -> int | None:
+    if args.learner_id is not None:
+        return int(args.learner_id)
+    if args.learner:
+        return learner_by_number(db, actor, args.learner)
+    return None
+
+
+def _years(text: str) -> int | None:
+    """"off" (or "none", "0") turns a rule off; otherwise the number as given."""
+    value = text.strip().casefold()
+    if value in ("off", "none", "-"):
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            _("give a number of years or 'off', not {given}").format(given=for_terminal(text))
+        ) from None
+
+
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            _("give a date as YYYY-MM-DD, not {given}").format(given=for_terminal(text))
+        ) from None
+
+
+def register(commands: Any, formatter: type[argparse.HelpFormatter]) -> None:
+    group = commands.add_parser(
+        "privacy",
+        formatter_class=formatter,
+        help=_("erase learners, retention rules and consent records"),
+        description=_(
+            "Data protection: erase a learner's personal data on request, the school's "
+            "retention rules (what goes after how many years), and the consent records."
+        ),
+    )
+    actions = group.add_subparsers(
+        dest="action", metavar=_("ACTION"), title=_("actions"), required=True
+    )
+
+    erase = actions.add_parser(
+        "erase",
+        formatter_class=formatter,
+        help=_("erase one learner's personal data for good (administrators)"),
+        description=_(
+            "Removes the learner's names, e-mail, date of birth, learner number, groups, "
+            "mobilities, self-assessments, the content of their cases, evidence and its "
+            "files, consents and sign-in account. Attestations already issued stay in the "
+            "register under a pseudonym, so their codes still verify. It cannot be undone: "
+            "--confirm must repeat the learner's full name."
+        ),
+    )
+    _which_learner(erase, required=True)
+    erase.add_argument(
+        "--confirm",
+        required=True,
+        metavar=_("FULL NAME"),
+        help=_("the learner's given names and surname, as shown in the learners list"),
+    )
+    erase.set_defaults(handler=erase_command)
+
+    keep = actions.add_parser(
+        "retention",
+        formatter_class=formatter,
+        help=_("the retention rules: show, set, preview and apply them (administrators)"),
+        description=_(
+            "Evidence files are deleted a number of years after their mobility (or case) "
+            "ended; learners who left are erased a number of years after they were "
+            "deactivated. Without --apply only a preview is shown: exactly what --apply "
+            "would remove."
+        ),
+    )
+    keep.add_argument(
+        "--evidence-years",
+        type=_years,
+        default=False,
+        metavar=_("N|off"),
+        help=_("set: delete evidence files N years after their mobility or case ended"),
+    )
+    keep.add_argument(
+        "--learner-years",
+        type=_years,
+        default=False,
+        metavar=_("N|off"),
+        help=_("set: erase learners N years after they were deactivated"),
+    )
+    doing = keep.add_mutually_exclusive_group()
+    doing.add_argument(
+        "--preview", action="store_true", help=_("list what the rules remove (the default)")
+    )
+    doing.add_argument(
+        "--apply", action="store_true", help=_("remove what the preview lists")
+    )
+    keep.add_argument(
+        "--as-of",
+        type=_day,
+        default=None,
+        metavar=_("DATE"),
+        help=_("preview or apply the rules as on this day (default: today)"),
+    )
+    keep.set_defaults(handler=retention_command)
+
+    consents = actions.add_parser(
+        "consents",
+        formatter_class=formatter,
+        help=_("list the consent records"),
+        description=_(
+            "The consents the school recorded: who gave them (the learner or a parent or "
+            "guardian), when, for what, and when they were withdrawn."
+        ),
+    )
+    _which_learner(consents, required=False)
+    consents.add_argument(
+        "--scope",
+        choices=sorted(consent.SCOPES),
+        default=None,
+        help=_("only consents for this"),
+    )
+    consents.add_argument(
+        "--current", action="store_true", help=_("only consents not withdrawn")
+    )
+    consents.add_argument(
+        "--format", choices=("text", "csv"), default="text", help=_("the output format")
+    )
+    consents.set_defaults(handler=consents_command)
+
+    compact = actions.add_parser(
+        "compact",
+        formatter_class=formatter,
+        help=_("clean the database file of erased data (SQLite; administrators)"),
+        description=_(
+            "Rebuilds the SQLite file and empties its write-ahead log, as an erasure does at "
+            "its end; needed only when that step reported the file busy."
+        ),
+    )
+    compact.set_defaults(handler=compact_command)
+
+
+def erase_command(args: argparse.Namespace) -> int:
+    db = open_database(args)
+    try:
+        actor = sign_in(db, args)
+        learner_id = _learner_id(db, actor, args)
+        assert learner_id is not None  # the option is required
+        result = erasure.erase_learner(db, actor, learner_id, args.confirm)
+    finally:
+        db.close()
+    print(
+        _(
+            "The learner's personal data was erased; their attestations stay in the register "
+            "as {pseudonym}."
+        ).format(pseudonym=result.pseudonym)
+    )
+    if not result.file_cleaned:
+        print(_file_not_cleaned(db), file=sys.stderr)
+    return EXIT_OK
+
+
+def _file_not_cleaned(db: Any) -> str:
+    if db.backend == "sqlite":
+        return _(
+            "The database file could not be cleaned now (another program is using it); "
+            "run 'digcomp-app privacy compact' when the app is closed on other windows."
+        )
+    return _(
+        "On a database server the space of erased rows is reclaimed by its VACUUM; ask the "
+        "server's administrator to run VACUUM FULL to make it happen now."
+    )
+
+
+def _rule_text(years: int | None, rule: str) -> str:
+    if years is None:
+        return _("{rule}: off").format(rule=rule)
+    return ngettext("{rule}: {count} year", "{rule}: {count} years", years).format(
+        rule=rule, count=years
+    )
+
+
+def _print_rules(rules: retention.RetentionRules) -> None:
+    print(_rule_text(rules.evidence_years, _("Evidence files")))
+    print(_rule_text(rules.learner_years, _("Learners who left")))
+
+
+def print_plan(plan: retention.RetentionPlan) -> None:
+    print(
+        _("On {date} the rules remove {files} evidence file(s) and erase {learners} learner(s).")
+        .format(
+            date=format_date(plan.as_of),
+            files=len(plan.files),
+            learners=len(plan.learners),
+        )
+    )
+    for item in plan.files:
+        print(
+            "  "
+            + _("file {id}: {name} ({title}) of {learner}, ended {ended}").format(
+                id=item.evidence_id,
+                name=for_terminal(item.file_name),
+                title=for_terminal(item.title),
+                learner=for_terminal(item.learner_name),
+                ended=item.ended_on.isoformat(),
+            )
+        )
+    for due in plan.learners:
+        print(
+            "  "
+            + _("learner {id}: {name} {number}, left {left}").format(
+                id=due.learner_id,
+                name=for_terminal(due.full_name),
+                number=for_terminal(due.learner_number),
+                left=due.left_on.isoformat(),
+            )
+        )
+
+
+def retention_command(args: argparse.Namespace) -> int:
+    db = open_database(args)
+    try:
+        actor = sign_in(db, args)
+        rules = retention.retention_rules(db, actor)
+        if args.evidence_years is not False or args.learner_years is not False:
+            rules = retention.set_retention_rules(
+                db,
+                actor,
+                rules.evidence_years if args.evidence_years is False else args.evidence_years,
+                rules.learner_years if args.learner_years is False else args.learner_years,
+            )
+        _print_rules(rules)
+        plan = retention.retention_preview(db, actor, args.as_of)
+        print_plan(plan)
+        if args.apply and not plan.empty:
+            result = retention.apply_retention(db, actor, plan)
+            print(
+                _(
+                    "Done: {files} evidence file(s) deleted, {learners} learner(s) erased, "
+                    "{skipped} no longer due."
+                ).format(
+                    files=result.files_deleted,
+                    learners=result.learners_erased,
+                    skipped=result.skipped,
+                )
+            )
+            if not result.file_cleaned:
+                print(_file_not_cleaned(db), file=sys.stderr)
+    finally:
+        db.close()
+    return EXIT_OK
+
+
+def consents_command(args: argparse.Namespace) -> int:
+    db = open_database(args)
+    try:
+        actor = sign_in(db, args)
+        learner_id = _learner_id(db, actor, args)
+        found = consent.list_consents(db, actor, learner_id, args.scope, args.current)
+        names = {}
+        for record in found:
+            if record.learner_id not in names:
+                summary = learners.get_record(db, actor, record.learner_id).learner
+                names[record.learner_id] = (summary.full_name, summary.learner_number)
+    finally:
+        db.close()
+    rows = [
+        [
+            str(c.id),
+            names[c.learner_id][1],
+            names[c.learner_id][0],
+            c.scope,
+            c.given_by,
+            c.giver_name,
+            c.given_on.isoformat(),
+            c.withdrawn_on.isoformat() if c.withdrawn_on else "",
+        ]
+        for c in found
+    ]
+    if args.format == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow(
+            ["id", "learner_number", "learner", "scope", "given_by", "giver_name", "given_on",
+             "withdrawn_on"]
+        )
+        writer.writerows([[for_terminal(v) for v in row] for row in rows])
+        return EXIT_OK
+    if not found:
+        print(_("No consent records."))
+    for c, row in zip(found, rows, strict=True):
+        state = (
+            _("withdrawn {date}").format(date=row[7]) if c.withdrawn_on else _("current")
+        )
+        print(
+            _("{id}. {learner} {number}: {scope}; given by {giver} ({who}) on {date}; {state}")
+            .format(
+                id=c.id,
+                learner=for_terminal(row[2]),
+                number=for_terminal(row[1]),
+                scope=consent.scope_label(c.scope),
+                giver=for_terminal(c.giver_name),
+                who=consent.giver_label(c.given_by),
+                date=row[6],
+                state=state,
+            )
+        )
+    return EXIT_OK
+
+
+def compact_command(args: argparse.Namespace) -> int:
+    db = open_database(args)
+    try:
+        actor = sign_in(db, args)
+        done = erasure.compact_database(db, actor)
+    finally:
+        db.close()
+    if done:
+        print(_("The database file was cleaned."))
+        return EXIT_OK
+    print(_file_not_cleaned(db), file=sys.stderr)
+    return 1
