@@ -32,6 +32,32 @@ def languages_argument(text: str) -> tuple[str, ...]:
     return chosen
 
 
+def pages_argument(text: str) -> tuple[int, int]:
+    """ "3" or "2-5": the first and last page to print (1-based)."""
+    first, _dash, last = text.partition("-")
+    try:
+        numbers = (int(first), int(last or first))
+    except ValueError:
+        numbers = (0, 0)
+    if numbers[0] < 1 or numbers[1] < numbers[0]:
+        raise argparse.ArgumentTypeError(
+            _("use a page number or a range such as 2-5, not {given}").format(given=text)
+        )
+    return numbers
+
+
+def copies_argument(text: str) -> int:
+    try:
+        copies = int(text)
+    except ValueError:
+        copies = 0
+    if not 1 <= copies <= 99:
+        raise argparse.ArgumentTypeError(
+            _("use a number of copies from 1 to 99, not {given}").format(given=text)
+        )
+    return copies
+
+
 def register(commands: Any, formatter: type[argparse.HelpFormatter]) -> None:
     group = commands.add_parser(
         "certificates",
@@ -59,11 +85,12 @@ def register(commands: Any, formatter: type[argparse.HelpFormatter]) -> None:
     printing = actions.add_parser(
         "print",
         formatter_class=formatter,
-        help=_("write the attestations as PDF files"),
+        help=_("write the attestations as PDF files and print them"),
         description=_(
             "Write one PDF attestation per certificate and one combined PDF for the "
-            "printer into a folder. Revoked certificates are never printed: choosing a "
-            "mobility or --all prints the certificates in force."
+            "printer into a folder; with --printer, send the combined file to that "
+            "printer too. Revoked certificates are never printed: choosing a mobility or "
+            "--all prints the certificates in force."
         ),
     )
     which = printing.add_mutually_exclusive_group(required=True)
@@ -94,6 +121,24 @@ def register(commands: Any, formatter: type[argparse.HelpFormatter]) -> None:
         type=int,
         metavar=_("NUMBER"),
         help=_("processes to render with (default: one per processor core)"),
+    )
+    printing.add_argument(
+        "--printer",
+        metavar=_("NAME"),
+        help=_("also print on this printer (its name as the system lists it)"),
+    )
+    printing.add_argument(
+        "--copies",
+        type=copies_argument,
+        default=1,
+        metavar=_("NUMBER"),
+        help=_("copies to print with --printer (default: 1)"),
+    )
+    printing.add_argument(
+        "--pages",
+        type=pages_argument,
+        metavar=_("FROM-TO"),
+        help=_("only these pages of the combined file with --printer, e.g. 1-2"),
     )
     printing.set_defaults(handler=print_command)
 
@@ -180,6 +225,10 @@ def _chosen_serials(db: Any, actor: Any, args: argparse.Namespace) -> list[str]:
 def print_command(args: argparse.Namespace) -> int:
     from digcomp_app.services import printing  # reportlab is loaded only when printing
 
+    if args.printer:  # a wrong name is said before anything is written
+        from digcomp_app.ui.printing import require_printer
+
+        require_printer(args.printer)
     db = open_database(args)
     try:
         actor = sign_in(db, args)
@@ -201,9 +250,23 @@ def print_command(args: argparse.Namespace) -> int:
         print(path)
     if result.combined is not None and len(result.files) > 1:
         print(_("For the printer, all in one file: {path}").format(path=result.combined))
+    if args.printer and result.combined is not None:
+        print(_send_to_printer(args, result.combined))
     for skipped in result.skipped:
         print(_("not printed: {reason}").format(reason=skipped.reason), file=sys.stderr)
     return 1 if result.skipped else 0
+
+
+def _send_to_printer(args: argparse.Namespace, path: Path) -> str:
+    # Qt's printing is loaded only when a printer is named: the rest of the command line
+    # never loads Qt (docs/decisions/0028-printing.md)
+    from digcomp_app.ui.printing import outcome_text, print_on_named_printer
+
+    first, last = args.pages or (0, 0)
+    outcome = print_on_named_printer(
+        args.printer, path.read_bytes(), path.stem, args.copies, first, last
+    )
+    return outcome_text(outcome)
 
 
 def _progress(done: int, total: int) -> None:

@@ -1,11 +1,15 @@
-"""Printing attestations and saving reports as PDF files, with a dialog, progress and Cancel.
+"""Printing attestations and reports on a printer or saving them as PDF files, with a
+dialog, progress and Cancel.
 
 :class:`PrintDialog` asks what to print (the certificates chosen in the register, or all
 certificates in force of a mobility), in which language (Latvian, English, or both in one
 document) and into which folder; :class:`ReportDialog` asks the language and folder of one
-report. :class:`DocumentRunner` shows the dialog, runs the service in the background
-(:func:`digcomp_app.ui.tasks.run_task`) and then says what was written, offering to open
-the folder. The folder chosen last is remembered in the settings file.
+report. Both offer "Print…" (the PDF files are written, then the system's printer dialog
+sends them to a printer: :mod:`digcomp_app.ui.printing`) and "Save as PDF" (the files
+only). :class:`DocumentRunner` shows the dialog, runs the service in the background
+(:func:`digcomp_app.ui.tasks.run_task`) and then says what was written and printed,
+offering to open the PDF and the folder. The folder chosen last is remembered in the
+settings file.
 """
 
 from __future__ import annotations
@@ -169,6 +173,8 @@ class PrintRequest:
     folder: Path
     #: the mobility whose certificates in force are printed ("" for chosen certificates)
     mobility_code: str = ""
+    #: sent to a printer once written (else only saved as PDF files)
+    to_printer: bool = False
 
 
 @dataclass(frozen=True)
@@ -197,8 +203,9 @@ class PrintDialog(QDialog):
 
         self.intro = QLabel(
             _(
-                "Each attestation is written as its own PDF file, and all of them once more "
-                "in one combined file for the printer."
+                "Each attestation is saved as its own PDF file, and all of them once more "
+                "in one combined file. Print… then sends that file to a printer of your "
+                "choice; Save as PDF keeps the files only."
             )
         )
         self.intro.setWordWrap(True)
@@ -223,7 +230,7 @@ class PrintDialog(QDialog):
         self.scope = QButtonGroup(self)
         self.scope.addButton(self.chosen_button)
         self.scope.addButton(self.mobility_button)
-        self.print_button = _output_controls(self, True, _("&Print"))
+        self.print_button, self.save_button = _output_controls(self, True)
         _lay_out(self, self.intro, self.what)
 
         self._choices = self._mobility_choices()
@@ -306,10 +313,11 @@ class PrintDialog(QDialog):
         self.chosen_button.setEnabled(bool(self._printable))
 
     def _update(self) -> None:
-        self.print_button.setEnabled(
-            (self.chosen_button.isChecked() and bool(self._printable))
-            or (self.mobility_button.isChecked() and bool(self._choices))
+        possible = (self.chosen_button.isChecked() and bool(self._printable)) or (
+            self.mobility_button.isChecked() and bool(self._choices)
         )
+        self.print_button.setEnabled(possible)
+        self.save_button.setEnabled(possible)
         self.error.clear()
 
     def set_folder(self, folder: Path | str) -> None:
@@ -335,7 +343,9 @@ class PrintDialog(QDialog):
         if not serials:
             self.error.setText(_("There is nothing to print."))
             return
-        self.request = PrintRequest(serials, self.language.languages(), folder, code)
+        self.request = PrintRequest(
+            serials, self.language.languages(), folder, code, self.to_printer
+        )
         remember_folder(folder)
         super().accept()
 
@@ -353,12 +363,12 @@ def print_outcome(result: PrintResult, total: int, folder: Path) -> tuple[str, s
         ).format(done=done, total=total, folder=folder)
     else:
         text = ngettext(
-            "{count} attestation printed into {folder}.",
-            "{count} attestations printed into {folder}.",
+            "{count} attestation saved as PDF into {folder}.",
+            "{count} attestations saved as PDF into {folder}.",
             done,
         ).format(count=done, folder=folder)
         if result.combined is not None and done > 1:
-            text += " " + _("For the printer, all in one file: {name}").format(
+            text += " " + _("All in one file for printing: {name}").format(
                 name=result.combined.name
             )
     lines = [path.name for path in result.files]
@@ -375,23 +385,33 @@ def print_outcome(result: PrintResult, total: int, folder: Path) -> tuple[str, s
     return text, "\n".join(lines)
 
 
-def _output_controls(dialog, with_both: bool, action: str) -> QPushButton:
-    """The language choice, folder, error line and Cancel/``action`` buttons that the print
-    and report dialogs share, set as attributes of ``dialog``; returns the action button."""
+def _output_controls(dialog, with_both: bool) -> tuple[QPushButton, QPushButton]:
+    """The language choice, folder, error line and Cancel / Save as PDF / Print… buttons
+    that the print and report dialogs share, set as attributes of ``dialog``; returns the
+    Print… and Save as PDF buttons. Pressing one sets ``dialog.to_printer`` and accepts."""
     dialog.language = LanguageChoice(with_both=with_both)
     dialog.folder_label = QLabel(_("Save into the &folder:"))
     dialog.folder = FolderField(dialog.folder_label)
     dialog.error = _error_label()
+    dialog.to_printer = False
     dialog.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
     cancel = dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel)
     cancel.setText(_("Cancel"))
     cancel.setAccessibleName(_("Cancel"))
-    button = dialog.buttons.addButton(action, QDialogButtonBox.ButtonRole.AcceptRole)
-    button.setAccessibleName(action.replace("&", ""))
-    button.setDefault(True)
-    dialog.buttons.accepted.connect(dialog.accept)
+    save = dialog.buttons.addButton(_("Save as P&DF"), QDialogButtonBox.ButtonRole.ActionRole)
+    save.setAccessibleName(_("Save as PDF files only"))
+    printer = dialog.buttons.addButton(_("&Print…"), QDialogButtonBox.ButtonRole.ActionRole)
+    printer.setAccessibleName(_("Print on a printer"))
+    printer.setDefault(True)
+
+    def chosen(to_printer: bool) -> None:
+        dialog.to_printer = to_printer
+        dialog.accept()
+
+    save.clicked.connect(lambda: chosen(False))
+    printer.clicked.connect(lambda: chosen(True))
     dialog.buttons.rejected.connect(dialog.reject)
-    return button
+    return printer, save
 
 
 def _lay_out(dialog, *top: QWidget) -> None:
@@ -415,7 +435,7 @@ class ReportDialog(QDialog):
         self.setWindowTitle(title)
         self.intro = QLabel(intro)
         self.intro.setWordWrap(True)
-        self.save_button = _output_controls(self, False, _("&Save"))
+        self.print_button, self.save_button = _output_controls(self, False)
         _lay_out(self, self.intro)
         fit_to_texts(self, 75)
 
@@ -513,7 +533,9 @@ class DocumentRunner(QObject):
 
         def done(result: PrintResult) -> None:
             text, details = print_outcome(result, total, request.folder)
-            self._tell(_("Print attestations"), text, details, request.folder, None)
+            if request.to_printer and result.combined is not None and not result.cancelled:
+                text = self._send_to_printer(result.combined, _("Print attestations")) + " " + text
+            self._tell(_("Print attestations"), text, details, request.folder, result.combined)
 
         self.task = run_task(self._parent, _("Printing attestations"), work, done)
         self.task.dialog.show()
@@ -533,13 +555,19 @@ class DocumentRunner(QObject):
         accepted = dialog.exec() == QDialog.DialogCode.Accepted
         self.dialog = None
         language, folder = dialog.language_chosen, dialog.folder_chosen
+        to_printer = dialog.to_printer
         dialog.deleteLater()
         if not accepted or folder is None:
             return None
-        return self.run_report(title, language, folder, make)
+        return self.run_report(title, language, folder, make, to_printer)
 
     def run_report(
-        self, title: str, language: str, folder: Path, make: Callable[[str], ReportFile]
+        self,
+        title: str,
+        language: str,
+        folder: Path,
+        make: Callable[[str], ReportFile],
+        to_printer: bool = False,
     ) -> TaskHandle:
         def work(report: Report, cancelled: Callable[[], bool]) -> Path:
             report(0, 0, _("Preparing the report…"))
@@ -547,11 +575,27 @@ class DocumentRunner(QObject):
 
         def done(path: Path) -> None:
             text = _("Saved as {path}").format(path=path)
+            if to_printer:
+                text = self._send_to_printer(path, title) + " " + text
             self._tell(title, text, "", folder, path)
 
         self.task = run_task(self._parent, title, work, done)
         self.task.done.connect(self._failed_or_done)
         return self.task
+
+    # --- the printer -----------------------------------------------------------------
+
+    def _send_to_printer(self, path: Path, title: str) -> str:
+        """Ask for a printer and print the PDF at ``path``; what happened, in words."""
+        from digcomp_app.ui import printing
+
+        try:
+            outcome = printing.print_with_dialog(self._parent, path.read_bytes(), title)
+        except OSError as error:
+            return _("Nothing was printed: {problem}").format(problem=error.strerror or error)
+        except ServiceError as error:
+            return _("Nothing was printed: {problem}").format(problem=error)
+        return printing.outcome_text(outcome)
 
     # --- the outcome -----------------------------------------------------------------
 

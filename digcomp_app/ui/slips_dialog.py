@@ -1,6 +1,7 @@
 """The result of making one-time passwords: who got an account (and who was skipped), and
-the sign-in slips to save as a PDF. The passwords are never shown on the screen: they exist
-only on the slips, so the dialog insists the slips are saved before it closes."""
+the sign-in slips to print or save as a PDF. The passwords are never shown on the screen:
+they exist only on the slips, so the dialog insists the slips are printed or saved before
+it closes."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -57,6 +59,8 @@ class SlipsDialog(QDialog):
         self.skipped = tuple(skipped)
         #: where the slips were saved last (None until they are)
         self.saved_to: Path | None = None
+        #: the slips went to a printer
+        self.printed = False
         self._close_warned = False
         self.file_dialog: QFileDialog | None = None
 
@@ -99,15 +103,21 @@ class SlipsDialog(QDialog):
         chosen = current_language() if current_language() in self.language_buttons else "lv"
         self.language_buttons[chosen].setChecked(True)
 
+        self.print_button = QPushButton()
+        self.print_button.setDefault(True)
+        self.print_button.setEnabled(bool(self.credentials))
         self.save_button = QPushButton()
-        self.save_button.setDefault(True)
         self.save_button.setEnabled(bool(self.credentials))
+        self.open_button = QPushButton()
+        self.open_button.setEnabled(False)  # once saved
         self.close_button = QPushButton()
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         buttons = QHBoxLayout()
+        buttons.addWidget(self.print_button)
         buttons.addWidget(self.save_button)
+        buttons.addWidget(self.open_button)
         buttons.addStretch(1)
         buttons.addWidget(self.close_button)
 
@@ -121,6 +131,8 @@ class SlipsDialog(QDialog):
         layout.addLayout(buttons)
         layout.addWidget(self.message)
         self.save_button.clicked.connect(self.choose_file)
+        self.print_button.clicked.connect(self.print_slips)
+        self.open_button.clicked.connect(self.open_pdf)
         self.close_button.clicked.connect(self.reject)
         self.retranslate()
         fit_to_texts(self, 60)
@@ -159,8 +171,12 @@ class SlipsDialog(QDialog):
         )
         self.skipped_list.setAccessibleName(_("Skipped learners"))
         self.language_label.setText(_("Language of the slips:"))
-        self.save_button.setText(_("&Save sign-in slips…"))
-        self.save_button.setAccessibleName(_("Save sign-in slips"))
+        self.print_button.setText(_("&Print sign-in slips…"))
+        self.print_button.setAccessibleName(_("Print the sign-in slips on a printer"))
+        self.save_button.setText(_("&Save as PDF…"))
+        self.save_button.setAccessibleName(_("Save the sign-in slips as PDF"))
+        self.open_button.setText(_("&Open the PDF"))
+        self.open_button.setAccessibleName(_("Open the saved PDF"))
         self.close_button.setText(_("&Close"))
         self.close_button.setAccessibleName(_("Close"))
         self.message.setAccessibleName(_("Message"))
@@ -182,15 +198,47 @@ class SlipsDialog(QDialog):
         self.file_dialog = dialog
         dialog.open()
 
-    def save_slips(self, path: Path, language: str) -> bool:
-        """Write the slips in ``language`` ("lv" or "en") to ``path``; True when written."""
-        path = Path(path)
+    def _slips_pdf(self, language: str) -> bytes | None:
         try:
-            pdf = accounts.sign_in_slips(
+            return accounts.sign_in_slips(
                 self._context.db, self._context.actor, self.credentials, language
             )
         except ServiceError as problem:
             self._say(str(problem), error=True)
+            return None
+
+    def print_slips(self) -> bool:
+        """Ask for a printer and print the slips; True when they were sent to it."""
+        from digcomp_app.ui import printing
+
+        pdf = self._slips_pdf(self.language())
+        if pdf is None:
+            return False
+        try:
+            outcome = printing.print_with_dialog(self, pdf, _("Sign-in slips"))
+        except ServiceError as problem:
+            self._say(_("Nothing was printed: {problem}").format(problem=problem), error=True)
+            return False
+        text = printing.outcome_text(outcome)
+        done = outcome is not None and not outcome.cancelled
+        self.printed = self.printed or done
+        if done:
+            text += " " + _("Cut the slips apart and hand each person their own.")
+        self._say(text, error=not done)
+        self._context.notify(text)
+        return done
+
+    def open_pdf(self) -> bool:
+        """Open the saved slips with the system's PDF viewer."""
+        if self.saved_to is None:
+            return False
+        return QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.saved_to)))
+
+    def save_slips(self, path: Path, language: str) -> bool:
+        """Write the slips in ``language`` ("lv" or "en") to ``path``; True when written."""
+        path = Path(path)
+        pdf = self._slips_pdf(language)
+        if pdf is None:
             return False
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -204,6 +252,7 @@ class SlipsDialog(QDialog):
             )
             return False
         self.saved_to = path
+        self.open_button.setEnabled(True)
         text = _("The sign-in slips were saved to {path}. Print them and cut them apart.").format(
             path=path
         )
@@ -212,13 +261,20 @@ class SlipsDialog(QDialog):
         return True
 
     def reject(self) -> None:
-        """Closing before the slips are saved warns once: the passwords would be lost."""
-        if self.credentials and self.saved_to is None and not self._close_warned:
+        """Closing before the slips are printed or saved warns once: the passwords would be
+        lost."""
+        if (
+            self.credentials
+            and self.saved_to is None
+            and not self.printed
+            and not self._close_warned
+        ):
             self._close_warned = True
             self._say(
                 _(
-                    "The sign-in slips are not saved. Without them nobody can learn these "
-                    "passwords; they would have to be reset. Press Close again to close anyway."
+                    "The sign-in slips are not saved or printed. Without them nobody can learn "
+                    "these passwords; they would have to be reset. Press Close again to close "
+                    "anyway."
                 ),
                 error=True,
             )

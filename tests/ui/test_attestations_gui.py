@@ -119,7 +119,7 @@ def test_print_the_chosen_certificate_in_both_languages(qtbot, window, tmp_path)
         click_choice(qtbot, dialog.language.buttons[("lv", "en")])
         dialog.folder.edit.clear()
         qtbot.keyClicks(dialog.folder.edit, str(out))
-        qtbot.mouseClick(dialog.print_button, LEFT)
+        qtbot.mouseClick(dialog.save_button, LEFT)
 
     when_modal(qtbot, fill, kind=PrintDialog)
     qtbot.mouseClick(register.print_button, LEFT)
@@ -128,7 +128,7 @@ def test_print_the_chosen_certificate_in_both_languages(qtbot, window, tmp_path)
     files = sorted(out.glob("*.pdf"))
     assert [f.name for f in files] == [f.name for f in files if f.name.startswith(chosen.serial)]
     assert len(files) == 1 and files[0].name.endswith("_lv-en.pdf")
-    assert box.text() == f"1 attestation printed into {out}."
+    assert box.text() == f"1 attestation saved as PDF into {out}."
     assert files[0].name in box.detailedText()
     assert "Open folder" in [b.text().replace("&", "") for b in box.buttons()]
     assert register.message.text() == box.text()
@@ -185,7 +185,7 @@ def test_cancelling_a_whole_mobility_print_keeps_fewer_files(qtbot, window, tmp_
         assert "8 certificates" in dialog.mobility.currentText()
         click_choice(qtbot, dialog.language.buttons[("en",)])
         dialog.set_folder(out)
-        qtbot.mouseClick(dialog.print_button, LEFT)
+        qtbot.mouseClick(dialog.save_button, LEFT)
 
     when_modal(qtbot, fill, kind=PrintDialog)
     qtbot.mouseClick(register.print_button, LEFT)

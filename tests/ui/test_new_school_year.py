@@ -474,7 +474,7 @@ def test_a_new_school_year_from_an_empty_database(qtbot, empty_window, tmp_path)
         qtbot.mouseClick(button, LEFT, pos=QPoint(8, button.height() // 2))
         dialog.folder.edit.clear()
         qtbot.keyClicks(dialog.folder.edit, str(out))
-        qtbot.mouseClick(dialog.print_button, LEFT)
+        qtbot.mouseClick(dialog.save_button, LEFT)
 
     printed = when_shown(qtbot, PrintDialog, print_both)
     qtbot.mouseClick(register.print_button, LEFT)
