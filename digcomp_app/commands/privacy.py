@@ -18,8 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from digcomp_app.commands.session import open_database, sign_in
-from digcomp_app.i18n import _
-from digcomp_app.i18n import format_date, ngettext
+from digcomp_app.i18n import _, ngettext
 from digcomp_app.services import consent, erasure, learners, privacy, retention
 from digcomp_app.services.errors import InvalidInput, NotFound
 from digcomp_app.services.inputs import for_terminal
@@ -137,7 +136,7 @@ def _learner_id(db: Any, actor: Actor, args: argparse.Namespace) -> int | None:
 
 
 def _years(text: str) -> int | None:
-    """"off" (or "none", "0") turns a rule off; otherwise the number as given."""
+    """ "off" (or "none", "0") turns a rule off; otherwise the number as given."""
     value = text.strip().casefold()
     if value in ("off", "none", "-"):
         return None
@@ -222,9 +221,7 @@ def register(commands: Any, formatter: type[argparse.HelpFormatter]) -> None:
     doing.add_argument(
         "--preview", action="store_true", help=_("list what the rules remove (the default)")
     )
-    doing.add_argument(
-        "--apply", action="store_true", help=_("remove what the preview lists")
-    )
+    doing.add_argument("--apply", action="store_true", help=_("remove what the preview lists"))
     keep.add_argument(
         "--as-of",
         type=_day,
@@ -250,9 +247,7 @@ def register(commands: Any, formatter: type[argparse.HelpFormatter]) -> None:
         default=None,
         help=_("only consents for this"),
     )
-    consents.add_argument(
-        "--current", action="store_true", help=_("only consents not withdrawn")
-    )
+    consents.add_argument("--current", action="store_true", help=_("only consents not withdrawn"))
     consents.add_argument(
         "--format", choices=("text", "csv"), default="text", help=_("the output format")
     )
@@ -316,14 +311,7 @@ def _print_rules(rules: retention.RetentionRules) -> None:
 
 
 def print_plan(plan: retention.RetentionPlan) -> None:
-    print(
-        _("On {date} the rules remove {files} evidence file(s) and erase {learners} learner(s).")
-        .format(
-            date=format_date(plan.as_of),
-            files=len(plan.files),
-            learners=len(plan.learners),
-        )
-    )
+    print(plan.describe())
     for item in plan.files:
         print(
             "  "
@@ -364,16 +352,7 @@ def retention_command(args: argparse.Namespace) -> int:
         print_plan(plan)
         if args.apply and not plan.empty:
             result = retention.apply_retention(db, actor, plan)
-            print(
-                _(
-                    "Done: {files} evidence file(s) deleted, {learners} learner(s) erased, "
-                    "{skipped} no longer due."
-                ).format(
-                    files=result.files_deleted,
-                    learners=result.learners_erased,
-                    skipped=result.skipped,
-                )
-            )
+            print(result.describe())
             if not result.file_cleaned:
                 print(_file_not_cleaned(db), file=sys.stderr)
     finally:
@@ -410,20 +389,27 @@ def consents_command(args: argparse.Namespace) -> int:
     if args.format == "csv":
         writer = csv.writer(sys.stdout)
         writer.writerow(
-            ["id", "learner_number", "learner", "scope", "given_by", "giver_name", "given_on",
-             "withdrawn_on"]
+            [
+                "id",
+                "learner_number",
+                "learner",
+                "scope",
+                "given_by",
+                "giver_name",
+                "given_on",
+                "withdrawn_on",
+            ]
         )
         writer.writerows([[for_terminal(v) for v in row] for row in rows])
         return EXIT_OK
     if not found:
         print(_("No consent records."))
     for c, row in zip(found, rows, strict=True):
-        state = (
-            _("withdrawn {date}").format(date=row[7]) if c.withdrawn_on else _("current")
-        )
+        state = _("withdrawn {date}").format(date=row[7]) if c.withdrawn_on else _("current")
         print(
-            _("{id}. {learner} {number}: {scope}; given by {giver} ({who}) on {date}; {state}")
-            .format(
+            _(
+                "{id}. {learner} {number}: {scope}; given by {giver} ({who}) on {date}; {state}"
+            ).format(
                 id=c.id,
                 learner=for_terminal(row[2]),
                 number=for_terminal(row[1]),

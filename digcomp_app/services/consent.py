@@ -93,9 +93,7 @@ def _date(value: object, field: str, label: str) -> dt.date:
             return dt.date.fromisoformat(value.strip())
         except ValueError:
             pass
-    raise InvalidInput(
-        field, _("The {field} must be a date (YYYY-MM-DD).").format(field=label)
-    )
+    raise InvalidInput(field, _("The {field} must be a date (YYYY-MM-DD).").format(field=label))
 
 
 def _day(value: object, field: str, label: str) -> dt.date:

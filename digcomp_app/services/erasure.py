@@ -143,7 +143,9 @@ def _counts(session: Session, learner: Learner) -> dict[str, int]:
         "evidence_items": len(items),
         "evidence_files": len({i.blob_sha256 for i in items if i.blob_sha256}),
         "certificates": session.scalar(
-            select(func.count()).select_from(Certificate).where(Certificate.learner_id == learner.id)
+            select(func.count())
+            .select_from(Certificate)
+            .where(Certificate.learner_id == learner.id)
         )
         or 0,
         "consents": session.scalar(
@@ -316,9 +318,7 @@ def erasure_preview(db: Database, actor: Actor, learner_id: int) -> ErasurePrevi
 
 
 @service("privacy.erase_learner")
-def erase_learner(
-    db: Database, actor: Actor, learner_id: int, confirmation: str
-) -> ErasureResult:
+def erase_learner(db: Database, actor: Actor, learner_id: int, confirmation: str) -> ErasureResult:
     """Erase one learner's personal data for good. ``confirmation`` must be the learner's
     full name ("given names surname", as shown; case and spacing ignored): a typed
     confirmation, so nobody erases the wrong person by a slip. Audited without the name."""

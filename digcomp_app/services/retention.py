@@ -96,6 +96,13 @@ class RetentionPlan:
     def file_bytes(self) -> int:
         return sum(f.size for f in self.files)
 
+    def describe(self) -> str:
+        from digcomp_app.i18n import format_date
+
+        return _(
+            "On {date} the rules remove {files} evidence file(s) and erase {learners} learner(s)."
+        ).format(date=format_date(self.as_of), files=len(self.files), learners=len(self.learners))
+
 
 @dataclass(frozen=True, slots=True)
 class RetentionResult:
@@ -104,6 +111,12 @@ class RetentionResult:
     #: items of the preview no longer due when it was applied (changed meanwhile)
     skipped: int
     file_cleaned: bool
+
+    def describe(self) -> str:
+        return _(
+            "Done: {files} evidence file(s) deleted, {learners} learner(s) erased, "
+            "{skipped} no longer due."
+        ).format(files=self.files_deleted, learners=self.learners_erased, skipped=self.skipped)
 
 
 def add_years(day: dt.date, years: int) -> dt.date:
@@ -261,9 +274,7 @@ def _due_learners(session: Session, years: int, as_of: dt.date) -> list[DueLearn
 
 def _plan(session: Session, as_of: dt.date) -> RetentionPlan:
     rules = _rules(session)
-    learners = (
-        _due_learners(session, rules.learner_years, as_of) if rules.learner_years else []
-    )
+    learners = _due_learners(session, rules.learner_years, as_of) if rules.learner_years else []
     erased = {d.learner_id for d in learners}
     files = (
         [

@@ -86,14 +86,14 @@ def test_bad_input_names_the_field(db, school):
 
 
 def test_teachers_read_their_learners_consents_only(db, school):
-    consent.record_consent(db, school.coordinator, school.learner_id, "host_sharing", "learner", "J")
+    consent.record_consent(
+        db, school.coordinator, school.learner_id, "host_sharing", "learner", "J"
+    )
     consent.record_consent(
         db, school.coordinator, school.other_learner_id, "host_sharing", "learner", "L"
     )
     # the teacher teaches the mobility Janis is on; Liga is on none
-    assert [c.learner_id for c in consent.list_consents(db, school.teacher)] == [
-        school.learner_id
-    ]
+    assert [c.learner_id for c in consent.list_consents(db, school.teacher)] == [school.learner_id]
     assert len(consent.list_consents(db, school.teacher, school.learner_id)) == 1
     with pytest.raises(PermissionDenied):
         consent.list_consents(db, school.teacher, school.other_learner_id)
@@ -102,5 +102,7 @@ def test_teachers_read_their_learners_consents_only(db, school):
     for who in (school.teacher, school.learner):
         with pytest.raises(PermissionDenied):
             consent.record_consent(db, who, school.learner_id, "publication", "learner", "J")
-    mobilities.add_participants(db, school.coordinator, school.mobility_id, [school.other_learner_id])
+    mobilities.add_participants(
+        db, school.coordinator, school.mobility_id, [school.other_learner_id]
+    )
     assert len(consent.list_consents(db, school.teacher)) == 2

@@ -79,7 +79,9 @@ def test_the_preview_lists_what_is_due_and_apply_removes_exactly_that(db, school
     assert today.files[0].size == len(OLD_FILE)
     assert today.learners == ()
 
-    later = retention.retention_preview(db, school.admin, dt.date.today() + dt.timedelta(days=4 * 366))
+    later = retention.retention_preview(
+        db, school.admin, dt.date.today() + dt.timedelta(days=4 * 366)
+    )
     assert [d.full_name for d in later.learners] == ["Līga Kalniņa"]
     assert [f.evidence_id for f in later.files] == [old_file.id]
 
@@ -112,9 +114,7 @@ def test_apply_does_not_go_beyond_its_preview(db, school, aged):
     with db.transaction() as session:
         assert session.get(EvidenceItem, new_file.id) is not None
     # an item of the preview that is no longer due (the rule was turned off) is skipped
-    plan = retention.retention_preview(
-        db, school.admin, dt.date.today() + dt.timedelta(days=800)
-    )
+    plan = retention.retention_preview(db, school.admin, dt.date.today() + dt.timedelta(days=800))
     assert [f.evidence_id for f in plan.files] == [new_file.id]
     retention.set_retention_rules(db, school.admin, None, None)
     result = retention.apply_retention(db, school.admin, plan)
@@ -128,8 +128,8 @@ def test_apply_does_not_go_beyond_its_preview(db, school, aged):
 def test_a_learner_reactivated_is_no_longer_due(db, school, aged):
     retention.set_retention_rules(db, school.admin, None, 1)
     later = dt.date.today() + dt.timedelta(days=400)
-    assert [d.learner_id for d in retention.retention_preview(db, school.admin, later).learners] == [
-        school.other_learner_id
-    ]
+    assert [
+        d.learner_id for d in retention.retention_preview(db, school.admin, later).learners
+    ] == [school.other_learner_id]
     learners.set_active(db, school.coordinator, school.other_learner_id, True)
     assert retention.retention_preview(db, school.admin, later).learners == ()

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from digcomp_app.i18n import _, format_list, ngettext
-from digcomp_app.services import accounts, learners, organisations, privacy
+from digcomp_app.services import accounts, consent, learners, organisations, privacy
 from digcomp_app.services.accounts import AccountsCreated
 from digcomp_app.services.errors import ServiceError
 from digcomp_app.services.learners import GroupInfo, LearnerRecord, LearnerSummary
@@ -42,6 +42,14 @@ from digcomp_app.ui.screens.learners.dialogs import (
     MoveDialog,
     TeachersDialog,
     birth_text,
+)
+from digcomp_app.ui.screens.learners.privacy import (
+    ConsentsDialog,
+    EraseDialog,
+    RetentionDialog,
+    consent_lines,
+    is_erased,
+    shown_name,
 )
 from digcomp_app.ui.screens.users.common import ERROR_STYLE, ServiceDialog
 from digcomp_app.ui.slips_dialog import SlipsDialog
@@ -131,6 +139,12 @@ class LearnersTab(QWidget, _Messages):
             context.actor
             and (context.actor.has(Role.ADMINISTRATOR) or context.actor.has(Role.COORDINATOR))
         )
+        # erasure and retention: administrators; consent records: coordinators and them
+        self.can_erase = allowed(context.actor, "privacy.erase_learner")
+        self.can_retain = allowed(context.actor, "privacy.apply_retention")
+        self.can_record_consent = allowed(context.actor, "privacy.record_consent")
+        self.can_read_consents = allowed(context.actor, "privacy.list_consents")
+        self.privacy_dialog: QDialog | None = None
 
         # the filter: groups on the left
         self.filter_label = QLabel()
@@ -172,6 +186,12 @@ class LearnersTab(QWidget, _Messages):
         self.import_button.setVisible(open_import_wizard is not None and self.can_edit)
         self.export_button = QPushButton()
         self.export_button.setVisible(self.can_export)
+        self.consents_button = QPushButton()
+        self.consents_button.setVisible(self.can_record_consent)
+        self.erase_button = QPushButton()
+        self.erase_button.setVisible(self.can_erase)
+        self.retention_button = QPushButton()
+        self.retention_button.setVisible(self.can_retain)
         grid = QGridLayout()
         for index, button in enumerate(self._buttons()):
             grid.addWidget(button, index // 3, index % 3)
@@ -224,6 +244,9 @@ class LearnersTab(QWidget, _Messages):
         self.accounts_button.clicked.connect(self.create_accounts)
         self.import_button.clicked.connect(self.import_learners)
         self.export_button.clicked.connect(self.export_data)
+        self.consents_button.clicked.connect(self.open_consents)
+        self.erase_button.clicked.connect(self.erase_learner)
+        self.retention_button.clicked.connect(self.open_retention)
         self.retranslate()
 
     def _buttons(self) -> list[QPushButton]:
@@ -235,6 +258,9 @@ class LearnersTab(QWidget, _Messages):
             self.accounts_button,
             self.import_button,
             self.export_button,
+            self.consents_button,
+            self.erase_button,
+            self.retention_button,
         ]
 
     # --- texts --------------------------------------------------------------------
@@ -269,6 +295,21 @@ class LearnersTab(QWidget, _Messages):
                 "Everything the app holds about the chosen learner, with their evidence "
                 "files, in one zip: for an access request under the GDPR."
             )
+        )
+        self.consents_button.setText(_("Co&nsents…"))
+        self.consents_button.setToolTip(
+            _("The consents given for the chosen learner (photos, sharing, publication).")
+        )
+        self.erase_button.setText(_("E&rase data…"))
+        self.erase_button.setToolTip(
+            _(
+                "Erase the chosen learner's personal data for good (a request under the GDPR); "
+                "their attestations stay verifiable under a pseudonym."
+            )
+        )
+        self.retention_button.setText(_("Re&tention rules…"))
+        self.retention_button.setToolTip(
+            _("How long evidence files and learners who left are kept, with a preview.")
         )
         self.accounts_button.setToolTip(
             _(
@@ -463,6 +504,12 @@ class LearnersTab(QWidget, _Messages):
             self.can_make_accounts and bool(chosen or (self.group_id() and self.learners))
         )
         self.export_button.setEnabled(self.can_export and len(chosen) == 1)
+        one = chosen[0] if len(chosen) == 1 else None
+        self.consents_button.setEnabled(
+            self.can_record_consent and one is not None and not is_erased(one)
+        )
+        self.erase_button.setEnabled(self.can_erase and one is not None and not is_erased(one))
+        self.retention_button.setEnabled(self.can_retain)
         _name_buttons(self._buttons())
 
     # --- one learner's record -------------------------------------------------------
@@ -483,7 +530,77 @@ class LearnersTab(QWidget, _Messages):
         except ServiceError as problem:
             self.details.setText(str(problem))
             return
-        self.details.setText(record_html(record))
+        consents: list[str] = []
+        if self.can_read_consents and not is_erased(record.learner):
+            try:
+                consents = consent_lines(
+                    consent.list_consents(self._context.db, self._context.actor, record.learner.id)
+                )
+            except ServiceError:
+                consents = []
+        self.details.setText(record_html(record, consents))
+
+    # --- data protection --------------------------------------------------------------
+
+    def _open_privacy(self, dialog: QDialog, done: Callable[[QDialog, int], None]) -> None:
+        self.message.clear()
+        self.privacy_dialog = dialog
+        dialog.setModal(True)
+
+        def finished(code: int) -> None:
+            self.privacy_dialog = None
+            done(dialog, code)
+            dialog.deleteLater()
+
+        dialog.finished.connect(finished)
+        dialog.open()
+
+    def open_consents(self) -> None:
+        chosen = self.selected()
+        if len(chosen) != 1 or not self.can_record_consent:
+            return
+        self._open_privacy(
+            ConsentsDialog(self._context, chosen[0], self), lambda _d, _code: self._show_record()
+        )
+
+    def erase_learner(self) -> None:
+        chosen = self.selected()
+        if len(chosen) != 1 or not self.can_erase or is_erased(chosen[0]):
+            return
+        try:
+            dialog = EraseDialog(self._context, chosen[0], self)
+        except ServiceError as problem:
+            self.show_error(str(problem))
+            return
+
+        def done(d: QDialog, code: int) -> None:
+            if code != QDialog.DialogCode.Accepted:
+                return
+            result = d.result_value  # type: ignore[attr-defined]
+            self.show_inactive.setChecked(True)
+            self._screen.refresh()
+            text = _(
+                "The learner's personal data was erased; their attestations stay in the "
+                "register as {pseudonym}."
+            ).format(pseudonym=result.pseudonym)
+            if not result.file_cleaned and self._context.db.backend == "sqlite":
+                text += " " + _(
+                    "The database file could not be cleaned now; close the app on other "
+                    "computers and erase again, or run 'digcomp-app privacy compact'."
+                )
+            self.show_done(text)
+
+        self._open_privacy(dialog, done)
+
+    def open_retention(self) -> None:
+        if not self.can_retain:
+            return
+
+        def done(d: QDialog, _code: int) -> None:
+            if d.result_value is not None:  # type: ignore[attr-defined]
+                self._screen.refresh()
+
+        self._open_privacy(RetentionDialog(self._context, self), done)
 
     # --- actions ------------------------------------------------------------------
 
@@ -735,7 +852,7 @@ def _file_name_part(text: str) -> str:
     return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in text)[:50] or "learner"
 
 
-def record_html(record: LearnerRecord) -> str:
+def record_html(record: LearnerRecord, consents: Sequence[str] = ()) -> str:
     """One learner's record as a few lines of rich text."""
     from html import escape
 
@@ -757,8 +874,10 @@ def record_html(record: LearnerRecord) -> str:
         (_("Mobilities"), str(len(record.mobility_ids))),
         (_("Certificates"), ", ".join(record.certificate_serials) or _("none")),
     ]
+    if not is_erased(learner):
+        rows.append((_("Consents"), "; ".join(consents) or _("none recorded")))
     lines = "".join(f"<p><b>{escape(k)}:</b> {escape(v)}</p>" for k, v in rows)
-    return f"<h3>{escape(learner.full_name)}</h3>{lines}"
+    return f"<h3>{escape(shown_name(learner))}</h3>{lines}"
 
 
 # --- groups ------------------------------------------------------------------------------
