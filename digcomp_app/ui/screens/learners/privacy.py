@@ -103,7 +103,7 @@ class EraseDialog(ServiceDialog):
                     strict=True,
                 )
             ),
-            account=_("their sign-in account") if p.has_account else _("no account (none)"),
+            account=_("their sign-in account") if p.has_account else _("no sign-in account"),
         )
         if p.certificates:
             text += " " + ngettext(
