@@ -37,6 +37,8 @@ from tests.services import conftest
 from tests.services.test_workflow import PDF as EVIDENCE
 from tests.services.test_workflow import to_assessment
 
+pytestmark = pytest.mark.reliability  # part of the reliability suite (tests/reliability)
+
 ADDRESS = "https://www.rvt.lv/apliecinajumi/"
 
 

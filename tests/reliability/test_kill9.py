@@ -66,7 +66,7 @@ def test_kill_9_while_saving_loses_no_acknowledged_row(database_url, db, school)
         child = ready
         if round_number + 1 < ROUNDS:
             ready = _start_writer(database_url, f"r{round_number + 1:02d}")
-        acknowledged = _run_round(child, rng.uniform(0.05, 0.6))
+        acknowledged = _run_round(child, rng.uniform(0.02, 0.35))
         reopened = Database(database_url, password_hasher=FAST_HASHER)
         try:
             with reopened.transaction() as session:

@@ -4,6 +4,7 @@ checkpoints are found, by the signed checkpoints and by what a PC saw last."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import delete, select
 
 from digcomp_app import anchors
@@ -11,6 +12,8 @@ from digcomp_app.services import audit, learners, signing
 from digcomp_app.services.auditlog import GENESIS, event_hash
 from digcomp_app.storage.models import AuditCheckpoint, AuditEvent, AuditHead
 from tests.services.test_printing import certify
+
+pytestmark = pytest.mark.reliability  # part of the reliability suite (tests/reliability)
 
 
 def recompute_chain(db) -> None:

@@ -20,6 +20,8 @@ from digcomp_app.services.validation import TargetDraft
 from digcomp_app.storage.models import Assessment, AuditEvent, ValidationCase
 from tests.services.conftest import FAST_HASHER, PASSWORD
 
+pytestmark = pytest.mark.reliability  # part of the reliability suite (tests/reliability)
+
 
 def case_in_assessment(db, school):
     case = validation.open_case(db, school.teacher, school.learner_id, school.mobility_id)

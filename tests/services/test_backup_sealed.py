@@ -30,6 +30,8 @@ from tests.services.test_backup import (
     sqlite_source,
 )
 
+pytestmark = pytest.mark.reliability  # part of the reliability suite (tests/reliability)
+
 PASSPHRASE = "correct horse battery"
 CHUNK = 4096  # small chunks, so that a backup has many
 

@@ -22,6 +22,8 @@ from digcomp_app.services.permissions import (
 from digcomp_app.storage.models import AuditEvent, User, utcnow
 from tests.services.conftest import PASSWORD, School, sign
 
+pytestmark = pytest.mark.reliability  # part of the reliability suite (tests/reliability)
+
 #: the sensitive calls of the finding (and a few more), by the role that may make them
 SENSITIVE = {
     "teacher": [

@@ -23,6 +23,7 @@ from digcomp_app.services.errors import (
 )
 from digcomp_app.services.validation import TargetDraft
 from digcomp_app.storage.models import AuditEvent
+from tests.reliability.figures import record
 
 
 def png(width: int = 4, height: int = 3) -> bytes:
@@ -196,6 +197,7 @@ def test_evidence_changes_only_before_assessment_and_only_by_the_learners_teache
 # --- hostile files (issue 11) -----------------------------------------------------------------
 
 
+@pytest.mark.reliability
 def test_a_zip_bomb_is_looked_into_only_a_little(db, school, case_id):
     """The finding: a 1 MB OpenDocument file whose ``mimetype`` inflates to 2 GiB took
     2.1 GiB of memory; now at most ZIP_MEMBER_CAP of any member is inflated."""
@@ -211,6 +213,7 @@ def test_a_zip_bomb_is_looked_into_only_a_little(db, school, case_id):
     finally:
         tracemalloc.stop()
     assert peak < 16 * 2**20 and time.perf_counter() - started < 5
+    record("zip bomb 2 GiB inflated: peak traced MB", round(peak / 2**20, 1))
 
 
 def test_office_documents_are_still_recognised(db, school, case_id):
@@ -318,6 +321,7 @@ def test_no_file_type_is_meant_for_the_system_viewer_as_text():
     assert "application/pdf" in evidence.SYSTEM_VIEWER_TYPES
 
 
+@pytest.mark.reliability
 def test_peak_memory_of_the_worst_files_stays_under_300_mb():
     """Each worst case in a fresh process: the whole process's VmHWM stays under budget."""
     if not os.path.exists("/proc/self/status"):
@@ -325,3 +329,4 @@ def test_peak_memory_of_the_worst_files_stays_under_300_mb():
     for case in ("odf-bomb-20mib", "text-20mib", "png-20000x20000", "pdf-image-20000x20000"):
         result = bench_evidence.measure_case(case)
         assert result["peak_mb"] < bench_evidence.BUDGET_MB, result
+        record(f"evidence {case}: peak MB (budget {bench_evidence.BUDGET_MB})", result["peak_mb"])

@@ -31,6 +31,8 @@ from digcomp_app.storage.models import Base
 from tests.services.conftest import FAST_HASHER, PASSWORD, School, sign
 from tests.services.test_workflow import PDF, to_assessment
 
+pytestmark = pytest.mark.reliability  # part of the reliability suite (tests/reliability)
+
 NUL = "Ab\x00cd"
 LONG = "x" * 10_000
 BAD_VALUES = pytest.mark.parametrize("bad", [NUL, LONG], ids=["nul", "long"])
