@@ -175,6 +175,11 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # only into an empty database, where nobody can sign in: it checks the backup's own
     # administrator credentials itself
     "backup.restore": frozenset({A}),
+    # what needs doing, for each role's home screen (read only)
+    "home.learner": frozenset({L}),
+    "home.teacher": frozenset({T}),
+    "home.coordinator": frozenset({C}),
+    "home.administrator": frozenset({A}),
 }
 
 
