@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 
 from digcomp_app.i18n import _
+from digcomp_app.services import audit_rows
 from digcomp_app.services.auditlog import GENESIS, append, event_hash
 from digcomp_app.services.database import Database
 from digcomp_app.services.permissions import Actor, service
@@ -40,6 +41,8 @@ class ChainReport:
     head: ChainAnchor | None = None
     #: things that are not a broken chain but worth saying (no checkpoint yet, ...)
     notes: tuple[str, ...] = field(default=())
+    #: data rows that no longer match their last audited value, one line each
+    changed_rows: tuple[str, ...] = field(default=())
 
 
 def _broken(checked: int, entry_id: int | None, problem: str) -> ChainReport:
@@ -80,10 +83,17 @@ def verify(
         if anchor is not None and anchor.last_id:
             wanted.setdefault(anchor.last_id, []).append(anchor.last_hash)
         seen: dict[int, str] = {}
+        audited: dict[str, tuple[str, int]] = {}
+        baseline = False
         rows = session.scalars(select(AuditEvent).order_by(AuditEvent.id)).yield_per(2000)
         last_id = 0
         for event in rows:
             checked += 1
+            recorded = (event.details or {}).get("rows")
+            if isinstance(recorded, dict):
+                baseline = baseline or event.action == audit_rows.BASELINE_ACTION
+                for key, value in recorded.items():
+                    audited[str(key)] = (str(value), event.id)
             if event.prev_hash != previous:
                 return _broken(
                     checked,
@@ -156,10 +166,41 @@ def verify(
             problem = _anchor_problem(anchor, last_id, seen, checkpoints)
             if problem:
                 return _broken(checked, anchor.last_id or None, problem)
+        mismatches = [
+            m for m in audit_rows.compare(session, audited) if baseline or m.kind != "added"
+        ]
+        if mismatches:
+            lines = tuple(_describe(m) for m in mismatches)
+            shown = "; ".join(lines[:10]) + ("; …" if len(lines) > 10 else "")
+            broken = _broken(
+                checked,
+                min((m.entry_id for m in mismatches if m.entry_id), default=None),
+                _(
+                    "{count} records no longer match their last audited value (changed "
+                    "outside the app): {rows}"
+                ).format(count=len(lines), rows=shown),
+            )
+            append(
+                session,
+                actor.username,
+                "audit.verify",
+                "failed",
+                details={"checked": checked, "changed_rows": len(lines)},
+            )
+            return ChainReport(
+                False, checked, broken.first_broken_id, broken.problem, changed_rows=lines
+            )
         newest = checkpoints[-1] if checkpoints else None
-        notes = ()
+        notes: tuple[str, ...] = ()
+        if not baseline:
+            notes += (
+                _(
+                    "The records' values are audited from the next change made with this "
+                    "version on; records older than that are taken as they are."
+                ),
+            )
         if newest is None:
-            notes = (
+            notes += (
                 _(
                     "No signed checkpoint yet: one is made whenever a coordinator issues an "
                     "attestation. Until then a rewrite of the whole log cannot be told from "
@@ -180,6 +221,41 @@ def verify(
             details={"checked": checked, "checkpoints": len(checkpoints)},
         )
     return ChainReport(True, checked, checkpoints=len(checkpoints), head=report_head, notes=notes)
+
+
+def _row_label(table: str) -> str:
+    labels = {
+        "users": _("user account"),
+        "user_roles": _("role of user"),
+        "group_teachers": _("teacher of group"),
+        "mobility_teachers": _("teacher of mobility"),
+        "organisations": _("organisation"),
+        "validation_cases": _("case"),
+        "target_competences": _("case target"),
+        "evidence_items": _("evidence item"),
+        "assessments": _("assessment"),
+        "certificates": _("certificate"),
+        "signing_keys": _("signing key"),
+    }
+    return labels.get(table, table)
+
+
+def _describe(mismatch: audit_rows.RowMismatch) -> str:
+    table, _sep, key = mismatch.key.partition("/")
+    what = f"{_row_label(table)} {key}"
+    if mismatch.kind == "added":
+        return _("{what} was added outside the app").format(what=what)
+    if mismatch.kind == "removed":
+        return _("{what} was removed (last audited in entry {id})").format(
+            what=what, id=mismatch.entry_id
+        )
+    if mismatch.kind == "reappeared":
+        return _("{what} is back after it was removed in entry {id}").format(
+            what=what, id=mismatch.entry_id
+        )
+    return _("{what} was changed (last audited in entry {id})").format(
+        what=what, id=mismatch.entry_id
+    )
 
 
 def _anchor_problem(anchor: ChainAnchor, last_id: int, seen: dict[int, str], checkpoints) -> str:  # type: ignore[no-untyped-def]

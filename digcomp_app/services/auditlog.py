@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from digcomp_app.services import audit_rows
 from digcomp_app.services.database import Database
 from digcomp_app.services.permissions import Actor
 from digcomp_app.storage.models import AuditEvent, AuditHead, utcnow
@@ -74,6 +75,7 @@ def append(
     session.flush()
     event.hash = event_hash(event)
     head.last_id, head.last_hash = event.id, event.hash
+    audit_rows.note_event(session, event)
     return event
 
 
@@ -107,6 +109,7 @@ def sign_checkpoint(session: Session, private_key: Any, key_id: str) -> None:
     with the school's signing key (``private_key``: an unlocked Ed25519 key)."""
     from digcomp_app.storage.models import AuditCheckpoint
 
+    audit_rows.record(session)  # the rows changed so far belong under the signature
     head = session.get(AuditHead, 1)
     if head is None or not head.last_id:
         return

@@ -60,6 +60,7 @@ from sqlalchemy.orm import Session
 
 from digcomp_app.i18n import _
 from digcomp_app.services import sealing
+from digcomp_app.services import audit_rows
 from digcomp_app.services.auditlog import GENESIS, append
 from digcomp_app.services.backup_checks import (
     SQLITE_MAGIC,
@@ -768,6 +769,7 @@ def _restore_plain(
                     "database is as empty as before."
                 ).format(error=first_line(error))
             ) from error
+    audit_rows.forget_baseline(db.engine)  # the restored log has its own (or none yet)
     if header is None:
         return RestoreInfo(
             source, counts, revision, administrator, utcnow(), False, None, (unsealed_warning(),)

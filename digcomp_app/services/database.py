@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from argon2 import PasswordHasher
 from sqlalchemy.orm import Session, sessionmaker
 
+from digcomp_app.services import audit_rows
 from digcomp_app.storage.engine import (
     ENV_DATABASE_URL,
     backend_name,
@@ -32,6 +33,7 @@ class Database:
         self.engine = create_engine(self.url)
         self.migration: MigrationResult | None = migrate(self.engine) if run_migrations else None
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        audit_rows.install(self._sessions)
         self.hasher = password_hasher or PasswordHasher()
 
     @property

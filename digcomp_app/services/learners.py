@@ -22,6 +22,7 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from digcomp_app.i18n import _
+from digcomp_app.services import audit_rows
 from digcomp_app.services.auditlog import append
 from digcomp_app.services.database import Database
 from digcomp_app.services.errors import InvalidInput, NotFound, simultaneous_changes_refused
@@ -705,6 +706,7 @@ def unassign_group_teacher(db: Database, actor: Actor, group_id: int, user_id: i
                 GroupTeacher.group_id == group_id, GroupTeacher.user_id == user_id
             )
         )
+        audit_rows.mark(session, GroupTeacher.__tablename__, (group_id, user_id))
         append(
             session,
             actor.username,

@@ -117,7 +117,9 @@ def audited(db, action: str) -> list[tuple[str, str, dict]]:
     with db.transaction() as session:
         return [
             (e.actor, e.entity_id, e.details)
-            for e in session.scalars(select(AuditEvent).where(AuditEvent.action == action))
+            for e in session.scalars(
+                select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)
+            )
         ]
 
 
