@@ -108,14 +108,14 @@ def _select_columns(name: str) -> tuple[Table, list[Any], list[Any]]:
 
 def current_rows(session: Session, name: str) -> Iterator[tuple[str, str]]:
     """Every row of a tracked table as (key, fingerprint), streamed."""
-    table, pk, columns = _select_columns(name)
+    _table_, pk, columns = _select_columns(name)
     result = session.execute(select(*columns).order_by(*pk).execution_options(yield_per=2000))
     for row in result:
         yield row_key(name, row[: len(pk)]), fingerprint(name, row)
 
 
 def _fingerprints(session: Session, name: str, keys: list[tuple[Any, ...]]) -> dict[str, str]:
-    table, pk, columns = _select_columns(name)
+    _table_, pk, columns = _select_columns(name)
     found: dict[str, str] = {}
     for start in range(0, len(keys), _CHUNK):
         chunk = keys[start : start + _CHUNK]

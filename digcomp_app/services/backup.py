@@ -59,8 +59,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from digcomp_app.i18n import _
-from digcomp_app.services import sealing
-from digcomp_app.services import audit_rows
+from digcomp_app.services import audit_rows, sealing
 from digcomp_app.services.auditlog import GENESIS, append
 from digcomp_app.services.backup_checks import (
     SQLITE_MAGIC,

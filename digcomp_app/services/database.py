@@ -9,6 +9,7 @@ from argon2 import PasswordHasher
 from sqlalchemy.orm import Session, sessionmaker
 
 from digcomp_app.services import audit_rows
+from digcomp_app.services.errors import install_translator
 from digcomp_app.storage.engine import (
     ENV_DATABASE_URL,
     backend_name,
@@ -17,6 +18,8 @@ from digcomp_app.storage.engine import (
     resolve_database_url,
 )
 from digcomp_app.storage.migrate import MigrationResult, migrate
+
+install_translator()  # every engine made from here on says its errors in plain words
 
 
 class Database:

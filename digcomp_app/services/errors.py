@@ -198,10 +198,10 @@ def _translate_engine_error(context: Any) -> DatabaseProblem | None:
     return database_problem(original, url=url, disconnected=disconnected, connecting=connecting)
 
 
-def _install() -> None:
+def install_translator() -> None:
+    """Give the storage layer's engines this module's error hook. Done by
+    ``services.database`` when it is imported (not here: the window's start must not load
+    SQLAlchemy before the sign-in page)."""
     from digcomp_app.storage.engine import set_error_translator
 
     set_error_translator(_translate_engine_error)
-
-
-_install()

@@ -57,7 +57,9 @@ def test_a_page_is_drawn_as_a_bitmap_of_the_asked_size():
         assert (round(width), round(height)) == (595, 842)
         raster = pages.raster(0, 150 / 72)
         assert abs(raster.width - 1240) <= 1 and abs(raster.height - 1754) <= 1
-        assert len(raster.data) == raster.stride * raster.height and raster.stride >= 4 * raster.width
+        assert (
+            len(raster.data) == raster.stride * raster.height and raster.stride >= 4 * raster.width
+        )
         assert set(raster.data[:16]) == {255}  # white paper in the corner
         grey = pages.raster(1, 1.0, grey=True)
         assert grey.grey and grey.stride >= grey.width

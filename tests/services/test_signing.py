@@ -65,7 +65,9 @@ def test_the_private_key_is_stored_sealed_and_opens_only_with_its_passphrase(db,
         outcomes = [
             e.outcome
             for e in session.scalars(
-                select(AuditEvent).where(AuditEvent.action == "signing.unlock").order_by(AuditEvent.id)
+                select(AuditEvent)
+                .where(AuditEvent.action == "signing.unlock")
+                .order_by(AuditEvent.id)
             )
         ]
     assert outcomes == ["ok", "denied", "denied", "denied"]  # passphrase, teacher, admin
