@@ -108,21 +108,19 @@ def _select_columns(name: str) -> tuple[Table, list[Any], list[Any]]:
 
 def current_rows(session: Session, name: str) -> Iterator[tuple[str, str]]:
     """Every row of a tracked table as (key, fingerprint), streamed."""
-    _table_, pk, columns = _select_columns(name)
+    _unused, pk, columns = _select_columns(name)
     result = session.execute(select(*columns).order_by(*pk).execution_options(yield_per=2000))
     for row in result:
         yield row_key(name, row[: len(pk)]), fingerprint(name, row)
 
 
 def _fingerprints(session: Session, name: str, keys: list[tuple[Any, ...]]) -> dict[str, str]:
-    _table_, pk, columns = _select_columns(name)
+    _unused, pk, columns = _select_columns(name)
     found: dict[str, str] = {}
     for start in range(0, len(keys), _CHUNK):
         chunk = keys[start : start + _CHUNK]
-        if len(pk) == 1:
-            condition = pk[0].in_([k[0] for k in chunk])
-        else:
-            condition = tuple_(*pk).in_(chunk)
+        single = len(pk) == 1
+        condition = pk[0].in_([k[0] for k in chunk]) if single else tuple_(*pk).in_(chunk)
         for row in session.execute(select(*columns).where(condition)):
             found[row_key(name, row[: len(pk)])] = fingerprint(name, row)
     return found

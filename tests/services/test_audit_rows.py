@@ -11,7 +11,6 @@ from digcomp_app.storage.models import (
     Assessment,
     AuditEvent,
     Certificate,
-    GroupTeacher,
     User,
     UserRole,
 )
