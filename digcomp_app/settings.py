@@ -20,6 +20,8 @@ from pathlib import Path
 # configparser and platformdirs are imported when needed: the window's start does not wait
 APP_NAME = "digcomp-app"
 _SECTION = "app"
+#: the text sizes the View menu offers, in per cent
+TEXT_SIZES = (100, 115, 130, 150)
 
 
 def user_config_file() -> Path:
@@ -52,6 +54,10 @@ class Settings:
     idle_lock_minutes: int = 10
     #: The folder printed attestations and reports were last saved to (empty: not yet).
     output_folder: str = ""
+    #: The size of all text in the window, in per cent of the system's (one of TEXT_SIZES).
+    text_size: int = 100
+    #: Where the window was and how large, as the window saved it (base64; empty: not yet).
+    window_geometry: str = ""
 
     def with_changes(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -75,11 +81,19 @@ def load_settings(path: Path | None = None) -> Settings:
         idle = max(0, section.getint("idle_lock_minutes", fallback=Settings.idle_lock_minutes))
     except ValueError:
         idle = Settings.idle_lock_minutes
+    try:
+        text_size = section.getint("text_size", fallback=Settings.text_size)
+    except ValueError:
+        text_size = Settings.text_size
+    if text_size not in TEXT_SIZES:
+        text_size = Settings.text_size
     return Settings(
         language=section.get("language", fallback="").strip(),
         database_url=section.get("database_url", fallback="").strip(),
         idle_lock_minutes=idle,
         output_folder=section.get("output_folder", fallback="").strip(),
+        text_size=text_size,
+        window_geometry=section.get("window_geometry", fallback="").strip(),
     )
 
 
@@ -93,6 +107,8 @@ def save_settings(settings: Settings, path: Path | None = None) -> Path:
         "database_url": settings.database_url,
         "idle_lock_minutes": str(settings.idle_lock_minutes),
         "output_folder": settings.output_folder,
+        "text_size": str(settings.text_size),
+        "window_geometry": settings.window_geometry,
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")

@@ -245,7 +245,10 @@ def _babel_locale(language: str | None) -> Locale:
     # Babel is imported when first needed: its locale data slows the window's start.
     from babel import Locale
 
-    return Locale.parse(language or _language)
+    # English is written the British way, day before month ("4 Dec 2026", "04/12/2026"), as
+    # the rest of Europe reads dates and as the printed documents write them.
+    language = language or _language
+    return Locale.parse("en_GB" if language == "en" else language)
 
 
 def format_date(value: _dt.date, format: str = "medium", language: str | None = None) -> str:

@@ -7,7 +7,7 @@ import functools
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QStackedWidget, QWidget
 
@@ -21,7 +21,9 @@ from digcomp_app.i18n import (
     remove_language_listener,
     set_language,
 )
-from digcomp_app.settings import load_settings, save_settings
+from digcomp_app.settings import TEXT_SIZES, load_settings, save_settings
+from digcomp_app.ui.unsaved import confirm_leave
+from digcomp_app.ui.widgets import apply_text_size, text_size
 
 # What the first paint does not need loads after it (the database code) or when first used
 # (Qt classes whose many enums take milliseconds to set up for Python).
@@ -37,6 +39,10 @@ if TYPE_CHECKING:
     from digcomp_app.ui.sign_in import SignInPage
     from digcomp_app.ui.tasks import TaskHandle
     from digcomp_app.ui.workspace import Workspace
+
+
+#: below this free room (width, height) the window opens maximised
+SMALL_SCREEN = (1440, 900)
 
 
 @functools.cache
@@ -81,8 +87,12 @@ class MainWindow(QMainWindow):
         database_url: str | None = None,
     ) -> None:
         super().__init__(parent)
-        self.resize(1200, 760)
+        # the size is chosen when the window first shows (see setVisible): the screen's
+        # room, or where the window was last time
         self.setMinimumSize(800, 560)
+        self._placed = False
+        #: Quit was chosen and its question answered (closeEvent does not ask again)
+        self._leaving = False
         self.db: Database | None = None
         self.workspace: Workspace | None = None
         self.actor: Actor | None = None
@@ -106,7 +116,9 @@ class MainWindow(QMainWindow):
         self.idle_timer = QTimer(self)
         self.idle_timer.setSingleShot(True)
         self.idle_timer.timeout.connect(self.lock)
-        self.idle_minutes = load_settings().idle_lock_minutes
+        settings = load_settings()
+        self.idle_minutes = settings.idle_lock_minutes
+        apply_text_size(settings.text_size)
         # Input is watched (for the idle lock) only while someone is signed in: a filter on
         # the whole application sees every event, which slows the first paint a lot.
         self._watching_input = False
@@ -166,6 +178,7 @@ class MainWindow(QMainWindow):
         self.sign_in.demo_requested.connect(self.open_demo)
         self.pages.addWidget(self.sign_in)
         self.pages.setCurrentWidget(self.sign_in)
+        self.sign_in.take_focus()
 
     @property
     def library(self) -> FrameworkLibrary:
@@ -179,15 +192,17 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         self.file_menu = self.menuBar().addMenu("")
         self.sign_out_action = QAction(self)
-        self.sign_out_action.triggered.connect(self.sign_out)
+        self.sign_out_action.triggered.connect(self.request_sign_out)
         self.lock_action = QAction(self)
-        self.lock_action.triggered.connect(self.lock)
+        self.lock_action.triggered.connect(self.request_lock)
         self.quit_action = QAction(self)
-        self.quit_action.triggered.connect(self.close)
+        self.quit_action.triggered.connect(self.request_quit)
         for action in (self.lock_action, self.sign_out_action):
             self.file_menu.addAction(action)
         self.leave_demo_action = QAction(self)
-        self.leave_demo_action.triggered.connect(self.leave_demo)
+        self.leave_demo_action.triggered.connect(
+            lambda: self.may_leave_workspace() and self.leave_demo()
+        )
         self.leave_demo_action.setVisible(False)
         self.file_menu.addAction(self.leave_demo_action)
         self.file_menu.addSeparator()
@@ -209,6 +224,15 @@ class MainWindow(QMainWindow):
             self.language_group.addAction(action)
             self.language_menu.addAction(action)
             self.language_actions[code] = action
+        self.text_size_menu = self.view_menu.addMenu("")
+        self.text_size_group = QActionGroup(self)
+        self.text_size_actions: dict[int, QAction] = {}
+        for percent in TEXT_SIZES:
+            action = QAction(self, checkable=True)
+            action.triggered.connect(lambda _checked=False, p=percent: self.set_text_size(p))
+            self.text_size_group.addAction(action)
+            self.text_size_menu.addAction(action)
+            self.text_size_actions[percent] = action
 
         self.help_menu = self.menuBar().addMenu("")
         self.about_action = QAction(self)
@@ -222,7 +246,7 @@ class MainWindow(QMainWindow):
 
         self.sign_out_action.setShortcut(QKeySequence("Ctrl+Shift+L"))
         self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
-        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))  # Windows has no standard one
         self.next_action.setShortcut(QKeySequence("Ctrl+PgDown"))
         self.previous_action.setShortcut(QKeySequence("Ctrl+PgUp"))
 
@@ -278,6 +302,7 @@ class MainWindow(QMainWindow):
             self.pages.setCurrentWidget(self.workspace)  # unlocked: carry on where they were
         else:
             self._close_workspace()
+            self.statusBar().clearMessage()  # nothing of the previous person's session
             self.actor = actor
             from digcomp_app.framework import builtin_library
             from digcomp_app.ui.context import UiContext
@@ -411,15 +436,53 @@ class MainWindow(QMainWindow):
             self.workspace.deleteLater()
             self.workspace = None
 
+    # --- unsaved changes --------------------------------------------------------------
+
+    def edit_forms(self) -> list[object]:
+        """The forms of the open workspace (they may hold unsaved changes): its open dialogs
+        first, then its screens."""
+        if self.workspace is None:
+            return []
+        from digcomp_app.ui.unsaved import GuardedDialog
+
+        dialogs = [d for d in self.findChildren(GuardedDialog) if d.isVisible()]
+        return [*reversed(dialogs), *self.workspace.edit_forms()]
+
+    def may_leave_workspace(self) -> bool:
+        """Ask Save / Discard / Cancel for each form with unsaved changes; True to go on."""
+        return confirm_leave(self, self.edit_forms())
+
+    def request_quit(self) -> None:
+        """File → Quit (Ctrl+Q): after unsaved changes were saved or discarded."""
+        if self.pages.currentWidget() is not self.workspace or self.may_leave_workspace():
+            self._leaving = True
+            self.close()
+
+    def request_sign_out(self) -> None:
+        """File → Sign out: after unsaved changes were saved or discarded."""
+        if self.may_leave_workspace():
+            self.sign_out()
+
+    def request_lock(self) -> None:
+        """File → Lock the screen: after unsaved changes were saved or discarded. (The idle
+        lock asks nothing, nobody is there: the changes wait behind the lock for the same
+        person.)"""
+        if self.pages.currentWidget() is self.workspace and self.may_leave_workspace():
+            self.lock()
+
     def sign_out(self) -> None:
+        """Close the workspace at once (unsaved changes are dropped: ask first, see
+        :meth:`request_sign_out`)."""
         self._close_workspace()
         self._drop_password_page()
         self.actor = None
         self.idle_timer.stop()
         self._watch_input(False)
+        self.statusBar().clearMessage()  # the next person sees nothing of this session
         if self.sign_in is not None:
             self.sign_in.reset()
             self.pages.setCurrentWidget(self.sign_in)
+            self.sign_in.take_focus()
         self.retranslate()
 
     def _watch_account(self) -> None:
@@ -442,7 +505,7 @@ class MainWindow(QMainWindow):
             dialog = QApplication.activeModalWidget()
             if not isinstance(dialog, QDialog) or not self._owns(dialog):
                 break
-            dialog.reject()
+            QDialog.reject(dialog)  # without the unsaved-changes question
         self.sign_out()
         if self.sign_in is not None:
             self.sign_in.reset(
@@ -466,14 +529,19 @@ class MainWindow(QMainWindow):
         self._watch_input(False)
         if self.workspace is not None:
             self.workspace.context.signer = None  # the passphrase is asked again
-        self.sign_in.reset(
-            self.actor.username,
-            _(
-                "The screen was locked. Sign in again to continue, or sign in as someone else "
-                "(the open work is then closed)."
-            ),
+        note = _(
+            "The screen was locked. Sign in again to continue, or sign in as someone else "
+            "(the open work is then closed)."
         )
+        if any(getattr(form, "has_unsaved_changes", lambda: False)() for form in self.edit_forms()):
+            note += " " + _(
+                "There are unsaved changes: they are kept for {user} and lost if someone "
+                "else signs in."
+            ).format(user=self.actor.username)
+        self.sign_in.reset(self.actor.username, note)
         self.pages.setCurrentWidget(self.sign_in)
+        self.sign_in.take_focus()
+        self.statusBar().clearMessage()
 
     def _restart_idle_timer(self) -> None:
         if (
@@ -515,7 +583,54 @@ class MainWindow(QMainWindow):
         save_settings(load_settings().with_changes(language=language))
 
     def _on_language_changed(self, _language: str) -> None:
+        # a status message stays in the language it was written in: it goes instead
+        self.statusBar().clearMessage()
         self.retranslate()
+
+    # --- size and text size -----------------------------------------------------------
+
+    def set_text_size(self, percent: int) -> None:
+        """Make all text of the window ``percent`` % of the system's size; remembered."""
+        apply_text_size(percent)
+        save_settings(load_settings().with_changes(text_size=percent))
+        self.retranslate()
+
+    def setVisible(self, visible: bool) -> None:  # noqa: N802 - Qt's name
+        if visible and not self._placed:
+            self._placed = True
+            if not self.testAttribute(Qt.WidgetAttribute.WA_Resized):  # nobody chose a size
+                self.place_on_screen()
+        super().setVisible(visible)
+
+    def place_on_screen(self) -> None:
+        """Where the window was last time if that still fits a screen; else sized to the
+        screen's free room (without the taskbar), maximised on a small screen."""
+        from PySide6.QtCore import QByteArray
+
+        saved = load_settings().window_geometry
+        if saved and self.restoreGeometry(QByteArray.fromBase64(saved.encode("ascii"))):
+            return
+        screen = self.screen() or QApplication.primaryScreen()
+        if screen is None:
+            self.resize(1200, 720)
+            return
+        room = screen.availableGeometry()
+        # the title bar and frame are outside the window's own size
+        frame = max(0, self.frameGeometry().height() - self.geometry().height()) or 40
+        width = min(1280, room.width() - 40)
+        height = min(860, room.height() - frame - 20)
+        self.resize(max(width, self.minimumWidth()), max(height, self.minimumHeight()))
+        self.move(
+            room.x() + (room.width() - self.width()) // 2,
+            room.y() + max(0, (room.height() - self.height() - frame) // 2),
+        )
+        if room.width() < SMALL_SCREEN[0] or room.height() < SMALL_SCREEN[1]:
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+
+    def _remember_geometry(self) -> None:
+        geometry = bytes(self.saveGeometry().toBase64().data()).decode("ascii")
+        with contextlib.suppress(OSError):
+            save_settings(load_settings().with_changes(window_geometry=geometry))
 
     def retranslate(self) -> None:
         title = _("DigComp recognition")
@@ -532,6 +647,12 @@ class MainWindow(QMainWindow):
         self.next_action.setText(_("&Next screen"))
         self.previous_action.setText(_("&Previous screen"))
         self.language_menu.setTitle(_("&Language"))
+        self.text_size_menu.setTitle(_("&Text size"))
+        for percent, action in self.text_size_actions.items():
+            action.setText(_("{percent} %").format(percent=percent))
+        applied = self.text_size_actions.get(text_size())
+        if applied is not None:
+            applied.setChecked(True)
         self.help_menu.setTitle(_("&Help"))
         self.about_action.setText(_("&About DigComp recognition"))
         self.language_actions[current_language()].setChecked(True)
@@ -584,6 +705,19 @@ class MainWindow(QMainWindow):
         QMessageBox.about(self, _("About DigComp recognition"), self.about_html())
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        # The window's close button (the system's own close: a spontaneous event) asks like
+        # Quit; a close by the program itself (e.g. at its end) does not.
+        if (
+            event.spontaneous()
+            and not self._leaving
+            and self.pages.currentWidget() is self.workspace
+            and not self.may_leave_workspace()
+        ):
+            event.ignore()  # Cancel: the window stays with the changes
+            return
+        self._leaving = False
+        if self._placed:
+            self._remember_geometry()
         remove_language_listener(self._on_language_changed)
         self._watch_input(False)
         if self.account_watch is not None:

@@ -140,7 +140,15 @@ class SignInPage(QWidget):
             widget.setVisible(not self._first_run)
         self.choices.setVisible(self._first_run)
         self.retranslate()
-        (self.password if username else self.username).setFocus()
+        self.take_focus()
+
+    def take_focus(self) -> None:
+        """The first field to type in has the keyboard (the user name, or the password
+        when the name is filled in), so typing at once goes there."""
+        if self._first_run:
+            self.setup_button.setFocus()
+        else:
+            (self.password if self.username.text() else self.username).setFocus()
 
     def retranslate(self) -> None:
         self.username_label.setText(_("&User name:"))

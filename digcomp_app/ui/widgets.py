@@ -81,3 +81,29 @@ def centre_in(page: QWidget, box: QWidget) -> None:
     row.addStretch(1)
     outer.addLayout(row)
     outer.addStretch(2)
+
+
+#: the text size applied to the application, in per cent of the font it started with
+_text_size = 100
+
+
+def text_size() -> int:
+    """The text size now applied (per cent)."""
+    return _text_size
+
+
+def apply_text_size(percent: int) -> None:
+    """Make the application's font ``percent`` % of the size it started with: every widget
+    that does not set its own size follows (layouts grow, dialogs refit)."""
+    global _text_size
+    from PySide6.QtGui import QFont
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if not isinstance(app, QApplication) or percent == _text_size or percent <= 0:
+        return
+    font = QFont(app.font())
+    base = font.pointSizeF() * 100 / _text_size
+    font.setPointSizeF(round(base * percent / 100, 2))
+    app.setFont(font)
+    _text_size = percent

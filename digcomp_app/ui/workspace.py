@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QHBoxLayout, QListWidget, QListWidgetItem, QStackedWidget, QWidget
 
 from digcomp_app.i18n import _
 from digcomp_app.ui.context import UiContext
+from digcomp_app.ui.icons import screen_icon
 from digcomp_app.ui.screens import ScreenSpec, screens_for
+from digcomp_app.ui.unsaved import confirm_leave, edit_forms
 
 
 class Workspace(QWidget):
@@ -16,18 +18,22 @@ class Workspace(QWidget):
         super().__init__(parent)
         self.context = context
         context.navigate = self.show_screen
+        context.open_screen = self.open_screen
         self.specs: list[ScreenSpec] = screens_for(context.actor.roles)
         self.screens: dict[str, QWidget] = {}
         self.navigation = QListWidget()
+        self.navigation.setObjectName("navigation")  # styled in ui/style.py
         self.navigation.setMaximumWidth(240)
         self.stack = QStackedWidget()
         for spec in self.specs:
-            item = QListWidgetItem(spec.title())
+            item = QListWidgetItem(screen_icon(spec.id), spec.title())
             item.setData(Qt.ItemDataRole.UserRole, spec.id)
             self.navigation.addItem(item)
         layout = QHBoxLayout(self)
         layout.addWidget(self.navigation)
         layout.addWidget(self.stack, 1)
+        #: the row whose screen is shown (-1: none yet)
+        self._shown_row = -1
         self.navigation.currentRowChanged.connect(self._on_row)
         self.navigation.setCurrentRow(0)
         self.retranslate()
@@ -46,6 +52,14 @@ class Workspace(QWidget):
         if screen_id in ids:
             self.navigation.setCurrentRow(ids.index(screen_id))
 
+    def open_screen(self, screen_id: str) -> QWidget | None:
+        """Switch to the screen and return its widget (None if it is not this user's, or
+        the switch was cancelled)."""
+        self.show_screen(screen_id)
+        if self.current_id() != screen_id:
+            return None
+        return self.screens.get(screen_id)
+
     def current_id(self) -> str:
         return self.specs[self.navigation.currentRow()].id
 
@@ -53,8 +67,24 @@ class Workspace(QWidget):
         row = (self.navigation.currentRow() + delta) % len(self.specs)
         self.navigation.setCurrentRow(row)
 
+    def edit_forms(self) -> list[object]:
+        """The forms of the screens built so far, the shown screen's first."""
+        shown = self.stack.currentWidget()
+        widgets = sorted(self.screens.values(), key=lambda w: w is not shown)
+        return [form for widget in widgets for form in edit_forms(widget)]
+
     def _on_row(self, row: int) -> None:
+        previous = self._shown_row
+        if 0 <= previous < len(self.specs) and row != previous:
+            leaving = self.screens.get(self.specs[previous].id)
+            if leaving is not None and not confirm_leave(self, edit_forms(leaving)):
+                # Cancel: stay on the screen with the changes
+                self.navigation.blockSignals(True)
+                self.navigation.setCurrentRow(previous)
+                self.navigation.blockSignals(False)
+                return
         if 0 <= row < len(self.specs):
+            self._shown_row = row
             widget = self.screen(self.specs[row].id)
             refresh = getattr(widget, "refresh", None)
             if callable(refresh):
@@ -65,9 +95,17 @@ class Workspace(QWidget):
         """The list as wide as its longest title (at most 240 px): the rest of the width is
         the screen's, which needs it most with a larger font."""
         metrics = QFontMetrics(self.font())
+        side = metrics.height() + 2  # the icons grow with the text
+        self.navigation.setIconSize(QSize(side, side))
         widest = max((metrics.horizontalAdvance(s.title()) for s in self.specs), default=0)
-        room = widest + 2 * self.navigation.frameWidth() + 2 * metrics.averageCharWidth() + 8
-        self.navigation.setMaximumWidth(min(240, room))
+        # the icon, its gap and the style sheet's padding around each entry
+        room = widest + side + 2 * self.navigation.frameWidth() + 2 * metrics.averageCharWidth()
+        room += 44
+        self.navigation.setMaximumWidth(min(280, room))
+        self.navigation.setMinimumWidth(min(280, room))
+        self.navigation.setSpacing(1)
+        for row in range(self.navigation.count()):  # a comfortable row, at any text size
+            self.navigation.item(row).setSizeHint(QSize(0, side + 14))
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
         if event.type() == QEvent.Type.FontChange:

@@ -70,7 +70,9 @@ def test_latvian_plural_forms():
 def test_dates_and_numbers_follow_the_language():
     day = dt.date(2026, 11, 21)
     assert format_date(day, "long", "lv") == "2026. gada 21. novembris"
-    assert format_date(day, "long", "en") == "November 21, 2026"
+    assert format_date(day, "long", "en") == "21 November 2026"
+    assert format_date(day, "medium", "en") == "21 Nov 2026"
+    assert format_date(day, "short", "en") == "21/11/2026"
     assert format_number(1234.5, "lv") == "1\xa0234,5"
     assert format_number(1234.5, "en") == "1,234.5"
     set_language("lv")

@@ -250,6 +250,14 @@ class AssessmentPage(QWidget):
         self.done.emit(_("Assessment of {competence} saved.").format(competence=cid))
         return True
 
+    def discard_all(self) -> None:
+        """Drop every unsaved assessment (the one in the form too)."""
+        self._drafts.clear()
+        if self._shown is not None:
+            self.form.set_values(self._saved_values(self._shown))
+        self._fill_table()
+        self._update_state()
+
     def revert(self) -> None:
         if self._shown is not None:
             self._drafts.pop(self._shown, None)

@@ -27,11 +27,12 @@ from digcomp_app.ui.print_dialog import DocumentRunner
 from digcomp_app.ui.screens.cases.assessment import AssessmentPage
 from digcomp_app.ui.screens.cases.certification import CertificationPage
 from digcomp_app.ui.screens.cases.common import STEPS, MessageBar, advance_text, stage_name
-from digcomp_app.ui.screens.cases.dialogs import ReasonDialog, ask_new_case, ask_save_changes
+from digcomp_app.ui.screens.cases.dialogs import ReasonDialog, ask_new_case
 from digcomp_app.ui.screens.cases.documentation import EvidencePage
 from digcomp_app.ui.screens.cases.history import StageHistory
 from digcomp_app.ui.screens.cases.identification import TargetsPage, self_levels
 from digcomp_app.ui.screens.cases.steps import StepIndicator
+from digcomp_app.ui.unsaved import confirm_leave
 
 if TYPE_CHECKING:
     from digcomp_app.services.reports import ReportFile
@@ -258,21 +259,31 @@ class CasePanel(QWidget):
     # --- moving the case ----------------------------------------------------------
 
     def confirm_leave(self) -> bool:
-        """Before showing another case: keep, drop or save unsaved changes."""
-        dirty = [p for p in (self.targets, self.assessment) if p.dirty]
-        if not dirty or self.case is None:
-            return True
-        answer = ask_save_changes(self, self.case.learner_name)
-        if answer is None:
+        """Before showing another case: save, discard or keep unsaved changes."""
+        return confirm_leave(self, [self])
+
+    # --- unsaved changes (digcomp_app.ui.unsaved) ----------------------------------
+
+    def has_unsaved_changes(self) -> bool:
+        return self.case is not None and (self.targets.dirty or self.assessment.dirty)
+
+    def save_changes(self) -> bool:
+        if self.targets.dirty and not self.targets.save():
             return False
-        if answer:
-            if self.targets.dirty and not self.targets.save():
+        for competence_id in self.assessment.unsaved():
+            self.assessment.select_competence(competence_id)
+            if not self.assessment.save():
                 return False
-            for competence_id in self.assessment.unsaved():
-                self.assessment.select_competence(competence_id)
-                if not self.assessment.save():
-                    return False
         return True
+
+    def discard_changes(self) -> None:
+        if self.targets.dirty:
+            self.targets.undo()
+        self.assessment.discard_all()
+
+    def unsaved_title(self) -> str:
+        name = self.case.learner_name if self.case is not None else ""
+        return _("Case: {name}").format(name=name)
 
     def advance(self) -> None:
         case = self.case

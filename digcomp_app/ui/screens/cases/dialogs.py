@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
-    QMessageBox,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
@@ -22,9 +21,10 @@ from digcomp_app.services import learners, mobilities
 from digcomp_app.services.errors import ServiceError
 from digcomp_app.ui.context import UiContext
 from digcomp_app.ui.screens.cases.common import MessageBar, stage_name
+from digcomp_app.ui.unsaved import GuardedDialog
 
 
-class ReasonDialog(QDialog):
+class ReasonDialog(GuardedDialog):
     """Asks why the case goes back from ``stage`` to ``previous``."""
 
     def __init__(self, stage: str, previous: str, parent: QWidget | None = None) -> None:
@@ -157,19 +157,3 @@ def ask_new_case(
         return None
     mobility_id, framework_id, version = dialog.choice()
     return mobility_id, (framework_id, version)
-
-
-def ask_save_changes(parent: QWidget, learner_name: str) -> bool | None:
-    """True: save the unsaved changes; False: drop them; None: stay where we are."""
-    buttons = QMessageBox.StandardButton
-    answer = QMessageBox.question(
-        parent,
-        _("Unsaved changes"),
-        _("The case of {name} has changes that are not saved. Save them now?").format(
-            name=learner_name
-        ),
-        buttons.Save | buttons.Discard | buttons.Cancel,
-    )
-    if answer == buttons.Cancel:
-        return None
-    return answer == buttons.Save

@@ -7,7 +7,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 from digcomp_app.framework import Framework
 from digcomp_app.i18n import _
 from digcomp_app.ui.screens.cases.common import MessageBar, competence_text
+from digcomp_app.ui.unsaved import GuardedDialog
 
 COMPETENCE_ROLE = Qt.ItemDataRole.UserRole
 
@@ -128,7 +128,7 @@ class CompetenceChecks(QListWidget):
             item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
 
 
-class _EvidenceDialog(QDialog):
+class _EvidenceDialog(GuardedDialog):
     """Title, the kind's own field, a description and the competences it shows."""
 
     def __init__(
@@ -230,7 +230,7 @@ class NoteDialog(_EvidenceDialog):
         super()._check()
 
 
-class TiesDialog(QDialog):
+class TiesDialog(GuardedDialog):
     """Which target competences an existing piece of evidence shows."""
 
     def __init__(

@@ -43,6 +43,10 @@ class CasesScreen(QWidget):
             return
         self.case.show_learner(learner_id, name, hint)
 
+    def edit_forms(self) -> list[object]:
+        """The open case (targets, assessments) may hold unsaved changes."""
+        return [self.case]
+
     def retranslate(self) -> None:
         self.learners.retranslate()
         self.case.retranslate()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
     QLabel,
     QPlainTextEdit,
@@ -17,10 +16,11 @@ from digcomp_app.services.certificates import CertificateInfo
 from digcomp_app.services.errors import ServiceError
 from digcomp_app.ui.context import UiContext
 from digcomp_app.ui.screens.certification.common import plain
+from digcomp_app.ui.unsaved import GuardedDialog
 from digcomp_app.ui.widgets import ERROR_COLOUR
 
 
-class RevokeDialog(QDialog):
+class RevokeDialog(GuardedDialog):
     def __init__(
         self, context: UiContext, certificate: CertificateInfo, parent: QWidget | None = None
     ) -> None:

@@ -138,6 +138,25 @@ class ConnectionBox(QGroupBox):
             self.postgresql_choice.setChecked(True)
             self.url.setText(url)
         self._update_enabled()
+        self._shown = self._state()
+
+    def _state(self) -> tuple[bool, str, str]:
+        return (self.sqlite_choice.isChecked(), self.file.text().strip(), self.url.text().strip())
+
+    # --- unsaved changes (digcomp_app.ui.unsaved) ----------------------------------
+
+    def has_unsaved_changes(self) -> bool:
+        return self._state() != getattr(self, "_shown", self._state())
+
+    def save_changes(self) -> bool:
+        self.save()
+        return not self.has_unsaved_changes()
+
+    def discard_changes(self) -> None:
+        self.load()
+
+    def unsaved_title(self) -> str:
+        return _("Database for the next start")
 
     def _update_enabled(self) -> None:
         sqlite = self.sqlite_choice.isChecked()
@@ -235,6 +254,7 @@ class ConnectionBox(QGroupBox):
         except OSError as error:
             self._show(_("The setting could not be saved: {problem}").format(problem=error), False)
             return
+        self._shown = self._state()
         text = _(
             "Saved. The program opens {database} from its next start; close and open it "
             "again to switch."

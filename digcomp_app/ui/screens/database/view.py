@@ -43,6 +43,10 @@ class DatabaseScreen(QWidget):
         self.setTabOrder(self.connection.save_button, self.backup.backup_button)
         self.retranslate()
 
+    def edit_forms(self) -> list[object]:
+        """The database setting may be typed and not saved yet."""
+        return [self.connection]
+
     def retranslate(self) -> None:
         self.heading.setText("<h2>" + _("Database") + "</h2>")
         self.in_use_box.setTitle(_("Database in use now"))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtCore import QRegularExpression
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
@@ -25,10 +24,11 @@ from digcomp_app.ui.screens.mobilities.widgets import (
     plain,
     set_label,
 )
+from digcomp_app.ui.unsaved import GuardedDialog
 from digcomp_app.ui.widgets import ERROR_COLOUR
 
 
-class NewHostDialog(QDialog):
+class NewHostDialog(GuardedDialog):
     """Name, address, country and contact of a host company; saved as a host organisation."""
 
     def __init__(self, context: UiContext, parent: QWidget | None = None) -> None:

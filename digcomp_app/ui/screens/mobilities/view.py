@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QTableWidgetItem,
@@ -40,6 +39,7 @@ from digcomp_app.ui.screens.mobilities.widgets import (
     plain,
     set_label,
 )
+from digcomp_app.ui.unsaved import confirm_leave
 from digcomp_app.ui.widgets import ERROR_COLOUR, record_table
 
 if TYPE_CHECKING:
@@ -322,14 +322,22 @@ class MobilitiesScreen(QWidget):
         self._reload_list()
 
     def _may_leave(self) -> bool:
-        """True when the form has no unsaved changes, or the coordinator lets them go."""
-        if not self.editor.is_dirty():
-            return True
-        answer = QMessageBox.question(
-            self,
-            _("Unsaved changes"),
-            _("The mobility you are editing has changes that are not saved. Discard them?"),
-            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
-        )
-        return answer == QMessageBox.StandardButton.Discard
+        """True when the form has no unsaved changes, or the coordinator saved or discarded
+        them (the app's one question, see digcomp_app.ui.unsaved)."""
+        return confirm_leave(self, [self])
+
+    # --- unsaved changes (digcomp_app.ui.unsaved) ----------------------------------
+
+    def has_unsaved_changes(self) -> bool:
+        return self.editor.is_dirty()
+
+    def save_changes(self) -> bool:
+        return self.editor.save()
+
+    def discard_changes(self) -> None:
+        self.editor.discard()
+
+    def unsaved_title(self) -> str:
+        if self.editor.mobility is not None:
+            return _("Mobility {code}").format(code=self.editor.mobility.code)
+        return _("New mobility")

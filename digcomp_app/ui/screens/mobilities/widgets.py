@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, QLocale, QModelIndex, QRect, QSize, Qt
+from PySide6.QtCore import QDate, QModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from digcomp_app.i18n import current_language
+from digcomp_app.ui.qt_i18n import qt_locale
 from digcomp_app.ui.widgets import ERROR_COLOUR
 
 INVALID_STYLE = f"border: 2px solid {ERROR_COLOUR}; border-radius: 3px; padding: 2px;"
@@ -64,7 +65,7 @@ def make_date_edit() -> QDateEdit:
 
 def retranslate_date_edit(edit: QDateEdit) -> None:
     language = current_language()
-    edit.setLocale(QLocale(language))
+    edit.setLocale(qt_locale(language))
     edit.setDisplayFormat(DATE_FORMATS.get(language, "yyyy-MM-dd"))
 
 

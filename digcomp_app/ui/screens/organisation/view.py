@@ -433,6 +433,22 @@ class OrganisationScreen(QWidget):
         self._show(text)
         self._context.notify(text)
 
+    # --- unsaved changes (digcomp_app.ui.unsaved) ----------------------------------
+
+    def has_unsaved_changes(self) -> bool:
+        return self._dirty
+
+    def save_changes(self) -> bool:
+        """Save as the Save button does; False while a question or a problem holds it."""
+        self.save()
+        return not self._dirty
+
+    def discard_changes(self) -> None:
+        self.undo()
+
+    def unsaved_title(self) -> str:
+        return _("School details")
+
     def undo(self) -> None:
         self._dirty = False
         self.refresh()

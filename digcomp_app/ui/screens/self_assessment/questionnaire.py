@@ -8,6 +8,7 @@ from html import escape
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -108,7 +109,7 @@ class QuestionnairePage(QWidget):
         self.later_button.clicked.connect(self.leave)
         self.navigator.competence_chosen.connect(self._on_chosen)
         self.panel.answer_changed.connect(self._save)
-        self.panel.note_finished.connect(self._save_note)
+        self.panel.note_finished.connect(self._note_left)
         self.panel.controls_changed.connect(self.apply_tab_order)
         self.retranslate()
 
@@ -196,14 +197,30 @@ class QuestionnairePage(QWidget):
         self._update_state()
         return True
 
+    def note_unsaved(self) -> bool:
+        """True when the note shown differs from the one saved with the answer."""
+        if self.info is None or not self.panel.answered:
+            return False
+        saved = self.info.answer_for(self.competence.id)
+        return saved is None or saved.note != self.panel.values()[2]
+
+    def _note_left(self) -> None:
+        """The note field was left: save it, unless the unsaved-changes question took the
+        keyboard (its answer decides)."""
+        if QApplication.activeModalWidget() is None:
+            self._save_note()
+
     def _save_note(self) -> bool:
         """Save the note if it was changed (called before leaving a competence)."""
-        if self.info is None or not self.panel.answered:
-            return True
-        saved = self.info.answer_for(self.competence.id)
-        if saved is not None and saved.note == self.panel.values()[2]:
+        if not self.note_unsaved():
             return True
         return self._save()
+
+    def discard_note(self) -> None:
+        """Show the saved note again."""
+        if self.info is not None:
+            saved = self.info.answer_for(self.competence.id)
+            self.panel.note.setText(saved.note if saved is not None else "")
 
     # --- finishing --------------------------------------------------------------------------
 

@@ -39,6 +39,23 @@ class SelfAssessmentScreen(QWidget):
         self.pages.setCurrentWidget(self.start_page)
         self._load_choices()
 
+    # --- unsaved changes (digcomp_app.ui.unsaved): every answer is saved at once, the
+    # note when it is left; a note still being typed is the one change that can wait
+
+    def has_unsaved_changes(self) -> bool:
+        return (
+            self.pages.currentWidget() is self.questionnaire and self.questionnaire.note_unsaved()
+        )
+
+    def save_changes(self) -> bool:
+        return self.questionnaire._save_note()
+
+    def discard_changes(self) -> None:
+        self.questionnaire.discard_note()
+
+    def unsaved_title(self) -> str:
+        return _("Self-assessment: note")
+
     def retranslate(self) -> None:
         self.start_page.retranslate()
         self.questionnaire.retranslate()

@@ -8,7 +8,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
@@ -22,12 +21,13 @@ from digcomp_app.services import signing
 from digcomp_app.services.errors import InvalidInput, ServiceError
 from digcomp_app.services.signing import KeyInfo
 from digcomp_app.ui.context import UiContext
+from digcomp_app.ui.unsaved import GuardedDialog
 from digcomp_app.ui.widgets import ERROR_COLOUR, fit_to_texts
 
 WARNING_STYLE = "background: #fff4e0; border: 1px solid #c77700; border-radius: 4px; padding: 6px;"
 
 
-class CreateKeyDialog(QDialog):
+class CreateKeyDialog(GuardedDialog):
     """Asks for the new key's passphrase twice; ``created`` is the new key once accepted."""
 
     def __init__(

@@ -6,7 +6,6 @@ import datetime as dt
 
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDialog,
     QDialogButtonBox,
     QLabel,
     QVBoxLayout,
@@ -18,6 +17,7 @@ from digcomp_app.services.accounts import UserInfo
 from digcomp_app.services.errors import ServiceError
 from digcomp_app.services.permissions import Role
 from digcomp_app.ui.screens.home import role_names
+from digcomp_app.ui.unsaved import GuardedDialog
 
 #: check box labels, with mnemonics that do not clash inside the dialogs
 ROLE_LABELS = {
@@ -75,7 +75,7 @@ class RoleBoxes(QWidget):
             box.setChecked(role in roles)
 
 
-class ServiceDialog(QDialog):
+class ServiceDialog(GuardedDialog):
     """A dialog whose OK calls a service; its error stays in the dialog in plain words."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
