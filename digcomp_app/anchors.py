@@ -25,9 +25,9 @@ def anchors_file() -> Path:
 
 
 def _key(database_url: str) -> str:
-    from sqlalchemy.engine import make_url
+    from digcomp_app.services.database import safe_url
 
-    safe = make_url(database_url).render_as_string(hide_password=True)
+    safe = safe_url(database_url)
     return hashlib.sha256(safe.encode("utf-8")).hexdigest()[:32]
 
 

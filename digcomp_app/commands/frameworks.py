@@ -10,8 +10,8 @@ from typing import Any
 
 from digcomp_app.framework import FrameworkError, builtin_library, validate_framework
 from digcomp_app.framework.export import export_framework
+from digcomp_app.framework.labels import status_name
 from digcomp_app.i18n import _, current_language, ngettext
-from digcomp_app.i18n.names import status_name
 
 ORDER = 10
 

@@ -9,11 +9,10 @@ import sys
 
 from digcomp_app.i18n import _
 from digcomp_app.services import accounts
-from digcomp_app.services.database import Database
+from digcomp_app.services.database import Database, resolve_database_url, safe_url
 from digcomp_app.services.errors import AuthenticationFailed, ServiceError
 from digcomp_app.services.permissions import Actor
 from digcomp_app.settings import load_settings
-from digcomp_app.storage.engine import resolve_database_url
 
 ENV_PASSWORD = "DIGCOMP_PASSWORD"
 
@@ -26,7 +25,7 @@ def open_database(args: argparse.Namespace) -> Database:
     except Exception as error:  # connection refused, bad URL, unreadable file ...
         raise ServiceError(
             _("Cannot open the database {url}: {error}").format(
-                url=_safe_url(url), error=str(error).splitlines()[0]
+                url=safe_url(url), error=str(error).splitlines()[0]
             )
         ) from error
     if db.migration and db.migration.backup:
@@ -37,12 +36,6 @@ def open_database(args: argparse.Namespace) -> Database:
             file=sys.stderr,
         )
     return db
-
-
-def _safe_url(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).render_as_string(hide_password=True)
 
 
 def sign_in(db: Database, args: argparse.Namespace) -> Actor:

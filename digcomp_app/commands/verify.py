@@ -10,11 +10,10 @@ from typing import Any
 from digcomp_app.commands.session import open_database
 from digcomp_app.i18n import _, format_date, format_datetime
 from digcomp_app.services import signing, verification
-from digcomp_app.services.database import Database
+from digcomp_app.services.database import Database, resolve_database_url, sqlite_path
 from digcomp_app.services.errors import ServiceError
 from digcomp_app.services.inputs import for_terminal
 from digcomp_app.settings import load_settings
-from digcomp_app.storage.engine import resolve_database_url, sqlite_path
 
 ORDER = 60
 

@@ -1,12 +1,33 @@
-"""How a level and a competence are named on screen and on paper, in any language."""
+"""How a level, a competence and the framework's coded values are named on screen and on
+paper, in any language."""
 
 from __future__ import annotations
 
-from digcomp_app.framework.model import Framework
-from digcomp_app.i18n import N_, current_language, translations_for
+from digcomp_app.framework.model import Framework, OutcomeType, TranslationStatus
+from digcomp_app.i18n import N_, _, current_language, translations_for
 
 LEVEL = N_("{number} – {name}")
 COMPETENCE = N_("{id} {title}")
+_STATUS_NAMES = {
+    TranslationStatus.OFFICIAL: N_("official"),
+    TranslationStatus.REVIEWED: N_("reviewed"),
+    TranslationStatus.DRAFT: N_("draft"),
+}
+_OUTCOME_TYPE_NAMES = {
+    OutcomeType.KNOWLEDGE: N_("Knowledge"),
+    OutcomeType.SKILL: N_("Skill"),
+    OutcomeType.ATTITUDE: N_("Attitude"),
+}
+
+
+def status_name(status: TranslationStatus) -> str:
+    """A language's translation status, in the current language."""
+    return _(_STATUS_NAMES[status])
+
+
+def outcome_type_name(kind: OutcomeType) -> str:
+    """Knowledge, skill or attitude, in the current language."""
+    return _(_OUTCOME_TYPE_NAMES[kind])
 
 
 def level_label(framework: Framework, number: int, language: str | None = None) -> str:

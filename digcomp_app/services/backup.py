@@ -54,7 +54,6 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -84,7 +83,7 @@ from digcomp_app.services.errors import (
 )
 from digcomp_app.services.permissions import Actor, service
 from digcomp_app.storage import migrate as migrations
-from digcomp_app.storage.engine import create_engine, sqlite_path
+from digcomp_app.storage.engine import create_engine
 from digcomp_app.storage.models import (
     AuditEvent,
     AuditHead,
@@ -94,6 +93,7 @@ from digcomp_app.storage.models import (
     User,
     utcnow,
 )
+from digcomp_app.storage.urls import safe_url, sqlite_path
 
 #: rows per INSERT batch, and the most bytes of file content held in memory per batch
 BATCH_ROWS = 500
@@ -259,7 +259,7 @@ def create(
             else:
                 _copy_into_new_sqlite(db, temporary, steps, copying)
             steps.report(0, 0, _("Checking the backup…"))
-            revision = upgrade_copy(temporary, _safe_url(db.url))
+            revision = upgrade_copy(temporary, safe_url(db.url))
             counts = _count_rows(temporary)
             make_single_file(temporary)
             header = _header_of(temporary, revision, counts, started)
@@ -798,9 +798,7 @@ def _require_current_schema(db: Database) -> None:
             _(
                 "The database {database} is at schema version {revision}, not {head}. Open it "
                 "with this program once (which prepares it), then restore."
-            ).format(
-                database=_safe_url(db.url), revision=revision, head=migrations.head_revision()
-            ),
+            ).format(database=safe_url(db.url), revision=revision, head=migrations.head_revision()),
         )
 
 
@@ -821,12 +819,8 @@ def _require_empty(db: Database, session: Session | None = None) -> None:
                         "The database {database} already holds school data (table {table} is "
                         "not empty). A backup is restored only into a new, empty database: "
                         "choose a new database file or create an empty database on the server."
-                    ).format(database=_safe_url(db.url), table=table.name),
+                    ).format(database=safe_url(db.url), table=table.name),
                 )
-
-
-def _safe_url(url: str) -> str:
-    return make_url(url).render_as_string(hide_password=True)
 
 
 def _reset_sequences(connection: Connection) -> None:

@@ -10,14 +10,23 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from digcomp_app.services import audit_rows
 from digcomp_app.services.errors import install_translator
-from digcomp_app.storage.engine import (
+from digcomp_app.storage.engine import backend_name, create_engine
+from digcomp_app.storage.migrate import MigrationResult, migrate
+
+# Database addresses for the layers above (the window, the commands): one home, storage.urls.
+from digcomp_app.storage.urls import (
     ENV_DATABASE_URL,
-    backend_name,
-    create_engine,
+    hide_password,
+    is_postgresql,
+    is_sqlite,
     normalise_url,
     resolve_database_url,
+    safe_url,
+    scheme,
+    sqlite_file,
+    sqlite_path,
+    sqlite_url,
 )
-from digcomp_app.storage.migrate import MigrationResult, migrate
 
 install_translator()  # every engine made from here on says its errors in plain words
 
@@ -55,8 +64,22 @@ class Database:
 
 def open_configured(explicit_url: str | None = None, settings_url: str | None = None) -> Database:
     """The database the user chose: explicit URL, then DIGCOMP_DATABASE_URL, the settings,
-    the default SQLite file (see ``storage.engine.resolve_database_url``)."""
+    the default SQLite file (see ``storage.urls.resolve_database_url``)."""
     return Database(resolve_database_url(explicit_url, settings_url))
 
 
-__all__ = ["ENV_DATABASE_URL", "Database", "open_configured"]
+__all__ = [
+    "ENV_DATABASE_URL",
+    "Database",
+    "hide_password",
+    "is_postgresql",
+    "is_sqlite",
+    "normalise_url",
+    "open_configured",
+    "resolve_database_url",
+    "safe_url",
+    "scheme",
+    "sqlite_file",
+    "sqlite_path",
+    "sqlite_url",
+]

@@ -1,4 +1,4 @@
-"""Which database to use, and connecting to it safely.
+"""Connecting to the database safely (which database, and its address: ``storage.urls``).
 
 The default is an SQLite file in the user's data folder (WAL journal, ``synchronous=FULL``,
 foreign keys on, write transactions that take the lock at BEGIN so two windows never
@@ -8,20 +8,22 @@ server for a school's PCs.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Mapping
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
-import platformdirs
 from sqlalchemy import Engine, event
 from sqlalchemy import create_engine as _create_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
-APP_NAME = "digcomp-app"
-ENV_DATABASE_URL = "DIGCOMP_DATABASE_URL"
-
+# Where addresses are read and chosen (re-exported here for the storage layer's own modules).
+from digcomp_app.storage.urls import (
+    ENV_DATABASE_URL,
+    default_database_path,
+    normalise_url,
+    resolve_database_url,
+    sqlite_path,
+)
 
 #: Turns a failure the user can act on (a full disk, a lost or refused connection) into an
 #: exception in plain words; set by ``services.errors`` (the layer that owns those words).
@@ -34,45 +36,6 @@ def set_error_translator(translator: ErrorTranslator | None) -> None:
     ``handle_error`` context) to ``translator``; what it returns is raised instead."""
     global _error_translator
     _error_translator = translator
-
-
-def default_database_path() -> Path:
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "digcomp.sqlite3"
-
-
-def resolve_database_url(
-    explicit: str | None = None,
-    settings_url: str | None = None,
-    environ: Mapping[str, str] | None = None,
-) -> str:
-    """``--database`` wins, then ``DIGCOMP_DATABASE_URL``, then the settings, then the default."""
-    env = os.environ if environ is None else environ
-    for candidate in (explicit, env.get(ENV_DATABASE_URL), settings_url):
-        if candidate:
-            return normalise_url(candidate)
-    return f"sqlite:///{default_database_path()}"
-
-
-def normalise_url(url: str) -> str:
-    """Accept a plain file path, and ``postgresql://`` meaning the psycopg 3 driver."""
-    if "://" not in url:
-        return f"sqlite:///{Path(url).expanduser().resolve()}"
-    parsed = make_url(url)
-    if parsed.drivername in ("postgresql", "postgres"):
-        parsed = parsed.set(drivername="postgresql+psycopg")
-    return parsed.render_as_string(hide_password=False)
-
-
-def sqlite_path(url: str) -> Path | None:
-    """The file of an SQLite URL (None for in-memory or another database)."""
-    parsed = make_url(url)
-    if (
-        parsed.get_backend_name() != "sqlite"
-        or not parsed.database
-        or parsed.database == ":memory:"
-    ):
-        return None
-    return Path(parsed.database)
 
 
 def create_engine(url: str, **kwargs: Any) -> Engine:
@@ -126,3 +89,15 @@ def _configure_sqlite(engine: Engine) -> None:
 
 def backend_name(engine: Engine) -> str:
     return engine.url.get_backend_name()
+
+
+__all__ = [
+    "ENV_DATABASE_URL",
+    "backend_name",
+    "create_engine",
+    "default_database_path",
+    "normalise_url",
+    "resolve_database_url",
+    "set_error_translator",
+    "sqlite_path",
+]

@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from digcomp_app.framework import Framework
+from digcomp_app.framework.labels import outcome_type_name
 from digcomp_app.i18n import _, current_language, ngettext
-from digcomp_app.i18n.names import outcome_type_name
 from digcomp_app.services import self_assessment, validation
 from digcomp_app.services.errors import ConcurrentChange, ServiceError
 from digcomp_app.services.validation import CaseInfo, TargetDraft

@@ -1,60 +1,40 @@
-"""Database addresses as people see them, and trying one out (no Qt, no SQLAlchemy)."""
+"""Database addresses as people see them, and trying one out (no Qt)."""
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from digcomp_app.i18n import _
-from digcomp_app.services.database import Database
+from digcomp_app.services.database import (
+    ENV_DATABASE_URL,
+    Database,
+    hide_password,
+    is_postgresql,
+    is_sqlite,
+    scheme,
+    sqlite_file,
+    sqlite_url,
+)
 
-SQLITE_PREFIX = "sqlite:///"
-#: the environment variable that overrides the settings (see storage.engine)
-ENV_DATABASE_URL = "DIGCOMP_DATABASE_URL"
 #: seconds to wait for a PostgreSQL server when testing the connection
 CONNECT_TIMEOUT = 10
 _DRIVER_PREFIX = re.compile(r"^\([\w.]+\)\s*")
 
-
-def scheme(url: str) -> str:
-    """``sqlite``, ``postgresql``, … (the part before ``+driver://``)."""
-    head, found, _rest = url.partition("://")
-    return head.split("+")[0].lower() if found else "sqlite"
-
-
-def is_sqlite(url: str) -> bool:
-    return scheme(url) == "sqlite"
-
-
-def is_postgresql(url: str) -> bool:
-    return scheme(url) in ("postgresql", "postgres")
-
-
-def sqlite_url(path: str) -> str:
-    return SQLITE_PREFIX + str(Path(path).expanduser().absolute())
-
-
-def sqlite_file(url: str) -> str:
-    """The file of an SQLite address ("" for an in-memory database)."""
-    if "://" not in url:
-        return url
-    rest = url.partition("://")[2]
-    path = rest[1:] if rest.startswith("/") else rest
-    return path.partition("?")[0]
-
-
-def hide_password(url: str) -> str:
-    """The address with its password (if any) shown as ***."""
-    head, found, rest = url.partition("://")
-    if not found:
-        return url
-    authority, slash, tail = rest.partition("/")
-    userinfo, at, host = authority.rpartition("@")
-    if not at:
-        return url
-    user, colon, _password = userinfo.partition(":")
-    hidden = f"{user}:***" if colon else user
-    return f"{head}://{hidden}@{host}{slash}{tail}"
+# Reading addresses lives in storage.urls (through services.database); these names stay here
+# for the screens of this package.
+__all__ = [
+    "ENV_DATABASE_URL",
+    "describe",
+    "hide_password",
+    "is_postgresql",
+    "is_sqlite",
+    "plain_problem",
+    "scheme",
+    "sqlite_file",
+    "sqlite_url",
+    "try_database",
+    "with_connect_timeout",
+]
 
 
 def describe(url: str) -> str:

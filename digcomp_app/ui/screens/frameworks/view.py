@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
 
 from digcomp_app.framework import Competence, Framework, FrameworkLibrary
 from digcomp_app.framework.export import level_description
+from digcomp_app.framework.labels import outcome_type_name, status_name
 from digcomp_app.i18n import _, current_language
-from digcomp_app.i18n.names import outcome_type_name, status_name
 
 _COMPETENCE_ROLE = Qt.ItemDataRole.UserRole
 
