@@ -259,8 +259,8 @@ class LearnersTab(QWidget, _Messages):
             self.import_button,
             self.export_button,
             self.consents_button,
+            self.retention_button,  # under the widest column's buttons: no wider screen
             self.erase_button,
-            self.retention_button,
         ]
 
     # --- texts --------------------------------------------------------------------
