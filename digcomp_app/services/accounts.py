@@ -16,7 +16,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from digcomp_app.i18n import _
+from digcomp_app.i18n import N_, _
 from digcomp_app.services.auditlog import append
 from digcomp_app.services.database import Database
 from digcomp_app.services.errors import (
@@ -29,6 +29,7 @@ from digcomp_app.services.errors import (
 )
 from digcomp_app.services.inputs import clean_text, for_terminal
 from digcomp_app.services.permissions import Actor, Role, service
+from digcomp_app.services.search import PAGE, containing, folded, named_by, words
 from digcomp_app.storage.models import Learner, User, UserRole, utcnow
 
 #: the longest display name (the column's size)
@@ -312,6 +313,48 @@ def create_user(
 def list_users(db: Database, actor: Actor) -> list[UserInfo]:
     with db.transaction() as session:
         return [_info(u) for u in session.scalars(select(User).order_by(User.username))]
+
+
+#: the role names a search understands (besides each role's code), as the screens say them
+ROLE_TITLES = {
+    Role.LEARNER: N_("learner"),
+    Role.TEACHER: N_("teacher"),
+    Role.COORDINATOR: N_("coordinator"),
+    Role.ADMINISTRATOR: N_("administrator"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class UserPage:
+    """The first accounts found (by user name), and how many were found in all."""
+
+    users: tuple[UserInfo, ...]
+    total: int
+
+
+@service("accounts.search_users")
+def search_users(db: Database, actor: Actor, text: str = "", limit: int = PAGE) -> UserPage:
+    """Accounts whose user name or display name contains every word of ``text`` (case and
+    accents ignored; ``%`` and ``_`` literal), or that have a role named by the word
+    ("teach", "skolotājs"); by user name, at most ``limit``, with the number found."""
+    with db.transaction() as session:
+        name = folded(session, User.username + " " + User.display_name)
+        query = select(User.id)
+        for word in words(text):
+            condition = name.like(containing(word), escape="\\")
+            roles = named_by(word, ROLE_TITLES)
+            if roles:
+                condition = condition | User.id.in_(
+                    select(UserRole.user_id).where(UserRole.role.in_(roles))
+                )
+            query = query.where(condition)
+        total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        found = session.scalars(
+            select(User)
+            .where(User.id.in_(query.order_by(User.username).limit(limit).scalar_subquery()))
+            .order_by(User.username)
+        )
+        return UserPage(tuple(_info(u) for u in found), int(total))
 
 
 @service("accounts.list_teachers")

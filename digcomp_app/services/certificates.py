@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from digcomp_app.documents import payload, revocations
-from digcomp_app.i18n import _
+from digcomp_app.i18n import N_, _
 from digcomp_app.services.auditlog import append, sign_checkpoint
 from digcomp_app.services.database import Database
 from digcomp_app.services.errors import InvalidInput, NotFound, WorkflowError
@@ -26,6 +26,7 @@ from digcomp_app.services.inputs import clean_text
 from digcomp_app.services.mobilities import stored_texts
 from digcomp_app.services.permissions import Actor, Role, service
 from digcomp_app.services.scope import require_learner
+from digcomp_app.services.search import PAGE, containing, named_by, words
 from digcomp_app.services.signing import Signer, fingerprints
 from digcomp_app.services.validation import CaseInfo, _move, case_info, load_case
 from digcomp_app.storage.models import (
@@ -440,6 +441,55 @@ def list_register(
     if needle:
         found = [c for c in found if needle in c.holder.casefold() or needle in c.serial.casefold()]
     return found
+
+
+#: a certificate's status as the register names it
+STATUS_TITLES = {"issued": N_("Issued"), "revoked": N_("Revoked")}
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterPage:
+    """The newest certificates found, and how many were found in all."""
+
+    certificates: tuple[CertificateInfo, ...]
+    total: int
+
+
+@service("certificates.search")
+def search_register(
+    db: Database, actor: Actor, text: str = "", status: str | None = None, limit: int = PAGE
+) -> RegisterPage:
+    """Certificates whose serial, holder's name or mobility code contains every word of
+    ``text`` (case and accents ignored; ``%`` and ``_`` literal), or whose status is named
+    by the word ("revoked", "atsaukts"); only ``status`` ones when given. Newest first, at
+    most ``limit``, with the number found."""
+    query = (
+        select(Certificate.id)
+        .join(Learner, Learner.id == Certificate.learner_id)
+        .outerjoin(Mobility, Mobility.id == Certificate.mobility_id)
+    )
+    if status is not None:
+        query = query.where(Certificate.status == status)
+    for word in words(text):
+        pattern = containing(word)
+        condition = (
+            func.lower(Certificate.serial).like(pattern, escape="\\")
+            | Learner.search_name.like(pattern, escape="\\")
+            | func.lower(Mobility.code).like(pattern, escape="\\")
+        )
+        statuses = named_by(word, STATUS_TITLES)
+        if statuses:
+            condition = condition | Certificate.status.in_(statuses)
+        query = query.where(condition)
+    newest = (Certificate.issued_at.desc(), Certificate.id.desc())
+    with db.transaction() as session:
+        total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        ids = list(session.scalars(query.order_by(*newest).limit(limit)))
+        prints = fingerprints(session)
+        found = session.scalars(
+            select(Certificate).where(Certificate.id.in_(ids)).order_by(*newest)
+        )
+        return RegisterPage(tuple(_info(session, c, prints) for c in found), int(total))
 
 
 @service("certificates.get")

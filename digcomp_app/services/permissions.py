@@ -53,6 +53,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "accounts.change_own_password": EVERYONE,
     "accounts.create_user": frozenset({A}),
     "accounts.list_users": frozenset({A}),
+    "accounts.search_users": frozenset({A}),
     "accounts.set_roles": frozenset({A}),
     "accounts.set_active": frozenset({A}),
     "accounts.reset_password": frozenset({A}),
@@ -113,6 +114,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "validation.open_case": frozenset({T, C}),
     "validation.get_case": frozenset({L, T, C}),
     "validation.list_cases": frozenset({T, C}),
+    "validation.case_marks": frozenset({T, C}),
     "validation.set_targets": frozenset({T}),
     "validation.advance": frozenset({T, C}),
     "validation.go_back": frozenset({T, C}),
@@ -129,6 +131,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "certificates.issue": frozenset({C}),
     "certificates.revoke": frozenset({C}),
     "certificates.list": frozenset({C}),
+    "certificates.search": frozenset({C}),
     "certificates.get": frozenset({L, T, C}),
     "certificates.certification_queue": frozenset({C}),
     # the signed list of revoked serials for the school's website (signing needs a coordinator)

@@ -351,6 +351,47 @@ def list_cases(
         return [case_info(session, c) for c in session.scalars(query)]
 
 
+@dataclass(frozen=True, slots=True)
+class CaseMark:
+    """What a list shows of a case: its stage, and the competences marked ⚑ (the
+    learner's own rating two or more levels from the level assessed or, until assessed,
+    from the target - the case screen's rule)."""
+
+    case_id: int
+    learner_id: int
+    mobility_id: int | None
+    stage: str
+    flagged: tuple[str, ...] = ()
+
+    @property
+    def gap(self) -> bool:
+        return bool(self.flagged)
+
+
+@service("validation.case_marks")
+def case_marks(db: Database, actor: Actor, stage: str | None = None) -> list[CaseMark]:
+    """The stage and ⚑ competences of every case of the teacher's learners (a
+    coordinator: of every case), or of those at ``stage``; certified cases carry no ⚑."""
+    from digcomp_app.services.home import _gaps  # home reads this module's stages
+
+    if stage is not None and stage not in STAGES:
+        return []
+    query = select(ValidationCase).order_by(ValidationCase.id)
+    if stage is not None:
+        query = query.where(ValidationCase.stage == stage)
+    if not actor.has(Role.COORDINATOR):
+        query = query.where(ValidationCase.learner_id.in_(teacher_learner_ids(actor.user_id)))
+    with db.transaction() as session:
+        marks = []
+        for case in session.scalars(query):
+            flagged: tuple[str, ...] = ()
+            if case.stage != "certified":
+                found = _gaps(session, case, "")
+                flagged = tuple(dict.fromkeys(g.competence_id for g in found))
+            marks.append(CaseMark(case.id, case.learner_id, case.mobility_id, case.stage, flagged))
+        return marks
+
+
 @service("validation.set_targets")
 def set_targets(
     db: Database,
