@@ -107,9 +107,19 @@ def imports_of(path: Path, package: Path = PACKAGE) -> set[str]:
     """Every module a file imports: ``import a.b``, ``from a import b`` (both ``a`` and
     ``a.b``, since b may be a module), relative imports resolved, and modules named by a
     string in ``import_module("…")`` or ``__import__("…")``."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    text = path.read_text(encoding="utf-8")
     here = module_name(path, package).split(".")
     own_package = here if path.name == "__init__.py" else here[:-1]
+    key = (text, tuple(own_package))
+    if key not in _READ:  # the same text in the same package imports the same modules
+        _READ[key] = frozenset(_imports_in(ast.parse(text), own_package))
+    return set(_READ[key])
+
+
+_READ: dict[tuple[str, tuple[str, ...]], frozenset[str]] = {}
+
+
+def _imports_in(tree: ast.Module, own_package: list[str]) -> set[str]:
     found: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):

@@ -1,0 +1,206 @@
+"""The layer checks catch what they are meant to: a mutation check.
+
+Each case adds one forbidden import to a copy of the package (a new module, ``probe.py``, in
+the layer that breaks the rule) and runs both checkers of ``tests/test_architecture.py`` on
+the copy: ``lint-imports`` with this project's contracts, and the AST rules. The case says
+which of them must catch it; together they must catch every one. The cases are the twelve
+kinds of violation of docs/decisions/0030-architecture-as-code.md, plus one only the AST
+rules see (a new top-level module importing Qt).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.test_architecture import PACKAGE, run_lint_imports, violations
+
+LINT = "lint-imports"
+AST = "ast"
+
+
+@dataclass(frozen=True)
+class Mutation:
+    id: str
+    #: where the probe module goes, relative to the package (its module name follows)
+    probe: str
+    code: str
+    #: the module the probe imports, as both checkers name it
+    target: str
+    #: the checkers that must report it
+    caught_by: frozenset[str]
+
+
+BOTH = frozenset({LINT, AST})
+MUTATIONS = [
+    # Not caught by the first rule checker (before import-linter):
+    Mutation(
+        "ui-imports-storage-through-the-package",
+        "ui/probe.py",
+        "from digcomp_app import storage\n",
+        "digcomp_app.storage",
+        BOTH,
+    ),
+    Mutation(
+        "ui-imports-storage-by-name-at-run-time",
+        "ui/probe.py",
+        "import importlib\n\n\ndef later():\n"
+        '    return importlib.import_module("digcomp_app.storage")\n',
+        "digcomp_app.storage",
+        frozenset({AST}),  # import-linter reads import statements only
+    ),
+    Mutation(
+        "documents-import-services-through-the-package",
+        "documents/probe.py",
+        "from digcomp_app import services\n",
+        "digcomp_app.services",
+        BOTH,
+    ),
+    Mutation(
+        "i18n-imports-services",
+        "i18n/probe.py",
+        "from digcomp_app.services import accounts\n",
+        "digcomp_app.services.accounts",
+        BOTH,
+    ),
+    Mutation(
+        "services-import-ui-widgets",
+        "services/probe.py",
+        "from digcomp_app.ui import widgets\n",
+        "digcomp_app.ui.widgets",
+        BOTH,
+    ),
+    Mutation(
+        "shiboken6-outside-ui",
+        "services/probe.py",
+        "import shiboken6\n",
+        "shiboken6",
+        BOTH,
+    ),
+    # Caught by the first rule checker too:
+    Mutation(
+        "services-import-qt",
+        "services/probe.py",
+        "from PySide6.QtCore import QObject\n",
+        "PySide6",
+        BOTH,
+    ),
+    Mutation(
+        "ui-imports-sqlalchemy",
+        "ui/probe.py",
+        "from sqlalchemy import select\n",
+        "sqlalchemy",
+        BOTH,
+    ),
+    Mutation(
+        "ui-imports-a-storage-module",
+        "ui/probe.py",
+        "from digcomp_app.storage.models import User\n",
+        "digcomp_app.storage.models",
+        BOTH,
+    ),
+    Mutation(
+        "framework-imports-services",
+        "framework/probe.py",
+        "from digcomp_app.services.accounts import authenticate\n",
+        "digcomp_app.services.accounts",
+        BOTH,
+    ),
+    # The two that were in the code (fixed): i18n.names used framework.model, and commands
+    # opened storage.engine themselves.
+    Mutation(
+        "i18n-imports-framework",
+        "i18n/probe.py",
+        "from digcomp_app.framework.model import OutcomeType, TranslationStatus\n",
+        "digcomp_app.framework.model",
+        BOTH,
+    ),
+    Mutation(
+        "commands-import-storage",
+        "commands/probe.py",
+        "from digcomp_app.storage.engine import resolve_database_url\n",
+        "digcomp_app.storage.engine",
+        BOTH,
+    ),
+    # Beyond the twelve: a new top-level module is in no contract's list of sources.
+    Mutation(
+        "a-new-top-level-module-imports-qt",
+        "probe.py",
+        "import PySide6.QtWidgets\n",
+        "PySide6",
+        frozenset({AST}),
+    ),
+]
+
+
+def mutated_copy(root: Path, mutation: Mutation | None) -> Path:
+    """A copy of the package under ``root``, with the mutation's probe module added."""
+    shutil.copytree(PACKAGE, root / "digcomp_app", ignore=shutil.ignore_patterns("__pycache__"))
+    if mutation is not None:
+        probe = root / "digcomp_app" / mutation.probe
+        assert not probe.exists()
+        probe.write_text(mutation.code, encoding="utf-8")
+    return root
+
+
+@dataclass(frozen=True)
+class Verdicts:
+    lint_exit: int
+    lint_report: str
+    ast_violations: list[str]
+
+
+@pytest.fixture(scope="module")
+def verdicts(tmp_path_factory) -> dict[str, Verdicts]:
+    """Both checkers on a clean copy ("") and on one copy per mutation (the lint-imports
+    processes side by side)."""
+    cases: list[Mutation | None] = [None, *MUTATIONS]
+    roots = [
+        mutated_copy(tmp_path_factory.mktemp(case.id if case else "clean"), case) for case in cases
+    ]
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        linted = list(pool.map(lambda root: run_lint_imports(pythonpath=root, cwd=root), roots))
+    return {
+        case.id if case else "": Verdicts(
+            done.returncode, done.stdout + done.stderr, violations(root / "digcomp_app")
+        )
+        for case, root, done in zip(cases, roots, linted, strict=True)
+    }
+
+
+def test_the_copy_passes_both_checkers_before_any_mutation(verdicts):
+    clean = verdicts[""]
+    assert clean.lint_exit == 0, clean.lint_report
+    assert "0 broken" in clean.lint_report
+    assert clean.ast_violations == []
+
+
+def test_the_twelve_kinds_are_all_there():
+    assert len({m.id for m in MUTATIONS}) == len(MUTATIONS) == 13
+    assert all(m.caught_by for m in MUTATIONS)
+
+
+@pytest.mark.parametrize("mutation", MUTATIONS, ids=lambda m: m.id)
+def test_each_kind_of_violation_is_caught(verdicts, mutation):
+    found = verdicts[mutation.id]
+    module = "digcomp_app." + mutation.probe.removesuffix(".py").replace("/", ".")
+    named = f"{module} -> {mutation.target}"
+    if LINT in mutation.caught_by:
+        assert found.lint_exit != 0, found.lint_report
+        assert "BROKEN" in found.lint_report and named in found.lint_report, found.lint_report
+    else:  # the limit of import-linter that the AST rules make up for
+        assert found.lint_exit == 0, found.lint_report
+    by_ast = [
+        v
+        for v in found.ast_violations
+        if v.partition(": ")[2].startswith(f"{module} imports {mutation.target}")
+    ]
+    if AST in mutation.caught_by:
+        assert by_ast, found.ast_violations
+    else:
+        assert found.ast_violations == []
