@@ -260,7 +260,7 @@ def render_attestations(
         pagesize=A4,
         pageCompression=1,
         lang=chosen[0],
-        initialFontName=fonts.REGULAR,
+        initialFontName=fonts.REGULAR,  # type: ignore[arg-type]  # the stubs say float: a name
         initialFontSize=10,
     )
     apply_metadata(canvas, metadata or attestation_metadata(items[0], chosen))
@@ -356,7 +356,7 @@ def printed_record(item: AttestationData, languages: Sequence[str]) -> dict[str,
 def _printed_organisation(org: Mapping[str, Any], signatory: bool = False) -> dict[str, Any]:
     """An organisation as the attestation prints it: the issuer with its signatory, the
     sending and host organisations with their contact person."""
-    keys = ("name", "address", "country")
+    keys: tuple[str, ...] = ("name", "address", "country")
     keys += ("signatory_name", "signatory_role") if signatory else ("contact_person",)
     return {key: org.get(key, "") or "" for key in keys}
 

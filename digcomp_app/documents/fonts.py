@@ -41,13 +41,14 @@ def register_fonts() -> None:
     if _registered:
         return
     with _lock:
-        if _registered:
-            return
-        folder = fonts_dir()
-        for name, file_name in _FILES.items():
-            pdfmetrics.registerFont(TTFont(name, str(folder / file_name)))
-        # No bold-italic face is shipped: bold stands in for it.
-        pdfmetrics.registerFontFamily(
-            FAMILY, normal=REGULAR, bold=BOLD, italic=ITALIC, boldItalic=BOLD
-        )
+        if not _registered:  # not done by another thread while this one waited
+            _register()
         _registered = True
+
+
+def _register() -> None:
+    folder = fonts_dir()
+    for name, file_name in _FILES.items():
+        pdfmetrics.registerFont(TTFont(name, str(folder / file_name)))
+    # No bold-italic face is shipped: bold stands in for it.
+    pdfmetrics.registerFontFamily(FAMILY, normal=REGULAR, bold=BOLD, italic=ITALIC, boldItalic=BOLD)

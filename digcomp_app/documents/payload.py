@@ -197,7 +197,7 @@ _ALL_KEYS = _REQUIRED_KEYS | {_K_BIRTH}
 
 def base45_encode(data: bytes) -> str:
     """RFC 9285: every 2 bytes -> 3 characters, a last single byte -> 2 characters."""
-    out = []
+    out: list[str] = []
     for i in range(0, len(data) - 1, 2):
         value = data[i] * 256 + data[i + 1]
         c, value = value % 45, value // 45

@@ -80,7 +80,7 @@ def attach_file(
     Call before ``canvas.save()``; one call per document (it sets the catalog's name
     tree of embedded files).
     """
-    document = canvas._doc
+    document = canvas._doc  # type: ignore[attr-defined]  # reportlab's document, not in its stubs
     stream = pdfdoc.PDFStream(content=data, filters=[pdfdoc.PDFZCompress])
     stream.dictionary["Type"] = "/EmbeddedFile"
     stream.dictionary["Subtype"] = media_type

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import segno
 from reportlab.lib.colors import black, white
 from reportlab.pdfgen.canvas import Canvas
-from segno.encoder import normalize_mode
+from segno.consts import MODE_MAPPING
 
 #: the white margin a scanner needs around the code, in modules (ISO/IEC 18004)
 QUIET_ZONE = 4
@@ -26,9 +26,11 @@ Content = str | Sequence[tuple[str, str]]
 
 def make(content: Content, error: str = "m", mask: int | None = None) -> segno.QRCode:
     """The smallest QR code (not Micro QR) holding ``content``."""
-    if not isinstance(content, str):
-        content = [(text, normalize_mode(mode)) for text, mode in content]
-    return segno.make(content, error=error, micro=False, mask=mask)
+    if isinstance(content, str):
+        return segno.make(content, error=error, micro=False, mask=mask)
+    segments = [(text, MODE_MAPPING[mode]) for text, mode in content]
+    # segno takes segments of (text, mode) too; its annotation names only one text
+    return segno.make(segments, error=error, micro=False, mask=mask)  # type: ignore[arg-type]
 
 
 def matrix(content: Content, error: str = "m", mask: int | None = None) -> tuple[bytearray, ...]:

@@ -13,7 +13,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from digcomp_app import __version__
 from digcomp_app.documents import fonts
-from digcomp_app.documents.layout import Painter2D, Row, Style, paginate, text_rows, wrap
+from digcomp_app.documents.layout import Block, Painter2D, Row, Style, paginate, text_rows, wrap
 from digcomp_app.documents.pdf_data import Metadata, apply_metadata
 from digcomp_app.documents.texts import framework_title, gettext_for
 from digcomp_app.framework import Framework
@@ -98,7 +98,7 @@ def heading(title: str, width: float) -> list[Row]:
 
 def render(
     page: Page,
-    blocks: Sequence,  # Sequence[Block]
+    blocks: Sequence[Block],
     metadata: Metadata,
     footer_text: str,
     framework: Framework,
@@ -113,7 +113,7 @@ def render(
         pagesize=(page.width, page.height),
         pageCompression=1,
         lang=language,
-        initialFontName=fonts.REGULAR,
+        initialFontName=fonts.REGULAR,  # type: ignore[arg-type]  # the stubs say float: a name
         initialFontSize=10,
     )
     apply_metadata(canvas, metadata)

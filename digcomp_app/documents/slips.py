@@ -19,6 +19,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from reportlab.lib.colors import Color
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -120,7 +121,7 @@ def render_sign_in_slips(
         pagesize=A4,
         pageCompression=1,
         lang=language,
-        initialFontName=fonts.REGULAR,
+        initialFontName=fonts.REGULAR,  # type: ignore[arg-type]  # the stubs say float: a name
         initialFontSize=10,
     )
     # The school and what the document is; no name, user name or password.
@@ -193,7 +194,7 @@ def _fitted(slip: SignInSlip, texts: _Texts) -> tuple[list[Row], list[Row]]:
 
 
 def _slip_rows(slip: SignInSlip, texts: _Texts, scale: float) -> tuple[list[Row], list[Row]]:
-    def style(font: str, size: float, color=INK, leading: float = 1.27) -> Style:
+    def style(font: str, size: float, color: Color = INK, leading: float = 1.27) -> Style:
         return Style(font, size * scale, size * scale * leading, color)
 
     width = INNER_WIDTH

@@ -12,11 +12,12 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
+from typing import Any
 
-_EMPTY: Mapping[str, str] = MappingProxyType({})
+_EMPTY: Mapping[Any, Any] = MappingProxyType({})
 
 
-def _empty() -> Mapping[str, str]:
+def _empty() -> Mapping[Any, Any]:
     return _EMPTY
 
 

@@ -93,7 +93,7 @@ class _PlainResolver:
 try:  # pragma: no branch - libyaml is present in every supported install
     from yaml._yaml import CParser as _Parser
 
-    class _NodeLoader(_Parser, _PlainResolver):  # type: ignore[misc]
+    class _NodeLoader(_Parser, _PlainResolver):
         def __init__(self, stream: str) -> None:
             _Parser.__init__(self, stream)
 
@@ -156,7 +156,7 @@ def _check_depth_exactly(text: str, path: Path) -> None:
                 if depth > MAX_DEPTH:
                     raise PlainYamlError(
                         path,
-                        event.start_mark.line + 1,
+                        event.start_mark.line + 1 if event.start_mark else 1,
                         _("the data is nested more than {limit} levels deep").format(
                             limit=MAX_DEPTH
                         ),
@@ -347,7 +347,8 @@ def _same_key(node: ScalarNode, key: str | int) -> bool:
             return int(node.value) == key
         except ValueError:  # too long to convert: no key the caller has
             return False
-    return node.value == key
+    value: object = node.value
+    return value == key
 
 
 def _max_digits() -> int:

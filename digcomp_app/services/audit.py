@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -15,7 +15,7 @@ from digcomp_app.services import audit_rows
 from digcomp_app.services.auditlog import GENESIS, append, event_hash
 from digcomp_app.services.database import Database
 from digcomp_app.services.permissions import Actor, service
-from digcomp_app.storage.models import AuditEvent, AuditHead
+from digcomp_app.storage.models import AuditCheckpoint, AuditEvent, AuditHead
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,7 +258,12 @@ def _describe(mismatch: audit_rows.RowMismatch) -> str:
     )
 
 
-def _anchor_problem(anchor: ChainAnchor, last_id: int, seen: dict[int, str], checkpoints) -> str:  # type: ignore[no-untyped-def]
+def _anchor_problem(
+    anchor: ChainAnchor,
+    last_id: int,
+    seen: dict[int, str],
+    checkpoints: Sequence[AuditCheckpoint],
+) -> str:
     if anchor.last_id > last_id:
         return _(
             "entries were removed: this computer saw entry {id}, the log now ends at entry {last}"

@@ -127,7 +127,8 @@ def _fingerprints(session: Session, name: str, keys: list[tuple[Any, ...]]) -> d
 
 
 def _pending(session: Session) -> dict[str, dict[tuple[Any, ...], bool]]:
-    return session.info.setdefault(_PENDING, {})
+    pending: dict[str, dict[tuple[Any, ...], bool]] = session.info.setdefault(_PENDING, {})
+    return pending
 
 
 def _identity(obj: Any) -> tuple[str, tuple[Any, ...]] | None:

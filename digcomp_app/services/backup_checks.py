@@ -107,7 +107,7 @@ def check_is_sqlite_file(source: Path) -> None:
         raise InvalidInput("source", not_a_backup(source))
 
 
-def not_a_backup(source: Path) -> str:
+def not_a_backup(source: object) -> str:
     return _(
         "{path} is not a backup of this program. Choose a file written by its backup "
         "command (digcomp-app backup)."
@@ -140,7 +140,9 @@ def backup_revision(reader: Engine, source: Path) -> str:
         }
         if "alembic_version" not in tables:
             raise InvalidInput("source", not_a_backup(source))
-        revision = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+        revision: str | None = connection.exec_driver_sql(
+            "SELECT version_num FROM alembic_version"
+        ).scalar()
     check_revision(revision, source)
     assert revision is not None
     if revision == migrations.head_revision():

@@ -18,7 +18,7 @@ import datetime as dt
 import random
 from collections.abc import Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.exc import IntegrityError
 
 from digcomp_app.framework import Framework, builtin_library
@@ -523,7 +523,7 @@ class _DemoBuilder:
     def _summary(self, school: str) -> DemoSummary:
         with self.db.transaction() as session:
 
-            def count(model: type, *where: object) -> int:
+            def count(model: type, *where: ColumnElement[bool]) -> int:
                 return session.scalar(select(func.count()).select_from(model).where(*where)) or 0
 
             stages = dict.fromkeys(validation.STAGES, 0)

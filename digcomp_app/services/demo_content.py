@@ -106,7 +106,9 @@ PLANS = (
     ),
 )
 #: how many cases of the current mobility are left at each stage
-CURRENT_STAGES = ("identification",) * 2 + ("documentation",) * 3 + ("assessment",) * 3
+CURRENT_STAGES: tuple[str, ...] = (
+    ("identification",) * 2 + ("documentation",) * 3 + ("assessment",) * 3
+)
 CURRENT_STAGES += ("certification",) * 2
 
 #: assessment methods that suit each DigComp area

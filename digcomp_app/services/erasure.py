@@ -207,16 +207,20 @@ def erase_in(session: Session, learner: Learner, pseudonym: str) -> dict[str, in
                 blobs.add(item.blob_sha256)
             session.delete(item)
         if case.id in certified:  # kept as the certificate's anchor, without content
-            for row in session.scalars(select(Assessment).where(Assessment.case_id == case.id)):
-                session.delete(row)
-            for row in session.scalars(select(StageChange).where(StageChange.case_id == case.id)):
-                session.delete(row)
+            for assessment in session.scalars(
+                select(Assessment).where(Assessment.case_id == case.id)
+            ):
+                session.delete(assessment)
+            for change in session.scalars(
+                select(StageChange).where(StageChange.case_id == case.id)
+            ):
+                session.delete(change)
             case.targets.clear()
         else:
             session.delete(case)  # targets, assessments, stage changes cascade
     for model in (SelfAssessment, GroupMember, MobilityParticipant, Consent):
-        for row in session.scalars(select(model).where(model.learner_id == learner.id)):
-            session.delete(row)
+        for record in session.scalars(select(model).where(model.learner_id == learner.id)):
+            session.delete(record)
     session.flush()
     deleted_files = sum(1 for sha256 in sorted(blobs) if release_blob(session, sha256))
     counts["evidence_files_deleted"] = deleted_files
@@ -278,6 +282,7 @@ def clean_database_file(database: Database, attempts: int = 30) -> bool:
     raw = database.engine.raw_connection()
     try:
         connection = raw.driver_connection
+        assert connection is not None  # an open connection of the sqlite3 module
         try:
             connection.execute("VACUUM")
         except sqlite3.Error:

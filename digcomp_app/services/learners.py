@@ -18,7 +18,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import Select, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from digcomp_app.i18n import _
@@ -402,7 +402,9 @@ def set_active(db: Database, actor: Actor, learner_id: int, active: bool) -> Lea
         return _summaries(session, [learner])[0]
 
 
-def _learner_query(actor: Actor, fragment: str, group_id: int | None, include_inactive: bool):  # type: ignore[no-untyped-def]
+def _learner_query(
+    actor: Actor, fragment: str, group_id: int | None, include_inactive: bool
+) -> Select[Learner]:
     query = select(Learner)
     # control characters (NUL, which PostgreSQL refuses) separate words; no name holds them
     plain = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in fragment)

@@ -8,7 +8,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -496,7 +496,7 @@ def set_europass_number(
         )
 
 
-def _visible(actor: Actor):  # type: ignore[no-untyped-def]
+def _visible(actor: Actor) -> Select[Mobility]:
     query = select(Mobility)
     if actor.has(Role.COORDINATOR):
         return query
@@ -578,7 +578,7 @@ def _visible_mobility(session: Session, actor: Actor, mobility_id: int) -> Mobil
     if mobility is None:
         _mobility(session, mobility_id)  # NotFound when there is no such mobility
         deny_object("mobility", mobility_id)
-    return mobility  # type: ignore[return-value]
+    return mobility  # deny_object raised when it was None
 
 
 @service("mobilities.list_participants")

@@ -12,7 +12,7 @@ import struct
 import urllib.parse
 from dataclasses import dataclass, fields
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
 from digcomp_app.i18n import N_, _
@@ -196,11 +196,13 @@ def update_home(db: Database, actor: Actor, **values: str | bool) -> Organisatio
             org.keep_birth_date = keep_birth_date
             changed = sorted([*changed, "keep_birth_date"])
             if not keep_birth_date:
-                erased = session.execute(
+                done = session.execute(
                     update(Learner)
                     .where(Learner.date_of_birth.is_not(None))
                     .values(date_of_birth=None)
-                ).rowcount
+                )
+                assert isinstance(done, CursorResult)  # an UPDATE's result counts its rows
+                erased = done.rowcount
                 org.print_birth_date = False
         if print_birth_date is not None:
             if print_birth_date and not org.keep_birth_date:

@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, Literal, NoReturn, ParamSpec, TypeVar
 
 from digcomp_app.i18n import _
 from digcomp_app.services.errors import PermissionDenied
@@ -328,7 +328,7 @@ def _state_rows(db: Any, user_id: int) -> list[tuple[Any, ...]]:
         connection.close()  # back to the pool, rolled back
 
 
-def _new_reader(db: Any) -> _SqliteStateReader | bool:
+def _new_reader(db: Any) -> _SqliteStateReader | Literal[False]:
     from sqlalchemy import event
 
     from digcomp_app.storage.engine import sqlite_path
@@ -422,6 +422,6 @@ class ObjectDenied(PermissionDenied):
         self.entity_id = str(entity_id)
 
 
-def deny_object(entity: str, entity_id: object) -> None:
+def deny_object(entity: str, entity_id: object) -> NoReturn:
     """Refuse access to one record the role could otherwise reach (audited by the wrapper)."""
     raise ObjectDenied(entity, entity_id)

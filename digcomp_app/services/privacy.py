@@ -267,7 +267,7 @@ def _collect(
     ]
 
     files: list[tuple[int, str, str]] = []
-    case_records = []
+    case_records: list[dict[str, Any]] = []
     for case in cases:
         evidence = []
         for item in session.scalars(
@@ -384,7 +384,7 @@ def _collect(
     about = [
         and_(AuditEvent.entity == "learner", AuditEvent.entity_id == str(learner.id)),
     ]
-    owned = {
+    owned: dict[str, list[Any]] = {
         "case": [c.id for c in cases],
         "self_assessment": [s["id"] for s in self_assessments],
         "evidence": [e["id"] for c in case_records for e in c["evidence"]],

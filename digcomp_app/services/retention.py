@@ -205,7 +205,8 @@ def _due_files(session: Session, years: int, as_of: dt.date) -> list[DueFile]:
         .order_by(EvidenceItem.id)
     )
     due = []
-    for item, case, learner, mobility_end, size in rows:
+    for item, case, learner, end_date, size in rows:
+        mobility_end: dt.date | None = end_date  # None: a case of its own (outer join)
         if mobility_end is not None:
             ended = mobility_end
         elif case.stage == "certified":
@@ -310,8 +311,8 @@ def apply_retention(db: Database, actor: Actor, plan: RetentionPlan) -> Retentio
         still_learners = {d.learner_id for d in now.learners}
         files = [f for f in plan.files if f.evidence_id in still_files]
         learners = [d for d in plan.learners if d.learner_id in still_learners]
-        for due in files:
-            item = session.get(EvidenceItem, due.evidence_id)
+        for due_file in files:
+            item = session.get(EvidenceItem, due_file.evidence_id)
             sha256 = item.blob_sha256 if item is not None else None
             if item is not None:
                 session.delete(item)

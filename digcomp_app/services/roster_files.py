@@ -55,7 +55,7 @@ import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 from digcomp_app.i18n import _
 
@@ -627,7 +627,7 @@ def _read_spreadsheet(path: Path, should_stop: Callable[[], bool] | None) -> Ros
 
 
 def _spreadsheet_records(
-    rows: Iterable[list[object]],
+    rows: Iterable[Sequence[object]],
     merged: list[tuple[tuple[int, int], tuple[int, int]]],
     offset: int,
 ) -> Iterator[tuple[int, list[str]]]:
@@ -1015,12 +1015,16 @@ class _RowChecker:
         return born
 
 
+def _is_column(index: object) -> bool:
+    return isinstance(index, int) and index >= 0
+
+
 def _check_name_columns(
     table: RosterTable, mapping: ColumnMapping, fields: Sequence[str]
 ) -> list[RosterProblem]:
     problems = []
     for field, index in mapping.columns.items():
-        if field not in fields or not isinstance(index, int) or index < 0:
+        if field not in fields or not _is_column(index):  # a mapping made elsewhere: checked
             raise ValueError(f"bad column mapping {field!r} -> {index!r}")
     columns = mapping.columns
     if not (("given_names" in columns and "surname" in columns) or "full_name" in columns):
@@ -1086,9 +1090,12 @@ def _repeated_values(
             )
 
 
+_Record = TypeVar("_Record")
+
+
 def _finish(
-    table: RosterTable, problems: dict[int, list[RosterProblem]], records: dict[int, object]
-) -> tuple[list, list[RosterProblem]]:
+    table: RosterTable, problems: dict[int, list[RosterProblem]], records: dict[int, _Record]
+) -> tuple[list[_Record], list[RosterProblem]]:
     ordered = [problem for row in table.rows for problem in problems.get(row.line, [])]
     kept = [record for line, record in records.items() if not problems.get(line)]
     return kept, ordered
@@ -1106,7 +1113,7 @@ def parse_learners(
         return [], whole
     repeats = _same_rows(table)
     problems: dict[int, list[RosterProblem]] = {}
-    records: dict[int, object] = {}
+    records: dict[int, LearnerRow] = {}
     numbers: dict[int, str] = {}
     for row in table.rows:
         check = _RowChecker(table, mapping, row)
@@ -1178,7 +1185,7 @@ def parse_staff(
         return [], whole
     repeats = _same_rows(table)
     problems: dict[int, list[RosterProblem]] = {}
-    records: dict[int, object] = {}
+    records: dict[int, StaffRow] = {}
     usernames: dict[int, str] = {}
     for row in table.rows:
         check = _RowChecker(table, mapping, row)

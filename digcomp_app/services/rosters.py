@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -73,8 +74,8 @@ class _Plan:
     """What a preview says: its rows (each with an ``action``) and its problems."""
 
     __slots__ = ()
-    rows: tuple
-    problems: tuple
+    rows: tuple[Any, ...]  # each with an ``action``
+    problems: tuple[RosterProblem, ...]
 
     @property
     def ok(self) -> bool:

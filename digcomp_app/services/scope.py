@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import exists, select
+from sqlalchemy import CompoundSelect, exists, select
 from sqlalchemy.orm import Session
 
 from digcomp_app.services.permissions import Actor, Role, deny_object
@@ -41,7 +41,7 @@ def require_learner(session: Session, actor: Actor, learner_id: int) -> None:
         deny_object("learner", learner_id)
 
 
-def teacher_learner_ids(teacher_id: int):  # type: ignore[no-untyped-def]
+def teacher_learner_ids(teacher_id: int) -> CompoundSelect[int]:
     """A SELECT of the learner ids a teacher works with (groups and mobilities)."""
     by_group = (
         select(GroupMember.learner_id)

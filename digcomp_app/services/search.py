@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import func
 from sqlalchemy.orm import Session
@@ -48,7 +48,10 @@ def starting(word: str) -> str:
     return f"{_escape_like(word)}%"
 
 
-def named_by(word: str, titles: Mapping[str, str]) -> list[str]:
+_Code = TypeVar("_Code", bound=str)
+
+
+def named_by(word: str, titles: Mapping[_Code, str]) -> list[str]:
     """The keys of ``titles`` (a role, a status …) whose code, English name or name in the
     current language starts with the folded ``word``."""
     return [
@@ -65,6 +68,7 @@ def folded(session: Session, expression: Any) -> Any:
     connection = session.connection()
     if connection.dialect.name == "sqlite":
         raw = connection.connection.driver_connection
+        assert raw is not None  # an open connection of the sqlite3 module
         raw.create_function(_SQLITE_FUNCTION, 1, _fold_or_none, deterministic=True)
         return getattr(func, _SQLITE_FUNCTION)(expression)
     return func.translate(func.lower(expression), _ACCENTED, _PLAIN)

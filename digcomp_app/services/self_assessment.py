@@ -298,10 +298,9 @@ def compare(
             )
         before_levels = {a.competence_id: a.level for a in before.answers} if before else {}
         after_levels = {a.competence_id: a.level for a in after.answers} if after else {}
+        either = before or after
         framework_key = (
-            ((before or after).framework_id, (before or after).framework_version)
-            if (before or after)
-            else ("digcomp", "3.0")
+            (either.framework_id, either.framework_version) if either else ("digcomp", "3.0")
         )
         framework = builtin_library().get(*framework_key)
         rows = tuple(

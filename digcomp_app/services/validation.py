@@ -425,11 +425,11 @@ def set_targets(
             session.flush()
             existing = {row.competence_id: row for row in case.targets}
             for target in checked:
-                row = existing.get(target.competence_id)
-                if row is None:
-                    row = TargetCompetence(competence_id=target.competence_id)
-                    case.targets.append(row)
-                row.target_level, row.outcome_ids = target.level, list(target.outcome_ids)
+                kept = existing.get(target.competence_id)
+                if kept is None:
+                    kept = TargetCompetence(competence_id=target.competence_id)
+                    case.targets.append(kept)
+                kept.target_level, kept.outcome_ids = target.level, list(target.outcome_ids)
             session.flush()
             append(
                 session,

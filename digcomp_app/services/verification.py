@@ -34,7 +34,7 @@ import hashlib
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
@@ -326,6 +326,8 @@ def read_pages(pdf: bytes) -> list[PageSeen]:
     import pypdfium2
     import zxingcpp
 
+    qr_only = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
+
     try:
         document = pypdfium2.PdfDocument(pdf)
     except pypdfium2.PdfiumError as error:
@@ -345,7 +347,7 @@ def read_pages(pdf: bytes) -> list[PageSeen]:
                     bitmap = page.render(scale=dpi / 72, grayscale=True)
                     image = bitmap.to_pil()
                     bitmap.close()
-                    found = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
+                    found = zxingcpp.read_barcodes(image, formats=qr_only)
                     codes = [r.text for r in found if r.valid and r.text]
                     if codes:
                         break
@@ -414,8 +416,8 @@ def page_differences(pages: Sequence[PageSeen], facts: Facts) -> list[str]:
     versions: list[tuple[str, list[PageSeen]]] = []
     numbering: set[tuple[int, int]] = set()
     for page in pages:
-        language = _page_language(page)
-        if language is None:
+        seen = _page_language(page)  # (language, page number, pages)
+        if seen is None:
             found.append(
                 _(
                     "page {page}: its wording is not that of an attestation printed by this "
@@ -423,11 +425,11 @@ def page_differences(pages: Sequence[PageSeen], facts: Facts) -> list[str]:
                 ).format(page=page.number)
             )
             continue
-        numbering.add(language[1:])
-        if versions and versions[-1][0] == language[0] and not _title_page(page, language[0]):
+        numbering.add(seen[1:])
+        if versions and versions[-1][0] == seen[0] and not _title_page(page, seen[0]):
             versions[-1][1].append(page)
         else:
-            versions.append((language[0], [page]))
+            versions.append((seen[0], [page]))
     totals = {total for _number, total in numbering}
     if len(totals) == 1:
         total = totals.pop()
@@ -481,7 +483,7 @@ def page_differences(pages: Sequence[PageSeen], facts: Facts) -> list[str]:
             signed = dict(facts.competences)
             every_page = _pages(p.number for p in version)
             for competence, level in signed.items():
-                page = _pages([printed_on[competence]]) if competence in printed_on else every_page
+                on = _pages([printed_on[competence]]) if competence in printed_on else every_page
                 expected = _nfc(level_label(framework, level, language))
                 if competence not in shown:
                     text = _(
@@ -505,7 +507,7 @@ def page_differences(pages: Sequence[PageSeen], facts: Facts) -> list[str]:
                     )
                 else:
                     continue
-                found.append(_("page {page}: {difference}").format(page=page, difference=text))
+                found.append(_("page {page}: {difference}").format(page=on, difference=text))
             for competence, level in shown.items():
                 if competence not in signed:
                     text = _(
@@ -524,11 +526,23 @@ def _pages(numbers: Iterable[int]) -> str:
     return ", ".join(str(n) for n in dict.fromkeys(numbers))
 
 
+#: reports one difference: (message, what the page shows, what is signed, the page)
+_Differs = Callable[[str, object, object, int | str], None]
+
+
 def _title_page(page: PageSeen, language: str) -> bool:
     return _wording(language)["TITLE"] in page.lines
 
 
-def _check_holder(lines, words, facts, language, number, found, differs) -> None:
+def _check_holder(
+    lines: list[str],
+    words: Any,
+    facts: Facts,
+    language: str,
+    number: int,
+    found: list[str],
+    differs: _Differs,
+) -> None:
     from digcomp_app.documents.texts import document_date
 
     if facts.holder is None:
@@ -563,7 +577,15 @@ def _check_holder(lines, words, facts, language, number, found, differs) -> None
         )
 
 
-def _check_issue_date(lines, words, facts, language, number, found, differs) -> None:
+def _check_issue_date(
+    lines: list[str],
+    words: Any,
+    facts: Facts,
+    language: str,
+    number: int,
+    found: list[str],
+    differs: _Differs,
+) -> None:
     from digcomp_app.documents.texts import document_date
 
     if facts.issued_on is None:
@@ -662,7 +684,8 @@ def _serial_of(found: Any) -> str:
 
 
 def _issued_on(found: Any) -> dt.date:
-    return found.content.issued_on if _is_v2(found) else found.issued_on
+    issued: dt.date = found.content.issued_on if _is_v2(found) else found.issued_on
+    return issued
 
 
 def _serial_key(serial: str) -> str:
@@ -678,7 +701,8 @@ def serial_problem(text: str) -> str | None:
     """None for a well-formed serial, "mistyped" (its check symbol is wrong) or "malformed"."""
     own = getattr(payload_codec, "serial_problem", None)
     if own is not None:
-        return own(text)
+        problem: str | None = own(text)
+        return problem
     try:
         payload_codec.serial_bytes(text)  # a version 1 serial
     except payload_codec.PayloadError:
@@ -879,7 +903,14 @@ def _summary(differences: Sequence[str]) -> str:
 
 
 def _revocation_verdict(
-    found, serial, register, register_checked, revocations, common, details, facts
+    found: Any,
+    serial: str,
+    register: Certificate | None,
+    register_checked: bool,
+    revocations: Any,
+    common: Mapping[str, Any],
+    details: Mapping[str, Any],
+    facts: Facts | None,
 ) -> Verification:
     listed = None
     issued = ""
@@ -1018,7 +1049,12 @@ class _Context:
     prints: dict[str, str] = field(default_factory=dict)
 
 
-def _context(db, extra_keys, key_files, revocations) -> _Context:
+def _context(
+    db: Database | None,
+    extra_keys: PublicKeys | None,
+    key_files: Sequence[Any],
+    revocations: Any,
+) -> _Context:
     file_keys, sources = _key_sources(key_files or ())
     keys: dict[str, Ed25519PublicKey] = {**dict(extra_keys or {}), **file_keys}
     context = _Context(db, keys, sources, revocations)
@@ -1050,7 +1086,9 @@ def _register_entry(db: Database, serial: str) -> Certificate | None:
     return cert
 
 
-def _verify_code(context: _Context, text: str, snapshot=None) -> Verification:
+def _verify_code(
+    context: _Context, text: str, snapshot: Mapping[str, Any] | None = None
+) -> Verification:
     register = None
     if context.db is not None:
         try:

@@ -3,8 +3,11 @@ and the models and the migrations describe the same schema."""
 
 from __future__ import annotations
 
+import ast
+import contextlib
 import shutil
 import sqlite3
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -12,17 +15,60 @@ from alembic.runtime.migration import MigrationContext
 
 from digcomp_app.services import accounts, audit, evidence, learners, mobilities, validation
 from digcomp_app.services.database import Database
+from digcomp_app.storage import migrate as migrate_module
 from digcomp_app.storage.engine import create_engine
 from digcomp_app.storage.migrate import copy_sqlite_file, current_revision, head_revision, migrate
 from digcomp_app.storage.models import Base
 from tests.conftest import DATA
 
 SCHEMAS = sorted((DATA / "schemas").glob("*.sqlite3"))
+VERSIONS = Path(migrate_module.__file__).parent / "migrations" / "versions"
+
+
+def migration_revisions() -> dict[str, str | None]:
+    """``revision: down_revision`` of every migration script in the migrations folder, read
+    from the scripts themselves (not from a list kept by hand)."""
+    found: dict[str, str | None] = {}
+    for script in sorted(VERSIONS.glob("*.py")):
+        values = {}
+        for node in ast.parse(script.read_text(encoding="utf-8")).body:
+            if (
+                isinstance(node, ast.Assign)
+                and len(node.targets) == 1
+                and isinstance(node.targets[0], ast.Name)
+                and node.targets[0].id in ("revision", "down_revision")
+            ):
+                values[node.targets[0].id] = ast.literal_eval(node.value)
+        if "revision" in values:
+            assert values["revision"] not in found, f"{script.name}: a revision seen twice"
+            found[values["revision"]] = values.get("down_revision")
+    return found
+
+
+def stored_revision(fixture: Path) -> str:
+    with contextlib.closing(sqlite3.connect(f"file:{fixture}?mode=ro", uri=True)) as db:
+        return str(db.execute("SELECT version_num FROM alembic_version").fetchone()[0])
+
+
+def test_the_migrations_folder_is_read():
+    revisions = migration_revisions()
+    assert len(revisions) >= 6 and head_revision() in revisions
+    # one chain from the first revision to the head, as Alembic runs them
+    chain, revision = [], head_revision()
+    while revision is not None:
+        chain.append(revision)
+        revision = revisions[revision]
+    assert sorted(chain) == sorted(revisions)
 
 
 def test_there_is_a_fixture_for_every_revision_so_far():
-    revisions = [f"{n:04d}" for n in range(1, int(head_revision()) + 1)]
-    assert [p.stem for p in SCHEMAS] == revisions
+    """An old database per revision, named after it and holding it: a new migration comes
+    with a database at the schema before it (tools/make_schema_fixture.py)."""
+    missing = sorted(set(migration_revisions()) - {p.stem for p in SCHEMAS})
+    assert missing == [], f"no old database in tests/data/schemas for revisions {missing}"
+    unknown = sorted({p.stem for p in SCHEMAS} - set(migration_revisions()))
+    assert unknown == [], f"databases for revisions no migration has: {unknown}"
+    assert {p.stem: stored_revision(p) for p in SCHEMAS} == {p.stem: p.stem for p in SCHEMAS}
 
 
 @pytest.mark.parametrize("fixture", SCHEMAS, ids=[p.stem for p in SCHEMAS])
