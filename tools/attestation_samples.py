@@ -21,6 +21,7 @@ from argon2 import PasswordHasher
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from digcomp_app.i18n import UI_LANGUAGES  # noqa: E402
 from digcomp_app.services import accounts, certificates, demo, printing  # noqa: E402
 from digcomp_app.services.database import Database  # noqa: E402
 
@@ -46,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
             ]
             # the fullest attestation shows most of the layout
             chosen = max(in_force, key=lambda c: (len(c.snapshot["competences"]), c.serial))
-            for language in ("lv", "en"):
+            for language in UI_LANGUAGES:
                 result = printing.print_attestations(
                     db, coordinator, [chosen.serial], [language], Path(folder) / language
                 )

@@ -11,6 +11,14 @@ Inputs
     (columns key, source, target, status). A row whose ``source`` no longer equals the
     English text is stale: it is skipped and reported, so the app falls back to English
     rather than show a translation of an older text.
+  * --import-l10n LANG DIR turns an external DigComp 3.0 translation in the
+    ``location, context, source, target`` CSV layout (the Dutch one in
+    ../shared/reference/digcomp-3.0/l10n-nl/) into translations/frameworks/digcomp-3.0.LANG.csv;
+    the build then reads it like any other translation.
+
+The languages, with the status and note of each translation, are listed in LANGUAGES. A
+language listed for a framework without a translation CSV gets a text file with no texts
+and a note saying so: the app shows that framework's English text, marked as such.
 
 Output: one folder per framework with framework.yaml and texts.<lang>.yaml. Run with
 --check to verify that the committed files are what this script produces.
@@ -282,7 +290,7 @@ def build_digcomp_30(reference: Path) -> tuple[dict[str, Any], dict[str, str]]:
         "id": "digcomp",
         "version": "3.0",
         "source_language": "en",
-        "languages": ["en", "lv"],
+        "languages": ["en", *LANGUAGES["digcomp-3.0"]],
         "source": {
             "publisher": "European Commission, Joint Research Centre (JRC)",
             "citation": "Cosgrove, J. and Cachia, R., DigComp 3.0: European Digital Competence "
@@ -356,7 +364,7 @@ def build_digcomp_22(reference: Path) -> tuple[dict[str, Any], dict[str, str]]:
         "id": "digcomp",
         "version": "2.2",
         "source_language": "en",
-        "languages": ["en", "lv"],
+        "languages": ["en", *LANGUAGES["digcomp-2.2"]],
         "source": {
             "publisher": "European Commission, Joint Research Centre (JRC)",
             "citation": "Vuorikari, R., Kluzer, S. and Punie, Y., DigComp 2.2: The Digital "
@@ -382,27 +390,127 @@ def build_digcomp_22(reference: Path) -> tuple[dict[str, Any], dict[str, str]]:
 
 # --- driver -------------------------------------------------------------------------------
 
-FRAMEWORKS = {
-    "digcomp-3.0": (
-        build_digcomp_30,
-        "draft",
-        "Latvian: a draft translation by the application's developers (no official "
-        "Latvian DigComp 3.0 exists), using the official Latvian DigComp 2.2 terms; "
-        "to be approved by a reviewer.",
-    ),
-    "digcomp-2.2": (
-        build_digcomp_22,
-        "draft",
-        "Latvian: area and competence titles, level names and five descriptors are "
-        "the published Latvian wording (marked official); the other texts are a "
-        "draft translation awaiting review.",
-    ),
+FRAMEWORKS = {"digcomp-3.0": build_digcomp_30, "digcomp-2.2": build_digcomp_22}
+
+#: Per framework, every language besides English: the status of its translation and a note
+#: shown with it. A language without a translation CSV falls back to English, visibly.
+LANGUAGES: dict[str, dict[str, tuple[str, str]]] = {
+    "digcomp-3.0": {
+        "lv": (
+            "draft",
+            "Latvian: a draft translation by the application's developers (no official "
+            "Latvian DigComp 3.0 exists), using the official Latvian DigComp 2.2 terms; "
+            "to be approved by a reviewer.",
+        ),
+        "nl": (
+            "draft",
+            "Dutch: the community translation PiAir/digcomp3-l10n (commit 28886b8, "
+            "machine-assisted and checked by its translators, Apache-2.0); not an official "
+            "EU text.",
+        ),
+    },
+    "digcomp-2.2": {
+        "lv": (
+            "draft",
+            "Latvian: area and competence titles, level names and five descriptors are "
+            "the published Latvian wording (marked official); the other texts are a "
+            "draft translation awaiting review.",
+        ),
+        "nl": (
+            "draft",
+            "Dutch: no Dutch translation of DigComp 2.2 is available to this application; "
+            "its texts are shown in English.",
+        ),
+    },
 }
+
+# --- external translations in the location/context/source/target layout -------------------
+
+#: Texts of DigComp 3.0 the external translations do not carry, per language.
+L10N_EXTRA = {
+    "nl": {
+        "framework.title": (
+            "DigComp 3.0: Europees referentiekader voor digitale competenties – vijfde editie"
+        ),
+        "framework.attribution": (
+            "Bron: Cosgrove, J. en Cachia, R., DigComp 3.0: European Digital Competence "
+            "Framework – Fifth Edition, Publicatiebureau van de Europese Unie, Luxemburg, "
+            "2025, doi:10.2760/0001149, JRC144121; datasupplement JRC144705. © Europese Unie, "
+            "2025, hergebruikt onder CC BY 4.0. Wijzigingen: omgezet naar het formaat van deze "
+            "applicatie. Nederlandse vertaling: PiAir/digcomp3-l10n (Apache-2.0), geen "
+            "officiële EU-tekst."
+        ),
+    },
+}
+
+
+def import_l10n(language: str, folder: Path, reference: Path, report: list[str]) -> Path:
+    """Write translations/frameworks/digcomp-3.0.<language>.csv from ``folder``'s CSVs."""
+    structure, english = build_digcomp_30(reference)
+    bands = {str(level["number"]): level["band"] for level in structure["levels"]}
+    slug_of_term = {
+        english[f"glossary.{entry['id']}.term"]: entry["id"] for entry in structure["glossary"]
+    }
+    rows: dict[str, dict[str, str]] = {}
+    for key, target in L10N_EXTRA.get(language, {}).items():
+        rows[key] = {"key": key, "source": english[key], "target": target, "status": ""}
+    glossary_terms: dict[str, str] = {}
+    for path in sorted(folder.glob("*.csv")):
+        with path.open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                parts = row["location"].split(".")
+                if len(parts) < 4 or parts[0] != "digcomp":
+                    continue  # the translators' term base, not a framework text
+                kind, last = parts[1], parts[-1]
+                middle = ".".join(parts[2:-1])
+                if kind in ("statement", "outcome"):
+                    key = f"{kind}.{'.'.join(parts[2:])}"
+                elif kind in ("area", "competence"):
+                    key = f"{kind}.{middle}.{'title' if last == 'label' else last}"
+                elif kind == "level" and last == "eight_level_description":
+                    key = f"level.{middle}.description"
+                elif kind == "level":
+                    field = {
+                        "four_level_name": "name",
+                        "four_level_description": "description",
+                        "applies_to": "purpose",
+                    }[last]
+                    key = f"band.{bands[middle]}.{field}"
+                elif kind == "glossary":
+                    if last == "label":
+                        glossary_terms[middle] = row["source"]
+                        slug = slug_of_term.get(row["source"])
+                        key = f"glossary.{slug}.term"
+                    else:
+                        slug = slug_of_term.get(glossary_terms.get(middle, ""))
+                        key = f"glossary.{slug}.text"
+                    if slug is None:
+                        report.append(f"{path.name}: {row['location']}: no such term")
+                        continue
+                else:
+                    report.append(f"{path.name}: {row['location']}: not a known kind of text")
+                    continue
+                if key not in english:
+                    report.append(f"{path.name}: {row['location']}: no such text ({key})")
+                    continue
+                source, target = row["source"].strip(), row["target"].strip()
+                if key in rows:  # a band's texts come once per level: the first one is kept
+                    continue
+                if source.split() != english[key].split():  # (spacing aside)
+                    report.append(f"{path.name}: {key}: translated from a different English text")
+                    continue
+                rows[key] = {"key": key, "source": english[key], "target": target, "status": ""}
+    out = TRANSLATIONS / f"digcomp-3.0.{language}.csv"
+    with out.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, ["key", "source", "target", "status"], lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows[key] for key in english if key in rows)
+    return out
 
 
 def render(reference: Path, report: list[str]) -> dict[Path, str]:
     files: dict[Path, str] = {}
-    for name, (build, lv_status, lv_note) in FRAMEWORKS.items():
+    for name, build in FRAMEWORKS.items():
         structure, english = build(reference)
         header = [
             f"{english['framework.title']}",
@@ -414,8 +522,14 @@ def render(reference: Path, report: list[str]) -> dict[Path, str]:
         folder = OUT / name
         files[folder / "framework.yaml"] = _header(header) + _dump(structure)
         files[folder / "texts.en.yaml"] = texts_document("en", "official", "", english, header)
-        lv = read_translation(name, "lv", english, report)
-        files[folder / "texts.lv.yaml"] = texts_document("lv", lv_status, lv_note, lv, header)
+        for language, (status, note) in LANGUAGES[name].items():
+            if (TRANSLATIONS / f"{name}.{language}.csv").is_file():
+                texts = read_translation(name, language, english, report)
+            else:  # declared: no translation, the app shows the English text, marked
+                texts = {}
+            files[folder / f"texts.{language}.yaml"] = texts_document(
+                language, status, note, texts, header
+            )
     return files
 
 
@@ -428,14 +542,28 @@ def main(argv: list[str] | None = None) -> int:
         help="fail if the committed files differ from what would be built",
     )
     parser.add_argument(
+        "--import-l10n",
+        nargs=2,
+        metavar=("LANG", "DIR"),
+        help="convert an external DigComp 3.0 translation (location, context, source, target "
+        "CSVs in DIR) into translations/frameworks/digcomp-3.0.LANG.csv",
+    )
+    parser.add_argument(
         "--template",
         metavar="LANG",
         help="add rows for untranslated texts to the LANG translation CSVs",
     )
     args = parser.parse_args(argv)
     report: list[str] = []
+    if args.import_l10n:
+        language, folder = args.import_l10n
+        written = import_l10n(language, Path(folder), args.reference, report)
+        for line in report:
+            print(line, file=sys.stderr)
+        print(f"wrote {written.relative_to(ROOT)}")
+        return 0
     if args.template:
-        for name, (build, _status, _note) in FRAMEWORKS.items():
+        for name, build in FRAMEWORKS.items():
             write_translation_template(name, args.template, build(args.reference)[1])
         return 0
     files = render(args.reference, report)

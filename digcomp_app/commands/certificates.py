@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from digcomp_app.commands.session import open_database, sign_in
-from digcomp_app.i18n import N_, _, format_date, ngettext
+from digcomp_app.i18n import N_, UI_LANGUAGES, _, format_date, ngettext
 from digcomp_app.services import certificates
 from digcomp_app.services.errors import NotFound, ServiceError
 from digcomp_app.services.inputs import for_terminal
@@ -23,11 +23,13 @@ STATUS_NAMES = {"issued": N_("issued"), "revoked": N_("revoked")}
 
 
 def languages_argument(text: str) -> tuple[str, ...]:
-    """ "lv", "en" or "lv,en" (both in one document)."""
+    """ "lv", "en", "nl"... or "lv,en" (both in one document)."""
     chosen = tuple(part.strip().lower() for part in text.split(",") if part.strip())
-    if not chosen or len(set(chosen)) != len(chosen) or not set(chosen) <= {"lv", "en"}:
+    if not chosen or len(set(chosen)) != len(chosen) or not set(chosen) <= set(UI_LANGUAGES):
         raise argparse.ArgumentTypeError(
-            _("use lv, en or lv,en (both in one document), not {given}").format(given=text)
+            _("use one of {languages} or lv,en (both in one document), not {given}").format(
+                languages=", ".join(UI_LANGUAGES), given=text
+            )
         )
     return chosen
 
@@ -111,7 +113,9 @@ def register(commands: Any, formatter: type[argparse.HelpFormatter]) -> None:
         type=languages_argument,
         default=("lv",),
         metavar="LANG",
-        help=_("lv, en, or lv,en for both in one document (default: lv)"),
+        help=_("{languages}, or lv,en for both in one document (default: lv)").format(
+            languages=", ".join(UI_LANGUAGES)
+        ),
     )
     printing.add_argument(
         "--out", required=True, metavar=_("FOLDER"), help=_("where the PDF files go")
@@ -154,10 +158,10 @@ def register(commands: Any, formatter: type[argparse.HelpFormatter]) -> None:
     text.add_argument("--serial", required=True, metavar=_("SERIAL"), help=_("the certificate"))
     text.add_argument(
         "--lang",
-        choices=("lv", "en"),
+        choices=UI_LANGUAGES,
         default="lv",
         metavar="LANG",
-        help=_("lv or en (default: lv)"),
+        help=_("one of {languages} (default: lv)").format(languages=", ".join(UI_LANGUAGES)),
     )
     text.set_defaults(handler=europass_text_command)
 

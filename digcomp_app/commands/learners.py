@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from digcomp_app.commands.session import open_database, sign_in
-from digcomp_app.i18n import _
+from digcomp_app.i18n import UI_LANGUAGES, _
 from digcomp_app.services import accounts, learners, rosters
 from digcomp_app.services.errors import InvalidInput
 from digcomp_app.services.inputs import for_terminal
@@ -121,7 +121,7 @@ def _register_learners(commands: Any, formatter: type[argparse.HelpFormatter]) -
         "--out", required=True, type=Path, metavar=_("FILE"), help=_("the slips PDF to write")
     )
     accounts_parser.add_argument(
-        "--lang", default="lv", choices=["lv", "en"], help=_("the slips' language")
+        "--lang", default="lv", choices=UI_LANGUAGES, help=_("the slips' language")
     )
     accounts_parser.set_defaults(handler=accounts_command)
 
@@ -172,7 +172,7 @@ def register_users_import(actions: Any, formatter: type[argparse.HelpFormatter])
         "--slips", type=Path, metavar=_("FILE"), help=_("write the new accounts' sign-in slips")
     )
     importing.add_argument(
-        "--lang", default="lv", choices=["lv", "en"], help=_("the slips' language")
+        "--lang", default="lv", choices=UI_LANGUAGES, help=_("the slips' language")
     )
     importing.set_defaults(handler=users_import_command)
 

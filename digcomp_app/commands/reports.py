@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from digcomp_app.commands.session import open_database, sign_in
-from digcomp_app.i18n import _
+from digcomp_app.i18n import UI_LANGUAGES, _
 from digcomp_app.services import learners, mobilities
 from digcomp_app.services.errors import InvalidInput, NotFound, ServiceError
 from digcomp_app.services.permissions import Actor, Role
@@ -21,7 +21,7 @@ def register(commands: Any, formatter: type[argparse.HelpFormatter]) -> None:
         "reports",
         formatter_class=formatter,
         help=_("print a learner's profile or a mobility's summary"),
-        description=_("Reports as PDF files, in Latvian or English."),
+        description=_("Reports as PDF files, in Latvian, English or Dutch."),
     )
     actions = group.add_subparsers(
         dest="action", metavar=_("ACTION"), title=_("actions"), required=True
@@ -60,10 +60,10 @@ def register(commands: Any, formatter: type[argparse.HelpFormatter]) -> None:
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--lang",
-        choices=("lv", "en"),
+        choices=UI_LANGUAGES,
         default="lv",
         metavar="LANG",
-        help=_("lv or en (default: lv)"),
+        help=_("one of {languages} (default: lv)").format(languages=", ".join(UI_LANGUAGES)),
     )
     parser.add_argument(
         "--out",

@@ -115,9 +115,10 @@ from digcomp_app.documents.texts import (
 )
 from digcomp_app.framework import Framework
 from digcomp_app.framework.labels import level_label  # "4 – Intermediate", as on screen
-from digcomp_app.i18n import N_
+from digcomp_app.i18n import N_, SOURCE_LANGUAGE, UI_LANGUAGES
 
-LANGUAGES = ("lv", "en")
+#: the languages an attestation can be printed in: those of the interface
+LANGUAGES = UI_LANGUAGES
 #: the mobility's texts written per language (besides TITLE and OBJECTIVE of the wording)
 ACTIVITIES = N_("Activities carried out")
 HOST_DESCRIPTION = N_("About the host organisation")
@@ -210,11 +211,11 @@ def localised_text(
     texts: Mapping[str, Mapping[str, Any]], name: str, language: str
 ) -> tuple[str, bool]:
     """``texts[language][name]``, or, when that is empty, the first other language's
-    (Latvian, English, then any other); and whether it is that fallback."""
+    (English, then the others in menu order); and whether it is that fallback."""
     own = (texts.get(language) or {}).get(name) or ""
     if isinstance(own, str) and own.strip():
         return own.strip(), False
-    for other in dict.fromkeys((*LANGUAGES, *texts)):
+    for other in dict.fromkeys((SOURCE_LANGUAGE, *LANGUAGES, *texts)):
         if other == language:
             continue
         text = (texts.get(other) or {}).get(name) or ""
@@ -239,7 +240,7 @@ def mobility_text(mobility: Mapping[str, Any], name: str, language: str) -> str:
 def check_languages(languages: Sequence[str]) -> tuple[str, ...]:
     chosen = tuple(languages)
     if not chosen or len(set(chosen)) != len(chosen) or not set(chosen) <= set(LANGUAGES):
-        raise ValueError(f"languages must be lv, en or both, not {languages!r}")
+        raise ValueError(f"languages must be some of {', '.join(LANGUAGES)}, not {languages!r}")
     return chosen
 
 

@@ -42,6 +42,8 @@ INTRO = N_(
     "Digital competences assessed against the European Digital Competence Framework "
     "({framework}, proficiency levels 1 to {top}):"
 )
+#: languages that write a level's band name in lower case inside a sentence
+LOWER_CASE_BANDS = frozenset({"lv", "nl"})
 LINE = N_("{code} {title}: level {number} ({band}), assessed by {method}.")
 LINE_NO_BAND = N_("{code} {title}: level {number}, assessed by {method}.")
 MOBILITY_LINES = (
@@ -80,7 +82,7 @@ def europass_text(snapshot: Mapping[str, Any], framework: Framework, language: s
             "code": code,
             "title": competence_title(framework, code, language) or code,
             "number": number,
-            "band": band.lower() if language == "lv" else band,
+            "band": band.lower() if language in LOWER_CASE_BANDS else band,
             "method": method[:1].lower() + method[1:],
         }
         lines.append("- " + _(LINE if band else LINE_NO_BAND).format(**values))

@@ -30,11 +30,11 @@ from digcomp_app.documents.layout import Column, Painter2D, Piece, Row, Style, g
 from digcomp_app.documents.pdf_data import apply_metadata
 from digcomp_app.documents.report import GREY, INK, NAVY, RULE, TINT, metadata
 from digcomp_app.documents.texts import document_date, gettext_for
-from digcomp_app.i18n import N_
+from digcomp_app.i18n import N_, UI_LANGUAGES
 
 __all__ = ["SignInSlip", "render_sign_in_slips"]
 
-LANGUAGES = ("lv", "en")
+LANGUAGES = UI_LANGUAGES
 
 DOCUMENT_TITLE = N_("Sign-in slips")
 DOCUMENT_SUBJECT = N_("One-time passwords for new accounts, to be cut apart and handed out")

@@ -230,10 +230,46 @@ const T = {
     manual: "Pārbaudīt citu kodu: ielīmējiet QR koda tekstu",
     check: "Pārbaudīt",
     footer: "Šī lapa darbojas bezsaistē un neko nekur nesūta: kods aiz “#” tās adresē nenonāk līdz tīmekļa vietnes serverim."
+  },
+  nl: {
+    title: "Controle van het attest",
+    keysOf: "Sleutels van {school}",
+    verdict: { valid: "GELDIG", "not-valid": "ONGELDIG", revoked: "INGETROKKEN",
+      "unknown-key": "ONBEKENDE SLEUTEL", unreadable: "ONLEESBAAR", unsupported: "KAN NIET CONTROLEREN",
+      none: "Een attest controleren" },
+    none: "Scan de QR-code van een attest met de camera van uw telefoon, of plak hieronder de tekst van de code.",
+    valid: "De handtekening is echt: de sleutel van de school heeft precies deze inhoud ondertekend.",
+    signature: "De handtekening past niet bij de inhoud: de code is gewijzigd of vervalst.",
+    content: "De ondertekende inhoud heeft niet de afgesproken vorm: dit is geen echt attest.",
+    address: "Deze code is geopend op {opened}, maar de school heeft haar ondertekend voor {signed}: een code die onder een ander adres is gekopieerd, is niet geldig.",
+    noAddress: "geen adres",
+    unknownKey: "Deze code is ondertekend met de sleutel {key}, die niet een van de sleutels van {school} op deze pagina is. Ze kan van een andere school komen: controleer haar op de eigen pagina van die school.",
+    unreadable: "Dit is geen volledige attestcode. Scan de QR-code opnieuw, of plak de hele tekst ervan.",
+    v1: "Dit is een oudere attestcode (DC1:). Ze bevat geen inhoud, dus deze pagina kan haar niet controleren: vraag het de school, of gebruik het programma van de school.",
+    revoked: "De school heeft dit attest op {date} ingetrokken. Reden: {reason}",
+    revokedContent: "Inhoud van het ingetrokken attest:",
+    unsupported: "Deze browser kan geen Ed25519-handtekeningen controleren; gebruik een actuele browser (een recente Chrome, Edge, Firefox of Safari).",
+    insecure: "Deze pagina controleert handtekeningen alleen wanneer ze via https:// is geopend (of vanuit een bestand op dit apparaat).",
+    compare: "Vergelijk dit met het papier: elke regel moet overeenkomen.",
+    holder: "Houder", birth: "Geboortedatum", school: "School", issued: "Uitgegeven op",
+    serial: "Serienummer", framework: "Referentiekader", competences: "Competenties en niveaus",
+    mobility: "Mobiliteit", level: "niveau {level}",
+    fingerprint: "Ondertekend met de sleutel {fingerprint} (het attest drukt die onderaan af).",
+    keys: "Gecontroleerd met de publieke sleutels van {school} ({address}), gepubliceerd op {date}.",
+    listNone: "Deze pagina heeft geen intrekkingslijst: intrekking kon niet worden gecontroleerd.",
+    listClear: "Intrekkingslijst van {date}: dit attest staat er niet op.",
+    listOn: "Intrekkingslijst van {date}: dit attest staat erop.",
+    listIgnored: "De intrekkingslijst op deze pagina is niet ondertekend met de sleutels van deze school en is daarom genegeerd: intrekking kon niet worden gecontroleerd.",
+    addressMatch: "Geopend op {address}, het adres dat de school heeft ondertekend.",
+    addressSigned: "Door de school ondertekend controleadres: {address}",
+    manual: "Een andere code controleren: plak de tekst van de QR-code",
+    check: "Controleren",
+    footer: "Deze pagina werkt offline en verstuurt niets: de code na “#” in het adres bereikt nooit de server van de website."
   }
 };
 
-let lang = (navigator.language || "").toLowerCase().startsWith("lv") ? "lv" : "en";
+let lang = (navigator.language || "").toLowerCase().slice(0, 2);
+if (!(lang in T)) lang = "en";
 let shown = { verdict: "none" };
 
 function fill(text, values) {
@@ -247,7 +283,7 @@ function el(tag, attrs, children) {
   return node;
 }
 function formatDate(date) {
-  return new Intl.DateTimeFormat(lang === "lv" ? "lv-LV" : "en-GB",
+  return new Intl.DateTimeFormat({ lv: "lv-LV", nl: "nl-NL" }[lang] || "en-GB",
     { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }).format(date);
 }
 function isoDate(text) {
@@ -690,7 +726,7 @@ TEMPLATE = """<!DOCTYPE html>
 <header>
 <div class="who"><h1 id="title">Attestation check</h1><p id="school-line"></p><p id="address-top"></p></div>
 <div class="switch" role="group" aria-label="Language / Valoda">
-<button type="button" data-lang="lv" lang="lv">LV</button><button type="button" data-lang="en" lang="en">EN</button>
+<button type="button" data-lang="lv" lang="lv">LV</button><button type="button" data-lang="en" lang="en">EN</button><button type="button" data-lang="nl" lang="nl">NL</button>
 </div>
 </header>
 <main>

@@ -33,8 +33,12 @@ if TYPE_CHECKING:  # (locale, decimal and Babel load when first needed: a faster
 
 DOMAIN = "messages"
 SOURCE_LANGUAGE = "en"
+#: THE list of languages (docs/translating.md): each with its name in itself, in menu order.
+#: A language here needs translations/<code>/LC_MESSAGES/messages.po and a
+#: texts.<code>.yaml in every framework folder (which may declare that it falls back).
+LANGUAGES: dict[str, str] = {"lv": "Latviešu", "en": "English", "nl": "Nederlands"}
 #: Languages the user interface is translated into, in menu order.
-UI_LANGUAGES: tuple[str, ...] = ("lv", "en")
+UI_LANGUAGES: tuple[str, ...] = tuple(LANGUAGES)
 
 _PACKAGE_DIR = Path(__file__).resolve().parent.parent
 _INSTALLED_CATALOGS = _PACKAGE_DIR / "translations"
@@ -228,7 +232,7 @@ def remove_language_listener(listener: Callable[[str], None]) -> None:
 
 #: Names of the interface languages in themselves (the language menu), without Babel's
 #: locale data, which takes tens of milliseconds to load at start-up.
-_OWN_NAMES = {"lv": "Latviešu", "en": "English"}
+_OWN_NAMES = LANGUAGES
 
 
 def language_name(language: str, in_language: str | None = None) -> str:
@@ -285,6 +289,7 @@ def format_list(items: Iterable[str], language: str | None = None) -> str:
 
 
 __all__ = [
+    "LANGUAGES",
     "N_",
     "SOURCE_LANGUAGE",
     "UI_LANGUAGES",

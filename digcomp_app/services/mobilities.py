@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from digcomp_app.framework import builtin_library
-from digcomp_app.i18n import N_, UI_LANGUAGES, _
+from digcomp_app.i18n import N_, SOURCE_LANGUAGE, UI_LANGUAGES, _
 from digcomp_app.services.auditlog import append
 from digcomp_app.services.database import Database
 from digcomp_app.services.errors import (
@@ -63,7 +63,7 @@ TEXT_NAMES: Mapping[str, str] = {
     "activities": N_("Activities carried out"),
     "host_description": N_("About the host organisation"),
 }
-LANGUAGE_NAMES: Mapping[str, str] = {"lv": N_("Latvian"), "en": N_("English")}
+LANGUAGE_NAMES: Mapping[str, str] = {"lv": N_("Latvian"), "en": N_("English"), "nl": N_("Dutch")}
 #: {language: {field: text}}; read-only (a fresh dict made by the service, never shared)
 Texts = Mapping[str, Mapping[str, str]]
 
@@ -181,7 +181,7 @@ def mobility_text(
     wanted = ((texts.get(language) or {}).get(name) or "").strip()
     if wanted:
         return wanted, False
-    for other in (*TEXT_LANGUAGES, *sorted(texts)):
+    for other in dict.fromkeys((SOURCE_LANGUAGE, *TEXT_LANGUAGES, *sorted(texts))):
         if other == language:
             continue
         text = ((texts.get(other) or {}).get(name) or "").strip()
@@ -214,9 +214,9 @@ def _clean_texts(draft: MobilityDraft) -> dict[str, dict[str, str]]:
         if language not in TEXT_LANGUAGES:
             raise InvalidInput(
                 "texts",
-                _(
-                    "Mobility texts are written in Latvian (lv) or English (en), not: {given}"
-                ).format(given=language),
+                _("Mobility texts are written in one of {languages}, not: {given}").format(
+                    languages=", ".join(TEXT_LANGUAGES), given=language
+                ),
             )
         unknown = sorted(set(values) - set(TEXT_FIELDS))
         if unknown:

@@ -23,7 +23,7 @@ from digcomp_app.documents.europass_text import europass_text as _europass_text
 from digcomp_app.documents.pdf_data import Metadata, combine
 from digcomp_app.documents.texts import framework_short, gettext_for
 from digcomp_app.framework import Framework, builtin_library
-from digcomp_app.i18n import N_, _, format_date
+from digcomp_app.i18n import N_, UI_LANGUAGES, _, format_date
 from digcomp_app.services import certificates
 from digcomp_app.services.auditlog import append
 from digcomp_app.services.certificates import CertificateInfo
@@ -68,8 +68,8 @@ def _languages(languages: Sequence[str]) -> tuple[str, ...]:
     except ValueError:
         raise InvalidInput(
             "languages",
-            _("Print in Latvian (lv), English (en) or both (lv,en), not: {given}").format(
-                given=",".join(languages)
+            _("Print in one of {languages}, or in both lv,en, not: {given}").format(
+                languages=", ".join(UI_LANGUAGES), given=",".join(languages)
             ),
         ) from None
 

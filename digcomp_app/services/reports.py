@@ -25,7 +25,7 @@ from digcomp_app.documents.mobility_summary import (
 from digcomp_app.documents.profile import ProfileData, ProfileRow, render_profile
 from digcomp_app.documents.texts import gettext_for
 from digcomp_app.framework import Framework, builtin_library
-from digcomp_app.i18n import N_, _
+from digcomp_app.i18n import N_, UI_LANGUAGES, _
 from digcomp_app.services.auditlog import append
 from digcomp_app.services.database import Database
 from digcomp_app.services.errors import InvalidInput, NotFound
@@ -63,8 +63,8 @@ def _language(language: str) -> str:
     except ValueError:
         raise InvalidInput(
             "language",
-            _("Reports are printed in Latvian (lv) or English (en), not: {given}").format(
-                given=language
+            _("Reports are printed in one of {languages}, not: {given}").format(
+                languages=", ".join(UI_LANGUAGES), given=language
             ),
         ) from None
 

@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from digcomp_app.i18n import _, ngettext
+from digcomp_app.i18n import UI_LANGUAGES, _, current_language, language_name, ngettext
 from digcomp_app.services import certificates, mobilities
 from digcomp_app.services.certificates import CertificateInfo
 from digcomp_app.services.errors import ServiceError
@@ -54,8 +54,7 @@ if TYPE_CHECKING:  # the PDF services load reportlab: only when something is pri
 
 #: the language choices of a printed attestation: stored value, label with mnemonic
 ATTESTATION_LANGUAGES: tuple[tuple[tuple[str, ...], str], ...] = (
-    (("lv",), "lv"),
-    (("en",), "en"),
+    *(((code,), code) for code in UI_LANGUAGES),
     (("lv", "en"), "both"),
 )
 
@@ -123,11 +122,13 @@ class FolderField(QWidget):
 
 
 def _language_label(choice: str) -> str:
-    return {
+    labels = {
         "lv": _("&Latvian"),
         "en": _("&English"),
+        "nl": _("&Dutch"),
         "both": _("Both in &one document (Latvian, then English)"),
-    }[choice]
+    }
+    return labels.get(choice) or language_name(choice, current_language())
 
 
 class LanguageChoice(QGroupBox):

@@ -1,4 +1,5 @@
-"""Every message the program can show has a Latvian translation with the same placeholders."""
+"""Every message the program can show has a translation in every configured language, with the
+same placeholders and at most one keyboard mnemonic, and every language has a catalog."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
+from digcomp_app.i18n import SOURCE_LANGUAGE, UI_LANGUAGES
 from tests.conftest import ROOT
 
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdrfi]|%[sdrfi]|\{\w*\}")
@@ -31,10 +33,30 @@ def extracted() -> dict[str, tuple[str, ...]]:
     return found
 
 
-@pytest.fixture(scope="module")
-def latvian():
-    with (ROOT / "translations" / "lv" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
-        return read_po(handle, locale="lv")
+#: every translated interface language (English is the source)
+TRANSLATED = [code for code in UI_LANGUAGES if code != SOURCE_LANGUAGE]
+
+
+def read_catalog(language: str):
+    with (ROOT / "translations" / language / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        return read_po(handle, locale=language)
+
+
+@pytest.fixture(scope="module", params=TRANSLATED)
+def catalog(request):
+    return read_catalog(request.param)
+
+
+def mnemonics(text: str) -> int:
+    """How many keyboard mnemonics (a single '&' before a character) the text has."""
+    return len(re.findall(r"(?<!&)&(?!&)\S", text.replace("&&", "")))
+
+
+def test_every_configured_language_has_a_catalog():
+    assert {"lv", "nl"} <= set(TRANSLATED)
+    found = {p.parent.parent.name for p in (ROOT / "translations").glob("*/LC_MESSAGES/*.po")}
+    assert set(TRANSLATED) <= found, "a language is configured but has no catalog"
+    assert found <= set(TRANSLATED), "a catalog exists for a language that is not configured"
 
 
 def test_there_are_messages_to_check(extracted):
@@ -42,25 +64,27 @@ def test_there_are_messages_to_check(extracted):
     assert "usage: " in extracted  # argparse's own words are part of the catalog
 
 
-def test_every_message_has_a_latvian_translation(extracted, latvian):
+def test_every_message_is_translated(extracted, catalog):
     missing = []
     for msgid, forms in extracted.items():
-        entry = latvian.get(msgid)
+        entry = catalog.get(msgid)
         if entry is None or entry.fuzzy:
             missing.append(msgid)
             continue
         strings = entry.string if isinstance(entry.string, tuple) else (entry.string,)
         if not all(strings):
             missing.append(msgid)
-        if len(forms) > 1 and len(strings) != latvian.num_plurals:
+        if len(forms) > 1 and len(strings) != catalog.num_plurals:
             missing.append(msgid)
-    assert missing == [], "run pybabel update and translate: " + "; ".join(missing)
+    assert missing == [], f"{catalog.locale}: run pybabel update and translate: " + "; ".join(
+        missing
+    )
 
 
-def test_latvian_placeholders_match_english(extracted, latvian):
+def test_placeholders_match_english(extracted, catalog):
     wrong = []
     for msgid, forms in extracted.items():
-        entry = latvian.get(msgid)
+        entry = catalog.get(msgid)
         if entry is None:
             continue
         strings = entry.string if isinstance(entry.string, tuple) else (entry.string,)
@@ -68,13 +92,39 @@ def test_latvian_placeholders_match_english(extracted, latvian):
         for string in strings:
             if string and placeholders(string) != expected:
                 wrong.append(f"{msgid!r} -> {string!r}")
-    assert wrong == []
+    assert wrong == [], catalog.locale
 
 
-def test_catalog_has_no_stale_entries(extracted, latvian):
+def test_no_translation_has_two_mnemonics(extracted, catalog):
+    """A label claims at most one Alt+letter (a translation may move, drop or add it to
+    avoid a clash in its own language: tests/ui/test_mnemonics.py checks the windows)."""
+    wrong = []
+    for msgid in extracted:
+        entry = catalog.get(msgid)
+        if entry is None:
+            continue
+        strings = entry.string if isinstance(entry.string, tuple) else (entry.string,)
+        wrong.extend(f"{msgid!r} -> {string!r}" for string in strings if mnemonics(string) > 1)
+    assert wrong == [], catalog.locale
+
+
+def test_translations_are_not_english_copies(extracted, catalog):
+    """A catalog filled with the English text would pass the checks above: at most a few
+    messages (codes, names, "Status") may read the same in translation."""
+    same = [
+        msgid
+        for msgid in extracted
+        if (entry := catalog.get(msgid)) is not None
+        and entry.string == msgid
+        and re.search(r"[A-Za-z]{4}", PLACEHOLDER.sub("", msgid))
+    ]
+    assert len(same) < len(extracted) // 50, f"{catalog.locale}: {len(same)} copies: {same[:20]}"
+
+
+def test_catalog_has_no_stale_entries(extracted, catalog):
     stale = [
         m.id
-        for m in latvian
+        for m in catalog
         if m.id and (m.id[0] if isinstance(m.id, tuple) else m.id) not in extracted
     ]
     assert stale == [], "messages no longer in the code; run pybabel update"
@@ -89,6 +139,9 @@ def test_catalog_template_is_current(extracted):
 
 def test_placeholder_check_would_catch_a_mismatch():
     assert placeholders("{path}: {count} problems") != placeholders("{path}: {skaits} problēmas")
+    assert placeholders("{path}: {count} problems") != placeholders("{path}: problemen")
+    assert mnemonics("&Save") == mnemonics("Op&slaan && sluiten") == 1
+    assert mnemonics("&Opslaan en &sluiten") == 2 and mnemonics("Opslaan") == 0
     assert placeholders("%(prog)s: error: %(message)s\n") == placeholders(
         "%(prog)s: kļūda: %(message)s\n"
     )

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from digcomp_app.framework import Competence, Framework, FrameworkLibrary
 from digcomp_app.framework.export import level_description
 from digcomp_app.framework.labels import outcome_type_name, status_name
-from digcomp_app.i18n import _, current_language
+from digcomp_app.i18n import _, current_language, language_name
 
 _COMPETENCE_ROLE = Qt.ItemDataRole.UserRole
 
@@ -75,7 +75,10 @@ class FrameworkBrowser(QWidget):
         self.picker.blockSignals(True)
         self.picker.clear()
         for framework in self._frameworks:
-            self.picker.addItem(framework.title.get(language), framework.key)
+            title, shown = framework.title.resolve(language)
+            if shown != language:  # no texts in this language: say which are shown
+                title = f"{title} ({language_name(shown, language)})"
+            self.picker.addItem(title, framework.key)
         self.picker.setCurrentIndex(self._frameworks.index(self._framework))
         self.picker.blockSignals(False)
         self._fill_tree(selected)
@@ -140,7 +143,14 @@ class FrameworkBrowser(QWidget):
 
 def competence_html(framework: Framework, competence: Competence, language: str) -> str:
     """The competence's descriptor, its levels and (DigComp 3.0) statements and outcomes."""
-    parts = [
+    parts = []
+    shown = competence.title.resolve(language)[1]
+    if shown != language:  # the framework has no texts in this language: say so first
+        note = _("This framework has no text in {language}: it is shown in {shown}.").format(
+            language=language_name(language, language), shown=language_name(shown, language)
+        )
+        parts.append(f"<p><i>{escape(note)}</i></p>")
+    parts += [
         f"<h2>{escape(competence.id)} {escape(competence.title.get(language))}</h2>",
         f"<p>{escape(competence.description.get(language))}</p>",
         "<h3>" + escape(_("Proficiency levels")) + "</h3>",

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from digcomp_app.framework import FrameworkLibrary
-from digcomp_app.i18n import N_, _, current_language
+from digcomp_app.i18n import N_, _, current_language, language_name
 from digcomp_app.services.mobilities import (
     MAX_CODE,
     MAX_HOST_MENTOR,
@@ -79,12 +79,17 @@ TEXT_PLACEHOLDERS = {
     "host_description": N_("What the host organisation does, in a sentence or two."),
 }
 #: the tabs of the languages, and the languages' names beside a field's name
-LANGUAGE_TABS = {"lv": N_("&Latvian"), "en": N_("E&nglish")}
+LANGUAGE_TABS = {"lv": N_("&Latvian"), "en": N_("E&nglish"), "nl": N_("Du&tch")}
 #: beside an empty text whose other language is written
 FALLBACK_NOTES = {
     "lv": N_("Empty: the attestation in Latvian will use the English text."),
     "en": N_("Empty: the attestation in English will use the Latvian text."),
+    "nl": N_("Empty: the attestation in Dutch will use the English text."),
 }
+#: the same for a language not named above
+OTHER_FALLBACK_NOTE = N_(
+    "Empty: the attestation in this language will use another language's text."
+)
 #: the service's names of errors in the school language's title and objective
 ALIASES = {"title": "texts.lv.title", "objective": "texts.lv.objective"}
 
@@ -258,12 +263,16 @@ class MobilityForm(QWidget):
             set_label(self.labels[name], text, self.widgets[name])
         self.texts_heading.setText(
             _(
-                "Title and descriptions in Latvian and in English: each attestation "
-                "prints those of its language."
+                "Title and descriptions in each language: each attestation prints those "
+                "of its language."
             )
         )
         for index, language in enumerate(TEXT_LANGUAGES):
-            tab = _(LANGUAGE_TABS[language])
+            tab = (
+                _(LANGUAGE_TABS[language])
+                if language in LANGUAGE_TABS
+                else language_name(language, current_language())
+            )
             self.text_tabs.setTabText(index, tab)
             for name in TEXT_FIELDS:
                 label, edit = self.text_labels[language][name], self.text_edits[language][name]
@@ -273,7 +282,9 @@ class MobilityForm(QWidget):
                 )
                 if name in TEXT_PLACEHOLDERS:
                     edit.setPlaceholderText(_(TEXT_PLACEHOLDERS[name]))
-                self.fallback_notes[language][name].setText(_(FALLBACK_NOTES[language]))
+                self.fallback_notes[language][name].setText(
+                    _(FALLBACK_NOTES.get(language, OTHER_FALLBACK_NOTE))
+                )
         self.text_tabs.setAccessibleName(_("Languages of the texts"))
         self.code.setPlaceholderText(_("for example 2025-1-LV01-KA121-VET-000123456-DE"))
         self.host_country.setPlaceholderText(_("DE"))

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from digcomp_app.framework import Framework
-from digcomp_app.i18n import _, current_language, format_date
+from digcomp_app.i18n import _, current_language, format_date, language_name
 from digcomp_app.services.mobilities import MobilityInfo
 from digcomp_app.services.self_assessment import SelfAssessmentInfo
 
@@ -58,9 +58,15 @@ def purpose_of(info: SelfAssessmentInfo, mobilities: Sequence[MobilityInfo]) -> 
 
 
 def framework_name(framework: Framework) -> str:
-    """The short name, e.g. "DigComp 3.0" (the title up to its colon)."""
-    title = framework.title.get(current_language())
-    return title.split(":", 1)[0].strip() or framework.label
+    """The short name, e.g. "DigComp 3.0" (the title up to its colon); "DigComp 2.2
+    (English)" when the framework has no texts in the interface's language and shows
+    another language's."""
+    language = current_language()
+    title, shown = framework.title.resolve(language)
+    name = title.split(":", 1)[0].strip() or framework.label
+    if shown != language:
+        name = f"{name} ({language_name(shown, language)})"
+    return name
 
 
 def local_date(value: dt.datetime) -> dt.date:
