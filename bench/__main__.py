@@ -10,6 +10,7 @@ from bench import (
     bench_framework_load,
     bench_learners,
     bench_roster_import,
+    bench_searches,
     bench_startup,
     bench_verify,
 )
@@ -17,6 +18,7 @@ from bench import (
 BENCHMARKS = [
     bench_framework_load,
     bench_learners,
+    bench_searches,
     bench_roster_import,
     bench_startup,
     bench_attestations,

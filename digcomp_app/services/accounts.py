@@ -29,7 +29,7 @@ from digcomp_app.services.errors import (
 )
 from digcomp_app.services.inputs import clean_text, for_terminal
 from digcomp_app.services.permissions import Actor, Role, service
-from digcomp_app.services.search import PAGE, containing, folded, named_by, words
+from digcomp_app.services.search import PAGE, containing, first_page, folded, named_by, words
 from digcomp_app.storage.models import Learner, User, UserRole, utcnow
 
 #: the longest display name (the column's size)
@@ -348,13 +348,9 @@ def search_users(db: Database, actor: Actor, text: str = "", limit: int = PAGE) 
                     select(UserRole.user_id).where(UserRole.role.in_(roles))
                 )
             query = query.where(condition)
-        total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-        found = session.scalars(
-            select(User)
-            .where(User.id.in_(query.order_by(User.username).limit(limit).scalar_subquery()))
-            .order_by(User.username)
-        )
-        return UserPage(tuple(_info(u) for u in found), int(total))
+        ids, total = first_page(session, query.order_by(User.username), limit)
+        found = session.scalars(select(User).where(User.id.in_(ids)).order_by(User.username))
+        return UserPage(tuple(_info(u) for u in found), total)
 
 
 @service("accounts.list_teachers")

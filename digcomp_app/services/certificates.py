@@ -26,7 +26,7 @@ from digcomp_app.services.inputs import clean_text
 from digcomp_app.services.mobilities import stored_texts
 from digcomp_app.services.permissions import Actor, Role, service
 from digcomp_app.services.scope import require_learner
-from digcomp_app.services.search import PAGE, containing, named_by, words
+from digcomp_app.services.search import PAGE, containing, first_page, named_by, words
 from digcomp_app.services.signing import Signer, fingerprints
 from digcomp_app.services.validation import CaseInfo, _move, case_info, load_case
 from digcomp_app.storage.models import (
@@ -483,13 +483,15 @@ def search_register(
         query = query.where(condition)
     newest = (Certificate.issued_at.desc(), Certificate.id.desc())
     with db.transaction() as session:
-        total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-        ids = list(session.scalars(query.order_by(*newest).limit(limit)))
+        ids, total = first_page(session, query.order_by(*newest), limit)
         prints = fingerprints(session)
         found = session.scalars(
             select(Certificate).where(Certificate.id.in_(ids)).order_by(*newest)
-        )
-        return RegisterPage(tuple(_info(session, c, prints) for c in found), int(total))
+        ).all()
+        # held here, so that each row's issuer comes from the session, not a query per row
+        issuers = session.scalars(select(User).where(User.id.in_({c.issued_by for c in found})))
+        issuers = issuers.all()
+        return RegisterPage(tuple(_info(session, c, prints) for c in found), total)
 
 
 @service("certificates.get")

@@ -29,6 +29,7 @@ _ACCENTED = "".join(
     if len(fold(ch := chr(code))) == 1 and fold(ch).isascii() and fold(ch) != ch.lower()
 )
 _PLAIN = "".join(fold(ch) for ch in _ACCENTED)
+_TABLE = str.maketrans(_ACCENTED, _PLAIN)
 _SQLITE_FUNCTION = "digcomp_fold"
 
 
@@ -75,4 +76,16 @@ def folded(session: Session, expression: Any) -> Any:
 
 
 def _fold_or_none(value: object) -> str | None:
-    return None if value is None else fold(str(value))
+    """:func:`fold` for SQLite, quick for Latin letters (called for every row searched)."""
+    if value is None:
+        return None
+    text = str(value)
+    quick = text.translate(_TABLE).lower()
+    return quick if quick.isascii() else fold(text)
+
+
+def first_page(session: Session, query: Any, limit: int) -> tuple[list[int], int]:
+    """The first ``limit`` ids that ``query`` (one id column, in order) finds, and how
+    many it finds: one pass over the rows, not a count and then a page."""
+    ids = list(session.scalars(query))
+    return ids[:limit], len(ids)

@@ -1,11 +1,13 @@
 """The teacher's groups and mobilities with their learners, and a search that filters as
-you type."""
+you type. Beside each learner: the stage of their case (a numbered marker with the stage's
+name) and ⚑ when a level is two or more away from the learner's own rating."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QFont, QKeyEvent
 from PySide6.QtWidgets import (
+    QHeaderView,
     QLabel,
     QLineEdit,
     QTreeWidget,
@@ -15,13 +17,57 @@ from PySide6.QtWidgets import (
 )
 
 from digcomp_app.i18n import _, format_date, ngettext
-from digcomp_app.services import learners, mobilities
+from digcomp_app.services import learners, mobilities, validation
 from digcomp_app.services.errors import ServiceError
 from digcomp_app.services.learners import LearnerSummary
+from digcomp_app.services.validation import STAGE_NAMES, CaseMark
 from digcomp_app.ui.context import UiContext
 
 LEARNER_ROLE = Qt.ItemDataRole.UserRole
 MOBILITY_ROLE = Qt.ItemDataRole.UserRole + 1
+NAME_COLUMN, STAGE_COLUMN = 0, 1
+#: a case's stage as a numbered marker (with the stage's name beside it: not colour alone)
+STAGE_MARKS = {
+    "identification": "①",
+    "documentation": "②",
+    "assessment": "③",
+    "certification": "④",
+    "certified": "✓",
+}
+
+
+def legend() -> str:
+    """The markers with the stages' names, shown under the list."""
+    return "  ".join(mark + " " + _(STAGE_NAMES[stage]) for stage, mark in STAGE_MARKS.items())
+
+
+def marks_text(marks: list[CaseMark]) -> str:
+    """The markers of the learner's cases ("②", "② ④ ⚑"; the names are in the legend
+    under the list and in the tooltip, so the learners' names keep the width); none: ""."""
+    text = " ".join(STAGE_MARKS[m.stage] for m in marks)
+    return text + " ⚑" if any(m.gap for m in marks) else text
+
+
+def marks_tip(marks: list[CaseMark], titles: dict[int, str]) -> str:
+    """Each case in words: its mobility, stage and ⚑ count."""
+    if not marks:
+        return _("No case yet.")
+    lines = []
+    for mark in marks:
+        where = (
+            titles.get(mark.mobility_id, "")
+            if mark.mobility_id is not None
+            else _("without a mobility")
+        )
+        line = _("{mobility}: {stage}").format(mobility=where, stage=_(STAGE_NAMES[mark.stage]))
+        if mark.gap:
+            line += " – " + ngettext(
+                "⚑ {count} level two or more away from the learner's own rating",
+                "⚑ {count} levels two or more away from the learner's own rating",
+                len(mark.flagged),
+            ).format(count=len(mark.flagged))
+        lines.append(line)
+    return "\n".join(lines)
 
 
 class LearnerPanel(QWidget):
@@ -37,28 +83,42 @@ class LearnerPanel(QWidget):
         self._mobilities: list = []
         self._problem = ""
         self._loaded = False
+        #: learner id → the marks of their cases (read at refresh and when the list is
+        #: focused again: the case beside it may have moved on)
+        self._marks: dict[int, list[CaseMark]] = {}
         self.search_label = QLabel()
         self.search = QLineEdit()
         self.search.setClearButtonEnabled(True)
         self.search_label.setBuddy(self.search)
         self.tree = QTreeWidget()
         self.tree.setHeaderHidden(True)
+        self.tree.setColumnCount(2)
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideRight)
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        # the stage whole; a long name is cut with "…" (its tooltip is whole)
+        header.setSectionResizeMode(NAME_COLUMN, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(STAGE_COLUMN, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.setUniformRowHeights(True)
         # learners' names need the width more than the tree's steps do
         self.tree.setIndentation(14)
         self.empty = QLabel()
         self.empty.setWordWrap(True)
         self.empty.hide()
+        self.legend = QLabel()
+        self.legend.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.search_label)
         layout.addWidget(self.search)
         layout.addWidget(self.tree, 1)
         layout.addWidget(self.empty)
+        layout.addWidget(self.legend)
         self.setTabOrder(self.search, self.tree)
         self.search.textChanged.connect(self._fill)
         self.search.returnPressed.connect(self._take_first)
         self.search.installEventFilter(self)
+        self.tree.installEventFilter(self)
         self.tree.currentItemChanged.connect(self._on_current)
         self.tree.itemExpanded.connect(self._on_expanded)
         self.retranslate()
@@ -71,11 +131,37 @@ class LearnerPanel(QWidget):
         try:
             self._groups = learners.list_groups(db, actor)
             self._mobilities = mobilities.list_all(db, actor)
+            self._marks = self._read_marks()
         except ServiceError as error:
             self._groups, self._mobilities, self._problem = [], [], str(error)
+            self._marks = {}
         self._mobility_members = None
         self._loaded = True
         self._fill()
+
+    def _read_marks(self) -> dict[int, list[CaseMark]]:
+        marks: dict[int, list[CaseMark]] = {}
+        for mark in validation.case_marks(self._context.db, self._context.actor):
+            marks.setdefault(mark.learner_id, []).append(mark)
+        return marks
+
+    def update_marks(self) -> None:
+        """Read the cases' stages again and show them, keeping the list as it is."""
+        try:
+            self._marks = self._read_marks()
+        except ServiceError:
+            return  # the marks shown stay; the next refresh says what is wrong
+        for item in self.learner_items():
+            self._show_marks(item)
+
+    def _show_marks(self, item: QTreeWidgetItem) -> None:
+        learner_id, mobility_id = item.data(0, LEARNER_ROLE), item.data(0, MOBILITY_ROLE)
+        marks = self._marks.get(learner_id, [])
+        if mobility_id is not None:
+            marks = [m for m in marks if m.mobility_id == mobility_id]
+        titles = {m.id: m.title for m in self._mobilities}
+        item.setText(STAGE_COLUMN, marks_text(marks))
+        item.setToolTip(STAGE_COLUMN, marks_tip(marks, titles))
 
     def _members_of_mobility(self, mobility_id: int) -> list[LearnerSummary]:
         """The mobility's participants, read once and kept until the next refresh."""
@@ -123,6 +209,7 @@ class LearnerPanel(QWidget):
                 0, label + "\n" + _("School year {year}").format(year=group.school_year)
             )
             self.tree.addTopLevelItem(item)
+            item.setFirstColumnSpanned(True)
             db, actor = self._context.db, self._context.actor
             for learner in learners.group_members(db, actor, group.id):
                 item.addChild(self._learner_item(learner, None))
@@ -144,6 +231,7 @@ class LearnerPanel(QWidget):
             )
             item.setChildIndicatorPolicy(QTreeWidgetItem.ChildIndicatorPolicy.ShowIndicator)
             self.tree.addTopLevelItem(item)
+            item.setFirstColumnSpanned(True)
 
     def _on_expanded(self, item: QTreeWidgetItem) -> None:
         mobility_id = item.data(0, MOBILITY_ROLE)
@@ -172,6 +260,7 @@ class LearnerPanel(QWidget):
             born = _("Born {date}").format(date=format_date(learner.date_of_birth))
             tip += "\n" + born
         item.setToolTip(0, tip)
+        self._show_marks(item)
         return item
 
     def _show_empty_state(self, text: str) -> None:
@@ -209,6 +298,8 @@ class LearnerPanel(QWidget):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         """Down in the search field goes on to the list, as in a file dialog."""
+        if watched is self.tree and event.type() == QEvent.Type.FocusIn and self._loaded:
+            self.update_marks()
         if (
             watched is self.search
             and event.type() == QEvent.Type.KeyPress
@@ -251,4 +342,6 @@ class LearnerPanel(QWidget):
         self.search.setAccessibleName(_("Find a learner by name"))
         self.tree.setAccessibleName(_("Your groups, mobilities and learners"))
         self.empty.setAccessibleName(_("Learner list note"))
+        self.legend.setText(legend() + "  ⚑ " + _("large difference from the own rating"))
+        self.legend.setAccessibleName(_("Case stages"))
         self._fill()

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from digcomp_app.i18n import _, format_date, ngettext
-from digcomp_app.services import certificates, mobilities
+from digcomp_app.services import certificates, mobilities, validation
 from digcomp_app.services.errors import ServiceError
 from digcomp_app.services.validation import METHOD_NAMES, CaseInfo
 from digcomp_app.ui.context import UiContext
@@ -30,6 +30,21 @@ from digcomp_app.ui.signing import ensure_signer
 from digcomp_app.ui.widgets import ERROR_COLOUR
 
 _CASE = Qt.ItemDataRole.UserRole
+#: columns: the mobility code is shown whole, names and comments are cut with "…"
+NAME, MOBILITY, TARGET, ASSESSED, METHOD, ASSESSOR, DATE, COMMENT = range(8)
+#: the widest a teacher's comment is shown (the whole comment is its tooltip)
+COMMENT_WIDTH = 200
+
+
+def gap_note(count: int) -> str:
+    """What ⚑ means, said in words (a tooltip beside the mark)."""
+    return ngettext(
+        "⚑ {count} competence where the learner's own rating is 2 or more levels away "
+        "from the level assessed.",
+        "⚑ {count} competences where the learner's own rating is 2 or more levels away "
+        "from the level assessed.",
+        count,
+    ).format(count=count)
 
 
 class QueuePanel(QWidget):
@@ -43,17 +58,21 @@ class QueuePanel(QWidget):
         self._context = context
         self._cases: list[CaseInfo] = []
         self._codes: dict[int, str] = {}
+        #: case id → the competences marked ⚑ (the learner's own rating far from the level)
+        self._flagged: dict[int, tuple[str, ...]] = {}
 
         self.intro = QLabel()
         self.intro.setWordWrap(True)
         self.tree = QTreeWidget()
-        self.tree.setColumnCount(7)
+        self.tree.setColumnCount(8)
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(True)
         header = self.tree.header()
         header.setStretchLastSection(False)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(MOBILITY, QHeaderView.ResizeMode.ResizeToContents)
         header.setMinimumSectionSize(60)
         self.empty = QLabel()
         self.empty.setWordWrap(True)
@@ -79,7 +98,8 @@ class QueuePanel(QWidget):
         self.intro.setText(
             _(
                 "Cases that teachers have sent for certification. Check the assessed "
-                "levels; then approve the case and issue its certificate."
+                "levels and the teachers' comments (⚑ marks a level two or more away from "
+                "the learner's own rating); then approve the case and issue its certificate."
             )
         )
         self.tree.setHeaderLabels(
@@ -91,6 +111,7 @@ class QueuePanel(QWidget):
                 _("Method"),
                 _("Assessed by"),
                 _("Assessed on"),
+                _("Teacher's comment"),
             ]
         )
         self.tree.setAccessibleName(_("Cases waiting for approval"))
@@ -104,8 +125,12 @@ class QueuePanel(QWidget):
         try:
             self._cases = certificates.certification_queue(db, actor)
             self._codes = {m.id: m.code for m in mobilities.list_all(db, actor)}
+            self._flagged = {
+                mark.case_id: mark.flagged
+                for mark in validation.case_marks(db, actor, stage="certification")
+            }
         except ServiceError as error:
-            self._cases = []
+            self._cases, self._flagged = [], {}
             self._say(str(error), error=True)
         self._fill()
 
@@ -121,9 +146,14 @@ class QueuePanel(QWidget):
             count = ngettext("{count} competence", "{count} competences", len(case.targets)).format(
                 count=len(case.targets)
             )
+            flagged = self._flagged.get(case.id, ())
             top = QTreeWidgetItem([case.learner_name, code, count])
             top.setData(0, _CASE, case.id)
             top.setToolTip(0, self._sent_text(case))
+            top.setToolTip(MOBILITY, code)
+            if flagged:
+                top.setText(NAME, "⚑ " + case.learner_name)
+                top.setToolTip(NAME, gap_note(len(flagged)) + "\n" + self._sent_text(case))
             font = top.font(0)
             font.setBold(True)
             top.setFont(0, font)
@@ -140,12 +170,17 @@ class QueuePanel(QWidget):
                     _(METHOD_NAMES.get(assessed.method, assessed.method)) if assessed else "",
                     assessed.assessor if assessed else "",
                     format_date(assessed.assessed_on, "short") if assessed else "",
+                    " ".join(assessed.comment.split()) if assessed else "",
                 ]
                 child = QTreeWidgetItem(row)
                 child.setData(0, _CASE, case.id)
                 child.setToolTip(0, title)
+                if target.competence_id in flagged:
+                    child.setText(NAME, "⚑ " + title)
+                    child.setToolTip(NAME, title + "\n" + gap_note(1))
                 if assessed and assessed.comment:
-                    child.setToolTip(4, assessed.comment)
+                    child.setToolTip(COMMENT, assessed.comment)
+                    child.setToolTip(METHOD, assessed.comment)
                 for column in (2, 3):
                     child.setTextAlignment(column, Qt.AlignmentFlag.AlignCenter)
                 top.addChild(child)
@@ -155,9 +190,9 @@ class QueuePanel(QWidget):
         self.tree.expandAll()
         if self.tree.currentItem() is None and self.tree.topLevelItemCount():
             self.tree.setCurrentItem(self.tree.topLevelItem(0))
-        for column in range(1, 7):
+        for column in range(TARGET, COMMENT + 1):
             self.tree.resizeColumnToContents(column)
-        self.tree.setColumnWidth(1, min(self.tree.columnWidth(1), 180))
+        self.tree.setColumnWidth(COMMENT, min(self.tree.columnWidth(COMMENT), COMMENT_WIDTH))
         if self._cases:
             self.empty.hide()
         else:
@@ -180,6 +215,15 @@ class QueuePanel(QWidget):
         return _("Sent to certification by {name} on {moment}; {evidence}.").format(
             name=step.by, moment=show_moment(step.at), evidence=evidence
         )
+
+    def row_texts(self, case_id: int) -> list[list[str]]:
+        """The case's rows as shown: its own, then one per competence (for tests)."""
+        for index in range(self.tree.topLevelItemCount()):
+            top = self.tree.topLevelItem(index)
+            if top.data(0, _CASE) == case_id:
+                rows = [top, *(top.child(i) for i in range(top.childCount()))]
+                return [[r.text(c) for c in range(self.tree.columnCount())] for r in rows]
+        raise LookupError(case_id)
 
     def selected_case(self) -> CaseInfo | None:
         item = self.tree.currentItem()

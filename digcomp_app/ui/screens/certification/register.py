@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from digcomp_app.i18n import N_, _, ngettext
 from digcomp_app.services import certificates
-from digcomp_app.services.certificates import CertificateInfo
+from digcomp_app.services.certificates import CertificateInfo, RegisterPage
 from digcomp_app.services.errors import ServiceError
 from digcomp_app.ui.context import UiContext
 from digcomp_app.ui.print_dialog import DocumentRunner
@@ -41,12 +41,19 @@ from digcomp_app.ui.screens.certification.common import (
     show_moment,
 )
 from digcomp_app.ui.screens.certification.dialogs import RevokeDialog
+from digcomp_app.ui.search_box import SearchPacer
 from digcomp_app.ui.verify_dialog import VerifyDialog
 from digcomp_app.ui.widgets import ERROR_COLOUR, record_table
 
-STATUS_NAMES = {"issued": N_("Issued"), "revoked": N_("Revoked")}
+STATUS_NAMES = certificates.STATUS_TITLES
 #: the "Show" choices: (stored status or None for all, name)
-FILTERS = ((None, N_("All certificates")), ("issued", N_("Issued")), ("revoked", N_("Revoked")))
+FILTERS = (
+    (None, N_("All certificates")),
+    ("issued", STATUS_NAMES["issued"]),
+    ("revoked", STATUS_NAMES["revoked"]),
+)
+#: columns: a serial and a mobility code are shown whole; names and reasons are cut with "…"
+SERIAL, HOLDER, MOBILITY, STATUS, ISSUED, REVOKED, REASON = range(7)
 _SERIAL = Qt.ItemDataRole.UserRole
 
 
@@ -57,8 +64,9 @@ class RegisterPanel(QWidget):
     def __init__(self, context: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._context = context
-        self._all: list[CertificateInfo] = []
         self._shown: list[CertificateInfo] = []
+        #: how many certificates the last search found (more than shown when it says so)
+        self.found = 0
 
         self.search_label = QLabel()
         self.search = QLineEdit()
@@ -67,12 +75,17 @@ class RegisterPanel(QWidget):
         self.status_label = QLabel()
         self.status = QComboBox()
         self.status_label.setBuddy(self.status)
+        self.count = QLabel()
         self.table = record_table(7)
         # several certificates may be chosen to print them together
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setWordWrap(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for column in (SERIAL, MOBILITY):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
         self.empty = QLabel()
         self.empty.setWordWrap(True)
         self.details = QLabel()
@@ -98,6 +111,7 @@ class RegisterPanel(QWidget):
         top.addWidget(self.search, 1)
         top.addWidget(self.status_label)
         top.addWidget(self.status)
+        top.addWidget(self.count)
         buttons = QHBoxLayout()
         buttons.addWidget(self.revoke_button)
         buttons.addStretch(1)
@@ -123,8 +137,8 @@ class RegisterPanel(QWidget):
         for first, second in itertools.pairwise(order):
             self.setTabOrder(first, second)
 
-        self.search.textChanged.connect(lambda _text: self.refresh())
-        self.status.currentIndexChanged.connect(lambda _index: self._fill())
+        self.pacer = SearchPacer(self.search, self.refresh)
+        self.status.currentIndexChanged.connect(lambda _index: self.refresh())
         self.table.itemSelectionChanged.connect(self._show_selected)
         self.revoke_button.clicked.connect(self.revoke_selected)
         self.print_button.clicked.connect(self.print_selected)
@@ -135,9 +149,12 @@ class RegisterPanel(QWidget):
         self.retranslate()
 
     def retranslate(self) -> None:
-        self.search_label.setText(_("&Find:"))
-        self.search.setPlaceholderText(_("Holder's name or serial number"))
-        self.search.setAccessibleName(_("Find certificates by holder or serial number"))
+        self.search_label.setText(_("Fin&d:"))
+        self.search.setPlaceholderText(_("serial number, holder, mobility code or status"))
+        self.search.setAccessibleName(
+            _("Find certificates by serial number, holder, mobility code or status")
+        )
+        self.count.setAccessibleName(_("Certificates found"))
         self.status_label.setText(_("&Show:"))
         self.status.setAccessibleName(_("Show certificates"))
         index = max(self.status.currentIndex(), 0)
@@ -162,7 +179,7 @@ class RegisterPanel(QWidget):
         self.details.setAccessibleName(_("Details of the chosen certificate"))
         self.message.setAccessibleName(_("Message"))
         for button, text in (
-            (self.revoke_button, _("Re&voke…")),
+            (self.revoke_button, _("Revo&ke…")),
             (self.print_button, _("&Print attestation…")),
             (self.europass_button, _("Copy E&uropass text")),
             (self.verify_button, _("V&erify…")),
@@ -183,21 +200,23 @@ class RegisterPanel(QWidget):
         self._fill()
 
     def refresh(self, select: str | None = None) -> None:
+        """Search the register for the words typed and the status chosen (newest first)."""
+        text = self.search.text()
+        status = FILTERS[max(self.status.currentIndex(), 0)][0]
         try:
-            self._all = certificates.list_register(
-                self._context.db, self._context.actor, text=self.search.text()
-            )
+            page = certificates.search_register(self._context.db, self._context.actor, text, status)
         except ServiceError as error:
-            self._all = []
+            page = RegisterPage((), 0)
             self._say(str(error), error=True)
+        if not text.strip() and status is None:
+            self.pacer.total = page.total
+        self._shown, self.found = list(page.certificates), page.total
         self._fill(select)
 
     # --- what is shown ------------------------------------------------------------------
 
     def _fill(self, select: str | None = None) -> None:
         chosen = select or (self.selected().serial if self.selected() else None)
-        wanted = FILTERS[max(self.status.currentIndex(), 0)][0]
-        self._shown = [c for c in reversed(self._all) if wanted is None or c.status == wanted]
         self.table.blockSignals(True)
         self.table.setRowCount(len(self._shown))
         for row, cert in enumerate(self._shown):
@@ -214,20 +233,37 @@ class RegisterPanel(QWidget):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
                 if cert.status == "revoked":
-                    item.setForeground(QBrush(QColor(ERROR_COLOUR if column == 3 else "#666666")))
+                    item.setForeground(
+                        QBrush(QColor(ERROR_COLOUR if column == STATUS else "#666666"))
+                    )
                 self.table.setItem(row, column, item)
             self.table.item(row, 0).setData(_SERIAL, cert.serial)
         self.table.clearSelection()
         if chosen:
             self.select_serial(chosen)
         self.table.blockSignals(False)
-        for column, widest in ((0, 230), (1, 200), (2, 170), (3, 110), (4, 170), (5, 170)):
+        for column, widest in ((HOLDER, 220), (STATUS, 130), (ISSUED, 170), (REVOKED, 170)):
             self.table.resizeColumnToContents(column)
             self.table.setColumnWidth(column, min(self.table.columnWidth(column), widest))
+        shown = len(self._shown)
+        self.count.setText(
+            _("the first {shown} of {total}").format(shown=shown, total=self.found)
+            if shown < self.found
+            else ngettext("{count} certificate", "{count} certificates", shown).format(count=shown)
+        )
         self._show_empty_state()
         self._show_selected()
 
     def _show_empty_state(self) -> None:
+        if self._shown and len(self._shown) < self.found:
+            self.empty.setText(
+                _(
+                    "Only the newest {shown} certificates are listed; type a name, serial or "
+                    "mobility code to find the others."
+                ).format(shown=len(self._shown))
+            )
+            self.empty.show()
+            return
         if self._shown:
             self.empty.hide()
             return
@@ -249,7 +285,10 @@ class RegisterPanel(QWidget):
         one_in_force = cert is not None and cert.status == "issued"
         self.revoke_button.setEnabled(one_in_force)
         self.europass_button.setEnabled(one_in_force)
-        self.print_button.setEnabled(any(c.status == "issued" for c in self._all))
+        # a whole mobility can be printed also when the search shows no certificate in force
+        self.print_button.setEnabled(
+            any(c.status == "issued" for c in self._shown) or self.pacer.total > 0
+        )
         if len(chosen) > 1:
             revoked = sum(1 for c in chosen if c.status != "issued")
             text = ngettext(

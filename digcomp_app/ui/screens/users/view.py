@@ -18,11 +18,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from digcomp_app.i18n import _
+from digcomp_app.i18n import _, ngettext
 from digcomp_app.services import accounts
-from digcomp_app.services.accounts import UserInfo
+from digcomp_app.services.accounts import UserInfo, UserPage
 from digcomp_app.services.errors import ServiceError
-from digcomp_app.services.learners import fold
 from digcomp_app.ui.context import UiContext
 from digcomp_app.ui.screens.users.common import (
     ERROR_STYLE,
@@ -37,6 +36,7 @@ from digcomp_app.ui.screens.users.dialogs import (
     RolesDialog,
     StaffDialog,
 )
+from digcomp_app.ui.search_box import SearchPacer
 from digcomp_app.ui.slips_dialog import SlipsDialog
 from digcomp_app.ui.widgets import record_table
 
@@ -49,6 +49,8 @@ class UsersScreen(QWidget):
         super().__init__(parent)
         self._context = context
         self.users: list[UserInfo] = []
+        #: how many accounts the last search found (more than shown when it says so)
+        self.found = 0
         #: the dialog open now (None when none is), for the keyboard and for tests
         self.dialog: ServiceDialog | None = None
         #: the sign-in slips of the passwords just made (None when not open)
@@ -62,12 +64,19 @@ class UsersScreen(QWidget):
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # user names whole; a long display name is cut with "…" (its tooltip is whole)
         header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.setWordWrap(False)
         self.table_label.setBuddy(self.table)
         self.search_label = QLabel()
         self.search = QLineEdit()
         self.search.setClearButtonEnabled(True)
         self.search_label.setBuddy(self.search)
+        self.count = QLabel()
+        self.empty = QLabel()
+        self.empty.setWordWrap(True)
+        self.empty.hide()
 
         self.add_button = QPushButton()
         self.staff_button = QPushButton()
@@ -89,11 +98,13 @@ class UsersScreen(QWidget):
         top.addStretch(1)
         top.addWidget(self.search_label)
         top.addWidget(self.search, 1)
+        top.addWidget(self.count)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.intro)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.empty)
         layout.addLayout(buttons)
         layout.addWidget(self.message)
         self.setTabOrder(self.search, self.table)
@@ -107,7 +118,7 @@ class UsersScreen(QWidget):
         self.add_button.clicked.connect(self.add_user)
         self.staff_button.clicked.connect(self.add_staff)
         self.import_button.clicked.connect(self.import_staff)
-        self.search.textChanged.connect(lambda _text: self._filter())
+        self.pacer = SearchPacer(self.search, self.refresh)
         self.roles_button.clicked.connect(self.change_roles)
         self.active_button.clicked.connect(self.toggle_active)
         self.password_button.clicked.connect(self.reset_password)
@@ -147,32 +158,39 @@ class UsersScreen(QWidget):
         self.import_button.setToolTip(
             _("Teachers and coordinators from a CSV, XLSX or ODS file, with sign-in slips")
         )
-        self.search_label.setText(_("&Find:"))
-        self.search.setPlaceholderText(_("user name or name"))
-        self.search.setAccessibleName(_("Find an account by user name or name"))
+        self.search_label.setText(_("Fin&d:"))
+        self.search.setPlaceholderText(_("user name, name or role"))
+        self.search.setAccessibleName(_("Find an account by user name, name or role"))
+        self.count.setAccessibleName(_("Accounts found"))
+        self.empty.setAccessibleName(_("Account list note"))
         self.roles_button.setText(_("Change &roles…"))
         self.password_button.setText(_("Reset &password…"))
         self.unlock_button.setText(_("Un&lock"))
         self.message.setAccessibleName(_("Message"))
         self._update_buttons()
-        if self.users:
-            self._fill(self.users)
+        if self.users or self.found:
+            self._fill(UserPage(tuple(self.users), self.found))
         if self.dialog is not None:
             self.dialog.retranslate()
         if self.slips is not None:
             self.slips.retranslate()
 
     def refresh(self) -> None:
+        """Search the accounts for what the search box holds (all when empty)."""
+        text = self.search.text()
         try:
-            users = accounts.list_users(self._context.db, self._context.actor)
+            page = accounts.search_users(self._context.db, self._context.actor, text)
         except ServiceError as problem:
             self.show_error(str(problem))
             return
-        self._fill(users)
+        if not text.strip():
+            self.pacer.total = page.total
+        self._fill(page)
 
-    def _fill(self, users: list[UserInfo]) -> None:
+    def _fill(self, page: UserPage) -> None:
         selected = self.selected_user()
-        self.users = users
+        users = list(page.users)
+        self.users, self.found = users, page.total
         self.table.setSortingEnabled(False)
         self.table.setRowCount(len(users))
         for row, user in enumerate(users):
@@ -186,32 +204,42 @@ class UsersScreen(QWidget):
             for column, text in values.items():
                 item = QTableWidgetItem(text)
                 item.setData(_ID_ROLE, user.id)
+                if column == NAME:
+                    item.setToolTip(text)
                 self.table.setItem(row, column, item)
+        self.table.clearSelection()
         if selected is not None:
             self.select_user(selected.username)
-        self._filter()
-
-    def _filter(self) -> None:
-        """Hide the accounts whose user name and name do not contain every word typed."""
-        words = fold(self.search.text()).split()
-        for row in range(self.table.rowCount()):
-            text = fold(
-                f"{self.table.item(row, USERNAME).text()} {self.table.item(row, NAME).text()}"
-            )
-            self.table.setRowHidden(row, not all(word in text for word in words))
-        selected = self.selected_user()
-        if selected is not None and self.table.isRowHidden(
-            self.table.selectionModel().selectedRows()[0].row()
-        ):
-            self.table.clearSelection()
+        self._show_count()
         self._update_buttons()
 
+    def _show_count(self) -> None:
+        shown, text = len(self.users), self.search.text().strip()
+        if shown < self.found:
+            count = _("the first {shown} of {total}").format(shown=shown, total=self.found)
+        else:
+            count = ngettext("{count} account", "{count} accounts", shown).format(count=shown)
+        self.count.setText(count)
+        if text and not shown:
+            self.empty.setText(
+                _(
+                    'No account matches "{text}". Check the spelling (accents do not matter) '
+                    "or clear the search."
+                ).format(text=text)
+            )
+        elif shown < self.found:
+            self.empty.setText(
+                _(
+                    "Only the first {shown} accounts are listed; type more to narrow the search."
+                ).format(shown=shown)
+            )
+        else:
+            self.empty.clear()
+        self.empty.setVisible(bool(self.empty.text()))
+
     def shown_usernames(self) -> list[str]:
-        return [
-            self.table.item(row, USERNAME).text()
-            for row in range(self.table.rowCount())
-            if not self.table.isRowHidden(row)
-        ]
+        """The user names the table shows, in order (for tests and checks)."""
+        return [self.table.item(row, USERNAME).text() for row in range(self.table.rowCount())]
 
     def row_texts(self, username: str) -> list[str]:
         """The cells of ``username``'s row as shown (for tests and checks)."""
