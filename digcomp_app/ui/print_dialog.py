@@ -399,7 +399,7 @@ def _output_controls(dialog, with_both: bool) -> tuple[QPushButton, QPushButton]
     cancel = dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel)
     cancel.setText(_("Cancel"))
     cancel.setAccessibleName(_("Cancel"))
-    save = dialog.buttons.addButton(_("Save as P&DF"), QDialogButtonBox.ButtonRole.ActionRole)
+    save = dialog.buttons.addButton(_("&Save as PDF"), QDialogButtonBox.ButtonRole.ActionRole)
     save.setAccessibleName(_("Save as PDF files only"))
     printer = dialog.buttons.addButton(_("&Print…"), QDialogButtonBox.ButtonRole.ActionRole)
     printer.setAccessibleName(_("Print on a printer"))

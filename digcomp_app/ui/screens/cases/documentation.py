@@ -434,6 +434,11 @@ class EvidencePage(QWidget):
         self.retie_action.setText(_("Change the competences it shows…"))
         self.remove_button.setText(_("Re&move…"))
         self.remove_button.setAccessibleName(_("Remove the chosen evidence"))
+        self.remove_button.setToolTip(
+            _("Remove the chosen evidence from the case ({keys} in the list)").format(
+                keys=self.remove_action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            )
+        )
         self.remove_action.setText(_("Remove from the case…"))
         self.list.setHeaderLabels([_("Title"), _("Kind"), _("Competences")])
         self.list.setAccessibleName(_("Evidence of this case"))

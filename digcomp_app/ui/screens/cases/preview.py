@@ -391,7 +391,7 @@ class EvidencePreview(QWidget):
         self.previous_button.setAccessibleName(_("Previous page"))
         self.next_button.setText(_("Ne&xt page ▶"))
         self.next_button.setAccessibleName(_("Next page"))
-        self.save_button.setText(_("Save a co&py…"))
+        self.save_button.setText(_("Save a copy…"))
         self.save_button.setAccessibleName(_("Save a copy of the file"))
         self.open_button.setText(_("Open in bro&wser"))
         self.open_button.setAccessibleName(_("Open the link in the web browser"))

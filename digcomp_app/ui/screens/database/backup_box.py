@@ -105,8 +105,8 @@ class BackupBox(QGroupBox):
                 "while others work. Keep backups on another disk or computer."
             )
         )
-        self.passphrase_label.setText(_("Backup pass&phrase:"))
-        self.passphrase_again_label.setText(_("Passphrase a&gain:"))
+        self.passphrase_label.setText(_("Bac&kup passphrase:"))
+        self.passphrase_again_label.setText(_("Passphrase agai&n:"))
         self.passphrase.setAccessibleName(_("Backup passphrase"))
         self.passphrase_again.setAccessibleName(_("Backup passphrase again"))
         self.passphrase_note.setText(

@@ -115,7 +115,7 @@ class RestoreDialog(QDialog):
         self.passphrase = QLineEdit()
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
         self.passphrase.setAccessibleName(_("The backup's passphrase"))
-        form.addRow(_("Backup pass&phrase:"), self.passphrase)
+        form.addRow(_("Bac&kup passphrase:"), self.passphrase)
         for label_row in range(form.rowCount()):
             label = form.itemAt(label_row, QFormLayout.ItemRole.LabelRole)
             field = form.itemAt(label_row, QFormLayout.ItemRole.FieldRole)
@@ -132,7 +132,7 @@ class RestoreDialog(QDialog):
         )
         self.passphrase_note.setWordWrap(True)
         layout.addWidget(self.passphrase_note)
-        self.use_next_time = QCheckBox(_("&Open the restored database from the next start"))
+        self.use_next_time = QCheckBox(_("Open the restored database from the ne&xt start"))
         self.use_next_time.setChecked(True)
         self.use_next_time.setVisible(not into_this_database)
         layout.addWidget(self.use_next_time)

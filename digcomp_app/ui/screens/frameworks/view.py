@@ -67,7 +67,7 @@ class FrameworkBrowser(QWidget):
 
     def retranslate(self) -> None:
         language = current_language()
-        self.picker_label.setText(_("&Framework:"))
+        self.picker_label.setText(_("F&ramework:"))
         self.picker.setAccessibleName(_("Competence framework"))
         self.tree.setAccessibleName(_("Competence areas and competences"))
         self.details.setAccessibleName(_("Description of the chosen competence"))

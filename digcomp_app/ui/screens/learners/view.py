@@ -270,7 +270,7 @@ class LearnersTab(QWidget, _Messages):
         self.filter.setAccessibleName(_("Show the learners of"))
         self.show_archived.setText(_("Show a&rchived groups"))
         self.show_inactive.setText(_("Show &inactive learners"))
-        self.search_label.setText(_("&Find:"))
+        self.search_label.setText(_("Fin&d:"))
         self.search.setPlaceholderText(_("name or learner number"))
         self.search.setAccessibleName(_("Find a learner by name or learner number"))
         self.table.setAccessibleName(_("Learners"))

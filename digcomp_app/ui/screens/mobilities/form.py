@@ -70,8 +70,8 @@ FIELDS = (
 TEXT_LABELS = {
     "title": N_("&Title:"),
     "objective": N_("O&bjective:"),
-    "activities": N_("Acti&vities carried out:"),
-    "host_description": N_("About the host organi&sation:"),
+    "activities": N_("Activities carried out:"),
+    "host_description": N_("About the host organisation:"),
 }
 TEXT_PLACEHOLDERS = {
     "objective": N_("What the learners will do and learn abroad."),
@@ -251,8 +251,8 @@ class MobilityForm(QWidget):
         texts = {
             "code": _("&Code:"),
             "programme": _("Pro&gramme:"),
-            "sending_organisation_id": _("Sen&ding organisation:"),
-            "host_organisation_id": _("&Host organisation:"),
+            "sending_organisation_id": _("Sending organisation:"),
+            "host_organisation_id": _("Host organisation:"),
             "host_mentor": _("Host &mentor:"),
             "host_country": _("Host co&untry:"),
             "start_date": _("St&art date:"),
@@ -269,7 +269,8 @@ class MobilityForm(QWidget):
         )
         for index, language in enumerate(TEXT_LANGUAGES):
             tab = (
-                _(LANGUAGE_TABS[language])
+                # no Alt+letter: the form around has none to spare (Ctrl+Tab switches)
+                _(LANGUAGE_TABS[language]).replace("&", "")
                 if language in LANGUAGE_TABS
                 else language_name(language, current_language())
             )

@@ -130,7 +130,7 @@ class MobilitiesScreen(QWidget):
     # --- screen protocol --------------------------------------------------------------
 
     def retranslate(self) -> None:
-        set_label(self.search_label, _("&Find:"), self.search)
+        set_label(self.search_label, _("Fin&d:"), self.search)
         self.search.setPlaceholderText(_("Code or title"))
         self.search.setAccessibleName(_("Find mobilities by code or title"))
         self.new_button.setText(_("&New mobility"))
@@ -142,7 +142,7 @@ class MobilitiesScreen(QWidget):
         self.summary_button.setToolTip(
             _("The participants of the chosen mobility and the level each reached, as a PDF.")
         )
-        self.print_button.setText(_("Print attestations of this mobilit&y…"))
+        self.print_button.setText(_("Print attestations of this mobility…"))
         self.print_button.setAccessibleName(_("Print attestations of this mobility"))
         self.documents_message.setAccessibleName(_("Message"))
         self.editor.retranslate()

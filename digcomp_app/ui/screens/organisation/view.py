@@ -42,7 +42,7 @@ FIELDS = (
     ("email", N_("&E-mail:"), N_("E-mail")),
     ("signatory_name", N_("Si&gnatory's name:"), N_("Signatory's name")),
     ("signatory_role", N_("Signatory's &role:"), N_("Signatory's role")),
-    ("verification_address", N_("&Verification address:"), N_("Verification address")),
+    ("verification_address", N_("Verificat&ion address:"), N_("Verification address")),
 )
 
 

@@ -30,6 +30,12 @@ from digcomp_app.ui.screens.self_assessment.navigator import Navigator
 from digcomp_app.ui.screens.self_assessment.panel import CompetencePanel
 from digcomp_app.ui.screens.self_assessment.purposes import Purpose, framework_name
 
+
+def key_text(keys: str) -> str:
+    """Keys as the shortcut itself names them, in the language of Qt's own texts."""
+    return QKeySequence(keys).toString(QKeySequence.SequenceFormat.NativeText)
+
+
 _PROBLEM_STYLE = "QLabel { background: #fdecea; color: #611a15; padding: 6px; border-radius: 3px; }"
 
 
@@ -314,10 +320,14 @@ class QuestionnairePage(QWidget):
         self.navigator.setAccessibleName(_("Competences and your answers"))
         self.scroll.setAccessibleName(_("The current competence"))
         self.back_button.setText(_("&Back"))
-        self.back_button.setToolTip(_("The previous competence (Alt+Left)"))
+        self.back_button.setToolTip(
+            _("The previous competence ({keys})").format(keys=key_text("Alt+Left"))
+        )
         self.back_button.setAccessibleName(_("Back to the previous competence"))
         self.next_button.setText(_("&Next"))
-        self.next_button.setToolTip(_("The next competence (Alt+Right)"))
+        self.next_button.setToolTip(
+            _("The next competence ({keys})").format(keys=key_text("Alt+Right"))
+        )
         self.next_button.setAccessibleName(_("Next competence"))
         self.finish_button.setText(_("F&inish"))
         self.finish_button.setToolTip(
