@@ -92,6 +92,8 @@ class GapLine:
     #: the level assessed, or the target level while the competence is not assessed
     level: int
     assessed: bool
+    framework_id: str = "digcomp"
+    framework_version: str = "3.0"
 
     @property
     def gap(self) -> int:
@@ -284,6 +286,8 @@ def _gaps(session: Session, case: ValidationCase, name: str) -> list[GapLine]:
                     level,
                     other,
                     target.competence_id in assessed,
+                    case.framework_id,
+                    case.framework_version,
                 )
             )
     return found

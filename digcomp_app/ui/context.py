@@ -20,6 +20,8 @@ class UiContext:
     notify: Callable[[str], None] = field(default=lambda _message: None)
     #: screens call this to switch to another screen by its id
     navigate: Callable[[str], None] = field(default=lambda _screen_id: None)
+    #: switch to a screen and get its widget, to choose something on it (None: not shown)
+    open_screen: Callable[[str], object | None] = field(default=lambda _screen_id: None)
     #: the school's signing key once a coordinator unlocked it; dropped when the screen locks
     signer: Signer | None = None
 

@@ -90,6 +90,9 @@ class MainWindow(QMainWindow):
         # the size is chosen when the window first shows (see setVisible): the screen's
         # room, or where the window was last time
         self.setMinimumSize(800, 560)
+        from digcomp_app.ui.style import apply_style
+
+        apply_style()
         self._placed = False
         #: Quit was chosen and its question answered (closeEvent does not ask again)
         self._leaving = False
@@ -149,11 +152,14 @@ class MainWindow(QMainWindow):
                 problem=error
             )
         except Exception as error:  # the database could not be opened or upgraded
+            from digcomp_app.settings import settings_file
+
             self._problem = _(
-                "The database could not be opened: {problem}\n\nCheck the "
-                "database setting (Settings → Database) or ask your "
-                "administrator."
-            ).format(problem=str(error).splitlines()[0])
+                "The database could not be opened: {problem}\n\nThe program opens the "
+                "database named by the environment variable DIGCOMP_DATABASE_URL, else the "
+                "one in the settings file {settings} (an administrator chooses it on the "
+                "Database screen). Ask your administrator."
+            ).format(problem=str(error).splitlines()[0], settings=settings_file())
         if self.db is not None and not self._problem:
             self._show_sign_in()
             if self.db.migration and self.db.migration.backup:
@@ -235,9 +241,13 @@ class MainWindow(QMainWindow):
             self.text_size_actions[percent] = action
 
         self.help_menu = self.menuBar().addMenu("")
+        self.guide_action = QAction(self)
+        self.guide_action.triggered.connect(self.show_guide)
+        self.help_menu.addAction(self.guide_action)
         self.about_action = QAction(self)
         self.about_action.triggered.connect(self.show_about)
         self.help_menu.addAction(self.about_action)
+        self.guide: QWidget | None = None
 
     def _add_shortcuts(self) -> None:
         # Qt's key-sequence machinery takes tens of milliseconds to start; it is set up
@@ -247,8 +257,26 @@ class MainWindow(QMainWindow):
         self.sign_out_action.setShortcut(QKeySequence("Ctrl+Shift+L"))
         self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))  # Windows has no standard one
+        self.guide_action.setShortcut(QKeySequence.StandardKey.HelpContents)  # F1
+        self._add_icons()
         self.next_action.setShortcut(QKeySequence("Ctrl+PgDown"))
         self.previous_action.setShortcut(QKeySequence("Ctrl+PgUp"))
+
+    def _add_icons(self) -> None:
+        from digcomp_app.ui.icons import icon
+
+        for action, name in (
+            (self.lock_action, "lock"),
+            (self.sign_out_action, "log-out"),
+            (self.quit_action, "power"),
+            (self.next_action, "chevron-down"),
+            (self.previous_action, "chevron-up"),
+            (self.guide_action, "book-open"),
+            (self.about_action, "info"),
+        ):
+            action.setIcon(icon(name))
+        self.language_menu.setIcon(icon("languages"))
+        self.text_size_menu.setIcon(icon("a-large-small"))
 
     # --- session ------------------------------------------------------------------
 
@@ -655,6 +683,9 @@ class MainWindow(QMainWindow):
             applied.setChecked(True)
         self.help_menu.setTitle(_("&Help"))
         self.about_action.setText(_("&About DigComp recognition"))
+        self.guide_action.setText(_("&User guide"))
+        if self.guide is not None:
+            self.guide.retranslate()  # type: ignore[attr-defined]
         self.language_actions[current_language()].setChecked(True)
         signed_in = self.actor is not None
         for action in (
@@ -698,6 +729,24 @@ class MainWindow(QMainWindow):
                 f"{escape(framework.licence.spdx)}</a></p>"
             )
         return "".join(parts)
+
+    def help_topic(self) -> str:
+        """The user guide's topic for what is shown: the screen, or signing in."""
+        if self.workspace is not None and self.pages.currentWidget() is self.workspace:
+            return self.workspace.current_id()
+        return "sign_in"
+
+    def show_guide(self) -> None:
+        """Help → User guide (F1): the part about the screen shown, beside the window."""
+        from digcomp_app.ui.help import HelpDialog
+
+        if self.guide is None:
+            self.guide = HelpDialog(self.help_topic(), self)
+        else:
+            self.guide.show_topic(self.help_topic())  # type: ignore[attr-defined]
+        self.guide.show()
+        self.guide.raise_()
+        self.guide.activateWindow()
 
     def show_about(self) -> None:
         from PySide6.QtWidgets import QMessageBox

@@ -1,21 +1,51 @@
-"""The home screen: what this user can do, by role."""
+"""The home screen: what needs doing for each of this user's roles, one click into each item,
+and a button for each of their screens."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 
-from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from digcomp_app.i18n import N_, _
+from digcomp_app.services import home
+from digcomp_app.services.errors import ServiceError
 from digcomp_app.services.permissions import Role
 from digcomp_app.ui.context import UiContext
+from digcomp_app.ui.icons import screen_icon
 from digcomp_app.ui.screens import ScreenSpec, screens_for
+from digcomp_app.ui.screens.home.cards import Card, CardSpec
+from digcomp_app.ui.screens.home.todo import (
+    Opener,
+    administrator_cards,
+    coordinator_cards,
+    learner_cards,
+    teacher_cards,
+)
 
 ROLE_NAMES = {
     Role.LEARNER: N_("learner"),
     Role.TEACHER: N_("teacher"),
     Role.COORDINATOR: N_("coordinator"),
     Role.ADMINISTRATOR: N_("administrator"),
+}
+
+#: per role: the service that says what needs doing, and the cards made from its answer
+_ROLE_CARDS: dict[Role, tuple[Callable[..., object], Callable[..., list[CardSpec]]]] = {
+    Role.LEARNER: (home.learner, learner_cards),
+    Role.TEACHER: (home.teacher, teacher_cards),
+    Role.COORDINATOR: (home.coordinator, coordinator_cards),
+    Role.ADMINISTRATOR: (home.administrator, administrator_cards),
 }
 
 
@@ -27,25 +57,97 @@ class HomeScreen(QWidget):
     def __init__(self, context: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._context = context
+        self._opener = Opener(context, self)
+        #: the services' last answers, per role (kept so a language switch needs no query)
+        self._data: dict[Role, object] = {}
+        self._problem = ""
+        self.cards: dict[str, Card] = {}
+
         self.greeting = QLabel()
         self.greeting.setWordWrap(True)
-        self._layout = QVBoxLayout(self)
-        self._layout.addWidget(self.greeting)
+        self.todo_heading = QLabel()
+        self.problem = QLabel()
+        self.problem.setObjectName("warning")
+        self.problem.setWordWrap(True)
+        self.problem.hide()
+        self.card_grid = QGridLayout()
+        self.card_grid.setHorizontalSpacing(14)
+        self.card_grid.setVerticalSpacing(14)
+        self.screens_heading = QLabel()
         self.buttons: dict[str, QPushButton] = {}
-        self._summaries: dict[str, QLabel] = {}
         self._specs = [s for s in screens_for(context.actor.roles) if s.id != "home"]
-        for spec in self._specs:
-            button = QPushButton()
-            button.setMinimumHeight(36)
+        screens_grid = QGridLayout()
+        screens_grid.setHorizontalSpacing(10)
+        screens_grid.setVerticalSpacing(8)
+        columns = 3
+        for index, spec in enumerate(self._specs):
+            button = QPushButton(screen_icon(spec.id), "")
+            side = self.fontMetrics().height() + 4
+            button.setIconSize(QSize(side, side))
+            button.setMinimumHeight(side + 18)
             button.clicked.connect(lambda _checked=False, i=spec.id: context.navigate(i))
-            summary = QLabel()
-            summary.setWordWrap(True)
-            self._layout.addWidget(button)
-            self._layout.addWidget(summary)
+            screens_grid.addWidget(button, index // columns, index % columns)
             self.buttons[spec.id] = button
-            self._summaries[spec.id] = summary
-        self._layout.addStretch(1)
+
+        content = QWidget()
+        layout = QVBoxLayout(content)
+        layout.setContentsMargins(24, 18, 24, 18)
+        layout.setSpacing(12)
+        layout.addWidget(self.greeting)
+        layout.addWidget(self.todo_heading)
+        layout.addWidget(self.problem)
+        layout.addLayout(self.card_grid)
+        layout.addSpacing(6)
+        layout.addWidget(self.screens_heading)
+        layout.addLayout(screens_grid)
+        layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        self.retranslate()  # the figures come with refresh(), when the screen is shown
+
+    # --- data ------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Ask the services again (the screen is shown again: things may have changed)."""
+        self._data = {}
+        self._problem = ""
+        for role in sorted(self._context.actor.roles):
+            query, _cards = _ROLE_CARDS[role]
+            try:
+                self._data[role] = query(self._context.db, self._context.actor)
+            except ServiceError as error:
+                self._problem = _("What needs doing could not be read: {problem}").format(
+                    problem=error
+                )
         self.retranslate()
+
+    def _build_cards(self) -> None:
+        while self.card_grid.count():
+            widget = self.card_grid.takeAt(0).widget()
+            if widget is not None:
+                widget.hide()
+                widget.deleteLater()
+        self.cards = {}
+        specs: list[CardSpec] = []
+        for role in sorted(self._data):
+            specs.extend(_ROLE_CARDS[role][1](self._data[role], self._opener))
+        for index, spec in enumerate(specs):
+            key = spec.key
+            while key in self.cards:  # two roles with a card of the same kind
+                key += "+"
+            card = Card(spec)
+            self.cards[key] = card
+            self.card_grid.addWidget(card, index // 2, index % 2)
+        self.card_grid.setColumnStretch(0, 1)
+        self.card_grid.setColumnStretch(1, 1)
+
+    # --- texts -----------------------------------------------------------------------
 
     def retranslate(self) -> None:
         actor = self._context.actor
@@ -60,13 +162,17 @@ class HomeScreen(QWidget):
             )
             + "</p>"
         )
+        self.todo_heading.setText("<h3>" + escape(_("What needs doing")) + "</h3>")
+        self.screens_heading.setText("<h3>" + escape(_("Your screens")) + "</h3>")
+        self.problem.setText(self._problem)
+        self.problem.setVisible(bool(self._problem))
         for spec in self._specs:
-            self.buttons[spec.id].setText(spec.title())
-            self.buttons[spec.id].setAccessibleName(spec.title())
-            self._summaries[spec.id].setText(spec.summary())
-
-    def refresh(self) -> None:
-        return None
+            button = self.buttons[spec.id]
+            button.setText(spec.title())
+            button.setAccessibleName(spec.title())
+            button.setToolTip(spec.summary())
+            button.setAccessibleDescription(spec.summary())
+        self._build_cards()
 
 
 SCREEN = ScreenSpec(
