@@ -11,6 +11,14 @@ Inputs
     (columns key, source, target, status). A row whose ``source`` no longer equals the
     English text is stale: it is skipped and reported, so the app falls back to English
     rather than show a translation of an older text.
+  * ESCO: each competence's ESCO concept (``esco:`` in framework.yaml). DigComp 2.2 takes it
+    from the DigComp 2.2 -> ESCO map beside the ESCO DigComp collection
+    (../shared/reference/interop/esco/); every URI must be a released concept of that
+    collection. DigComp 3.0 has no ESCO map: tools/data/digcomp-3.0-esco.csv says, per code,
+    whether the 3.0 competence is the 2.2 one (same title), the 2.2 one renamed (same code and
+    subject: it takes the 2.2 concept) or changed (none: no concept), with the reason. Both
+    titles are written in that file and checked against the framework texts, so a changed
+    title stops the build until someone reviews the row.
   * --import-l10n LANG DIR turns an external DigComp 3.0 translation in the
     ``location, context, source, target`` CSV layout (the Dutch one in
     ../shared/reference/digcomp-3.0/l10n-nl/) into translations/frameworks/digcomp-3.0.LANG.csv;
@@ -39,6 +47,12 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "resources" / "frameworks"
 TRANSLATIONS = ROOT / "translations" / "frameworks"
+ESCO_30_MAP = ROOT / "tools" / "data" / "digcomp-3.0-esco.csv"
+ESCO_RELATIONS = frozenset({"same", "renamed", "none"})
+ESCO_NOTE = (
+    "esco: ESCO v1.2.0 DigComp collection concepts, (c) European Union, https://esco.ec.europa.eu"
+    " (reuse authorised with acknowledgement, Commission Decision 2011/833/EU)."
+)
 
 CC_BY = {"spdx": "CC-BY-4.0", "url": "https://creativecommons.org/licenses/by/4.0/"}
 
@@ -388,6 +402,74 @@ def build_digcomp_22(reference: Path) -> tuple[dict[str, Any], dict[str, str]]:
     return structure, en
 
 
+# --- ESCO ---------------------------------------------------------------------------------
+
+
+def _csv_rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def esco_links(
+    reference: Path, english_22: dict[str, str], english_30: dict[str, str]
+) -> dict[str, dict[str, str]]:
+    """Competence code -> ESCO URI, per framework folder name (see the module docstring)."""
+    folder = reference / "interop" / "esco"
+    released = {
+        row["conceptUri"]
+        for row in _csv_rows(folder / "digCompSkillsCollection_en.v1.2.0.csv")
+        if row["status"] == "released"
+    }
+    links_22: dict[str, str] = {}
+    for row in _csv_rows(folder / "digcomp22_to_esco_digcomp_collection.DERIVED.csv"):
+        code, uri = row["digcomp_code"], row["esco_uri"].strip()
+        if row["level"] != "competence" or not uri:
+            continue
+        if f"competence.{code}.title" not in english_22:
+            raise SystemExit(f"ESCO map: DigComp 2.2 has no competence {code}")
+        if uri not in released:
+            raise SystemExit(f"ESCO map: {uri} ({code}) is not in the ESCO DigComp collection")
+        links_22[code] = uri
+    links_30: dict[str, str] = {}
+    rows = _csv_rows(ESCO_30_MAP)
+    codes = [row["code"] for row in rows]
+    wanted = sorted(
+        k.split(".", 1)[1].rsplit(".", 1)[0]
+        for k in english_30
+        if k.startswith("competence.") and k.endswith(".title")
+    )
+    if sorted(codes) != wanted:
+        raise SystemExit(f"{ESCO_30_MAP.name}: one row per DigComp 3.0 competence, exactly")
+    for row in rows:
+        code, relation, source = row["code"], row["relation"], row["esco_from_22"]
+        where = f"{ESCO_30_MAP.name}, {code}"
+        if english_22.get(f"competence.{code}.title") != row["digcomp_22_title"]:
+            raise SystemExit(f"{where}: the DigComp 2.2 title changed; review the row")
+        if english_30.get(f"competence.{code}.title") != row["digcomp_30_title"]:
+            raise SystemExit(f"{where}: the DigComp 3.0 title changed; review the row")
+        if relation not in ESCO_RELATIONS or not row["rationale"].strip():
+            raise SystemExit(f"{where}: relation must be same, renamed or none, with a reason")
+        if relation == "same" and row["digcomp_22_title"] != row["digcomp_30_title"]:
+            raise SystemExit(f"{where}: 'same' needs the same title; use 'renamed'")
+        if relation == "none":
+            if source:
+                raise SystemExit(f"{where}: 'none' takes no 2.2 code")
+            continue
+        if source != code:  # the rule: only a competence kept under its own code
+            raise SystemExit(f"{where}: takes the concept of 2.2 {code} only")
+        if source in links_22:
+            links_30[code] = links_22[source]
+    return {"digcomp-2.2": links_22, "digcomp-3.0": links_30}
+
+
+def _with_esco(structure: dict[str, Any], links: dict[str, str]) -> dict[str, Any]:
+    competences = [
+        {**entry, "esco": links[entry["id"]]} if entry["id"] in links else entry
+        for entry in structure["competences"]
+    ]
+    return {**structure, "competences": competences}
+
+
 # --- driver -------------------------------------------------------------------------------
 
 FRAMEWORKS = {"digcomp-3.0": build_digcomp_30, "digcomp-2.2": build_digcomp_22}
@@ -510,8 +592,10 @@ def import_l10n(language: str, folder: Path, reference: Path, report: list[str])
 
 def render(reference: Path, report: list[str]) -> dict[Path, str]:
     files: dict[Path, str] = {}
-    for name, build in FRAMEWORKS.items():
-        structure, english = build(reference)
+    built = {name: build(reference) for name, build in FRAMEWORKS.items()}
+    esco = esco_links(reference, built["digcomp-2.2"][1], built["digcomp-3.0"][1])
+    for name, (plain, english) in built.items():
+        structure = _with_esco(plain, esco[name])
         header = [
             f"{english['framework.title']}",
             "Generated by tools/build_frameworks.py from the JRC reference data - edit the",
@@ -520,7 +604,8 @@ def render(reference: Path, report: list[str]) -> dict[Path, str]:
             english["framework.attribution"],
         ]
         folder = OUT / name
-        files[folder / "framework.yaml"] = _header(header) + _dump(structure)
+        notes = [*header, "", ESCO_NOTE] if esco[name] else header
+        files[folder / "framework.yaml"] = _header(notes) + _dump(structure)
         files[folder / "texts.en.yaml"] = texts_document("en", "official", "", english, header)
         for language, (status, note) in LANGUAGES[name].items():
             if (TRANSLATIONS / f"{name}.{language}.csv").is_file():

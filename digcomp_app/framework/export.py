@@ -65,6 +65,7 @@ def export_framework(framework: Framework, language: str) -> dict[str, Any]:
                     "id": competence.id,
                     "title": text(competence.title),
                     "description": text(competence.description),
+                    **({"esco": competence.esco} if competence.esco else {}),
                     "statements": [
                         {
                             "id": s.id,

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
+from urllib.parse import urlsplit
 
 from digcomp_app.framework import plainyaml
 from digcomp_app.framework.checks import FileChecker, KeyPath
@@ -65,7 +66,7 @@ _RELATED_KEYS = frozenset({"id", "version", "relation"})
 _BAND_KEYS = frozenset({"id", "levels"})
 _LEVEL_KEYS = frozenset({"number", "band", "mappings"})
 _AREA_KEYS = frozenset({"id"})
-_COMPETENCE_KEYS = frozenset({"id", "area"})
+_COMPETENCE_KEYS = frozenset({"id", "area", "esco"})
 _STATEMENT_KEYS = frozenset({"id", "competence", "band", "levels", "ai_label"})
 _OUTCOME_KEYS = _STATEMENT_KEYS | {"type"}
 _ID_ONLY = frozenset({"id"})
@@ -83,6 +84,18 @@ class _Statement:
     ai_label: AiLabel | None
     type: OutcomeType | None
     keys: KeyPath
+
+
+def _is_web_uri(text: str) -> bool:
+    """An absolute http(s) URI with a host and no spaces (an ESCO concept, for one)."""
+    if text != text.strip() or any(c.isspace() or ord(c) < 32 for c in text):
+        return False
+    try:
+        parts = urlsplit(text)
+        port_ok = parts.port is None or parts.port > 0
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and port_ok
 
 
 def resolve_framework_dir(path: Path) -> Path:
@@ -155,6 +168,7 @@ class _StructureReader:
         self.levels: dict[int, tuple[str | None, dict[str, str]]] = {}
         self.areas: list[str] = []
         self.competences: dict[str, str] = {}
+        self.esco: dict[str, str] = {}
         self.statements: list[_Statement] = []
         self.outcomes: list[_Statement] = []
         self.glossary: list[str] = []
@@ -398,6 +412,13 @@ class _StructureReader:
             check.known_keys(entry, _COMPETENCE_KEYS, keys)
             competence_id = check.identifier(entry, "id", keys)
             area = check.string(entry, "area", keys)
+            esco = check.string(entry, "esco", keys, required=False)
+            if esco is not None and not _is_web_uri(esco):
+                check.add(
+                    (*keys, "esco"),
+                    _("'{value}' is not an http or https address").format(value=esco),
+                )
+                esco = None
             if area is not None and area not in self.areas and "areas" not in check.broken:
                 check.add(
                     (*keys, "area"),
@@ -408,6 +429,8 @@ class _StructureReader:
                 continue
             # Kept even with a bad area, so statements pointing here are not flagged too.
             self.competences[competence_id] = area or ""
+            if esco:
+                self.esco[competence_id] = esco
 
     def _read_statements(
         self, root: dict[str, Any], key: str, allowed: frozenset[str], typed: bool
@@ -516,6 +539,7 @@ class _StructureReader:
                 text(f"competence.{competence_id}.description"),
                 tuple(statements[competence_id]),
                 tuple(outcomes[competence_id]),
+                self.esco.get(competence_id, ""),
             )
             by_area[area_id].append(competence)
             index[competence_id] = competence

@@ -132,6 +132,8 @@ class Competence:
     description: Text
     statements: tuple[CompetenceStatement, ...] = ()
     learning_outcomes: tuple[LearningOutcome, ...] = ()
+    #: the ESCO skill or collection concept of this competence (an http(s) URI), or ""
+    esco: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -141,6 +141,15 @@ class FrameworkBrowser(QWidget):
         self.details.setHtml(f"<p>{escape(hint)}</p>")
 
 
+def esco_html(competence: Competence) -> str:
+    """The competence's ESCO concept as a link, or a note that it has none."""
+    if not competence.esco:
+        return "<p><small>" + escape(_("ESCO: no matching skill")) + "</small></p>"
+    # plain text, not a link: the browser pane opens no addresses (copy it from here)
+    label = escape(_("ESCO skill:"))
+    return f"<p><small>{label} {escape(competence.esco)}</small></p>"
+
+
 def competence_html(framework: Framework, competence: Competence, language: str) -> str:
     """The competence's descriptor, its levels and (DigComp 3.0) statements and outcomes."""
     parts = []
@@ -153,6 +162,7 @@ def competence_html(framework: Framework, competence: Competence, language: str)
     parts += [
         f"<h2>{escape(competence.id)} {escape(competence.title.get(language))}</h2>",
         f"<p>{escape(competence.description.get(language))}</p>",
+        esco_html(competence),
         "<h3>" + escape(_("Proficiency levels")) + "</h3>",
     ]
     for band in framework.bands or ():
