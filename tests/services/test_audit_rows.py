@@ -3,6 +3,7 @@ found by ``audit verify``: each row's last audited value is in the signed chain.
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import delete, insert, select, update
 
 from digcomp_app.services import accounts, audit, learners
@@ -16,6 +17,8 @@ from digcomp_app.storage.models import (
 )
 from tests.services.test_audit_anchor import recompute_chain
 from tests.services.test_printing import certify
+
+pytestmark = pytest.mark.reliability  # part of the reliability suite (tests/reliability)
 
 
 def behind_the_apps_back(db, statement) -> None:

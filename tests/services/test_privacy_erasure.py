@@ -33,6 +33,8 @@ from digcomp_app.storage.models import (
 from tests.services.conftest import PASSWORD
 from tests.services.test_privacy import REPORT, certify_with_file
 
+pytestmark = pytest.mark.reliability  # part of the reliability suite (tests/reliability)
+
 GIVEN, SURNAME = "Jānis", "Bērziņš"
 
 
