@@ -18,6 +18,7 @@ from digcomp_app.services.errors import NotFound, ServiceError
 from digcomp_app.services.inputs import for_terminal
 
 ORDER = 55
+ISSUER_FILE = "did.json"
 ENV_PASSPHRASE = "DIGCOMP_PASSPHRASE"
 STATUS_NAMES = {"issued": N_("issued"), "revoked": N_("revoked")}
 
@@ -179,6 +180,58 @@ def register(commands: Any, formatter: type[argparse.HelpFormatter]) -> None:
     revoked.add_argument("--out", required=True, metavar=_("FILE"), help=_("the file to write"))
     revoked.set_defaults(handler=revoked_command)
 
+    export = actions.add_parser(
+        "export",
+        formatter_class=formatter,
+        help=_("write certificates as digital credentials (Open Badges 3.0)"),
+        description=_(
+            "Write each certificate as Open Badges 3.0 credentials, one file per competence, "
+            "signed with the school's key, for the learner's wallet or another platform "
+            "(docs/digital-credentials.md). The school publishes its issuer profile "
+            "('certificates export-issuer-profile') so that they can be checked. The "
+            "passphrase of the signing key comes from {variable} or is asked."
+        ).format(variable=ENV_PASSPHRASE),
+    )
+    export.add_argument(
+        "--format",
+        required=True,
+        choices=("ob3",),
+        help=_("ob3: Open Badges 3.0 (Verifiable Credentials 2.0, eddsa-rdfc-2022 proof)"),
+    )
+    export.add_argument(
+        "--serial",
+        action="append",
+        required=True,
+        metavar=_("SERIAL"),
+        help=_("one certificate (may be repeated)"),
+    )
+    export.add_argument(
+        "--lang",
+        choices=UI_LANGUAGES,
+        default="en",
+        metavar="LANG",
+        help=_("one of {languages} (default: en)").format(languages=", ".join(UI_LANGUAGES)),
+    )
+    export.add_argument(
+        "--out", default=".", metavar=_("FOLDER"), help=_("where the files go (default: here)")
+    )
+    export.set_defaults(handler=export_command)
+
+    profile = actions.add_parser(
+        "export-issuer-profile",
+        formatter_class=formatter,
+        help=_("write the school's DID document (did.json) for its website"),
+        description=_(
+            "Write the school's DID document: its public signing keys, named by the host of "
+            "the verification address. Publish it at the address this command prints, and "
+            "again after every new signing key."
+        ),
+    )
+    profile.add_argument(
+        "--out", default=ISSUER_FILE, metavar=_("FILE"), help=_("the file to write")
+    )
+    profile.set_defaults(handler=issuer_profile_command)
+
 
 def list_command(args: argparse.Namespace) -> int:
     db = open_database(args)
@@ -331,5 +384,57 @@ def revoked_command(args: argparse.Namespace) -> int:
             "Wrote the signed revocation list ({count} certificates) to {file}.",
             count,
         ).format(count=count, file=path)
+    )
+    return 0
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise ServiceError(
+            _("Cannot write {file}: {error}").format(file=path, error=error.strerror)
+        ) from error
+
+
+def export_command(args: argparse.Namespace) -> int:
+    from digcomp_app.services import credentials, signing
+
+    db = open_database(args)
+    try:
+        actor = sign_in(db, args)
+        signer = signing.unlock(db, actor, _signing_passphrase())
+        files = credentials.export_ob3(db, actor, args.serial, signer, args.lang)
+    finally:
+        db.close()
+    folder = Path(args.out)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ServiceError(
+            _("Cannot write {file}: {error}").format(file=folder, error=error.strerror)
+        ) from error
+    for file in files:
+        _write(folder / file.name, file.text)
+        print(folder / file.name)
+    return 0
+
+
+def issuer_profile_command(args: argparse.Namespace) -> int:
+    from digcomp_app.services import credentials
+
+    db = open_database(args)
+    try:
+        text = credentials.issuer_profile(db, sign_in(db, args))
+    finally:
+        db.close()
+    path = Path(args.out)
+    _write(path, text)
+    did = json.loads(text)["id"]
+    host = did.removeprefix("did:web:").replace("%3A", ":")
+    print(
+        _("Wrote {file}. Publish it at https://{host}/.well-known/did.json").format(
+            file=path, host=host
+        )
     )
     return 0

@@ -136,6 +136,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "certificates.certification_queue": frozenset({C}),
     # the signed list of revoked serials for the school's website (signing needs a coordinator)
     "certificates.revocation_list": frozenset({C}),
+    # digital credentials (Open Badges 3.0) and the school's DID document
+    "credentials.export_ob3": frozenset({C}),  # it signs: only a coordinator unlocks the key
+    "credentials.issuer_profile": frozenset({C, A}),
     # printed documents: attestations and summaries for coordinators; a learner's profile
     # for the learner and their teachers too (checked per learner inside)
     "printing.print_attestations": frozenset({C}),
