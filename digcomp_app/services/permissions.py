@@ -181,6 +181,16 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # only into an empty database, where nobody can sign in: it checks the backup's own
     # administrator credentials itself
     "backup.restore": frozenset({A}),
+    # the school's library of frameworks (decision 0034): everyone sees it; administrators
+    # add frameworks (a folder, a zip, a Moodle CSV) and remove those no record uses
+    "frameworks.library": EVERYONE,
+    "frameworks.list_added": EVERYONE,
+    "frameworks.add": frozenset({A}),
+    "frameworks.add_from_moodle": frozenset({A}),
+    "frameworks.remove": frozenset({A}),
+    # a certificate as a European Digital Credential (unsealed; the school seals it in the
+    # EDC issuer): coordinators, who keep the register
+    "certificates.export_edc": frozenset({C}),
     # what needs doing, for each role's home screen (read only)
     "home.learner": frozenset({L}),
     "home.teacher": frozenset({T}),

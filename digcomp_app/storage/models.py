@@ -473,3 +473,24 @@ class AuditHead(Base):
 
 Index("ix_certificates_status", Certificate.status)
 Index("ix_learners_learner_number", Learner.learner_number, unique=True)
+
+
+class SchoolFramework(Base):
+    """A framework an administrator added to the school's library (decision 0034): its
+    folder's files, kept in the database so every PC of the school sees the same one."""
+
+    __tablename__ = "school_frameworks"
+    __table_args__ = (UniqueConstraint("framework_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    framework_id: Mapped[str] = mapped_column(String(50))
+    version: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(300), default="")
+    #: the folder's files as JSON: {"framework.yaml": "...", "texts.en.yaml": "..."}
+    files: Mapped[str] = mapped_column(Text)
+    #: SHA-256 of ``files``: a PC's cached copy is reused only while it matches
+    sha256: Mapped[str] = mapped_column(String(64))
+    #: where it came from: "folder", "zip" or "moodle"
+    origin: Mapped[str] = mapped_column(String(10), default="folder")
+    added_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    added_at: Mapped[dt.datetime] = mapped_column(_TS, default=utcnow)
