@@ -20,7 +20,7 @@ from digcomp_app import commands as command_modules
 from digcomp_app.i18n import UI_LANGUAGES, _, set_language, system_language
 from digcomp_app.i18n.cli_messages import translate_argparse
 from digcomp_app.services.errors import ServiceError
-from digcomp_app.settings import APP_NAME, load_settings
+from digcomp_app.settings import APP_NAME, choose
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -33,13 +33,12 @@ class _Formatter(argparse.RawDescriptionHelpFormatter):
 
 
 def _choose_language(argv: Sequence[str]) -> str:
-    """``--language`` wins over the settings, which win over the system locale."""
+    """A language locked by the school's IT, else ``--language``, the settings (the user's,
+    else the machine's default), the system locale."""
     early = argparse.ArgumentParser(add_help=False)
     early.add_argument("--language")
     known, _rest = early.parse_known_args(list(argv))
-    if known.language:
-        return known.language
-    return load_settings().language or system_language()
+    return choose("language", known.language) or system_language()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -124,7 +123,7 @@ def _window_only(arguments: Sequence[str]) -> argparse.Namespace | None:
 def _run_gui(args: argparse.Namespace) -> int:
     from digcomp_app.ui.app import run  # Qt is imported only when the window is wanted
 
-    return run(language=args.language, database_url=args.database)
+    return run(language=choose("language", args.language) or None, database_url=args.database)
 
 
 def _log_file() -> Path:
@@ -143,6 +142,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8", errors="replace")
     set_language(_choose_language(arguments))
+    from digcomp_app.services.configuration import machine_config_messages
+
+    for message in machine_config_messages():  # the school's IT file: the app still starts
+        print(message, file=sys.stderr)
     args = _window_only(arguments)
     if args is None:
         translate_argparse()

@@ -19,6 +19,8 @@ DATA = Path(__file__).resolve().parent / "data"
 @pytest.fixture(autouse=True)
 def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("DIGCOMP_SETTINGS", str(tmp_path / "settings.ini"))
+    # no machine-wide file of this machine's IT (tests that want one set their own)
+    monkeypatch.setenv("DIGCOMP_MACHINE_CONFIG", str(tmp_path / "no-machine-config.ini"))
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     set_language("en")
     yield

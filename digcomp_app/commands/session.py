@@ -9,7 +9,13 @@ import sys
 
 from digcomp_app.i18n import _
 from digcomp_app.services import accounts
-from digcomp_app.services.database import Database, resolve_database_url, safe_url
+from digcomp_app.services.configuration import overridden_notice
+from digcomp_app.services.database import (
+    ENV_DATABASE_URL,
+    Database,
+    resolve_database_url,
+    safe_url,
+)
 from digcomp_app.services.errors import AuthenticationFailed, ServiceError
 from digcomp_app.services.permissions import Actor
 from digcomp_app.settings import load_settings
@@ -18,7 +24,12 @@ ENV_PASSWORD = "DIGCOMP_PASSWORD"
 
 
 def open_database(args: argparse.Namespace) -> Database:
-    """The database named by --database, DIGCOMP_DATABASE_URL, the settings or the default."""
+    """The database locked by the school's IT, else the one named by --database,
+    DIGCOMP_DATABASE_URL, the settings or the default."""
+    asked = getattr(args, "database", None) or os.environ.get(ENV_DATABASE_URL)
+    notice = overridden_notice("database_url", asked)
+    if notice:
+        print(notice, file=sys.stderr)
     url = resolve_database_url(getattr(args, "database", None), load_settings().database_url)
     try:
         db = Database(url)
@@ -35,6 +46,9 @@ def open_database(args: argparse.Namespace) -> Database:
             ),
             file=sys.stderr,
         )
+    warning = db.sharing_warning()
+    if warning:
+        print(warning, file=sys.stderr)
     return db
 
 

@@ -12,6 +12,7 @@ from digcomp_app.services import audit_rows
 from digcomp_app.services.errors import install_translator
 from digcomp_app.storage.engine import backend_name, create_engine
 from digcomp_app.storage.migrate import MigrationResult, migrate
+from digcomp_app.storage.sharing import Lease, SharingStatus, open_lease
 
 # Database addresses for the layers above (the window, the commands): one home, storage.urls.
 from digcomp_app.storage.urls import (
@@ -47,6 +48,13 @@ class Database:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         audit_rows.install(self._sessions)
         self.hasher = password_hasher or PasswordHasher()
+        self._lease: Lease | None = None
+        #: for an SQLite file: other PCs that have it open, a network drive (see
+        #: ``sharing_warning``); None for a database server
+        self.sharing: SharingStatus | None = None
+        path = sqlite_path(self.url)
+        if path is not None:
+            self._lease, self.sharing = open_lease(path)
 
     @property
     def backend(self) -> str:
@@ -58,7 +66,16 @@ class Database:
         with self._sessions.begin() as session:
             yield session
 
+    def sharing_warning(self) -> str:
+        """A warning in the user's language when the SQLite file is open on another PC or
+        lies on a network drive ("" when neither)."""
+        from digcomp_app.services.configuration import sharing_warning
+
+        return sharing_warning(self.sharing) if self.sharing is not None else ""
+
     def close(self) -> None:
+        if self._lease is not None:
+            self._lease.release()
         self.engine.dispose()
 
 
@@ -71,6 +88,7 @@ def open_configured(explicit_url: str | None = None, settings_url: str | None = 
 __all__ = [
     "ENV_DATABASE_URL",
     "Database",
+    "SharingStatus",
     "hide_password",
     "is_postgresql",
     "is_sqlite",

@@ -22,6 +22,7 @@ from digcomp_app.services.errors import IntegrityProblem, InvalidInput, NotFound
 from digcomp_app.services.evidence import put_blob, release_blob, sniff_media_type
 from digcomp_app.services.inputs import clean_text
 from digcomp_app.services.permissions import Actor, service
+from digcomp_app.settings import load_settings
 from digcomp_app.storage.models import EvidenceBlob, Learner, Organisation
 
 KINDS = ("school", "host", "partner")
@@ -152,6 +153,19 @@ def verification_address(text: str) -> str:
     return address
 
 
+def _machine_address(default: bool = False) -> str | None:
+    """The verification address of the machine-wide file: the locked one (None when not
+    locked), or with ``default`` the one set there at all; None when it is not valid."""
+    settings = load_settings()
+    wanted = default or settings.is_locked("verification_address")
+    if not settings.verification_address or not wanted:
+        return None
+    try:
+        return verification_address(settings.verification_address)
+    except InvalidInput:
+        return None
+
+
 def _home(session: Session) -> Organisation | None:
     return session.scalar(select(Organisation).where(Organisation.is_home.is_(True)))
 
@@ -181,11 +195,16 @@ def update_home(db: Database, actor: Actor, **values: str | bool) -> Organisatio
     address = values.pop("verification_address", None)
     if address is not None:
         clean["verification_address"] = verification_address(str(address))
+    locked = _machine_address()
+    if locked is not None:  # the school's IT locked it in the machine-wide file
+        clean["verification_address"] = locked
     with db.transaction() as session:
         org = _home(session)
         if org is None:
             if not clean.get("name"):
                 raise InvalidInput("name", _("An organisation needs a name."))
+            if "verification_address" not in clean:  # a new school: the address IT set
+                clean["verification_address"] = _machine_address(default=True) or ""
             org = Organisation(kind="school", is_home=True, name=clean["name"])
             session.add(org)
         for key, value in clean.items():

@@ -13,7 +13,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from digcomp_app.settings import APP_NAME
+from digcomp_app.settings import data_folder, load_settings
 
 #: the environment variable that chooses the database (after --database, before the settings)
 ENV_DATABASE_URL = "DIGCOMP_DATABASE_URL"
@@ -21,9 +21,8 @@ SQLITE_PREFIX = "sqlite:///"
 
 
 def default_database_path() -> Path:
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "digcomp.sqlite3"
+    """``digcomp.sqlite3`` in the user's data folder, or beside the program in portable mode."""
+    return data_folder() / "digcomp.sqlite3"
 
 
 def resolve_database_url(
@@ -31,12 +30,25 @@ def resolve_database_url(
     settings_url: str | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> str:
-    """``--database`` wins, then ``DIGCOMP_DATABASE_URL``, then the settings, then the default."""
+    """A database set and locked by the school's IT (the machine-wide file) wins; then
+    ``--database``, ``DIGCOMP_DATABASE_URL``, the settings (the user's, else the machine's
+    default), the default file."""
+    locked = locked_database_url()
+    if locked:
+        return normalise_url(locked)
     env = os.environ if environ is None else environ
     for candidate in (explicit, env.get(ENV_DATABASE_URL), settings_url):
         if candidate:
             return normalise_url(candidate)
     return f"{SQLITE_PREFIX}{default_database_path()}"
+
+
+def locked_database_url() -> str:
+    """The database the machine-wide file locks ("" when users may choose)."""
+    settings = load_settings()
+    if not settings.is_locked("database_url"):
+        return ""
+    return settings.database_url or f"{SQLITE_PREFIX}{default_database_path()}"
 
 
 def normalise_url(url: str) -> str:

@@ -138,13 +138,15 @@ class MainWindow(QMainWindow):
     def _open(self, database: Database | None, database_url: str | None) -> None:
         """Open the database and show the sign-in page (or say what went wrong)."""
         from digcomp_app.framework import FrameworkError, builtin_library
-        from digcomp_app.services.database import Database
+        from digcomp_app.services.database import Database, resolve_database_url
 
         self._add_shortcuts()
 
         try:
             self.db = database or (
-                Database(database_url) if database_url else open_default_database()
+                Database(resolve_database_url(database_url))  # unless IT locked another
+                if database_url
+                else open_default_database()
             )
             builtin_library()  # fail here, before anyone signs in, if the frameworks are broken
         except FrameworkError as error:
@@ -168,7 +170,23 @@ class MainWindow(QMainWindow):
                         path=self.db.migration.backup
                     )
                 )
+            self._warn_about_setup()
         self.retranslate()
+
+    def _warn_about_setup(self) -> None:
+        """A shared SQLite file, or mistakes in the school's machine-wide configuration."""
+        from PySide6.QtWidgets import QMessageBox
+
+        from digcomp_app.services.configuration import machine_config_messages
+
+        assert self.db is not None
+        notes = [*machine_config_messages(), self.db.sharing_warning()]
+        text = "\n\n".join(note for note in notes if note)
+        if text:
+            self.setup_warning = QMessageBox(
+                QMessageBox.Icon.Warning, _("DigComp recognition"), text, parent=self
+            )
+            self.setup_warning.open()  # returns at once: the sign-in page is ready behind it
 
     def _show_sign_in(self) -> None:
         """A new sign-in page for ``self.db`` (the old one, if any, is dropped)."""
@@ -610,6 +628,20 @@ class MainWindow(QMainWindow):
         set_language(language)
         save_settings(load_settings().with_changes(language=language))
 
+    def _lock_language_menu(self) -> None:
+        """A language locked by the school's IT: the choices are shown, disabled, and say why."""
+        settings = load_settings()
+        if not settings.is_locked("language"):
+            return
+        from digcomp_app.services.configuration import locked_explanation
+
+        why = locked_explanation(settings.machine_file)
+        self.language_menu.setToolTip(why)
+        self.language_menu.setToolTipsVisible(True)
+        for action in self.language_actions.values():
+            action.setEnabled(False)
+            action.setToolTip(why)
+
     def _on_language_changed(self, _language: str) -> None:
         # a status message stays in the language it was written in: it goes instead
         self.statusBar().clearMessage()
@@ -687,6 +719,7 @@ class MainWindow(QMainWindow):
         if self.guide is not None:
             self.guide.retranslate()  # type: ignore[attr-defined]
         self.language_actions[current_language()].setChecked(True)
+        self._lock_language_menu()
         signed_in = self.actor is not None
         for action in (
             self.lock_action,

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from digcomp_app.i18n import _
+from digcomp_app.services.configuration import locked_explanation
 from digcomp_app.settings import load_settings, save_settings
 from digcomp_app.ui.context import UiContext
 from digcomp_app.ui.screens.database import urls
@@ -122,7 +123,9 @@ class ConnectionBox(QGroupBox):
             "A new SQLite file is prepared the first time it is opened. A PostgreSQL "
             "database must exist on the server; the program creates its tables."
         )
-        if os.environ.get(urls.ENV_DATABASE_URL):
+        if self.locked:
+            note = locked_explanation(self.locked)
+        elif os.environ.get(urls.ENV_DATABASE_URL):
             note += " " + _(
                 "Note: {variable} is set on this computer and is used instead of this setting."
             ).format(variable=urls.ENV_DATABASE_URL)
@@ -130,7 +133,10 @@ class ConnectionBox(QGroupBox):
 
     def load(self) -> None:
         """Show the saved setting, or the database in use when nothing is saved."""
-        url = load_settings().database_url or self._context.db.url
+        settings = load_settings()
+        #: the machine-wide file that locks the database ("" when the administrator chooses)
+        self.locked = settings.machine_file if settings.is_locked("database_url") else ""
+        url = settings.database_url or self._context.db.url
         if urls.is_sqlite(url):
             self.sqlite_choice.setChecked(True)
             self.file.setText(urls.sqlite_file(url))
@@ -160,9 +166,12 @@ class ConnectionBox(QGroupBox):
 
     def _update_enabled(self) -> None:
         sqlite = self.sqlite_choice.isChecked()
+        free = not self.locked
         for widget in (self.file, self.browse_button):
-            widget.setEnabled(sqlite)
-        self.url.setEnabled(not sqlite)
+            widget.setEnabled(free and sqlite)
+        self.url.setEnabled(free and not sqlite)
+        for widget in (self.sqlite_choice, self.postgresql_choice, self.save_button):
+            widget.setEnabled(free)
         self.result.clear()
 
     def chosen_url(self) -> str | None:
@@ -246,6 +255,8 @@ class ConnectionBox(QGroupBox):
         self.task.done.connect(lambda: self.test_button.setEnabled(True))
 
     def save(self) -> None:
+        if self.locked:
+            return
         url = self.chosen_url()
         if url is None:
             return

@@ -21,7 +21,13 @@ class DatabaseScreen(QWidget):
         self.in_use = QLabel()
         self.in_use.setWordWrap(True)
         self.in_use.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        QVBoxLayout(self.in_use_box).addWidget(self.in_use)
+        #: a shared SQLite file or a network drive ("" hides it)
+        self.sharing = QLabel()
+        self.sharing.setWordWrap(True)
+        self.sharing.setStyleSheet("color: #b00020;")
+        in_use_layout = QVBoxLayout(self.in_use_box)
+        in_use_layout.addWidget(self.in_use)
+        in_use_layout.addWidget(self.sharing)
         self.connection = ConnectionBox(context)
         self.backup = BackupBox(context)
 
@@ -52,8 +58,15 @@ class DatabaseScreen(QWidget):
         self.in_use_box.setTitle(_("Database in use now"))
         self.in_use.setText(urls.describe(self._context.db.url))
         self.in_use.setAccessibleName(_("Database in use now"))
+        self._show_sharing()
         self.connection.retranslate()
         self.backup.retranslate()
 
     def refresh(self) -> None:
         self.in_use.setText(urls.describe(self._context.db.url))
+        self._show_sharing()
+
+    def _show_sharing(self) -> None:
+        warning = self._context.db.sharing_warning()
+        self.sharing.setText(warning)
+        self.sharing.setVisible(bool(warning))
