@@ -32,7 +32,7 @@ from typing import IO
 
 from digcomp_app.framework.loader import FORMAT_VERSION, STRUCTURE_FILE
 from digcomp_app.framework.model import Framework
-from digcomp_app.i18n import _
+from digcomp_app.i18n import _, ngettext
 
 #: the biggest CSV read (bytes): DigComp 3.0 with every text is under 1 MiB
 MAX_BYTES = 10 * 1024 * 1024
@@ -611,24 +611,32 @@ def _build(
         )
     if statements:
         notes.append(
-            _(
+            ngettext(
+                "{count} competency below the second level became a competence statement "
+                "of the competence above it, valid at every level.",
                 "{count} competencies below the second level became competence statements "
-                "of the competence above them, valid at every level."
+                "of the competence above them, valid at every level.",
+                len(statements),
             ).format(count=len(statements))
         )
     renamed = sum(1 for moodle_id, own in ids.items() if moodle_id != own)
     if renamed:
         notes.append(
-            _(
+            ngettext(
+                "{count} ID number had characters an id may not have (letters, digits, '.', "
+                "'_' and '-' only) and was changed.",
                 "{count} ID numbers had characters an id may not have (letters, digits, '.', "
-                "'_' and '-' only) and were changed."
+                "'_' and '-' only) and were changed.",
+                renamed,
             ).format(count=renamed)
         )
     if skipped:
         notes.append(
-            _("{count} rows without ID number or short name were left out, as Moodle does.").format(
-                count=skipped
-            )
+            ngettext(
+                "{count} row without ID number or short name was left out, as Moodle does.",
+                "{count} rows without ID number or short name were left out, as Moodle does.",
+                skipped,
+            ).format(count=skipped)
         )
     notes.append(
         _(

@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import DBAPIError
 
 from digcomp_app.framework import (
     Framework,
@@ -260,17 +259,27 @@ def _short_issue(path: Path, text: str) -> str:
 _CACHE_LOCK = threading.Lock()
 
 
+def _query(database: Database, sql: str) -> list[tuple[Any, ...]]:
+    """Rows of a read-only query on a plain pooled connection: no write lock is taken
+    (SQLite transactions here begin IMMEDIATE), so services may ask inside their own."""
+    connection = database.engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        try:
+            cursor.execute(sql)
+            return list(cursor.fetchall())
+        finally:
+            cursor.close()
+    finally:
+        connection.close()  # back to the pool, rolled back
+
+
 def library_of(database: Database) -> FrameworkLibrary:
     """Built-in frameworks plus the school's (loaded again only when they changed)."""
     try:
-        with database.transaction() as session:
-            stamps = tuple(
-                session.execute(
-                    select(SchoolFramework.id, SchoolFramework.sha256).order_by(SchoolFramework.id)
-                ).all()
-            )
-    except DBAPIError:
-        return builtin_library()  # a database of an older app, not yet migrated
+        stamps = _query(database, "SELECT id, sha256 FROM school_frameworks ORDER BY id")
+    except Exception:  # a database of an older app, not yet migrated
+        return builtin_library()
     if not stamps:
         return builtin_library()
     key = tuple((row[0], row[1]) for row in stamps)
@@ -278,8 +287,7 @@ def library_of(database: Database) -> FrameworkLibrary:
         cached: tuple[Any, FrameworkLibrary] | None = getattr(database, "_school_library", None)
         if cached is not None and cached[0] == key:
             return cached[1]
-    with database.transaction() as session:
-        rows = session.execute(select(SchoolFramework.files).order_by(SchoolFramework.id)).all()
+    rows = _query(database, "SELECT files FROM school_frameworks ORDER BY id")
     frameworks = list(builtin_library())
     for (files,) in rows:
         try:

@@ -12,7 +12,6 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from digcomp_app.framework import builtin_library
 from digcomp_app.i18n import N_, SOURCE_LANGUAGE, UI_LANGUAGES, _
 from digcomp_app.services.auditlog import append
 from digcomp_app.services.database import Database
@@ -23,6 +22,7 @@ from digcomp_app.services.errors import (
     WorkflowError,
     simultaneous_changes_refused,
 )
+from digcomp_app.services.frameworks_library import library_of
 from digcomp_app.services.inputs import clean_text
 from digcomp_app.services.permissions import Actor, Role, deny_object, service
 from digcomp_app.services.scope import require_teacher
@@ -298,7 +298,7 @@ def _info(session: Session, mobility: Mobility) -> MobilityInfo:
 
 
 def _validate(
-    session: Session, draft: MobilityDraft, mobility: Mobility | None = None
+    db: Database, session: Session, draft: MobilityDraft, mobility: Mobility | None = None
 ) -> dict[str, dict[str, str]]:
     """Check ``draft``; the texts to save (every language and field)."""
     mobility_id = mobility.id if mobility is not None else None
@@ -327,7 +327,7 @@ def _validate(
             raise InvalidInput(
                 field, _("There is no organisation with the number {id}.").format(id=org_id)
             )
-    if builtin_library().find(draft.framework_id, draft.framework_version) is None:
+    if library_of(db).find(draft.framework_id, draft.framework_version) is None:
         raise InvalidInput(
             "framework",
             _("The framework {id} {version} is not installed.").format(
@@ -375,7 +375,7 @@ def create(db: Database, actor: Actor, draft: MobilityDraft) -> MobilityInfo:
     # another coordinator may create a mobility with the same code between our check and
     # our commit: the unique code refuses ours (SimultaneousChange)
     with simultaneous_changes_refused(), db.transaction() as session:
-        texts = _validate(session, draft)
+        texts = _validate(db, session, draft)
         mobility = Mobility()
         _apply(mobility, draft, texts)
         session.add(mobility)
@@ -403,7 +403,7 @@ def update(
             mobility = _mobility(session, mobility_id)
             if mobility.version != expected_version:
                 raise ConcurrentChange(_mobility_changed_message(), _info(session, mobility))
-            texts = _validate(session, draft, mobility)
+            texts = _validate(db, session, draft, mobility)
             _apply(mobility, draft, texts)
             session.flush()
             append(session, actor.username, "mobilities.update", "ok", "mobility", mobility.id)

@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from digcomp_app.framework import Framework, builtin_library
+from digcomp_app.framework import Framework
 from digcomp_app.i18n import _
 from digcomp_app.services.auditlog import append
 from digcomp_app.services.database import Database
 from digcomp_app.services.errors import InvalidInput, NotFound, WorkflowError
+from digcomp_app.services.frameworks_library import library_of
 from digcomp_app.services.inputs import clean_text
 from digcomp_app.services.permissions import Actor, deny_object, service
 from digcomp_app.services.scope import require_learner
@@ -87,8 +88,8 @@ def info(row: SelfAssessment) -> SelfAssessmentInfo:
     )
 
 
-def _framework(framework_id: str, version: str) -> Framework:
-    framework = builtin_library().find(framework_id, version)
+def _framework(db: Database, framework_id: str, version: str) -> Framework:
+    framework = library_of(db).find(framework_id, version)
     if framework is None:
         raise InvalidInput(
             "framework",
@@ -124,7 +125,7 @@ def start(
         raise InvalidInput("learner", _("Your account is not linked to a learner record."))
     if moment not in MOMENTS:
         raise InvalidInput("moment", _("Unknown moment: {moment}").format(moment=moment))
-    _framework(framework_id, framework_version)
+    _framework(db, framework_id, framework_version)
     with db.transaction() as session:
         if (
             mobility_id is not None
@@ -176,7 +177,7 @@ def answer(
             raise WorkflowError(
                 _("This self-assessment is finished; start a new one to change your answers.")
             )
-        framework = _framework(row.framework_id, row.framework_version)
+        framework = _framework(db, row.framework_id, row.framework_version)
         try:
             competence = framework.competence(competence_id)
         except KeyError:
@@ -218,7 +219,7 @@ def answer(
 def complete(db: Database, actor: Actor, assessment_id: int) -> SelfAssessmentInfo:
     with db.transaction() as session:
         row = _own(session, actor, assessment_id)
-        framework = _framework(row.framework_id, row.framework_version)
+        framework = _framework(db, row.framework_id, row.framework_version)
         answered = {a.competence_id for a in row.answers}
         missing = [c.id for c in framework.competences() if c.id not in answered]
         if missing:
@@ -302,7 +303,7 @@ def compare(
         framework_key = (
             (either.framework_id, either.framework_version) if either else ("digcomp", "3.0")
         )
-        framework = builtin_library().get(*framework_key)
+        framework = library_of(db).get(*framework_key)
         rows = tuple(
             ComparisonRow(c.id, before_levels.get(c.id), after_levels.get(c.id))
             for c in framework.competences()

@@ -15,11 +15,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from digcomp_app.framework import builtin_library
 from digcomp_app.i18n import N_, _
 from digcomp_app.services.auditlog import append
 from digcomp_app.services.database import Database
 from digcomp_app.services.errors import ConcurrentChange, InvalidInput, NotFound, WorkflowError
+from digcomp_app.services.frameworks_library import library_of
 from digcomp_app.services.inputs import clean_text
 from digcomp_app.services.learners import current_group_id
 from digcomp_app.services.permissions import Actor, Role, service
@@ -208,8 +208,10 @@ def _require_stage(case: ValidationCase, *stages: str) -> None:
         )
 
 
-def _check_targets(case: ValidationCase, targets: Iterable[TargetDraft]) -> list[TargetDraft]:
-    framework = builtin_library().get(case.framework_id, case.framework_version)
+def _check_targets(
+    db: Database, case: ValidationCase, targets: Iterable[TargetDraft]
+) -> list[TargetDraft]:
+    framework = library_of(db).get(case.framework_id, case.framework_version)
     levels = {level.number for level in framework.levels}
     seen: set[str] = set()
     checked = []
@@ -259,7 +261,7 @@ def open_case(
 ) -> CaseInfo:
     """Start a case at identification, with targets seeded from the learner's latest
     completed self-assessment (each competence rated, at the level the learner chose)."""
-    if builtin_library().find(framework_id, framework_version) is None:
+    if library_of(db).find(framework_id, framework_version) is None:
         raise InvalidInput(
             "framework",
             _("The framework {id} {version} is not installed.").format(
@@ -412,7 +414,7 @@ def set_targets(
             _require_stage(case, "identification")
             if expected_version is not None and case.version != expected_version:
                 raise ConcurrentChange(_targets_changed_message(), case_info(session, case))
-            checked = _check_targets(case, targets)
+            checked = _check_targets(db, case, targets)
             # The case row carries the version: writing it first checks it (and, on a
             # server, makes a second editor wait here until the first has committed).
             case.updated_at = utcnow()
@@ -563,7 +565,7 @@ def record_assessment(
                     "competence",
                     _("Competence {id} is not a target of this case.").format(id=competence_id),
                 )
-            framework = builtin_library().get(case.framework_id, case.framework_version)
+            framework = library_of(db).get(case.framework_id, case.framework_version)
             if level not in {lv.number for lv in framework.levels}:
                 raise InvalidInput(
                     "level",

@@ -350,14 +350,14 @@ class MainWindow(QMainWindow):
             self._close_workspace()
             self.statusBar().clearMessage()  # nothing of the previous person's session
             self.actor = actor
-            from digcomp_app.framework import builtin_library
+            from digcomp_app.services import frameworks_library
             from digcomp_app.ui.context import UiContext
             from digcomp_app.ui.workspace import Workspace
 
             context = UiContext(
                 self.db,
                 actor,
-                builtin_library(),
+                frameworks_library.library(self.db, actor),  # built-in and the school's own
                 notify=lambda m: self.statusBar().showMessage(m, 8000),
             )
             self.workspace = Workspace(context)
