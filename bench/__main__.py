@@ -6,6 +6,7 @@ import sys
 
 from bench import (
     bench_attestations,
+    bench_bundle,
     bench_evidence,
     bench_framework_load,
     bench_learners,
@@ -24,6 +25,7 @@ BENCHMARKS = [
     bench_attestations,
     bench_verify,
     bench_evidence,
+    bench_bundle,
 ]
 
 

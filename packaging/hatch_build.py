@@ -2,16 +2,25 @@
 
 The ``.po`` files under ``translations/`` are the source of truth (committed); an
 installed app reads ``digcomp_app/translations/<lang>/LC_MESSAGES/messages.mo``.
+The compiling itself is ``catalogs.py`` beside this file (the PyInstaller spec uses it too).
 """
 
 from __future__ import annotations
 
+import importlib.util
 import tempfile
 from pathlib import Path
 
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
+
+
+def _catalogs():
+    spec = importlib.util.spec_from_file_location(
+        "digcomp_catalogs", Path(__file__).resolve().parent / "catalogs.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 class CompileCatalogsHook(BuildHookInterface):
@@ -20,18 +29,8 @@ class CompileCatalogsHook(BuildHookInterface):
     def initialize(self, version: str, build_data: dict) -> None:
         if self.target_name != "wheel":
             return
-        root = Path(self.root)
         self._tmp = tempfile.TemporaryDirectory(prefix="digcomp-mo-")
-        out_root = Path(self._tmp.name)
-        for po_path in sorted((root / "translations").glob("*/LC_MESSAGES/*.po")):
-            language = po_path.parent.parent.name
-            with po_path.open("rb") as handle:
-                catalog = read_po(handle, locale=language)
-            mo_path = out_root / language / "LC_MESSAGES" / (po_path.stem + ".mo")
-            mo_path.parent.mkdir(parents=True, exist_ok=True)
-            with mo_path.open("wb") as handle:
-                write_mo(handle, catalog, use_fuzzy=False)
-            target = f"digcomp_app/translations/{language}/LC_MESSAGES/{mo_path.name}"
+        for mo_path, target in _catalogs().compile_catalogs(Path(self.root), Path(self._tmp.name)):
             build_data["force_include"][str(mo_path)] = target
 
     def finalize(self, version: str, build_data: dict, artifact_path: str) -> None:
