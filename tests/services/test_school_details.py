@@ -55,7 +55,9 @@ def test_the_logo_is_stored_by_content_and_everyone_signed_in_reads_it(db, schoo
         details = [
             e.details
             for e in session.scalars(
-                select(AuditEvent).where(AuditEvent.action == "organisations.set_home_logo")
+                select(AuditEvent)
+                .where(AuditEvent.action == "organisations.set_home_logo")
+                .order_by(AuditEvent.id)
             )
         ]
     assert [bool(d["sha256"]) for d in details] == [True, True, False]
@@ -134,4 +136,6 @@ def test_printing_the_date_of_birth_is_the_schools_choice(db, school):
             .where(AuditEvent.action == "organisations.update_home", AuditEvent.outcome == "ok")
             .order_by(AuditEvent.id.desc())
         ).first()
-    assert last.details == {"fields": ["print_birth_date"]}
+    assert {k: v for k, v in last.details.items() if k != "rows"} == {
+        "fields": ["print_birth_date"]
+    }
