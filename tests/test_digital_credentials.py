@@ -123,7 +123,7 @@ def test_every_demo_certificate_is_schema_valid_ob3_verified_independently(demo,
         snapshot = by_serial[file.serial].snapshot
         entry = next(e for e in snapshot["competences"] if e["competence"] == file.competence)
         achievement = credential["credentialSubject"]["achievement"]
-        assert achievement["name"].endswith(f" {entry['level']}")
+        assert str(entry["level"]) in achievement["name"].rsplit(":", 1)[1]
         assert credential["issuer"]["id"] == "did:web:www.daugavkrastu-tehnikums.example"
         # the learner only as a salted hash of the printed name: no name, e-mail or birth date
         holder = snapshot["holder"]
@@ -212,6 +212,7 @@ def test_did_web_of_the_verification_address():
 # --- the public test vector ---------------------------------------------------------------
 
 
+@needs_reference
 def test_the_vector_is_what_the_exporter_makes_and_verifies_independently(schema):
     import importlib.util
 

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QDialog,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -102,6 +103,7 @@ class RegisterPanel(QWidget):
         self.europass_en = self.europass_menu.addAction("")
         self.europass_button.setMenu(self.europass_menu)
         self.verify_button = QPushButton()
+        self.credential_button = QPushButton()
         self.documents = DocumentRunner(self, context)
         #: the verify dialog while it is open (for the keyboard and for tests)
         self.verify_dialog: VerifyDialog | None = None
@@ -117,6 +119,7 @@ class RegisterPanel(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.print_button)
         buttons.addWidget(self.europass_button)
+        buttons.addWidget(self.credential_button)
         buttons.addWidget(self.verify_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -132,6 +135,7 @@ class RegisterPanel(QWidget):
             self.revoke_button,
             self.print_button,
             self.europass_button,
+            self.credential_button,
             self.verify_button,
         )
         for first, second in itertools.pairwise(order):
@@ -145,6 +149,7 @@ class RegisterPanel(QWidget):
         self.europass_lv.triggered.connect(lambda: self.copy_europass_text("lv"))
         self.europass_en.triggered.connect(lambda: self.copy_europass_text("en"))
         self.verify_button.clicked.connect(self.verify)
+        self.credential_button.clicked.connect(lambda: self.export_credentials())  # noqa: PLW0108 - not clicked(checked)
         self.documents.finished.connect(self._say)
         self.retranslate()
 
@@ -183,6 +188,7 @@ class RegisterPanel(QWidget):
             (self.print_button, _("&Print attestation…")),
             (self.europass_button, _("Copy E&uropass text")),
             (self.verify_button, _("V&erify…")),
+            (self.credential_button, _("E&xport digital credential…")),
         ):
             button.setText(text)
             button.setAccessibleName(plain(text))
@@ -193,6 +199,12 @@ class RegisterPanel(QWidget):
             _(
                 "Put the digital-skills text of the chosen certificate on the clipboard, for "
                 "the official Europass Mobility document."
+            )
+        )
+        self.credential_button.setToolTip(
+            _(
+                "Save the chosen certificates as Open Badges 3.0 credentials signed with the "
+                "school's key, one file per competence, for the learner's digital wallet."
             )
         )
         self.europass_lv.setText(_("In &Latvian"))
@@ -285,6 +297,7 @@ class RegisterPanel(QWidget):
         one_in_force = cert is not None and cert.status == "issued"
         self.revoke_button.setEnabled(one_in_force)
         self.europass_button.setEnabled(one_in_force)
+        self.credential_button.setEnabled(any(c.status == "issued" for c in chosen))
         # a whole mobility can be printed also when the search shows no certificate in force
         self.print_button.setEnabled(
             any(c.status == "issued" for c in self._shown) or self.pacer.total > 0
@@ -439,6 +452,52 @@ class RegisterPanel(QWidget):
         self._say(said)
         self._context.notify(said)
         return text
+
+    def export_credentials(self, folder: str | None = None, language: str = "en") -> list[str]:
+        """Save the chosen certificates in force as signed Open Badges 3.0 credentials into
+        ``folder`` (asked when not given); returns the paths written."""
+        from pathlib import Path
+
+        from digcomp_app.services import credentials
+        from digcomp_app.ui.signing import ensure_signer
+
+        chosen = [c.serial for c in self.selected_all() if c.status == "issued"]
+        if not chosen:
+            self._say(_("Choose a certificate in force first."), error=True)
+            return []
+        if folder is None:
+            folder = QFileDialog.getExistingDirectory(self, _("Folder for the digital credentials"))
+            if not folder:
+                return []
+        signer = ensure_signer(self, self._context)
+        if signer is None:
+            return []
+        try:
+            files = credentials.export_ob3(
+                self._context.db, self._context.actor, chosen, signer, language
+            )
+            written = []
+            for file in files:
+                path = Path(folder) / file.name
+                path.write_text(file.text, encoding="utf-8")
+                written.append(str(path))
+        except ServiceError as error:
+            self._say(str(error), error=True)
+            return []
+        except OSError as error:
+            self._say(
+                _("Cannot write {file}: {error}").format(file=folder, error=error.strerror),
+                error=True,
+            )
+            return []
+        said = ngettext(
+            "Saved {count} digital credential in {folder}.",
+            "Saved {count} digital credentials in {folder}.",
+            len(written),
+        ).format(count=len(written), folder=folder)
+        self._say(said)
+        self._context.notify(said)
+        return written
 
     def verify(self) -> None:
         """Check an attestation's QR code or PDF against this school's register."""
