@@ -195,8 +195,18 @@ def register(commands: Any, formatter: type[argparse.HelpFormatter]) -> None:
     export.add_argument(
         "--format",
         required=True,
-        choices=("ob3",),
-        help=_("ob3: Open Badges 3.0 (Verifiable Credentials 2.0, eddsa-rdfc-2022 proof)"),
+        choices=("ob3", "edc"),
+        help=_(
+            "ob3: Open Badges 3.0 (Verifiable Credentials 2.0, eddsa-rdfc-2022 proof); "
+            "edc: a European Digital Credential (ELM 3), to seal in the EU's EDC issuer "
+            "(docs/digital-credentials-edc.md)"
+        ),
+    )
+    export.add_argument(
+        "--registration",
+        default="",
+        metavar=_("NUMBER"),
+        help=_("edc: the school's registration number as its electronic seal names it"),
     )
     export.add_argument(
         "--serial",
@@ -400,6 +410,8 @@ def _write(path: Path, text: str) -> None:
 def export_command(args: argparse.Namespace) -> int:
     from digcomp_app.services import credentials, signing
 
+    if args.format == "edc":
+        return export_edc_command(args)
     db = open_database(args)
     try:
         actor = sign_in(db, args)
@@ -437,4 +449,31 @@ def issuer_profile_command(args: argparse.Namespace) -> int:
             file=path, host=host
         )
     )
+    return 0
+
+
+def export_edc_command(args: argparse.Namespace) -> int:
+    """One unsealed European Digital Credential (ELM 3 JSON-LD) per certificate."""
+    from digcomp_app.documents.elm import edc_file_name
+    from digcomp_app.services import european_credentials
+
+    db = open_database(args)
+    try:
+        actor = sign_in(db, args)
+        files = [
+            (serial, european_credentials.export_edc(db, actor, serial, args.registration))
+            for serial in args.serial
+        ]
+    finally:
+        db.close()
+    folder = Path(args.out)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ServiceError(
+            _("Cannot write {file}: {error}").format(file=folder, error=error.strerror)
+        ) from error
+    for serial, data in files:
+        _write(folder / edc_file_name(serial), data.decode("utf-8"))
+        print(folder / edc_file_name(serial))
     return 0

@@ -77,6 +77,76 @@ def register(commands: Any, formatter: type[argparse.HelpFormatter]) -> None:
     )
     export.set_defaults(handler=export_command)
 
+    moodle_in = actions.add_parser(
+        "import-moodle",
+        formatter_class=formatter,
+        help=_("make a framework folder from a Moodle competency-framework CSV"),
+        description=_(
+            "Read a CSV exported by Moodle's competency frameworks (or written for its "
+            "'Import competency framework') and write it as a framework folder of this app, "
+            "checked like the built-in ones (docs/moodle-frameworks.md). With --add, an "
+            "administrator also adds it to the school's library (--database, --user)."
+        ),
+    )
+    moodle_in.add_argument("file", type=Path, metavar=_("FILE"), help=_("the Moodle CSV"))
+    moodle_in.add_argument("--id", dest="framework_id", metavar="ID", help=_("framework id"))
+    moodle_in.add_argument("--version", metavar=_("VERSION"), help=_("version (default: 1.0)"))
+    moodle_in.add_argument(
+        "--lang", default="en", metavar="LANG", help=_("language of the texts (default: en)")
+    )
+    moodle_in.add_argument(
+        "--out", type=Path, metavar=_("FOLDER"), help=_("the folder to write (default: ID-VERSION)")
+    )
+    moodle_in.add_argument(
+        "--add", action="store_true", help=_("also add it to the school's library")
+    )
+    moodle_in.set_defaults(handler=import_moodle_command)
+
+    moodle_out = actions.add_parser(
+        "export-moodle",
+        formatter_class=formatter,
+        help=_("write a framework as a Moodle competency-framework CSV"),
+        description=_(
+            "Write a framework (built-in, or of the school's library with --database) as a "
+            "CSV for Moodle's 'Import competency framework': one row for the framework with "
+            "its levels as the scale, one per area and competence."
+        ),
+    )
+    moodle_out.add_argument("framework_id", metavar="ID", help=_("framework id, e.g. digcomp"))
+    moodle_out.add_argument("version", metavar=_("VERSION"), help=_("framework version, e.g. 3.0"))
+    moodle_out.add_argument(
+        "--lang", default="en", metavar="LANG", help=_("language of the texts (default: en)")
+    )
+    moodle_out.add_argument(
+        "--out", type=Path, metavar=_("FILE"), help=_("the file to write (default: ID-VERSION.csv)")
+    )
+    moodle_out.set_defaults(handler=export_moodle_command)
+
+    add = actions.add_parser(
+        "add",
+        formatter_class=formatter,
+        help=_("add a framework folder or zip to the school's library (administrators)"),
+        description=_(
+            "Check a framework folder or zip like the built-in frameworks and keep it in the "
+            "school's database, so that every PC can use it for self-assessments and cases."
+        ),
+    )
+    add.add_argument("path", type=Path, metavar=_("PATH"), help=_("a framework folder or zip"))
+    add.set_defaults(handler=add_command)
+
+    remove = actions.add_parser(
+        "remove",
+        formatter_class=formatter,
+        help=_("remove a framework from the school's library (administrators)"),
+        description=_(
+            "Remove a framework an administrator added. A framework that self-assessments, "
+            "cases or mobilities use cannot be removed."
+        ),
+    )
+    remove.add_argument("framework_id", metavar="ID", help=_("framework id"))
+    remove.add_argument("version", metavar=_("VERSION"), help=_("framework version"))
+    remove.set_defaults(handler=remove_command)
+
 
 def list_frameworks(args: argparse.Namespace) -> int:
     library = builtin_library()
@@ -137,4 +207,120 @@ def export_command(args: argparse.Namespace) -> int:
         )
     json.dump(export_framework(framework, args.lang), sys.stdout, ensure_ascii=False, indent=1)
     sys.stdout.write("\n")
+    return 0
+
+
+def _print_problems(problems: list[str]) -> int:
+    print(_("Nothing was imported:"), file=sys.stderr)
+    for problem in problems:
+        print(f"  {problem}", file=sys.stderr)
+    return 1
+
+
+def import_moodle_command(args: argparse.Namespace) -> int:
+    from digcomp_app.services.frameworks_library import FrameworkRejected, moodle_import
+
+    try:
+        made = moodle_import(args.file, args.framework_id, args.version, args.lang)
+    except FrameworkRejected as rejected:
+        return _print_problems(rejected.problems)
+    folder = args.out or Path(f"{made.framework_id}-{made.version}")
+    try:
+        made.write(folder)
+    except OSError as error:
+        print(_("error: {error}").format(error=error), file=sys.stderr)
+        return 1
+    print(
+        _(
+            "{folder}: {id} {version}, {areas} areas, {competences} competences, "
+            "{statements} statements, {levels} levels"
+        ).format(
+            folder=folder,
+            id=made.framework_id,
+            version=made.version,
+            areas=made.areas,
+            competences=made.competences,
+            statements=made.statements,
+            levels=made.levels,
+        )
+    )
+    for note in made.notes:
+        print(_("note: {note}").format(note=note))
+    if args.add:
+        return _add(args, folder)
+    return 0
+
+
+def export_moodle_command(args: argparse.Namespace) -> int:
+    from digcomp_app.framework.moodle import export_csv
+
+    framework = builtin_library().find(args.framework_id, args.version)
+    if framework is None and (getattr(args, "database", None) or getattr(args, "user", None)):
+        from digcomp_app.commands.session import open_database, sign_in
+        from digcomp_app.services import frameworks_library
+
+        db = open_database(args)
+        try:
+            library = frameworks_library.library(db, sign_in(db, args))
+        finally:
+            db.close()
+        framework = library.find(args.framework_id, args.version)
+    if framework is None:
+        print(
+            _("error: {error}").format(
+                error=_("no framework {id} {version} is installed").format(
+                    id=args.framework_id, version=args.version
+                )
+            ),
+            file=sys.stderr,
+        )
+        return 1
+    path = args.out or Path(f"{framework.id}-{framework.version}.csv")
+    try:
+        path.write_text(export_csv(framework, args.lang), encoding="utf-8", newline="")
+    except OSError as error:
+        print(_("error: {error}").format(error=error), file=sys.stderr)
+        return 1
+    print(path)
+    return 0
+
+
+def _add(args: argparse.Namespace, path: Path) -> int:
+    from digcomp_app.commands.session import open_database, sign_in
+    from digcomp_app.services import frameworks_library
+
+    db = open_database(args)
+    try:
+        try:
+            added = frameworks_library.add(db, sign_in(db, args), path)
+        except frameworks_library.FrameworkRejected as rejected:
+            return _print_problems(rejected.problems)
+    finally:
+        db.close()
+    print(
+        _("{id} {version} is in the school's library: {title}").format(
+            id=added.framework_id, version=added.version, title=added.title
+        )
+    )
+    return 0
+
+
+def add_command(args: argparse.Namespace) -> int:
+    return _add(args, args.path)
+
+
+def remove_command(args: argparse.Namespace) -> int:
+    from digcomp_app.commands.session import open_database, sign_in
+    from digcomp_app.services import frameworks_library
+
+    db = open_database(args)
+    try:
+        frameworks_library.remove(db, sign_in(db, args), args.framework_id, args.version)
+    finally:
+        db.close()
+    print(
+        _("{id} {version} was removed from the school's library.").format(
+            id=args.framework_id, version=args.version
+        )
+    )
     return 0
