@@ -35,6 +35,7 @@ def _draw(out: Path) -> None:
     from PySide6.QtGui import QGuiApplication, QImage, QPainter
     from PySide6.QtSvg import QSvgRenderer
 
+    out.mkdir(parents=True, exist_ok=True)
     app = QGuiApplication.instance() or QGuiApplication(["icons"])
     renderer = QSvgRenderer(str(SOURCE))
     if not renderer.isValid():
