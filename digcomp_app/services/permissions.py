@@ -110,6 +110,16 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "self_assessment.get": frozenset({L, T, C}),
     "self_assessment.history": frozenset({L, T, C}),
     "self_assessment.compare": frozenset({L, T, C}),
+    # the DigCompSAT skills test: a learner takes their own; teachers read their learners',
+    # coordinators and administrators all (checked inside); a suggestion, never an assessment
+    "skills_test.start": frozenset({L}),
+    "skills_test.answer": frozenset({L}),
+    "skills_test.complete": frozenset({L}),
+    "skills_test.get": frozenset({L, T, C, A}),
+    "skills_test.history": frozenset({L, T, C, A}),
+    "skills_test.result": frozenset({L, T, C, A}),
+    "skills_test.compare": frozenset({L, T, C, A}),
+    "skills_test.suggestions": frozenset({L, T, C, A}),
     # the validation workflow
     "validation.open_case": frozenset({T, C}),
     "validation.get_case": frozenset({L, T, C}),
@@ -191,6 +201,11 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # a certificate as a European Digital Credential (unsealed; the school seals it in the
     # EDC issuer): coordinators, who keep the register
     "certificates.export_edc": frozenset({C}),
+    # the school overview (decision 0036): levels, gains, stages and certificates counted
+    # over a group, a year or a mobility; teachers over their own learners (checked inside)
+    "overview.figures": frozenset({T, C, A}),
+    "overview.options": frozenset({T, C, A}),
+    "overview.export": frozenset({T, C, A}),
     # what needs doing, for each role's home screen (read only)
     "home.learner": frozenset({L}),
     "home.teacher": frozenset({T}),
