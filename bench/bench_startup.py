@@ -1,7 +1,8 @@
 """Cold start to the first window on screen: the application next to a bare PySide6 window.
 
-Budget (GUI brief): the application's window is shown within 1.5 x the time a bare
-PySide6 ``QMainWindow`` needs, both measured the same way.
+Budgets (GUI brief): the application's window is shown, and its sign-in form can be typed
+into, within 1.5 x the time a bare PySide6 ``QMainWindow`` needs to be shown, all measured
+the same way in the same run.
 
 Each sample is a fresh ``python -c`` process (``QT_QPA_PLATFORM=offscreen``), so every
 import is paid again (the operating system's file cache is warm: one untimed warm-up run of
@@ -14,16 +15,19 @@ monotonic clock) is reported apart, and is the same for both.
 (a) the application: import ``digcomp_app.ui.app`` and the main window, create the
 ``QApplication`` (Latvian, with Qt's own translations) and show
 ``MainWindow(database_url=...)`` for a demo school database made once beforehand (not
-timed), as ``ui.app.run`` does: the window opens its database after its first paint. The
-time until its sign-in page is ready is reported too, not budgeted.
+timed), as ``ui.app.run`` does: the window opens its database in the background after its
+first paint. Two more marks: the sign-in form is typeable (the user name field has the
+keyboard and a key sent to it lands in it), and the database is open (reported).
 (b) a bare ``QMainWindow`` of the same size, shown the same way.
 (c) the ``digcomp-app`` command as people start it (``cli.main`` with ``--database`` and
 ``--language``: the settings read, the command line parsed, then (a)); reported beside the
 others, not budgeted.
 
-Our own modules are compiled from source in every process when Python is told not to
-write bytecode (``PYTHONDONTWRITEBYTECODE``); an installed program has them compiled, so
-(a) and (c) are, if anything, measured on the slow side.
+Our own modules are loaded from bytecode, as in an installed program (pip compiles them):
+the warm-up run compiles them into a temporary ``PYTHONPYCACHEPREFIX`` folder (never into
+the checkout), also when the caller told Python not to write bytecode
+(``PYTHONDONTWRITEBYTECODE``), which would otherwise have every process compile the main
+window's module and the others again.
 
 When the budget is missed, one more run of (a) under ``python -X importtime`` and cProfile
 says where the time goes before the first paint.
@@ -71,11 +75,38 @@ def _done():
             _profiler.disable()
             _profiler.dump_stats(_profile)
         sys.stderr.write("BENCH shown\\n")  # (ends the part of -X importtime's report before it)
-    if hasattr(window, "sign_in") and window.sign_in is None and not window._problem:
-        QTimer.singleShot(5, _done)  # the app: also time until the sign-in page is ready
-        return
-    if hasattr(window, "sign_in"):
+    if not hasattr(window, "sign_in"):  # the bare window
+        marks["sign-in ready"] = marks["shown"]
+        return _report()
+    if "sign-in ready" not in marks:
+        page = window.sign_in
+        field = page.username if page is not None else None
+        if field is None or QApplication.focusWidget() is not field or not field.isVisible():
+            if window._problem:
+                raise SystemExit("the window shows a problem: " + window._problem)
+            QTimer.singleShot(1, _done)  # not yet
+            return
         marks["sign-in ready"] = time.perf_counter()
+        # proof (after the clock, as a key would come from the keyboard): a key typed now
+        # lands in the user name field
+        from PySide6.QtCore import Qt
+        from PySide6.QtGui import QKeyEvent
+
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(
+                field, QKeyEvent(kind, Qt.Key.Key_A, Qt.KeyboardModifier.NoModifier, "a")
+            )
+        if field.text() != "a":
+            raise SystemExit("the key typed did not land in the user name field")
+    if window.db is None or (window.loader is not None):
+        if window._problem:
+            raise SystemExit("the window shows a problem: " + window._problem)
+        QTimer.singleShot(5, _done)  # the database opens in the background
+        return
+    marks["database open"] = time.perf_counter()
+    _report()
+
+def _report():
     import json  # after the clock stopped
     print("BENCH " + json.dumps({"t0": t0, "visible": window.isVisible(),
           "marks": {k: (v - t0) * 1000 for k, v in marks.items()}}))
@@ -113,6 +144,7 @@ APP = (
 t0 = time.perf_counter()
 import os, sys
 from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication
 from digcomp_app.i18n import current_language, set_language
 from digcomp_app.ui.app import create_application
 from digcomp_app.ui.main_window import MainWindow
@@ -328,6 +360,8 @@ def main() -> int:
             "BENCH_LANGUAGE": LANGUAGE,
         }
         env.pop("DIGCOMP_DATABASE_URL", None)
+        env.pop("PYTHONDONTWRITEBYTECODE", None)  # compiled once, as when installed
+        env["PYTHONPYCACHEPREFIX"] = str(Path(folder) / "bytecode")
         for script in (BARE, APP, COMMAND):  # warm-up: the file cache, compiled bytecode
             _run(script, env)
         bare, app, command = [], [], []
@@ -347,9 +381,15 @@ def main() -> int:
         print(f"  bare PySide6 QMainWindow         : {bare_ms:7.1f} ms  ({_phases(bare)})")
         print(f"  digcomp_app MainWindow [{LANGUAGE}]     : {app_ms:7.1f} ms  ({_phases(app)})")
         ready_ms = _median(app, "sign-in ready")
+        open_ms = _median(app, "database open")
+        ready_ratio = ready_ms / bare_ms
         print(
-            f"  ... and its sign-in page ready   : {ready_ms:7.1f} ms (database opened, "
-            "frameworks loaded; reported, not budgeted)"
+            f"  ... its sign-in form typeable    : {ready_ms:7.1f} ms ({ready_ratio:.2f} x bare: "
+            "the user name field has the keyboard and a key typed lands in it)"
+        )
+        print(
+            f"  ... its database open            : {open_ms:7.1f} ms (opened, migrated, frameworks "
+            "loaded, in the background; reported, not budgeted)"
         )
         print(
             f"  digcomp-app command [{LANGUAGE}]        : {command_ms:7.1f} ms  "
@@ -362,6 +402,11 @@ def main() -> int:
         budget = Budget("start-up")
         budget.check(
             "relative", ratio <= BUDGET_RATIO, f"{ratio:.2f} x bare window <= {BUDGET_RATIO} x"
+        )
+        budget.check(
+            "sign-in ready",
+            ready_ratio <= BUDGET_RATIO,
+            f"sign-in form typeable at {ready_ratio:.2f} x bare window <= {BUDGET_RATIO} x",
         )
         if budget.failures:
             profile = str(Path(folder) / "window.prof")

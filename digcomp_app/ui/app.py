@@ -3,18 +3,27 @@
 from __future__ import annotations
 
 import sys
-import traceback
 from pathlib import Path
-from types import TracebackType
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from digcomp_app import __version__
-from digcomp_app.i18n import _, add_language_listener, current_language, set_language
-from digcomp_app.services.errors import ServiceError
+from digcomp_app.i18n import (
+    _,
+    add_language_listener,
+    current_language,
+    remove_language_listener,
+    set_language,
+)
 from digcomp_app.ui.main_window import MainWindow
 from digcomp_app.ui.qt_i18n import apply_qt_language
+
+# what the first paint does not need is imported where it is used (docs/decisions/0014)
+if TYPE_CHECKING:
+    from types import TracebackType
+
+    from PySide6.QtWidgets import QMessageBox
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:
@@ -37,7 +46,38 @@ def run(language: str | None = None, database_url: str | None = None) -> int:
     window = MainWindow(database_url=database_url)
     window.show()
     sys.excepthook = show_unexpected_error
-    return app.exec()
+    try:
+        return app.exec()
+    finally:
+        close_down(window)
+        remove_language_listener(apply_qt_language)
+
+
+def close_down(window: MainWindow) -> None:
+    """After the event loop: end what still runs and delete the window's widgets while the
+    application object still exists, in Qt's order, not in whatever order Python's clean-up
+    at exit would choose (widgets deleted after the application, Python objects called from
+    signals of deleted ones)."""
+    from digcomp_app.ui import tasks
+
+    sys.excepthook = sys.__excepthook__  # no message boxes any more
+    tasks.stop_all()
+    if window.isVisible():
+        window.close()
+    app = QApplication.instance()
+    for widget in QApplication.topLevelWidgets():
+        if widget is not window:
+            widget.close()
+    if window.db is not None:
+        window.db.close()
+    if window.real_db is not None:
+        window.real_db.close()
+    window.deleteLater()
+    if app is not None:
+        from PySide6.QtCore import QCoreApplication, QEvent
+
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        app.processEvents()
 
 
 def _log_file() -> Path:
@@ -57,6 +97,13 @@ def show_unexpected_error(
     if issubclass(kind, KeyboardInterrupt):
         sys.__excepthook__(kind, error, trace)
         return None
+    import traceback
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QMessageBox
+
+    from digcomp_app.services.errors import ServiceError
+
     if isinstance(error, ServiceError):
         text = str(error)
     else:

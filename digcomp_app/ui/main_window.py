@@ -7,7 +7,7 @@ import functools
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QStackedWidget, QWidget
 
@@ -22,7 +22,6 @@ from digcomp_app.i18n import (
     set_language,
 )
 from digcomp_app.settings import TEXT_SIZES, load_settings, save_settings
-from digcomp_app.ui.unsaved import confirm_leave
 from digcomp_app.ui.widgets import apply_text_size, text_size
 
 # What the first paint does not need loads after it (the database code) or when first used
@@ -37,7 +36,7 @@ if TYPE_CHECKING:
     from digcomp_app.ui.account_watch import AccountWatch
     from digcomp_app.ui.password_page import ChoosePasswordPage
     from digcomp_app.ui.sign_in import SignInPage
-    from digcomp_app.ui.tasks import TaskHandle
+    from digcomp_app.ui.tasks import Background, TaskHandle
     from digcomp_app.ui.workspace import Workspace
 
 
@@ -77,6 +76,42 @@ def open_default_database() -> Database:
     from digcomp_app.services.database import open_configured
 
     return open_configured(None, load_settings().database_url)
+
+
+def load_database(database: Database | None, database_url: str | None) -> tuple[Database, bool]:
+    """Open the database (``database``, else the one at ``database_url``, else the one
+    chosen; migrated to this version) and load the competence frameworks, so that a broken
+    installation fails before anyone signs in. Also says whether it has no user yet (the
+    first run). Runs in a thread of its own at start-up: no Qt here."""
+    from digcomp_app.framework import builtin_library
+    from digcomp_app.services import accounts
+    from digcomp_app.services.database import Database, resolve_database_url
+
+    db = database or (
+        Database(resolve_database_url(database_url))  # unless IT locked another
+        if database_url
+        else open_default_database()
+    )
+    try:
+        builtin_library()
+        first_run = accounts.needs_first_administrator(db, None)
+    except BaseException:
+        if database is None:
+            db.close()
+        raise
+    return db, first_run
+
+
+def open_problem(error: BaseException) -> str:
+    """What to tell the user when the database could not be opened or upgraded."""
+    from digcomp_app.settings import settings_file
+
+    return _(
+        "The database could not be opened: {problem}\n\nThe program opens the "
+        "database named by the environment variable DIGCOMP_DATABASE_URL, else the "
+        "one in the settings file {settings} (an administrator chooses it on the "
+        "Database screen). Ask your administrator."
+    ).format(problem=(str(error).splitlines() or [repr(error)])[0], settings=settings_file())
 
 
 class MainWindow(QMainWindow):
@@ -125,45 +160,70 @@ class MainWindow(QMainWindow):
         # Input is watched (for the idle lock) only while someone is signed in: a filter on
         # the whole application sees every event, which slows the first paint a lot.
         self._watching_input = False
+        #: opens the database in a thread after the first paint (see paintEvent)
+        self.loader: Background | None = None
+        #: the size it has until someone resizes it (see setVisible)
+        self._made_size = self.size()
         add_language_listener(self._on_language_changed)
-        self.retranslate()
         if database is not None:
+            self.retranslate()
             self._open(database, None)
         else:
-            # Show the window at once; open the database (and load its code) once it has
-            # been painted, so a school PC shows something immediately (see paintEvent).
+            # Show the window at once with the sign-in form, which can be typed into; open
+            # the database (and load its code and the frameworks) in the background once the
+            # window has been painted, so a school PC shows something immediately.
+            from digcomp_app.ui.sign_in import SignInPage
+
             self._pending_url = database_url
             self._pending_open = True
+            self._add_sign_in(SignInPage())
+            self.retranslate()
 
     def _open(self, database: Database | None, database_url: str | None) -> None:
-        """Open the database and show the sign-in page (or say what went wrong)."""
-        from digcomp_app.framework import FrameworkError, builtin_library
-        from digcomp_app.services.database import Database, resolve_database_url
-
-        self._add_shortcuts()
-
+        """Open the database and show the sign-in page (or say what went wrong), at once."""
         try:
-            self.db = database or (
-                Database(resolve_database_url(database_url))  # unless IT locked another
-                if database_url
-                else open_default_database()
-            )
-            builtin_library()  # fail here, before anyone signs in, if the frameworks are broken
-        except FrameworkError as error:
+            db, first_run = load_database(database, database_url)
+        except Exception as error:
+            self._opened(None, error)
+        else:
+            self._opened(db, None, first_run)
+
+    def _open_in_background(self) -> None:
+        """Open the database in a thread; the sign-in form is usable meanwhile."""
+        from digcomp_app.ui.tasks import Background
+
+        url = self._pending_url
+        self.loader = Background(
+            self,
+            lambda: load_database(None, url),
+            lambda result: self._opened(result[0], None, result[1]),
+            lambda error: self._opened(None, error),
+        )
+
+    def _opened(
+        self, db: Database | None, error: BaseException | None, first_run: bool | None = None
+    ) -> None:
+        """The database is open (or could not be): the sign-in page takes it, or the problem
+        is shown."""
+        from digcomp_app.framework import FrameworkError
+
+        self.loader = None
+        self._add_shortcuts()
+        if db is not None:
+            self.db = db
+        if isinstance(error, FrameworkError):
             self._problem = _("The competence frameworks could not be loaded:\n{problem}").format(
                 problem=error
             )
-        except Exception as error:  # the database could not be opened or upgraded
-            from digcomp_app.settings import settings_file
-
-            self._problem = _(
-                "The database could not be opened: {problem}\n\nThe program opens the "
-                "database named by the environment variable DIGCOMP_DATABASE_URL, else the "
-                "one in the settings file {settings} (an administrator chooses it on the "
-                "Database screen). Ask your administrator."
-            ).format(problem=str(error).splitlines()[0], settings=settings_file())
-        if self.db is not None and not self._problem:
-            self._show_sign_in()
+        elif error is not None:  # the database could not be opened or upgraded
+            self._problem = open_problem(error)
+        if self._problem:
+            self.pages.setCurrentWidget(self.problem_label)
+        elif self.db is not None:
+            if self.sign_in is not None and not self.sign_in.database_ready:
+                self.sign_in.set_database(self.db, first_run)
+            else:
+                self._show_sign_in()
             if self.db.migration and self.db.migration.backup:
                 self.statusBar().showMessage(
                     _("The database was upgraded; a copy of the old one was kept at {path}").format(
@@ -196,13 +256,16 @@ class MainWindow(QMainWindow):
         if self.sign_in is not None:
             self.pages.removeWidget(self.sign_in)
             self.sign_in.deleteLater()
-        self.sign_in = SignInPage(self.db)
-        self.sign_in.signed_in.connect(self.start_session)
-        self.sign_in.setup_finished.connect(self.finish_setup)
-        self.sign_in.demo_requested.connect(self.open_demo)
-        self.pages.addWidget(self.sign_in)
-        self.pages.setCurrentWidget(self.sign_in)
-        self.sign_in.take_focus()
+        self._add_sign_in(SignInPage(self.db))
+
+    def _add_sign_in(self, page: SignInPage) -> None:
+        self.sign_in = page
+        page.signed_in.connect(self.start_session)
+        page.setup_finished.connect(self.finish_setup)
+        page.demo_requested.connect(self.open_demo)
+        self.pages.addWidget(page)
+        self.pages.setCurrentWidget(page)
+        page.take_focus()
 
     @property
     def library(self) -> FrameworkLibrary:
@@ -496,6 +559,8 @@ class MainWindow(QMainWindow):
 
     def may_leave_workspace(self) -> bool:
         """Ask Save / Discard / Cancel for each form with unsaved changes; True to go on."""
+        from digcomp_app.ui.unsaved import confirm_leave
+
         return confirm_leave(self, self.edit_forms())
 
     def request_quit(self) -> None:
@@ -619,7 +684,7 @@ class MainWindow(QMainWindow):
         if self._pending_open:
             self._pending_open = False
             # after the paint is done (zero-delay timers queued by the paint run first)
-            QTimer.singleShot(10, lambda: self._open(None, self._pending_url))
+            QTimer.singleShot(10, self._open_in_background)
 
     # --- language and about -------------------------------------------------------
 
@@ -658,7 +723,10 @@ class MainWindow(QMainWindow):
     def setVisible(self, visible: bool) -> None:  # noqa: N802 - Qt's name
         if visible and not self._placed:
             self._placed = True
-            if not self.testAttribute(Qt.WidgetAttribute.WA_Resized):  # nobody chose a size
+            # Nobody chose a size (nor resized the window since it was made). Not asked with
+            # testAttribute(WA_Resized): Python's first use of the Qt namespace builds all its
+            # enums, milliseconds that the first paint should not wait for (decision 0014).
+            if self.size() == self._made_size:
                 self.place_on_screen()
         super().setVisible(visible)
 
@@ -685,7 +753,7 @@ class MainWindow(QMainWindow):
             room.y() + max(0, (room.height() - self.height() - frame) // 2),
         )
         if room.width() < SMALL_SCREEN[0] or room.height() < SMALL_SCREEN[1]:
-            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+            self.showMaximized()  # (from setVisible: shows it maximised, setVisible goes on)
 
     def _remember_geometry(self) -> None:
         geometry = bytes(self.saveGeometry().toBase64().data()).decode("ascii")
@@ -802,8 +870,15 @@ class MainWindow(QMainWindow):
             self._remember_geometry()
         remove_language_listener(self._on_language_changed)
         self._watch_input(False)
+        self.idle_timer.stop()
         if self.account_watch is not None:
             self.account_watch.stop()
+        # no thread of this window may run on while its objects go (the database opening,
+        # printing, the demo school): cancelled and waited for
+        from digcomp_app.ui import tasks
+
+        tasks.stop_all()
+        self.loader = None
         super().closeEvent(event)
 
 

@@ -1,13 +1,22 @@
 """The sign-in page, and the first run of an empty database: set up a new school, restore a
-backup, or try the demo school."""
+backup, or try the demo school.
+
+The page is made before the window's first paint, without its database: the user name can
+be typed at once while the database opens in the background (see ``MainWindow``). Signing in
+before it is open waits for it, with a busy bar, and keeps what was typed. Nothing here
+loads the database code until the database is given (``set_database``).
+"""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QProgressBar,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -15,11 +24,12 @@ from PySide6.QtWidgets import (
 )
 
 from digcomp_app.i18n import _
-from digcomp_app.services import accounts
-from digcomp_app.services.database import Database
-from digcomp_app.services.errors import ServiceError
-from digcomp_app.services.permissions import Actor
 from digcomp_app.ui.widgets import centre_in
+
+if TYPE_CHECKING:
+    from digcomp_app.services.database import Database
+    from digcomp_app.services.permissions import Actor
+    from digcomp_app.ui.first_run import SchoolSetup
 
 
 class SignInPage(QWidget):
@@ -29,9 +39,11 @@ class SignInPage(QWidget):
     #: the first run's "Try the demo school"
     demo_requested = Signal()
 
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db = db
+        #: Sign in was pressed before the database was open: sign in when it is
+        self.waiting = False
         self.heading = QLabel()
         self.heading.setObjectName("heading")
         self.note = QLabel()
@@ -49,29 +61,12 @@ class SignInPage(QWidget):
         self.button = QPushButton()
         self.button.setDefault(True)
         self.button.setAutoDefault(True)
-        # first run only: three ways to start, each with a line saying what it does
-        self.setup_button = QPushButton()
-        self.setup_button.clicked.connect(self.set_up_school)
-        self.setup_note = QLabel()
-        self.restore_button = QPushButton()
-        self.restore_button.clicked.connect(self.restore_backup)
-        self.restore_note = QLabel()
-        self.demo_button = QPushButton()
-        self.demo_button.clicked.connect(self.demo_requested.emit)
-        self.demo_note = QLabel()
-        self.choices = QWidget()
-        choices = QVBoxLayout(self.choices)
-        choices.setContentsMargins(0, 0, 0, 0)
-        for button, note in (
-            (self.setup_button, self.setup_note),
-            (self.restore_button, self.restore_note),
-            (self.demo_button, self.demo_note),
-        ):
-            button.setMinimumHeight(button.fontMetrics().height() + 16)
-            note.setWordWrap(True)
-            note.setContentsMargins(4, 0, 0, 10)
-            choices.addWidget(button)
-            choices.addWidget(note)
+        # while Sign in waits for the database to open: a busy bar and a line under it (made
+        # when first needed, like the first run's choices: the page is made before the
+        # window's first paint)
+        self.busy: QProgressBar | None = None
+        self.busy_note: QLabel | None = None
+        self.choices: QWidget | None = None
 
         for field in (self.username, self.password, self.display_name, self.repeat):
             field.setMinimumHeight(field.fontMetrics().height() + 12)
@@ -96,17 +91,13 @@ class SignInPage(QWidget):
         inner.addLayout(self.form)
         inner.addWidget(self.error)
         inner.addWidget(self.button)
-        inner.addWidget(self.choices)
+        self._inner = inner
         front = QWidget()
         centre_in(front, box)
-        from digcomp_app.ui.first_run import SchoolSetup
-
-        self.setup = SchoolSetup(db)
-        self.setup.cancelled.connect(self.reset)
-        self.setup.finished.connect(self.setup_finished.emit)
+        #: the first run's setup (made when a new school is set up)
+        self.setup: SchoolSetup | None = None
         self.stack = QStackedWidget()
         self.stack.addWidget(front)
-        self.stack.addWidget(self.setup)
         QVBoxLayout(self).addWidget(self.stack)
 
         self.username.returnPressed.connect(self.password.setFocus)
@@ -117,9 +108,79 @@ class SignInPage(QWidget):
         self._locked_note = ""
         self.reset()
 
+    @property
+    def database_ready(self) -> bool:
+        return self._db is not None
+
+    def set_database(self, db: Database, first_run: bool | None = None) -> None:
+        """The database is open: sign in with it (at once if Sign in was pressed while it
+        opened). ``first_run``: whether it has no user yet, when already known."""
+        self._db = db
+        waiting, self.waiting = self.waiting, False
+        self._show_busy(False)
+        if first_run is None:
+            from digcomp_app.services import accounts
+
+            first_run = accounts.needs_first_administrator(db, None)
+        if first_run:
+            self.reset()  # the three ways to start instead of the form
+        elif waiting:
+            self._submit()
+
+    def _show_busy(self, on: bool) -> None:
+        if self.busy is None or self.busy_note is None:
+            if not on:
+                return
+            self.busy = QProgressBar()
+            self.busy.setRange(0, 0)  # busy, no end known
+            self.busy.setTextVisible(False)
+            self.busy.setMaximumHeight(8)
+            self.busy_note = QLabel()
+            self.busy_note.setWordWrap(True)
+            self._inner.insertWidget(self._inner.indexOf(self.button) + 1, self.busy)
+            self._inner.insertWidget(self._inner.indexOf(self.busy) + 1, self.busy_note)
+            self.retranslate()
+        self.busy.setVisible(on)
+        self.busy_note.setVisible(on)
+        self.button.setEnabled(not on)
+
+    def _make_choices(self) -> QWidget:
+        """The first run's three ways to start, each with a line saying what it does."""
+        if self.choices is not None:
+            return self.choices
+        self.setup_button = QPushButton()
+        self.setup_button.clicked.connect(self.set_up_school)
+        self.setup_note = QLabel()
+        self.restore_button = QPushButton()
+        self.restore_button.clicked.connect(self.restore_backup)
+        self.restore_note = QLabel()
+        self.demo_button = QPushButton()
+        self.demo_button.clicked.connect(self.demo_requested.emit)
+        self.demo_note = QLabel()
+        self.choices = QWidget()
+        choices = QVBoxLayout(self.choices)
+        choices.setContentsMargins(0, 0, 0, 0)
+        for button, note in (
+            (self.setup_button, self.setup_note),
+            (self.restore_button, self.restore_note),
+            (self.demo_button, self.demo_note),
+        ):
+            button.setMinimumHeight(button.fontMetrics().height() + 16)
+            note.setWordWrap(True)
+            note.setContentsMargins(4, 0, 0, 10)
+            choices.addWidget(button)
+            choices.addWidget(note)
+        self._inner.addWidget(self.choices)
+        return self.choices
+
     def reset(self, username: str = "", locked_note: str = "") -> None:
         """Show the form empty (or for ``username`` after the screen locked itself)."""
-        self._first_run = accounts.needs_first_administrator(self._db, None)
+        if self._db is None:
+            self._first_run = False
+        else:
+            from digcomp_app.services import accounts
+
+            self._first_run = accounts.needs_first_administrator(self._db, None)
         self._locked_note = locked_note
         self.username.setText(username)
         self.password.clear()
@@ -138,7 +199,10 @@ class SignInPage(QWidget):
             self.button,
         ):
             widget.setVisible(not self._first_run)
-        self.choices.setVisible(self._first_run)
+        if self._first_run:
+            self._make_choices()
+        if self.choices is not None:
+            self.choices.setVisible(self._first_run)
         self.retranslate()
         self.take_focus()
 
@@ -169,6 +233,17 @@ class SignInPage(QWidget):
             self.note.setText(self._locked_note or _("Sign in with your school account."))
             self.button.setText(_("&Sign in"))
         self.button.setAccessibleName(self.button.text().replace("&", ""))
+        if self.choices is not None:
+            self._retranslate_choices()
+        if self.busy is not None and self.busy_note is not None:
+            self.busy.setAccessibleName(_("Opening the database"))
+            self.busy_note.setText(_("Opening the database; you are signed in when it is open…"))
+        if self.setup is not None:
+            self.setup.retranslate()
+        # a fixed width: wrapped texts in a centred box then get the height they need
+        self.box.setFixedWidth(min(520, max(380, 52 * self.fontMetrics().averageCharWidth())))
+
+    def _retranslate_choices(self) -> None:
         self.setup_button.setText(_("Set &up a new school"))
         self.setup_button.setAccessibleName(_("Set up a new school"))
         self.setup_note.setText(
@@ -187,12 +262,18 @@ class SignInPage(QWidget):
                 "is kept in a separate file: this database stays empty."
             )
         )
-        self.setup.retranslate()
-        # a fixed width: wrapped texts in a centred box then get the height they need
-        self.box.setFixedWidth(min(520, max(380, 52 * self.fontMetrics().averageCharWidth())))
 
     def set_up_school(self) -> None:
         """First run: the school's details, the first administrator, the next steps."""
+        if self._db is None:
+            return
+        if self.setup is None:
+            from digcomp_app.ui.first_run import SchoolSetup
+
+            self.setup = SchoolSetup(self._db)
+            self.setup.cancelled.connect(self.reset)
+            self.setup.finished.connect(self.setup_finished.emit)
+            self.stack.addWidget(self.setup)
         self.stack.setCurrentWidget(self.setup)
         self.setup.start()
 
@@ -200,6 +281,8 @@ class SignInPage(QWidget):
         """First run: fill this empty database from a backup, then sign in as usual."""
         from digcomp_app.ui.screens.database.restore_dialog import RestoreDialog
 
+        if self._db is None:
+            return
         dialog = RestoreDialog(
             self._db, self.username.text().strip(), self, into_this_database=True
         )
@@ -219,6 +302,13 @@ class SignInPage(QWidget):
         if not username or not password:
             self.error.setText(_("Enter your user name and password."))
             return
+        if self._db is None:  # still opening: sign in when it is open (set_database)
+            self.waiting = True
+            self._show_busy(True)
+            return
+        from digcomp_app.services import accounts
+        from digcomp_app.services.errors import ServiceError
+
         try:
             actor: Actor = accounts.authenticate(self._db, None, username, password)
         except ServiceError as problem:
