@@ -48,6 +48,7 @@ from digcomp_app.storage.models import (
     Learner,
     MobilityParticipant,
     SelfAssessment,
+    SkillsTest,
     StageChange,
     User,
     ValidationCase,
@@ -218,7 +219,7 @@ def erase_in(session: Session, learner: Learner, pseudonym: str) -> dict[str, in
             case.targets.clear()
         else:
             session.delete(case)  # targets, assessments, stage changes cascade
-    for model in (SelfAssessment, GroupMember, MobilityParticipant, Consent):
+    for model in (SelfAssessment, SkillsTest, GroupMember, MobilityParticipant, Consent):
         for record in session.scalars(select(model).where(model.learner_id == learner.id)):
             session.delete(record)
     session.flush()

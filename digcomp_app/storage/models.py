@@ -494,3 +494,41 @@ class SchoolFramework(Base):
     origin: Mapped[str] = mapped_column(String(10), default="folder")
     added_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     added_at: Mapped[dt.datetime] = mapped_column(_TS, default=utcnow)
+
+
+class SkillsTest(Base):
+    """A learner's DigCompSAT skills test (82 items): answered one item at a time, kept as
+    history like self-assessments, before/after a mobility by ``moment``."""
+
+    __tablename__ = "skills_tests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(
+        ForeignKey("learners.id", ondelete="CASCADE"), index=True
+    )
+    mobility_id: Mapped[int | None] = mapped_column(ForeignKey("mobilities.id"))
+    #: before | after | other - when, relative to a mobility, it was taken
+    moment: Mapped[str] = mapped_column(String(10), default="other")
+    #: the language of the items answered ("lv" or "en")
+    language: Mapped[str] = mapped_column(String(5))
+    started_at: Mapped[dt.datetime] = mapped_column(_TS, default=utcnow)
+    completed_at: Mapped[dt.datetime | None] = mapped_column(_TS)
+    answers: Mapped[list[SkillsTestAnswer]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="SkillsTestAnswer.id"
+    )
+
+
+class SkillsTestAnswer(Base):
+    __tablename__ = "skills_test_answers"
+    __table_args__ = (
+        UniqueConstraint("skills_test_id", "item_id"),
+        CheckConstraint("value IS NULL OR (value >= 0 AND value <= 3)", name="value_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    skills_test_id: Mapped[int] = mapped_column(ForeignKey("skills_tests.id", ondelete="CASCADE"))
+    #: the DigCompSAT item ("Q1" .. "Q82")
+    item_id: Mapped[str] = mapped_column(String(10))
+    #: 0-3 on the item's answer scale, or None for "unclear to me"
+    value: Mapped[int | None] = mapped_column(Integer)
+    answered_at: Mapped[dt.datetime] = mapped_column(_TS, default=utcnow)
