@@ -144,6 +144,7 @@ class HomeScreen(QWidget):
             card = Card(spec)
             self.cards[key] = card
             self.card_grid.addWidget(card, index // 2, index % 2)
+            card.show()  # now, not when the layout gets round to it: clickable at once
         self.card_grid.setColumnStretch(0, 1)
         self.card_grid.setColumnStretch(1, 1)
 

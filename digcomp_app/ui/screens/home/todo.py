@@ -189,7 +189,7 @@ def learner_cards(data: home.LearnerHome, opener: Opener) -> list[CardSpec]:
 
 def teacher_cards(data: home.TeacherHome, opener: Opener) -> list[CardSpec]:
     counts = " · ".join(
-        f"{_(STAGE_NAMES[stage])} {count}" for stage, count in data.stage_counts if count
+        _(STAGE_NAMES[stage]) + f" {count}" for stage, count in data.stage_counts if count
     )
     if data.learners == 0 and not data.open_cases:
         return [
