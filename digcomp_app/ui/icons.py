@@ -23,6 +23,7 @@ SCREEN_ICONS = {
     "frameworks": "book-open-text",
     "self_assessment": "clipboard-pen",
     "results": "chart-column",
+    "overview": "chart-column",
     "cases": "folder-kanban",
     "mobilities": "plane",
     "certification": "award",

@@ -1,0 +1,15 @@
+"""The school overview: how levels, gains, cases and certificates stand across learners."""
+
+from digcomp_app.i18n import _
+from digcomp_app.services.permissions import Role
+from digcomp_app.ui.screens import ScreenSpec
+from digcomp_app.ui.screens.overview.view import OverviewScreen
+
+SCREEN = ScreenSpec(
+    id="overview",
+    roles=frozenset({Role.TEACHER, Role.COORDINATOR, Role.ADMINISTRATOR}),
+    title=lambda: _("School overview"),
+    summary=lambda: _("See how levels, gains, cases and certificates stand across learners."),
+    create=OverviewScreen,
+    order=55,
+)
