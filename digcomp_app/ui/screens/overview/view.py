@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from digcomp_app.framework import Framework
-from digcomp_app.i18n import _, current_language, format_number
+from digcomp_app.i18n import _, current_language, format_number, pgettext
 from digcomp_app.services import overview
 from digcomp_app.services.errors import ServiceError
 from digcomp_app.services.overview import (
@@ -511,7 +511,7 @@ class OverviewScreen(QWidget):
     def retranslate(self) -> None:
         self.heading.setText(_("School overview"))
         self.group_label.setText(_("&Group:"))
-        self.year_label.setText(_("School &year:"))
+        self.year_label.setText(pgettext("overview filter", "School &year:"))
         self.mobility_label.setText(_("&Mobility:"))
         self.framework_label.setText(_("F&ramework:"))
         self.source_label.setText(_("Levels fr&om:"))
