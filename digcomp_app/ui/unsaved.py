@@ -135,11 +135,14 @@ class GuardedDialog(QDialog):
     _opened_state: tuple[object, ...] | None = None
     #: the dialog's own Cancel is being clicked (between its press and the click's end)
     _cancelling = False
+    #: its own rejecting button (Cancel) drops the input without a question; False for a
+    #: dialog whose only such button is Close (its input is saved by a button of its own)
+    own_cancel_drops = True
 
     def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 - Qt's name
         if self._opened_state is None:
             self._opened_state = form_state(self)
-            for box in self.findChildren(QDialogButtonBox):
+            for box in self.findChildren(QDialogButtonBox) if self.own_cancel_drops else ():
                 for button in box.buttons():
                     if box.buttonRole(button) == QDialogButtonBox.ButtonRole.RejectRole:
                         button.pressed.connect(self._cancel_pressed)
@@ -196,5 +199,5 @@ class GuardedDialog(QDialog):
         answer = ask(self, self.unsaved_title())
         if answer == "discard":
             self.discard_changes()
-        elif answer == "save":
-            self.save_changes()
+        elif answer == "save" and self.save_changes() and self.isVisible():
+            super().reject()  # saved by a button of its own that keeps it open: now it closes

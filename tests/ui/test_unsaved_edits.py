@@ -17,9 +17,18 @@ from typing import ClassVar
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
-from digcomp_app.services import accounts, learners, mobilities, organisations, validation
+from digcomp_app.services import (
+    accounts,
+    consent,
+    evidence,
+    learners,
+    mobilities,
+    organisations,
+    retention,
+    validation,
+)
 from digcomp_app.services import self_assessment as self_assessments
 from digcomp_app.services.permissions import Role
 from digcomp_app.settings import load_settings
@@ -232,6 +241,37 @@ def user_stored(window, actor):
     return "jauns.lietotajs" in {u.username for u in accounts.list_users(window.db, actor)}
 
 
+def _first_learner(window, actor):
+    return learners.search(window.db, actor, "")[0]
+
+
+def consents_open(qtbot, screen):
+    tab = screen.learners_tab
+    assert tab.select_learners(_first_learner(screen.window(), screen.window().actor).id) == 1
+    tab.open_consents()
+
+
+def consents_edit(qtbot, window, dialog):
+    qtbot.keyClicks(dialog.giver_name, "Janis Vecaks")
+
+
+def consents_stored(window, actor):
+    learner = _first_learner(window, actor)
+    return "Janis Vecaks" in {
+        c.giver_name for c in consent.list_consents(window.db, actor, learner.id)
+    }
+
+
+def retention_edit(qtbot, window, dialog):
+    dialog.evidence_years.setFocus()
+    for _step in range(7 - dialog.evidence_years.value()):
+        qtbot.keyClick(dialog.evidence_years, Qt.Key.Key_Up)
+
+
+def retention_stored(window, actor):
+    return retention.retention_rules(window.db, actor).evidence_years == 7
+
+
 def group_edit(qtbot, window, dialog):
     qtbot.keyClicks(dialog.name, "JAUNA-1")
 
@@ -276,14 +316,70 @@ FORMS: dict[str, Form] = {
         ),
         dialog=True,
     ),
-}
-
-#: have the protocol (see their screens' edit_forms) but their walk is not reliable offscreen
-#: yet: the case's Save on leaving, and the note saved when the question takes the keyboard
-NOT_WALKED_YET = {
     "CasePanel": Form("teacher1", "cases", case_open, case_edit, case_stored),
     "SelfAssessmentScreen": Form("learner03", "self_assessment", note_open, note_edit, note_stored),
+    "ConsentsDialog": Form(
+        "admin",
+        "learners",
+        _dialog(None, consents_open),
+        consents_edit,
+        consents_stored,
+        dialog=True,
+    ),
+    "RetentionDialog": Form(
+        "admin",
+        "learners",
+        _dialog(None, lambda qtbot, s: s.learners_tab.open_retention()),
+        retention_edit,
+        retention_stored,
+        dialog=True,
+    ),
 }
+
+
+# --- dialogs opened with exec(): driven from a timer while their own event loop runs -------
+
+
+def evidence_note_open(qtbot, window, screen):
+    case_open(qtbot, window, screen)
+    screen.case.evidence.add_note()  # exec(): returns when the dialog has closed
+
+
+def evidence_note_edit(qtbot, window, dialog):
+    qtbot.keyClicks(dialog.title, "Jauna piezime")
+    qtbot.keyClicks(dialog.text, "Noverots darba vieta.")
+    first = dialog.competences.item(0)
+    first.setCheckState(Qt.CheckState.Checked)
+
+
+def evidence_note_stored(window, actor):
+    case = _assessed_case(window, actor)
+    return "Jauna piezime" in {e.title for e in evidence.list_items(window.db, actor, case.id)}
+
+
+def new_host_open(qtbot, window, screen):
+    screen.editor.add_host()  # exec()
+
+
+def new_host_edit(qtbot, window, dialog):
+    qtbot.keyClicks(dialog.name, "Jauns uznemums")
+    qtbot.keyClicks(dialog.country, "DE")
+
+
+def new_host_stored(window, actor):
+    return "Jauns uznemums" in {o.name for o in organisations.list_all(window.db, actor)}
+
+
+MODAL: dict[str, Form] = {
+    "NoteDialog": Form(
+        "teacher1", "cases", evidence_note_open, evidence_note_edit, evidence_note_stored
+    ),
+    "NewHostDialog": Form(
+        "coordinator", "mobilities", new_host_open, new_host_edit, new_host_stored
+    ),
+}
+
+NOT_WALKED_YET: dict[str, Form] = {}
 
 #: inside a walked form (its screen lists it)
 PARTS = {
@@ -299,8 +395,6 @@ PARTS = {
 #: guarded by GuardedDialog (the same mechanism as the dialogs walked above, which are its
 #: test) but not walked one by one
 GUARDED = {
-    "NewHostDialog",  # opened with exec(): walked by hand, see the closing note
-    "NoteDialog",
     "LinkDialog",
     "TiesDialog",
     "ReasonDialog",
@@ -310,9 +404,8 @@ GUARDED = {
     "CreateKeyDialog",
 }
 
-#: the learner record's privacy dialogs, written at the same time as this test: they are to
-#: take GuardedDialog (listed here so that this test names them)
-TO_GUARD = {"ConsentsDialog", "RetentionDialog"}
+#: dialogs still to take GuardedDialog
+TO_GUARD: set[str] = set()
 
 #: classes with input fields that hold nothing to save
 NOT_FORMS = {
@@ -340,6 +433,7 @@ NOT_FORMS = {
     "ResultsScreen": "choice of what to show",
     "StartPage": "choice of framework before starting",
     "RoleBoxes": "part of the users' dialogs",
+    "HelpDialog": "the choice of a topic in the user guide",
 }
 
 
@@ -357,13 +451,22 @@ def classes_with_inputs() -> set[str]:
 
 def test_every_form_is_walked():
     """A new class with input fields must be walked here, or said not to be a form."""
-    known = set(FORMS) | set(NOT_WALKED_YET) | set(PARTS) | GUARDED | TO_GUARD | set(NOT_FORMS)
+    known = (
+        set(FORMS)
+        | set(MODAL)
+        | set(NOT_WALKED_YET)
+        | set(PARTS)
+        | GUARDED
+        | TO_GUARD
+        | set(NOT_FORMS)
+    )
     unknown = classes_with_inputs() - known
     assert not unknown, f"walk these forms in {__name__} (or say why they are not forms)"
     # every guarded dialog class really has the mechanism
     import digcomp_app.ui.screens.cases.evidence_widgets
     import digcomp_app.ui.screens.certification.dialogs
     import digcomp_app.ui.screens.learners.dialogs
+    import digcomp_app.ui.screens.learners.privacy
     import digcomp_app.ui.screens.mobilities.dialogs
     import digcomp_app.ui.screens.signing_key.dialogs
     import digcomp_app.ui.screens.users.dialogs  # noqa: F401
@@ -374,7 +477,7 @@ def test_every_form_is_walked():
             yield from subclasses(sub)
 
     guarded = {c.__name__ for c in subclasses(GuardedDialog)}
-    dialogs = {name for name, form in FORMS.items() if form.dialog}
+    dialogs = {name for name, form in FORMS.items() if form.dialog} | set(MODAL)
     assert (GUARDED | dialogs) <= guarded
     protocol = ("has_unsaved_changes", "save_changes", "discard_changes", "unsaved_title")
     assert all(callable(getattr(GuardedDialog, name, None)) for name in protocol)
@@ -465,6 +568,95 @@ def test_a_dialog_asks_before_its_input_goes(qtbot, window, name):
     form.edit(qtbot, window, dialog)
     with answering("save"):
         dialog.close()
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert form.stored(window, actor) is True
+
+
+def while_modal(qtbot, window, form: Form, walk: Callable) -> None:
+    """Open the exec() dialog of ``form`` and run ``walk(dialog)`` inside its event loop (from
+    a timer that finds it as the application's active modal widget); the dialog is closed
+    afterwards if the walk left it open. Failures of the walk are raised here."""
+    failures: list[BaseException] = []
+
+    def drive() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, GuardedDialog) or not dialog.isVisible():
+            QTimer.singleShot(20, drive)
+            return
+        try:
+            walk(dialog)
+        except BaseException as failure:
+            failures.append(failure)
+        finally:
+            if dialog.isVisible():
+                QDialog.reject(dialog)
+
+    actor = window.actor
+    screen = window.workspace.screen(form.screen)
+    QTimer.singleShot(0, drive)
+    form.open(qtbot, window, screen)  # returns when the dialog has closed
+    if failures:
+        raise failures[0]
+    assert actor is not None
+
+
+@pytest.mark.parametrize("name", list(MODAL))
+def test_a_dialog_opened_with_exec_asks_before_its_input_goes(qtbot, window, name):
+    form = MODAL[name]
+    actor, _screen = open_form_screen(qtbot, window, form)
+    assert form.stored(window, actor) is False
+
+    def cancel_then_discard(dialog) -> None:
+        form.edit(qtbot, window, dialog)
+        assert dialog.has_unsaved_changes()
+        assert open_dialog(window) is dialog
+        # Quit, Cancel: window and dialog stay, with the input
+        with answering("cancel"):
+            quit_with_ctrl_q(qtbot, window)
+        assert window.isVisible() and dialog.isVisible() and dialog.has_unsaved_changes()
+        # Sign out, Cancel: the same
+        with answering("cancel"):
+            window.sign_out_action.trigger()
+        assert window.workspace is not None and dialog.isVisible()
+        # Esc, Cancel: still open; Esc, Discard: closed
+        with answering("cancel"):
+            qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+        assert dialog.isVisible()
+        with answering("discard"):
+            qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+        assert not dialog.isVisible()
+
+    while_modal(qtbot, window, form, cancel_then_discard)
+    assert form.stored(window, actor) is False
+
+    def close_and_save(dialog) -> None:
+        form.edit(qtbot, window, dialog)
+        with answering("save"):
+            dialog.close()  # the window's close button
+        assert not dialog.isVisible()
+
+    while_modal(qtbot, window, form, close_and_save)
+    assert form.stored(window, actor) is True
+
+
+def open_form_screen(qtbot, window, form: Form):
+    """Sign in and show the form's screen (the dialog is opened later)."""
+    sign_in(qtbot, window, form.user)
+    assert window.workspace is not None, form.user
+    window.workspace.show_screen(form.screen)
+    assert window.workspace.current_id() == form.screen
+    return window.actor, window.workspace.screen(form.screen)
+
+
+def test_a_privacy_dialogs_close_asks_as_it_saves_nothing_itself(qtbot, window):
+    form = FORMS["ConsentsDialog"]
+    actor, dialog = open_form(qtbot, window, form)
+    form.edit(qtbot, window, dialog)
+    with answering("cancel"):
+        qtbot.mouseClick(dialog.close_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and dialog.giver_name.text() == "Janis Vecaks"
+    with answering("save"):
+        qtbot.mouseClick(dialog.close_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not dialog.isVisible())
     assert form.stored(window, actor) is True
 

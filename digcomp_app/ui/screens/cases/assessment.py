@@ -152,7 +152,8 @@ class AssessmentPage(QWidget):
             item = self.table.topLevelItem(index)
             if item.data(0, COMPETENCE_ROLE) == competence_id:
                 if self.table.currentItem() is item:
-                    self._show_form(competence_id)
+                    if competence_id != self._shown:  # shown already: keep what was typed
+                        self._show_form(competence_id)
                 else:
                     self.table.setCurrentItem(item)
                 return

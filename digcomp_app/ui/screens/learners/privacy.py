@@ -9,7 +9,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -30,6 +29,7 @@ from digcomp_app.services.learners import LearnerSummary
 from digcomp_app.ui.context import UiContext
 from digcomp_app.ui.screens.learners.dialogs import parse_date
 from digcomp_app.ui.screens.users.common import ERROR_STYLE, ServiceDialog
+from digcomp_app.ui.unsaved import GuardedDialog
 from digcomp_app.ui.widgets import record_table
 
 
@@ -136,8 +136,12 @@ class EraseDialog(ServiceDialog):
         return self.confirm_edit
 
 
-class ConsentsDialog(QDialog):
-    """One learner's consent records: record a new one, withdraw one."""
+class ConsentsDialog(GuardedDialog):
+    """One learner's consent records: record a new one, withdraw one. A consent typed but not
+    recorded is asked about before the dialog closes (Save records it)."""
+
+    #: its Close is not a Cancel: closing with a consent typed asks too
+    own_cancel_drops = False
 
     def __init__(self, context: UiContext, learner: LearnerSummary, parent: QWidget) -> None:
         super().__init__(parent)
@@ -241,14 +245,25 @@ class ConsentsDialog(QDialog):
         record = self.chosen()
         self.withdraw_button.setEnabled(record is not None and record.current)
 
-    def record(self) -> None:
+    # --- unsaved changes (digcomp_app.ui.unsaved) ---------------------------------------
+
+    def has_unsaved_changes(self) -> bool:
+        """A name or a date typed and not recorded yet (the two lists alone are no entry)."""
+        return self.isVisible() and bool(
+            self.giver_name.text().strip() or self.given_on.text().strip()
+        )
+
+    def save_changes(self) -> bool:
+        return self.record()
+
+    def record(self) -> bool:
         self.error.clear()
         try:
             day = parse_date(self.given_on.text())
         except ValueError:
             self.error.setText(_("Write the date as dd.mm.yyyy."))
             self.given_on.setFocus()
-            return
+            return False
         try:
             consent.record_consent(
                 self._context.db,
@@ -262,10 +277,11 @@ class ConsentsDialog(QDialog):
         except ServiceError as problem:
             self.error.setText(str(problem))
             self.giver_name.setFocus()
-            return
+            return False
         self.giver_name.clear()
         self.given_on.clear()
         self.refresh()
+        return True
 
     def withdraw(self) -> None:
         record = self.chosen()
@@ -299,8 +315,12 @@ def consent_lines(records: list[consent.ConsentInfo]) -> list[str]:
     return lines
 
 
-class RetentionDialog(QDialog):
-    """The school's retention rules, a preview of what they remove today, and Apply."""
+class RetentionDialog(GuardedDialog):
+    """The school's retention rules, a preview of what they remove today, and Apply. Rules
+    changed and not saved are asked about before the dialog closes."""
+
+    #: its Close is not a Cancel: closing with rules changed asks too
+    own_cancel_drops = False
 
     def __init__(self, context: UiContext, parent: QWidget) -> None:
         super().__init__(parent)
@@ -351,6 +371,7 @@ class RetentionDialog(QDialog):
             self.learner_years.setValue(rules.learner_years or 0)
         except ServiceError as problem:
             self.error.setText(str(problem))
+        self._stored = self._rules()
         self.retranslate()
         self.resize(640, 480)
 
@@ -378,6 +399,17 @@ class RetentionDialog(QDialog):
         self.apply_button.setText(_("&Apply what is listed"))
         self.close_button.setText(_("Close"))
 
+    def _rules(self) -> tuple[int, int]:
+        return self.evidence_years.value(), self.learner_years.value()
+
+    # --- unsaved changes (digcomp_app.ui.unsaved) ---------------------------------------
+
+    def has_unsaved_changes(self) -> bool:
+        return self.isVisible() and self._rules() != self._stored
+
+    def save_changes(self) -> bool:
+        return self.save()
+
     def save(self) -> bool:
         self.error.clear()
         try:
@@ -390,6 +422,7 @@ class RetentionDialog(QDialog):
         except ServiceError as problem:
             self.error.setText(str(problem))
             return False
+        self._stored = self._rules()
         self.summary.setText(_("The rules were saved."))
         self._show(None)
         return True

@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from html import escape
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -75,7 +76,10 @@ class CompetencePanel(QWidget):
         self.note_label = QLabel()
         self.note = QLineEdit()
         self.note_label.setBuddy(self.note)
-        self.note.editingFinished.connect(self.note_finished)
+        # Left means Return or the keyboard moved to another control of this window; not
+        # another window taking the keyboard (the unsaved-changes question, say: its answer
+        # decides, and the keyboard comes back here afterwards).
+        self.note.returnPressed.connect(self.note_finished)
         self.note.installEventFilter(self)
 
         layout = QVBoxLayout(self)
@@ -86,6 +90,17 @@ class CompetencePanel(QWidget):
         layout.addWidget(self.note)
         layout.addStretch(1)
         self.group.idClicked.connect(self._on_level_clicked)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if (
+            watched is self.note
+            and event.type() == QEvent.Type.FocusOut
+            and isinstance(event, QFocusEvent)
+            and event.reason()
+            not in (Qt.FocusReason.ActiveWindowFocusReason, Qt.FocusReason.PopupFocusReason)
+        ):
+            self.note_finished.emit()
+        return super().eventFilter(watched, event)
 
     # --- building ----------------------------------------------------------------------
 
