@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+import sys
+from typing import Any, TextIO
 
 from digcomp_app.commands.session import open_database
 from digcomp_app.i18n import N_, _
@@ -37,13 +38,37 @@ def register(commands: Any, formatter: type[argparse.HelpFormatter]) -> None:
             '"demo", so never use the demo database for real data.'
         ),
     )
+    parser.add_argument(
+        "--quiet",
+        "-q",
+        action="store_true",
+        help=_("do not show the progress of the work on the error output"),
+    )
     parser.set_defaults(handler=demo_command)
+
+
+class StepPrinter:
+    """The demo's progress on the error output (the normal output keeps the results): a
+    line when a step starts and one per item done, e.g. "Creating learners 12/24…"."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def __call__(self, step: str, done: int, total: int) -> None:
+        if done == 0:
+            line = _("{step}…").format(step=step)
+        else:
+            line = _("{step} {done}/{total}…").format(step=step, done=done, total=total)
+        print(line, file=self.stream, flush=True)
 
 
 def demo_command(args: argparse.Namespace) -> int:
     db = open_database(args)
+    progress = None if getattr(args, "quiet", False) else StepPrinter(sys.stderr)
+    if progress is not None:
+        print(_("Making the demo school; this takes a minute or so."), file=sys.stderr, flush=True)
     try:
-        summary = demo.create_school(db, None)
+        summary = demo.create_school(db, None, progress)
     finally:
         db.close()
     print(_('The demo school "{school}" was created.').format(school=summary.school))

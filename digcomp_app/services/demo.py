@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.exc import IntegrityError
 
 from digcomp_app.framework import Framework, builtin_library
-from digcomp_app.i18n import _
+from digcomp_app.i18n import N_, _
 from digcomp_app.services import (
     accounts,
     certificates,
@@ -75,16 +75,34 @@ from digcomp_app.storage.models import (
     ValidationCase,
 )
 
+#: ``progress(step, done, total)``: the step (in the current language) and how far it is;
+#: called before the first item of each step and after each item
+Progress = Callable[[str, int, int], None]
+
+STEP_STAFF = N_("Creating staff accounts")
+STEP_SCHOOL = N_("Setting up the school, its signing key and host companies")
+STEP_LEARNERS = N_("Creating learners")
+STEP_ACCOUNTS = N_("Creating learner accounts")
+STEP_GROUPS = N_("Creating groups")
+STEP_MOBILITIES = N_("Creating mobilities")
+STEP_FINISHED = N_("Finished mobility: self-assessments, cases and attestations")
+STEP_CURRENT = N_("Current mobility: cases at every stage")
+STEP_OTHERS = N_("Self-assessments of learners without a mobility")
+
 
 @service("demo.create_school")
-def create_school(db: Database, actor: Actor | None) -> DemoSummary:
-    """Fill an empty database (no user at all) with the demo school; refuse otherwise."""
-    return _DemoBuilder(db, actor).build()
+def create_school(
+    db: Database, actor: Actor | None, progress: Progress | None = None
+) -> DemoSummary:
+    """Fill an empty database (no user at all) with the demo school; refuse otherwise.
+    ``progress`` hears each step and its count as the work goes on."""
+    return _DemoBuilder(db, actor, progress).build()
 
 
 class _DemoBuilder:
-    def __init__(self, db: Database, actor: Actor | None) -> None:
+    def __init__(self, db: Database, actor: Actor | None, progress: Progress | None = None) -> None:
         self.db = db
+        self._progress = progress
         self.who = actor.username if actor else "(not signed in)"
         self.rng = random.Random(SEED)
         self.today = dt.date.today()
@@ -92,15 +110,21 @@ class _DemoBuilder:
         self.staff: dict[str, Actor] = {}
         self.people: list[Person] = []
 
+    def progress(self, step: str, done: int, total: int) -> None:
+        if self._progress is not None:
+            self._progress(_(step), done, total)
+
     # --- the steps, in the order a school would take them --------------------------------
 
     def build(self) -> DemoSummary:
         self._create_staff()
         admin, coordinator = self.staff["admin"], self.staff["coordinator"]
+        self.progress(STEP_SCHOOL, 0, 1)
         home = organisations.update_home(self.db, admin, keep_birth_date=True, **HOME)
         signing.create_key(self.db, admin, SIGNING_PASSPHRASE, SIGNING_PASSPHRASE)
         self.signer = signing.unlock(self.db, coordinator, SIGNING_PASSPHRASE)
         hosts = [organisations.create(self.db, coordinator, "host", **h) for h in HOSTS]
+        self.progress(STEP_SCHOOL, 1, 1)
         self._create_learners()
         self._create_groups()
         finished, current = self._create_mobilities(home.id, [h.id for h in hosts])
@@ -115,8 +139,10 @@ class _DemoBuilder:
                 if session.scalar(select(func.count()).select_from(User)):
                     raise WorkflowError(_refusal())
                 append(session, self.who, "demo.create_school", "ok", details={"seed": SEED})
-                for username, name, role in STAFF:
+                self.progress(STEP_STAFF, 0, len(STAFF))
+                for number, (username, name, role) in enumerate(STAFF, start=1):
                     user = accounts.add_user(session, self.db, username, name, PASSWORD, [role])
+                    self.progress(STEP_STAFF, number, len(STAFF))
                     self.staff[username] = accounts.actor_for(user)
                     if role is Role.ADMINISTRATOR:
                         append(
@@ -151,6 +177,7 @@ class _DemoBuilder:
         men.append(MALE_NAMES[0])
         women.append(FEMALE_NAMES[0])
         records = []
+        self.progress(STEP_LEARNERS, 0, count)
         for index in range(count):
             male = index == 0 or (index > 1 and rng.random() < 0.5)
             if not (men if male else women):
@@ -170,6 +197,8 @@ class _DemoBuilder:
                     learner_number=f"DK-{index + 1:04d}",
                 )
             )
+            self.progress(STEP_LEARNERS, index + 1, count)
+        self.progress(STEP_ACCOUNTS, 0, count)
         with self.db.transaction() as session:
             for index, record in enumerate(records):
                 username = f"learner{index + 1:02d}"
@@ -200,16 +229,19 @@ class _DemoBuilder:
                         GROUPS[index // LEARNERS_PER_GROUP],
                     )
                 )
+                self.progress(STEP_ACCOUNTS, index + 1, count)
 
     def _create_groups(self) -> None:
         coordinator = self.staff["coordinator"]
         year = self.today.year if self.today.month >= 9 else self.today.year - 1
+        self.progress(STEP_GROUPS, 0, len(GROUPS))
         for index, name in enumerate(GROUPS):
             group = learners.create_group(self.db, coordinator, name, f"{year}/{year + 1}")
             members = [p.learner_id for p in self.people if p.group == name]
             learners.add_to_group(self.db, coordinator, group.id, members)
             teacher = self.staff[f"teacher{index + 1}"]
             learners.assign_group_teacher(self.db, coordinator, group.id, teacher.user_id)
+            self.progress(STEP_GROUPS, index + 1, len(GROUPS))
 
     def _create_mobilities(self, home_id: int, host_ids: list[int]) -> tuple[_Mobility, _Mobility]:
         rng, coordinator = self.rng, self.staff["coordinator"]
@@ -221,7 +253,8 @@ class _DemoBuilder:
             rng.shuffle(members)
         finished_people = by_group[0][:5] + by_group[1][:3]
         current_people = by_group[0][5:10] + by_group[1][3:8]
-        made = []
+        made: list[_Mobility] = []
+        self.progress(STEP_MOBILITIES, 0, 2)
         for plan, start, host_id, host, people, teachers in (
             (PLANS[0], first, host_ids[0], HOSTS[0], finished_people, ("teacher1", "teacher3")),
             (PLANS[1], second, host_ids[1], HOSTS[1], current_people, ("teacher2", "teacher3")),
@@ -253,6 +286,7 @@ class _DemoBuilder:
                     self.db, coordinator, info.id, self.staff[teacher].user_id
                 )
             made.append(_Mobility(info, plan, host, people))
+            self.progress(STEP_MOBILITIES, len(made), 2)
         for number, person in enumerate(made[0].people, start=1):
             mobilities.set_europass_number(
                 self.db,
@@ -270,6 +304,8 @@ class _DemoBuilder:
         ends = mobility.info.end_date
         gaps = dict(zip(rng.sample(range(len(mobility.people)), 2), (-2, 2), strict=True))
         case_ids = []
+        total = len(mobility.people)
+        self.progress(STEP_FINISHED, 0, total)
         for index, person in enumerate(mobility.people):
             before = self._self_assess(person, mobility, "before")
             after = self._after_levels(before, mobility.plan.focus)
@@ -296,10 +332,13 @@ class _DemoBuilder:
                 )
             validation.advance(self.db, assessor, case.id)
             case_ids.append(case.id)
+            if index + 1 < total:  # the last one after the attestations
+                self.progress(STEP_FINISHED, index + 1, total)
         issued = [
             certificates.issue(self.db, coordinator, case_id, self.signer) for case_id in case_ids
         ]
         self._correct_certificate(issued[rng.randrange(len(issued))])
+        self.progress(STEP_FINISHED, total, total)
 
     def _correct_certificate(self, wrong: certificates.CertificateInfo) -> None:
         coordinator = self.staff["coordinator"]
@@ -341,7 +380,11 @@ class _DemoBuilder:
         stages = list(CURRENT_STAGES)
         rng.shuffle(stages)
         started = mobility.info.start_date
-        for person, stage in zip(mobility.people, stages, strict=True):
+        total = len(mobility.people)
+        self.progress(STEP_CURRENT, 0, total)
+        for number, (person, stage) in enumerate(zip(mobility.people, stages, strict=True)):
+            if number:
+                self.progress(STEP_CURRENT, number, total)
             before = self._self_assess(person, mobility, "before")
             teacher = self.staff["teacher2" if person.group == GROUPS[1] else "teacher3"]
             case = self._open_case(teacher, person, mobility, before)
@@ -374,18 +417,20 @@ class _DemoBuilder:
                 self._assess(teacher, case.id, competence_id, before[competence_id], day)
             if stage == "certification":
                 validation.advance(self.db, teacher, case.id)
+        self.progress(STEP_CURRENT, total, total)
 
     def _other_self_assessments(self, *taken: _Mobility) -> None:
         """Learners without a mobility: some finished a self-assessment, some are at it."""
         busy = {p.learner_id for m in taken for p in m.people}
         others = [p for p in self.people if p.learner_id not in busy]
+        self.progress(STEP_OTHERS, 0, len(others))
         for index, person in enumerate(others):
-            if index % 3 == 2:
-                continue  # has not started one yet
             if index % 3 == 1:
                 self._self_assess(person, None, "other", partial=True)
-            else:
+            elif index % 3 == 0:
                 self._self_assess(person, None, "other")
+            # (index % 3 == 2: has not started one yet)
+            self.progress(STEP_OTHERS, index + 1, len(others))
 
     # --- the pieces ------------------------------------------------------------------------
 
