@@ -7,20 +7,29 @@ has loaded everything a worker needs once (``documents/worker.py``), so they sta
 once; on Windows they are spawned, each loading fonts and frameworks itself. They render
 chunks of jobs; the caller gets each PDF as it is done, is told the progress, and may
 cancel between chunks (a chunk already running finishes first).
+
+A certificate under a framework the school added (not built in) is rendered from that
+framework's files, which the caller puts in :class:`Options`: a worker loads them once
+with the built-in frameworks' loader (decision 0034).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import multiprocessing
 import os
+import tempfile
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from digcomp_app.documents.attestation import AttestationData, render_attestation
-from digcomp_app.framework import builtin_library
+from digcomp_app.framework import Framework, builtin_library, load_framework
 
 #: below this many documents, starting worker processes costs more than it saves
 PARALLEL_FROM = 12
@@ -52,6 +61,9 @@ class Options:
     languages: tuple[str, ...]
     logo: bytes | None = None
     show_birth_date: bool = False
+    #: the files (name → text) of each framework the jobs use that is not built in, by
+    #: (id, version): a school's own frameworks, loaded by the worker that needs them
+    frameworks: Mapping[tuple[str, str], Mapping[str, str]] = field(default_factory=dict)
 
 
 def worker_count(workers: int | None) -> int:
@@ -105,13 +117,51 @@ def render_batch(
 def render_job(job: AttestationJob, options: Options) -> bytes:
     item = AttestationData(
         job.snapshot,
-        builtin_library().get(*job.framework_key),
+        framework_for(job.framework_key, options),
         job.qr_text,
         job.key_fingerprint,
         options.logo,
         options.show_birth_date,
     )
     return render_attestation(item, options.languages)
+
+
+#: frameworks loaded from files in this process, by the digest of their files
+_LOADED: dict[str, Framework] = {}
+_LOADED_LOCK = threading.Lock()
+
+
+def framework_for(key: tuple[str, str], options: Options) -> Framework:
+    """The framework ``key`` (id, version): built in, or loaded from the files in
+    ``options`` (once per process); LookupError when it is neither."""
+    found = builtin_library().find(*key)
+    if found is not None:
+        return found
+    files = options.frameworks.get(key)
+    if files is None:
+        return builtin_library().get(*key)  # raises LookupError naming the framework
+    digest = hashlib.sha256(
+        json.dumps(dict(files), sort_keys=True, ensure_ascii=False).encode("utf-8")
+    ).hexdigest()
+    with _LOADED_LOCK:
+        loaded = _LOADED.get(digest)
+    if loaded is None:
+        loaded = load_files(files)
+        with _LOADED_LOCK:
+            _LOADED[digest] = loaded
+    if loaded.key != key:
+        raise LookupError(f"the files given for {key[0]} {key[1]} hold {loaded.label}")
+    return loaded
+
+
+def load_files(files: Mapping[str, str]) -> Framework:
+    """A framework from its folder's files (name → text), checked by the usual loader."""
+    with tempfile.TemporaryDirectory(prefix="digcomp-framework-") as folder:
+        for name, text in files.items():
+            if Path(name).name != name:
+                raise ValueError(f"not a file name of a framework folder: {name!r}")
+            (Path(folder) / name).write_text(text, encoding="utf-8", newline="")
+        return load_framework(Path(folder))
 
 
 def _context() -> multiprocessing.context.BaseContext:

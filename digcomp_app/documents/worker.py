@@ -5,6 +5,8 @@ has one) imports this module first, and every worker forked from it starts with 
 renderer imported, the fonts registered, the frameworks loaded, the locale data of
 both document languages read, and pikepdf with the sRGB profile of the archival pass
 (``archival.py``) ready: nothing of that is repeated per worker or per document.
+A framework the school added comes with the jobs (its files in ``batch.Options``) and is
+loaded by the first job of each worker that needs it (``batch.framework_for``).
 """
 
 from __future__ import annotations

@@ -306,6 +306,23 @@ def framework_of(database: Database, framework_id: str, version: str) -> Framewo
     return library_of(database).find(framework_id, version)
 
 
+def framework_files(database: Database, framework_id: str, version: str) -> dict[str, str] | None:
+    """The files (name → text) of a framework the school added, as kept in the database
+    (None when the school added none of that id and version): for work done where the
+    database is not at hand, such as the print workers."""
+    with database.transaction() as session:
+        text = session.scalar(
+            select(SchoolFramework.files).where(
+                SchoolFramework.framework_id == framework_id,
+                SchoolFramework.version == version,
+            )
+        )
+    if text is None:
+        return None
+    files = json.loads(text)
+    return {str(name): str(content) for name, content in files.items()}
+
+
 # --- services -------------------------------------------------------------------------
 
 

@@ -2,8 +2,9 @@
 and the digital-skills text for the official Europass Mobility document.
 
 The database is read first, in the calling process; rendering needs nothing but the
-frozen snapshots, so a big batch is spread over every core (worker processes that load
-the fonts and frameworks once each). Progress is reported and cancellation checked
+frozen snapshots (and the files of any framework the school added, which the workers load
+once), so a big batch is spread over every core (worker processes that load the fonts and
+frameworks once each). Progress is reported and cancellation checked
 between documents. See docs/decisions/0013-attestation-rendering.md.
 """
 
@@ -29,6 +30,7 @@ from digcomp_app.services.auditlog import append
 from digcomp_app.services.certificates import CertificateInfo
 from digcomp_app.services.database import Database
 from digcomp_app.services.errors import InvalidInput, ServiceError, WorkflowError
+from digcomp_app.services.frameworks_library import framework_files, framework_of
 from digcomp_app.services.permissions import Actor, service
 from digcomp_app.storage.models import EvidenceBlob, Organisation
 
@@ -137,7 +139,7 @@ def print_attestations(
         _write(paths[index], pdf)
         rendered[index] = pdf
 
-    options = Options(chosen, logo, show_birth_date)
+    options = Options(chosen, logo, show_birth_date, _school_frameworks(db, jobs))
     was_cancelled = render_batch(jobs, options, store, progress, cancelled, workers)
     combined = None
     if not was_cancelled:
@@ -145,7 +147,8 @@ def print_attestations(
         if len(jobs) > 1:
             combined = folder / _combined_name(printable, chosen)
             parts = [rendered[i] for i in range(len(jobs))]
-            _write(combined, _combined(printable, chosen, parts, school))
+            frameworks = [_framework(db, c.snapshot) for c in printable]
+            _write(combined, _combined(printable, chosen, parts, school, frameworks))
     files = tuple(paths[i] for i in sorted(rendered))
     with db.transaction() as session:
         append(
@@ -162,6 +165,26 @@ def print_attestations(
             },
         )
     return PrintResult(files, combined, was_cancelled, skipped)
+
+
+def _school_frameworks(
+    db: Database, jobs: Sequence[AttestationJob]
+) -> dict[tuple[str, str], dict[str, str]]:
+    """The files of the frameworks the school added that ``jobs`` use (the workers load
+    the built-in ones themselves); a framework no longer in the library is refused."""
+    found: dict[tuple[str, str], dict[str, str]] = {}
+    for key in dict.fromkeys(job.framework_key for job in jobs):
+        if builtin_library().find(*key) is not None:
+            continue
+        files = framework_files(db, *key)
+        if files is None:
+            raise WorkflowError(
+                _("The school's library has no framework {id} {version}.").format(
+                    id=key[0], version=key[1]
+                )
+            )
+        found[key] = files
+    return found
 
 
 def _folder(out_dir: Path) -> Path:
@@ -201,9 +224,10 @@ def _combined(
     languages: tuple[str, ...],
     parts: Sequence[bytes],
     school: str,
+    used: Sequence[Framework],
 ) -> bytes:
     gettext = gettext_for(languages[0])
-    frameworks = dict.fromkeys(framework_short(_framework(c.snapshot)) for c in printable)
+    frameworks = dict.fromkeys(framework_short(framework) for framework in used)
     title = gettext(COMBINED_TITLE).format(count=len(printable))
     subject = gettext(COMBINED_SUBJECT).format(framework=", ".join(frameworks))
     metadata = Metadata(
@@ -218,8 +242,16 @@ def _combined(
     return combine(parts, metadata)
 
 
-def _framework(snapshot: dict[str, Any]) -> Framework:
-    return builtin_library().get(snapshot["framework"]["id"], snapshot["framework"]["version"])
+def _framework(db: Database, snapshot: dict[str, Any]) -> Framework:
+    key = snapshot["framework"]
+    framework = framework_of(db, key["id"], key["version"])
+    if framework is None:
+        raise WorkflowError(
+            _("The school's library has no framework {id} {version}.").format(
+                id=key["id"], version=key["version"]
+            )
+        )
+    return framework
 
 
 # --- the official Europass Mobility document ----------------------------------------------
@@ -238,4 +270,4 @@ def europass_text(db: Database, actor: Actor, serial: str, language: str) -> str
         )
     with db.transaction() as session:
         append(session, actor.username, "printing.europass_text", "ok", "certificate", cert.serial)
-    return _europass_text(cert.snapshot, _framework(cert.snapshot), chosen)
+    return _europass_text(cert.snapshot, _framework(db, cert.snapshot), chosen)
