@@ -10,6 +10,7 @@ from bench import (
     bench_evidence,
     bench_framework_load,
     bench_learners,
+    bench_overview,
     bench_roster_import,
     bench_searches,
     bench_startup,
@@ -25,6 +26,7 @@ BENCHMARKS = [
     bench_attestations,
     bench_verify,
     bench_evidence,
+    bench_overview,
     bench_bundle,
 ]
 

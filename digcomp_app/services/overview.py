@@ -30,16 +30,16 @@ from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
 from sqlalchemy import (
-    CTE,
     ColumnElement,
+    Integer,
     Select,
-    Subquery,
     and_,
     case,
     distinct,
     func,
     literal,
     select,
+    union_all,
 )
 from sqlalchemy.orm import Session, aliased
 
@@ -354,57 +354,106 @@ def _level_row(key: str, is_area: bool, learners: int, counts: list[int], hide: 
     return LevelRow(key, is_area, learners, tuple(counts), _mean(counts))
 
 
-def _latest_sheets(filters: Filters, population: Select[Any], moment: str | None) -> CTE:
-    """Each learner's latest completed self-assessment (of ``moment``, if given)."""
-    rank = (
-        func.row_number()
-        .over(
-            partition_by=SelfAssessment.learner_id,
-            order_by=(SelfAssessment.completed_at.desc(), SelfAssessment.id.desc()),
-        )
-        .label("rank")
-    )
-    query = select(SelfAssessment.id.label("sheet_id"), rank).where(
-        SelfAssessment.completed_at.is_not(None),
-        SelfAssessment.framework_id == filters.framework_id,
-        SelfAssessment.framework_version == filters.framework_version,
-        SelfAssessment.learner_id.in_(population),
-    )
-    if moment is not None:
-        query = query.where(SelfAssessment.moment == moment)
-    if filters.mobility_id is not None:
-        query = query.where(SelfAssessment.mobility_id == filters.mobility_id)
-    ranked = query.subquery()
-    return select(ranked.c.sheet_id).where(ranked.c.rank == 1).cte(f"sheets_{moment or 'any'}")
-
-
 def _self_series(
     session: Session,
     framework: Framework,
     filters: Filters,
     population: Select[Any],
-    source: str,
     hide: _Hide,
-) -> LevelSeries:
-    sheets = _latest_sheets(filters, population, None if source == "latest" else source)
-    answer = SelfAssessmentAnswer
-    counted = session.execute(
-        select(answer.competence_id, answer.level, func.count())
-        .join(sheets, sheets.c.sheet_id == answer.self_assessment_id)
-        .group_by(answer.competence_id, answer.level)
-    ).all()
-    area = _area_of(framework, answer.competence_id)
-    area_learners = dict(
-        session.execute(
-            select(area, func.count(distinct(answer.self_assessment_id)))
-            .join(sheets, sheets.c.sheet_id == answer.self_assessment_id)
-            .group_by(area)
-        )
-        .tuples()
-        .all()
+) -> tuple[LevelSeries, ...]:
+    """The latest, "before" and "after" spreads in one statement: each learner's completed
+    self-assessments, flagged as their latest, latest before and latest after (one may be
+    several), their answers counted once for all three."""
+    sheet = SelfAssessment
+    order = (sheet.completed_at.desc(), sheet.id.desc())
+    any_rank = func.row_number().over(partition_by=sheet.learner_id, order_by=order)
+    moment_rank = func.row_number().over(
+        partition_by=(sheet.learner_id, sheet.moment), order_by=order
     )
-    learners = int(session.scalar(select(func.count()).select_from(sheets)) or 0)
-    return _series(source, learners, _spread(framework, counted, area_learners, hide), hide)
+    query = select(
+        sheet.id.label("sheet_id"),
+        sheet.moment.label("moment"),
+        any_rank.label("any_rank"),
+        moment_rank.label("moment_rank"),
+    ).where(
+        sheet.completed_at.is_not(None),
+        sheet.framework_id == filters.framework_id,
+        sheet.framework_version == filters.framework_version,
+        sheet.learner_id.in_(population),
+    )
+    if filters.mobility_id is not None:
+        query = query.where(sheet.mobility_id == filters.mobility_id)
+    ranked = query.subquery()
+
+    def flag(condition: ColumnElement[bool]) -> Any:
+        return case((condition, 1), else_=0)
+
+    sources = ("latest", "before", "after")
+    flagged = (
+        select(
+            ranked.c.sheet_id,
+            flag(ranked.c.any_rank == 1).label("latest"),
+            flag(and_(ranked.c.moment == "before", ranked.c.moment_rank == 1)).label("before"),
+            flag(and_(ranked.c.moment == "after", ranked.c.moment_rank == 1)).label("after"),
+        )
+        .where((ranked.c.any_rank == 1) | (ranked.c.moment_rank == 1))
+        .cte("flagged")
+    )
+    answer = SelfAssessmentAnswer
+    parts: list[Any] = [
+        select(
+            literal("c").label("kind"),
+            answer.competence_id.label("key"),
+            answer.level.label("level"),
+            *(func.sum(flagged.c[name]).label(name) for name in sources),
+        )
+        .join(flagged, flagged.c.sheet_id == answer.self_assessment_id)
+        .group_by(answer.competence_id, answer.level),
+        select(
+            literal("l"),
+            literal(""),
+            literal(None, type_=Integer),
+            *(func.sum(flagged.c[name]) for name in sources),
+        ),
+    ]
+    for area in framework.areas:
+        rated = (
+            select(answer.id)
+            .where(
+                answer.self_assessment_id == flagged.c.sheet_id,
+                answer.competence_id.in_([c.id for c in area.competences]),
+            )
+            .exists()
+        )
+        parts.append(
+            select(
+                literal("a"),
+                literal(area.id),
+                literal(None, type_=Integer),
+                *(func.sum(case((rated, flagged.c[name]), else_=0)) for name in sources),
+            )
+        )
+    counted: dict[str, list[tuple[str, int | None, int]]] = {name: [] for name in sources}
+    learners: dict[str, int] = {}
+    areas: dict[str, dict[str, int]] = {name: {} for name in sources}
+    for kind, key, level, *numbers in session.execute(union_all(*parts)):
+        for name, value in zip(sources, numbers, strict=True):
+            number = int(value or 0)
+            if kind == "c":
+                counted[name].append((key, level, number))
+            elif kind == "l":
+                learners[name] = number
+            else:
+                areas[name][key] = number
+    return tuple(
+        _series(
+            name,
+            learners.get(name, 0),
+            _spread(framework, counted[name], areas[name], hide),
+            hide,
+        )
+        for name in sources
+    )
 
 
 def _series(source: str, learners: int, rows: tuple[LevelRow, ...], hide: _Hide) -> LevelSeries:
@@ -457,18 +506,34 @@ def _assessed_series(
         .where(ranked.c.rank == 1)
         .cte("assessed")
     )
-    counted = session.execute(
-        select(latest.c.competence_id, latest.c.level, func.count()).group_by(
-            latest.c.competence_id, latest.c.level
-        )
-    ).all()
     area = _area_of(framework, latest.c.competence_id)
-    area_learners = dict(
-        session.execute(select(area, func.count(distinct(latest.c.learner_id))).group_by(area))
-        .tuples()
-        .all()
+    statement = union_all(
+        select(literal("c"), latest.c.competence_id, latest.c.level, func.count()).group_by(
+            latest.c.competence_id, latest.c.level
+        ),
+        select(
+            literal("a"),
+            area,
+            literal(None, type_=Integer),
+            func.count(distinct(latest.c.learner_id)),
+        ).group_by(area),
+        select(
+            literal("l"),
+            literal(""),
+            literal(None, type_=Integer),
+            func.count(distinct(latest.c.learner_id)),
+        ),
     )
-    learners = int(session.scalar(select(func.count(distinct(latest.c.learner_id)))) or 0)
+    counted: list[tuple[str, int | None, int]] = []
+    area_learners: dict[str, int] = {}
+    learners = 0
+    for kind, key, level, number in session.execute(statement):
+        if kind == "c":
+            counted.append((key, level, int(number)))
+        elif kind == "a":
+            area_learners[key] = int(number)
+        else:
+            learners = int(number)
     return _series("assessed", learners, _spread(framework, counted, area_learners, hide), hide)
 
 
@@ -505,33 +570,32 @@ def _gains(
     )
     if filters.mobility_id is not None:
         query = query.where(SelfAssessment.mobility_id == filters.mobility_id)
-    ranked = query.cte("ranked_sheets")
-    before, after = ranked.alias("before_sheet"), ranked.alias("after_sheet")
-    pairs: Subquery = (
+    ranked = query.subquery("ranked_sheets")
+    latest = ranked.c.rank == 1
+    pairs = (
         select(
-            before.c.mobility_id.label("mobility_id"),
-            before.c.id.label("before_id"),
-            after.c.id.label("after_id"),
-        )
-        .join(
-            after,
-            and_(
-                after.c.learner_id == before.c.learner_id,
-                after.c.mobility_id == before.c.mobility_id,
+            ranked.c.mobility_id.label("mobility_id"),
+            func.max(case((and_(latest, ranked.c.moment == "before"), ranked.c.id))).label(
+                "before_id"
+            ),
+            func.max(case((and_(latest, ranked.c.moment == "after"), ranked.c.id))).label(
+                "after_id"
             ),
         )
-        .where(
-            before.c.rank == 1,
-            before.c.moment == "before",
-            after.c.rank == 1,
-            after.c.moment == "after",
+        .where(latest)
+        .group_by(ranked.c.learner_id, ranked.c.mobility_id)
+        .having(
+            and_(
+                func.max(case((ranked.c.moment == "before", 1), else_=0)) == 1,
+                func.max(case((ranked.c.moment == "after", 1), else_=0)) == 1,
+            )
         )
-        .subquery("pairs")
+        .cte("pairs")
     )
     learners: dict[int, int] = dict(
-        session.execute(select(pairs.c.mobility_id, func.count()).group_by(pairs.c.mobility_id))
-        .tuples()
-        .all()
+        session.execute(
+            select(pairs.c.mobility_id, func.count()).group_by(pairs.c.mobility_id)
+        ).all()
     )
     if not learners:
         return ()
@@ -608,9 +672,7 @@ def _stages(session: Session, filters: Filters, population: Select[Any], hide: _
     counted = dict(
         session.execute(
             select(ValidationCase.stage, func.count()).where(*where).group_by(ValidationCase.stage)
-        )
-        .tuples()
-        .all()
+        ).all()
     )
     learners = int(
         session.scalar(select(func.count(distinct(ValidationCase.learner_id))).where(*where)) or 0
@@ -709,10 +771,7 @@ def _compute(db: Database, actor: Actor, filters: Filters) -> Overview:
         _check_filters(session, actor, filters)
         learners = int(session.scalar(select(func.count()).select_from(population.subquery())) or 0)
         series = (
-            *(
-                _self_series(session, framework, filters, population, source, hide)
-                for source in ("latest", "before", "after")
-            ),
+            *_self_series(session, framework, filters, population, hide),
             _assessed_series(session, framework, filters, population, hide),
         )
         gains = _gains(session, filters, population, hide)
@@ -769,15 +828,11 @@ def options(db: Database, actor: Actor) -> OverviewOptions:
         used = set(
             session.execute(
                 select(SelfAssessment.framework_id, SelfAssessment.framework_version).distinct()
-            )
-            .tuples()
-            .all()
+            ).all()
         ) | set(
             session.execute(
                 select(ValidationCase.framework_id, ValidationCase.framework_version).distinct()
-            )
-            .tuples()
-            .all()
+            ).all()
         )
     default = ("digcomp", "3.0")
     frameworks = (default, *sorted(used - {default}))

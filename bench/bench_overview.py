@@ -1,0 +1,259 @@
+"""The school overview of 20,000 learners × 21 competences: the service call, the screen's
+render (offscreen) and both together, against a budget of 1 s.
+
+Setup (not timed): the 20,000-learner SQLite file of ``bench_learners`` (a completed
+DigComp 3.0 self-assessment each, 800 groups of 25), plus 200 mobilities of 25 learners
+(5,000 learners) with a self-assessment before and after each (210,000 more answers), a case
+per participant with 21 assessments (105,000), and a certificate for 4 of every 5.
+Timed: ``overview.figures`` as a coordinator on a new ``Database`` (the whole school, then
+one group, one mobility), and the overview screen filling its charts and tables and
+painting itself (``grab``) for the same figures.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import random
+import sqlite3
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from argon2 import PasswordHasher
+from sqlalchemy import insert, literal_column
+
+from bench.bench_learners import LEARNERS, PASSWORD, populate
+from bench.common import Budget, Timing, measure
+from digcomp_app.framework import builtin_library
+from digcomp_app.services import accounts, overview
+from digcomp_app.services.database import Database
+from digcomp_app.services.overview import Filters
+from digcomp_app.storage.engine import sqlite_path
+from digcomp_app.storage.models import (
+    Assessment,
+    Certificate,
+    Mobility,
+    MobilityParticipant,
+    Organisation,
+    SelfAssessment,
+    SelfAssessmentAnswer,
+    ValidationCase,
+)
+
+BUDGET_MS = 1000.0
+MOBILITIES = 200
+PER_MOBILITY = 25
+RUNS = 7
+WARMUP = 1
+SEED = 20260315
+BATCH = 10_000
+
+
+def add_mobilities(url: str, hasher: PasswordHasher) -> None:
+    """Mobilities with before/after self-assessments, cases, assessments, certificates."""
+    rng = random.Random(SEED)
+    competences = [c.id for c in builtin_library().get("digcomp", "3.0").competences()]
+    db = Database(url, password_hasher=hasher)
+    try:
+        with db.engine.begin() as connection:
+            connection.execute(
+                insert(Organisation),
+                [
+                    {"id": 1, "name": "Skola", "kind": "school", "is_home": True},
+                    {"id": 2, "name": "Host GmbH", "kind": "host", "is_home": False},
+                ],
+            )
+            mobilities, participants, sheets, answers = [], [], [], []
+            cases, assessments, certificates = [], [], []
+            sheet_id, answer_id = LEARNERS, LEARNERS * len(competences)
+            case_id = assessment_id = 0
+            base = dt.date(2025, 1, 6)
+            for m in range(1, MOBILITIES + 1):
+                start = base + dt.timedelta(days=7 * m)
+                mobilities.append(
+                    {
+                        "id": m,
+                        "code": f"ER-{m:04d}",
+                        "title": f"Placement {m}",
+                        "sending_organisation_id": 1,
+                        "host_organisation_id": 2,
+                        "host_country": "DE",
+                        "start_date": start,
+                        "end_date": start + dt.timedelta(days=21),
+                        "texts": {},
+                    }
+                )
+                for k in range(PER_MOBILITY):
+                    learner = (m - 1) * PER_MOBILITY + k + 1
+                    participants.append({"mobility_id": m, "learner_id": learner})
+                    before = [rng.choice([None, 1, 2, 3, 4, 5]) for _ in competences]
+                    after = [min(8, (lv or 0) + rng.choice([0, 0, 1, 2])) or None for lv in before]
+                    for moment, levels, day in (("before", before, 0), ("after", after, 22)):
+                        sheet_id += 1
+                        at = dt.datetime.combine(start, dt.time(9), dt.UTC) + dt.timedelta(days=day)
+                        sheets.append(
+                            {
+                                "id": sheet_id,
+                                "learner_id": learner,
+                                "mobility_id": m,
+                                "framework_id": "digcomp",
+                                "framework_version": "3.0",
+                                "moment": moment,
+                                "started_at": at,
+                                "completed_at": at + dt.timedelta(minutes=20),
+                            }
+                        )
+                        for competence, level in zip(competences, levels, strict=True):
+                            answer_id += 1
+                            answers.append(
+                                {
+                                    "id": answer_id,
+                                    "self_assessment_id": sheet_id,
+                                    "competence_id": competence,
+                                    "level": level,
+                                    "note": "",
+                                    "answered_at": at,
+                                }
+                            )
+                    case_id += 1
+                    certified = rng.random() < 0.8
+                    cases.append(
+                        {
+                            "id": case_id,
+                            "learner_id": learner,
+                            "mobility_id": m,
+                            "framework_id": "digcomp",
+                            "framework_version": "3.0",
+                            "stage": "certified"
+                            if certified
+                            else rng.choice(["identification", "documentation", "assessment"]),
+                            "created_by": 1,
+                        }
+                    )
+                    for competence, level in zip(competences, after, strict=True):
+                        assessment_id += 1
+                        assessments.append(
+                            {
+                                "id": assessment_id,
+                                "case_id": case_id,
+                                "competence_id": competence,
+                                "level": level or 1,
+                                "method": "observation",
+                                "criteria": "",
+                                "comment": "",
+                                "assessor_id": 1,
+                                "assessed_on": start + dt.timedelta(days=20),
+                            }
+                        )
+                    if certified:
+                        certificates.append(
+                            {
+                                "serial": f"DC-{case_id:06d}",
+                                "case_id": case_id,
+                                "learner_id": learner,
+                                "mobility_id": m,
+                                "issued_at": dt.datetime.combine(
+                                    start + dt.timedelta(days=30), dt.time(12), dt.UTC
+                                ),
+                                "issued_by": 1,
+                                "snapshot": "{}",
+                                "content_hash": "0" * 64,
+                            }
+                        )
+            for statement, rows in (
+                (insert(Mobility), mobilities),
+                (insert(MobilityParticipant), participants),
+                (insert(SelfAssessment), sheets),
+                (insert(SelfAssessmentAnswer).values(ticked=literal_column("'[]'")), answers),
+                (insert(ValidationCase), cases),
+                (insert(Assessment), assessments),
+                (insert(Certificate), certificates),
+            ):
+                for start_at in range(0, len(rows), BATCH):
+                    connection.execute(statement, rows[start_at : start_at + BATCH])
+    finally:
+        db.close()
+    with contextlib.closing(sqlite3.connect(sqlite_path(url))) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def _line(label: str, timing: Timing) -> str:
+    return (
+        f"  {label:<40} median {timing.median_ms:7.1f} ms  "
+        f"(best {timing.best_ms:6.1f}, {timing.runs} runs)"
+    )
+
+
+def main() -> int:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from digcomp_app.ui.context import UiContext
+    from digcomp_app.ui.screens.overview.view import OverviewScreen
+
+    app = QApplication.instance() or QApplication([])
+    hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    results: list[tuple[str, Timing]] = []
+    with tempfile.TemporaryDirectory(prefix="digcomp-bench-") as folder:
+        path = Path(folder) / "overview.sqlite3"
+        url = f"sqlite:///{path}"
+        began = time.perf_counter()
+        populate(url, hasher)
+        add_mobilities(url, hasher)
+        print(
+            f"overview: {LEARNERS:,} learners, {MOBILITIES} mobilities of {PER_MOBILITY}; "
+            f"setup {time.perf_counter() - began:.1f} s, "
+            f"file {path.stat().st_size / 2**20:.1f} MiB"
+        )
+        db = Database(url, password_hasher=hasher)
+        try:
+            coordinator = accounts.authenticate(db, None, "koordinatore", PASSWORD)
+            screen = OverviewScreen(UiContext(db, coordinator, builtin_library()))
+            screen.resize(1366, 768)
+            screen.show()
+            app.processEvents()
+            for label, filters in (
+                ("whole school", Filters()),
+                ("one group", Filters(group_id=17)),
+                ("one mobility", Filters(mobility_id=42)),
+            ):
+                figures = overview.figures(db, coordinator, filters)
+                assert figures.learners, label
+
+                def render(figures: overview.Overview = figures) -> None:
+                    screen.overview = figures
+                    screen.show_overview()
+                    screen.grab()  # every visible widget painted
+
+                def both(filters: Filters = filters) -> None:
+                    screen.overview = overview.figures(db, coordinator, filters)
+                    screen.show_overview()
+                    screen.grab()
+
+                for part, action in (
+                    ("service", lambda f=filters: overview.figures(db, coordinator, f)),
+                    ("render", render),
+                    ("total", both),
+                ):
+                    timing = measure(action, RUNS, WARMUP)
+                    print(_line(f"{label}: {part}", timing))
+                    results.append((f"{label}: {part}", timing))
+            screen.close()
+        finally:
+            db.close()
+    budget = Budget("overview")
+    for label, timing in results:
+        if label.endswith("total"):
+            budget.check(
+                label,
+                timing.median_ms < BUDGET_MS,
+                f"{timing.median_ms:.0f} ms < {BUDGET_MS:.0f} ms",
+            )
+    return budget.exit_code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
