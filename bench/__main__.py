@@ -13,6 +13,7 @@ from bench import (
     bench_overview,
     bench_roster_import,
     bench_searches,
+    bench_skills_test,
     bench_startup,
     bench_verify,
 )
@@ -28,6 +29,7 @@ BENCHMARKS = [
     bench_evidence,
     bench_overview,
     bench_bundle,
+    bench_skills_test,
 ]
 
 

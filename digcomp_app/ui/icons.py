@@ -22,6 +22,7 @@ SCREEN_ICONS = {
     "home": "house",
     "frameworks": "book-open-text",
     "self_assessment": "clipboard-pen",
+    "skills_test": "circle-question-mark",
     "results": "chart-column",
     "overview": "chart-column",
     "cases": "folder-kanban",

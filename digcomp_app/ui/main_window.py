@@ -829,6 +829,27 @@ class MainWindow(QMainWindow):
                 f'<a href="{escape(framework.licence.url)}">'
                 f"{escape(framework.licence.spdx)}</a></p>"
             )
+        from digcomp_app.framework.digcompsat import builtin_bank
+
+        try:
+            bank = builtin_bank()
+        except (OSError, ValueError):
+            bank = None
+        if bank is not None:
+            heading = _("Digital skills test items (DigCompSAT)")
+            parts.append(
+                f"<p><b>{escape(heading)}</b><br>"
+                f"{escape(str(bank.source['citation']))}, doi:{escape(str(bank.source['doi']))}"
+                "<br>"
+                + escape(
+                    _(
+                        "Changes: converted to this application's format; the English item Q30 "
+                        "repaired; the mapping to competences is the application's own."
+                    )
+                )
+                + f'<br><a href="{escape(bank.licence["url"])}">'
+                f"{escape(bank.licence['spdx'])}</a></p>"
+            )
         return "".join(parts)
 
     def help_topic(self) -> str:

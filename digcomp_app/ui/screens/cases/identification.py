@@ -24,11 +24,12 @@ from PySide6.QtWidgets import (
 from digcomp_app.framework import Framework
 from digcomp_app.framework.labels import outcome_type_name
 from digcomp_app.i18n import _, current_language, ngettext
-from digcomp_app.services import self_assessment, validation
+from digcomp_app.services import self_assessment, skills_test, validation
 from digcomp_app.services.errors import ConcurrentChange, ServiceError
 from digcomp_app.services.validation import CaseInfo, TargetDraft
 from digcomp_app.ui.context import UiContext
 from digcomp_app.ui.screens.cases.common import competence_text, level_text
+from digcomp_app.ui.screens.skills_test.texts import band_name, percent_text
 
 COMPETENCE_ROLE = Qt.ItemDataRole.UserRole
 OUTCOME_ROLE = Qt.ItemDataRole.UserRole
@@ -49,6 +50,15 @@ def self_levels(context: UiContext, case: CaseInfo) -> dict[str, int | None]:
     return {a.competence_id: a.level for a in source.answers} if source else {}
 
 
+def test_suggestions(context: UiContext, case: CaseInfo) -> dict[str, skills_test.Suggestion]:
+    """What the learner's skills test suggests per competence (a suggestion, never an
+    assessment): the mobility's "before" test, or else the latest finished one."""
+    try:
+        return skills_test.suggestions(context.db, context.actor, case.learner_id, case.mobility_id)
+    except ServiceError:
+        return {}
+
+
 class TargetsPage(QWidget):
     saved = Signal(object)  # the case after saving
     failed = Signal(str)
@@ -62,6 +72,7 @@ class TargetsPage(QWidget):
         self.framework: Framework | None = None
         self.editable = False
         self._own: dict[str, int | None] = {}
+        self._suggested: dict[str, skills_test.Suggestion] = {}
         self._chosen: dict[str, tuple[int, frozenset[str]]] = {}
         self._saved: dict[str, tuple[int, frozenset[str]]] = {}
         self._items: dict[str, QTreeWidgetItem] = {}
@@ -71,12 +82,13 @@ class TargetsPage(QWidget):
         self.intro = QLabel()
         self.intro.setWordWrap(True)
         self.tree = QTreeWidget()
-        self.tree.setColumnCount(3)
+        self.tree.setColumnCount(4)
         self.tree.setUniformRowHeights(True)
         header = self.tree.header()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(False)
         self.outcome_label = QLabel()
         self.outcome_label.setWordWrap(True)
@@ -132,6 +144,7 @@ class TargetsPage(QWidget):
 
     def load(self, case: CaseInfo, framework: Framework, own: dict[str, int | None]) -> None:
         self.case, self.framework, self._own = case, framework, own
+        self._suggested = test_suggestions(self._context, case)
         self.editable = case.stage == "identification"
         self._saved = {t.competence_id: (t.level, frozenset(t.outcome_ids)) for t in case.targets}
         self._chosen = dict(self._saved)
@@ -166,6 +179,20 @@ class TargetsPage(QWidget):
                 chosen = competence.id in self._chosen
                 item.setCheckState(0, Qt.CheckState.Checked if chosen else Qt.CheckState.Unchecked)
                 item.setText(2, level_text(self.framework, self._own.get(competence.id)))
+                suggested = self._suggested.get(competence.id)
+                if suggested is not None:
+                    item.setText(3, band_name(suggested.band))
+                    item.setToolTip(
+                        3,
+                        _(
+                            "Skills test suggests band {band} for {competence} ({percent}): "
+                            "the learner's own answers, a suggestion, not an assessment."
+                        ).format(
+                            band=band_name(suggested.band),
+                            competence=competence.id,
+                            percent=percent_text(suggested.percent),
+                        ),
+                    )
                 area_item.addChild(item)
                 self._items[competence.id] = item
                 combo = QComboBox()
@@ -392,7 +419,9 @@ class TargetsPage(QWidget):
                 "The ticks start from the learner's own self-assessment."
             )
         )
-        self.tree.setHeaderLabels([_("Competence"), _("Target level"), _("Self-assessed")])
+        self.tree.setHeaderLabels(
+            [_("Competence"), _("Target level"), _("Self-assessed"), _("Skills test suggests")]
+        )
         self.tree.setAccessibleName(_("Target competences"))
         self.only_level.setText(_("Show only outcomes at the &target level"))
         self.only_level.setAccessibleName(_("Show only outcomes at the target level"))

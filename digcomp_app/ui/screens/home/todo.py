@@ -172,6 +172,18 @@ def learner_cards(data: home.LearnerHome, opener: Opener) -> list[CardSpec]:
             [Item(_("Start a self-assessment"), opener.go("self_assessment"), "circle-play")],
             summary=summary,
         )
+    cards.append(
+        CardSpec(
+            "skills_test",
+            _("Digital skills test"),
+            "circle-question-mark",
+            [Item(_("Take the digital skills test"), opener.go("skills_test"), "circle-play")],
+            summary=_(
+                "Answer 82 short questions on what you know, can do and care about; see which "
+                "level band they suggest for each competence."
+            ),
+        )
+    )
     if data.finished:
         cards.append(
             CardSpec(
