@@ -107,3 +107,13 @@ def test_who_may_read_and_take_a_test(db, school):
         skills_test.answer(db, school.other_learner, mine.id, "Q1", 2)
     with pytest.raises(PermissionDenied):
         skills_test.answer(db, school.teacher, mine.id, "Q1", 2)
+
+
+def test_erasing_a_learner_removes_their_tests(db, school):
+    from digcomp_app.services import erasure
+
+    take(db, school.learner)
+    skills_test.start(db, school.learner, "lv", moment="after")
+    assert len(skills_test.history(db, school.coordinator, school.learner_id)) == 2
+    erasure.erase_learner(db, school.admin, school.learner_id, "Jānis Bērziņš")
+    assert skills_test.history(db, school.coordinator, school.learner_id) == []
