@@ -427,6 +427,8 @@ NOT_FORMS = {
     "EvidencePreview": "read-only preview",
     "RegisterPanel": "search and filter",
     "FrameworkBrowser": "choice of framework to read",
+    "MoodlePreviewDialog": "an import's preview: adding it is one action",
+    "RegistrationDialog": "a number for one export, remembered at once",
     "LearnersTab": "search and filter",
     "GroupsTab": "filter",
     "UsersScreen": "search field",

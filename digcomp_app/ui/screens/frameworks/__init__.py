@@ -10,6 +10,6 @@ SCREEN = ScreenSpec(
     roles=frozenset(Role),
     title=lambda: _("Frameworks"),
     summary=lambda: _("Read the DigComp competences, levels and statements."),
-    create=lambda context: FrameworkBrowser(context.library),
+    create=lambda context: FrameworkBrowser(context.library, context=context),
     order=90,
 )
