@@ -137,6 +137,8 @@ class Settings:
     output_folder: str = ""
     #: The size of all text in the window, in per cent of the system's (one of TEXT_SIZES).
     text_size: int = 100
+    #: The school's registration number typed last for a European Digital Credential.
+    edc_registration: str = ""
     #: Where the window was and how large, as the window saved it (base64; empty: not yet).
     window_geometry: str = ""
     #: The verification address a new school starts with (machine-wide file only).
@@ -161,6 +163,7 @@ _USER_FIELDS = (
     "output_folder",
     "text_size",
     "window_geometry",
+    "edc_registration",
 )
 
 

@@ -46,3 +46,74 @@ def test_export_digital_credentials_of_the_chosen_certificates(qtbot, window, de
         openbadges.verify(credential, keys)
         serials.add(path.rsplit("/", 1)[1][:22])
     assert serials == {c.serial for c in valid}
+
+
+def test_export_a_european_digital_credential_with_the_registration_number(
+    qtbot, window, demo_db, tmp_path
+):
+    """Register → Export digital credential… → Europass digital credential (EDC)…: the
+    registration number is asked (and offered again next time), the file is JSON-LD of
+    the chosen certificate."""
+    from PySide6.QtCore import Qt, QTimer
+    from rdflib import URIRef
+    from rdflib.namespace import RDF, SKOS
+
+    from digcomp_app.documents.elm import CONTEXT, credential_id
+    from digcomp_app.settings import load_settings
+    from tests.documents.test_elm import CRED, ELM, as_graph
+
+    sign_in(qtbot, window, "coordinator")
+    window.workspace.show_screen("certification")
+    screen = window.workspace.screen("certification")
+    register = screen.register
+    screen.tabs.setCurrentWidget(register)
+    listed = certificates.list_register(demo_db, window.actor)
+    cert = next(c for c in listed if c.status == "issued")
+    assert register.select_serial(cert.serial)
+    menu = [a.text() for a in register.credential_button.menu().actions()]
+    assert menu == ["&Open Badges 3.0…", "&Europass digital credential (EDC)…"]
+    seen = {}
+
+    def answer(number: str) -> None:
+        dialog = register.registration_dialog
+        assert dialog is not None and dialog.isVisible()
+        seen.setdefault("offered", []).append(dialog.number.text())
+        qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)  # empty: refused
+        assert dialog.isVisible()
+        seen["error"] = dialog.error.text()
+        dialog.number.clear()
+        qtbot.keyClicks(dialog.number, number)
+        qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(0, lambda: answer("40003012345"))
+    written = register.export_edc(str(tmp_path))
+    assert seen["offered"] == [""]
+    assert seen["error"] == "Type the school's registration number."
+    assert written == [str(tmp_path / f"{cert.serial}.edc.jsonld")]
+    assert "Saved 1 digital credential" in register.message.text()
+    assert load_settings().edc_registration == "40003012345"
+    document = json.loads(Path(written[0]).read_text(encoding="utf-8"))
+    assert document["@context"] == CONTEXT
+    snapshot = certificates.get(demo_db, window.actor, cert.serial).snapshot
+    edc_context = json.loads(
+        (Path(__file__).parents[1] / "data" / "elm" / "edc-ap-context.jsonld").read_text(
+            encoding="utf-8"
+        )
+    )["@context"]
+    graph = as_graph(document, edc_context)
+    credential = URIRef(credential_id(snapshot))
+    assert (credential, RDF.type, ELM.EuropeanDigitalCredential) in graph
+    issuer = graph.value(credential, CRED.issuer)
+    legal = graph.value(issuer, ELM.eidasLegalIdentifier)
+    assert str(graph.value(legal, SKOS.notation)) == "40003012345"
+
+    # the next export offers the number typed last; Cancel writes nothing
+    def cancel() -> None:
+        dialog = register.registration_dialog
+        seen["offered"].append(dialog.number.text())
+        dialog.reject()
+
+    QTimer.singleShot(0, cancel)
+    assert register.export_edc(str(tmp_path / "other")) == []
+    assert seen["offered"] == ["", "40003012345"]
+    assert not (tmp_path / "other").exists()

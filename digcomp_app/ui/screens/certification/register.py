@@ -2,7 +2,8 @@
 
 From here the coordinator prints attestations (of the certificates chosen - several may be
 chosen at once - or of a whole mobility), copies the digital-skills text for the official
-Europass Mobility document, and checks an attestation (the verify dialog).
+Europass Mobility document, exports digital credentials (Open Badges 3.0, or European
+Digital Credentials for the EDC issuer) and checks an attestation (the verify dialog).
 """
 
 from __future__ import annotations
@@ -104,9 +105,15 @@ class RegisterPanel(QWidget):
         self.europass_button.setMenu(self.europass_menu)
         self.verify_button = QPushButton()
         self.credential_button = QPushButton()
+        self.credential_menu = QMenu(self)
+        self.credential_ob3 = self.credential_menu.addAction("")
+        self.credential_edc = self.credential_menu.addAction("")
+        self.credential_button.setMenu(self.credential_menu)
         self.documents = DocumentRunner(self, context)
         #: the verify dialog while it is open (for the keyboard and for tests)
         self.verify_dialog: VerifyDialog | None = None
+        #: the EDC registration-number dialog while it is open (for tests)
+        self.registration_dialog: QDialog | None = None
 
         top = QHBoxLayout()
         top.addWidget(self.search_label)
@@ -149,7 +156,8 @@ class RegisterPanel(QWidget):
         self.europass_lv.triggered.connect(lambda: self.copy_europass_text("lv"))
         self.europass_en.triggered.connect(lambda: self.copy_europass_text("en"))
         self.verify_button.clicked.connect(self.verify)
-        self.credential_button.clicked.connect(lambda: self.export_credentials())  # noqa: PLW0108 - not clicked(checked)
+        self.credential_ob3.triggered.connect(lambda: self.export_credentials())  # noqa: PLW0108 - not triggered(checked)
+        self.credential_edc.triggered.connect(lambda: self.export_edc())  # noqa: PLW0108 - not triggered(checked)
         self.documents.finished.connect(self._say)
         self.retranslate()
 
@@ -204,9 +212,13 @@ class RegisterPanel(QWidget):
         self.credential_button.setToolTip(
             _(
                 "Save the chosen certificates as Open Badges 3.0 credentials signed with the "
-                "school's key, one file per competence, for the learner's digital wallet."
+                "school's key, one file per competence, for the learner's digital wallet; or "
+                "as European Digital Credentials, to seal in the EU's EDC issuer for the "
+                "learner's Europass wallet."
             )
         )
+        self.credential_ob3.setText(_("&Open Badges 3.0…"))
+        self.credential_edc.setText(_("&Europass digital credential (EDC)…"))
         self.europass_lv.setText(_("In &Latvian"))
         self.europass_en.setText(_("In &English"))
         self._fill()
@@ -481,15 +493,19 @@ class RegisterPanel(QWidget):
                 path = Path(folder) / file.name
                 path.write_text(file.text, encoding="utf-8")
                 written.append(str(path))
-        except ServiceError as error:
-            self._say(str(error), error=True)
-            return []
-        except OSError as error:
-            self._say(
-                _("Cannot write {file}: {error}").format(file=folder, error=error.strerror),
-                error=True,
-            )
-            return []
+        except (ServiceError, OSError) as error:
+            return self._not_saved(error, folder)
+        return self._saved(written, folder)
+
+    def _not_saved(self, error: ServiceError | OSError, folder: str) -> list[str]:
+        if isinstance(error, OSError):
+            text = _("Cannot write {file}: {error}").format(file=folder, error=error.strerror)
+        else:
+            text = str(error)
+        self._say(text, error=True)
+        return []
+
+    def _saved(self, written: list[str], folder: str) -> list[str]:
         said = ngettext(
             "Saved {count} digital credential in {folder}.",
             "Saved {count} digital credentials in {folder}.",
@@ -498,6 +514,49 @@ class RegisterPanel(QWidget):
         self._say(said)
         self._context.notify(said)
         return written
+
+    def export_edc(self, folder: str | None = None, registration: str | None = None) -> list[str]:
+        """Save the chosen certificates in force as unsealed European Digital Credentials
+        into ``folder``; the school's registration number is asked (the last one typed is
+        offered) and the folder too, when not given. Returns the paths written."""
+        from pathlib import Path
+
+        from digcomp_app.services import european_credentials
+        from digcomp_app.settings import load_settings, save_settings
+        from digcomp_app.ui.screens.certification.credential_dialog import RegistrationDialog
+
+        chosen = [c.serial for c in self.selected_all() if c.status == "issued"]
+        if not chosen:
+            self._say(_("Choose a certificate in force first."), error=True)
+            return []
+        if registration is None:
+            dialog = RegistrationDialog(len(chosen), load_settings().edc_registration, self)
+            self.registration_dialog = dialog
+            accepted = dialog.exec() == QDialog.DialogCode.Accepted
+            registration = dialog.registration()
+            self.registration_dialog = None
+            dialog.deleteLater()
+            if not accepted:
+                return []
+        if folder is None:
+            folder = QFileDialog.getExistingDirectory(self, _("Folder for the digital credentials"))
+            if not folder:
+                return []
+        try:
+            written = []
+            for serial in chosen:
+                data = european_credentials.export_edc(
+                    self._context.db, self._context.actor, serial, registration
+                )
+                path = Path(folder) / f"{serial}.edc.jsonld"
+                path.write_bytes(data)
+                written.append(str(path))
+        except (ServiceError, OSError) as error:
+            return self._not_saved(error, folder)
+        settings = load_settings()
+        if settings.edc_registration != registration.strip():
+            save_settings(settings.with_changes(edc_registration=registration.strip()))
+        return self._saved(written, folder)
 
     def verify(self) -> None:
         """Check an attestation's QR code or PDF against this school's register."""
