@@ -78,8 +78,10 @@ class Card(QFrame):
         self.summary = QLabel(spec.summary)
         self.summary.setObjectName("warning" if spec.warning else "muted")
         self.summary.setWordWrap(True)
+        layout.addWidget(
+            self.summary
+        )  # parented first: a hidden orphan label would flash as a window
         self.summary.setVisible(bool(spec.summary))
-        layout.addWidget(self.summary)
         self.buttons: list[QPushButton] = []
         for item in list(spec.items)[:SHOWN_ITEMS]:
             self.buttons.append(self._button(item))
@@ -96,8 +98,8 @@ class Card(QFrame):
         self.empty = QLabel(spec.empty)
         self.empty.setObjectName("muted")
         self.empty.setWordWrap(True)
-        self.empty.setVisible(not spec.items and bool(spec.empty))
         layout.addWidget(self.empty)
+        self.empty.setVisible(not spec.items and bool(spec.empty))
         layout.addStretch(1)
 
     def _button(self, item: Item) -> QPushButton:
