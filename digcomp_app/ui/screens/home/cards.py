@@ -78,9 +78,8 @@ class Card(QFrame):
         self.summary = QLabel(spec.summary)
         self.summary.setObjectName("warning" if spec.warning else "muted")
         self.summary.setWordWrap(True)
-        layout.addWidget(
-            self.summary
-        )  # parented first: a hidden orphan label would flash as a window
+        # parented before it is hidden: a hidden orphan label would flash as a window
+        layout.addWidget(self.summary)
         self.summary.setVisible(bool(spec.summary))
         self.buttons: list[QPushButton] = []
         for item in list(spec.items)[:SHOWN_ITEMS]:
