@@ -16,6 +16,53 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """One folder per run where every process (pytest-xdist workers too) leaves the
+    reliability figures it measured (tests/reliability/figures.py)."""
+    import tempfile
+
+    from tests.reliability.figures import ENV
+
+    if not hasattr(config, "workerinput"):  # the controller (or a run without workers)
+        os.environ[ENV] = tempfile.mkdtemp(prefix="reliability-figures-")
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # type: ignore[no-untyped-def]
+    """The reliability figures of this run (tests marked ``reliability``)."""
+    import json
+    import shutil
+
+    from tests.reliability.figures import ENV, merged
+
+    if hasattr(config, "workerinput"):  # said once, by the controller, after every worker
+        return
+    figures = merged()
+    # Counted here, from every passed test, whichever process ran it.
+    passed = [
+        report
+        for report in terminalreporter.stats.get("passed", [])
+        if report.when == "call" and "reliability" in report.keywords
+    ]
+    if passed:
+        figures["reliability tests passed"] = len(passed)
+        # one hostile value (NUL or over-long) refused per passing case of the input tests
+        refused = sum(
+            "test_inputs_reliability.py" in r.nodeid and "refuse" in r.nodeid for r in passed
+        )
+        if refused:
+            figures["inputs refused (NUL, over-long)"] = refused
+    folder = os.environ.pop(ENV, None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+    if not figures:
+        return
+    terminalreporter.section("reliability")
+    for name in sorted(figures):
+        terminalreporter.write_line(f"{name}: {json.dumps(figures[name], sort_keys=True)}")
+    if getattr(config, "cache", None) is not None:
+        config.cache.set("reliability/figures", figures)
+
+
 @pytest.fixture(autouse=True)
 def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("DIGCOMP_SETTINGS", str(tmp_path / "settings.ini"))
