@@ -46,6 +46,12 @@ class StartPage(QWidget):
         self.intro.setWordWrap(True)
         self.purpose_label = QLabel()
         self.purpose = QComboBox()
+        # a mobility's long name is shortened in the box (the list shows it whole), so the
+        # screen still fits 1366 px with a larger text size
+        self.purpose.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.purpose.setMinimumContentsLength(30)
         self.purpose_label.setBuddy(self.purpose)
         self.language_label = QLabel()
         self.language = QComboBox()
