@@ -19,7 +19,7 @@ import io
 import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from reportlab.lib.pagesizes import A4
@@ -101,6 +101,7 @@ from digcomp_app.documents.pdf_data import (
 )
 from digcomp_app.documents.qr import draw_qr
 from digcomp_app.documents.report import GREY, INK, NAVY, RULE, TINT, horizontal_line
+from digcomp_app.documents.snapshot import Mobility, Organisation, Snapshot, localised_text
 from digcomp_app.documents.texts import (
     competence_title,
     country_name,
@@ -115,7 +116,7 @@ from digcomp_app.documents.texts import (
 )
 from digcomp_app.framework import Framework
 from digcomp_app.framework.labels import level_label  # "4 – Intermediate", as on screen
-from digcomp_app.i18n import N_, SOURCE_LANGUAGE, UI_LANGUAGES
+from digcomp_app.i18n import N_, UI_LANGUAGES
 
 #: the languages an attestation can be printed in: those of the interface
 LANGUAGES = UI_LANGUAGES
@@ -131,6 +132,7 @@ __all__ = [
     "EmbeddedRecord",
     "embedded_records",
     "file_name",
+    "localised_text",
     "render_attestation",
     "render_attestations",
 ]
@@ -179,7 +181,11 @@ S_ATTRIBUTION = Style(REG, 6.2, 7.8, GREY)
 @dataclass(frozen=True, slots=True)
 class AttestationData:
     """What one attestation shows: the certificate's frozen snapshot (see
-    ``services.certificates.build_snapshot``), its framework, and how it is verified."""
+    ``services.certificates.build_snapshot``), its framework, and how it is verified.
+
+    ``snapshot`` is the register's JSON as it was signed (a version 1 PDF carries it
+    whole); ``data`` is that snapshot read once (``Snapshot.from_json``), which the
+    drawing reads."""
 
     snapshot: Mapping[str, Any]
     framework: Framework
@@ -187,54 +193,33 @@ class AttestationData:
     key_fingerprint: str
     logo: bytes | None = None
     show_birth_date: bool = False
+    data: Snapshot = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "data", Snapshot.from_json(self.snapshot))
 
     @property
     def serial(self) -> str:
-        return str(self.snapshot.get("serial", ""))
+        return self.data.serial
 
     @property
     def prints_birth_date(self) -> bool:
         """A version 2 attestation prints the date of birth as its code signed it (the
         school's choice when it was issued); older ones follow the school's choice now."""
-        verification = self.snapshot.get("verification") or {}
-        if verification.get("version") == 2:
-            return bool(verification.get("prints_birth_date"))
-        return self.show_birth_date
+        signed = self.data.prints_birth_date_signed
+        return self.show_birth_date if signed is None else signed
 
     @property
     def holder(self) -> str:
-        holder = self.snapshot.get("holder") or {}
-        return f"{holder.get('given_names', '')} {holder.get('surname', '')}".strip()
+        return self.data.holder.name
 
 
-def localised_text(
-    texts: Mapping[str, Mapping[str, Any]], name: str, language: str
-) -> tuple[str, bool]:
-    """``texts[language][name]``, or, when that is empty, the first other language's
-    (English, then the others in menu order); and whether it is that fallback."""
-    own = (texts.get(language) or {}).get(name) or ""
-    if isinstance(own, str) and own.strip():
-        return own.strip(), False
-    for other in dict.fromkeys((SOURCE_LANGUAGE, *LANGUAGES, *texts)):
-        if other == language:
-            continue
-        text = (texts.get(other) or {}).get(name) or ""
-        if isinstance(text, str) and text.strip():
-            return text.strip(), True
-    return "", False
-
-
-def mobility_text(mobility: Mapping[str, Any], name: str, language: str) -> str:
+def mobility_text(mobility: Mapping[str, Any] | Mobility, name: str, language: str) -> str:
     """A text of a snapshot's mobility ("title", "objective", "activities",
-    "host_description") in ``language``, else in the other language. A snapshot made
-    before texts were kept per language (no "texts") has only the school language's
-    title and objective."""
-    texts = mobility.get("texts")
-    if isinstance(texts, Mapping) and texts:
-        text, _fallback = localised_text(texts, name, language)
-        if text or name not in ("title", "objective"):
-            return text
-    return str(mobility.get(name, "") or "")
+    "host_description") in ``language``, else in the other language (``Mobility.text``)."""
+    if not isinstance(mobility, Mobility):
+        mobility = Mobility.from_json(mobility)
+    return mobility.text(name, language)
 
 
 def check_languages(languages: Sequence[str]) -> tuple[str, ...]:
@@ -287,95 +272,80 @@ def printed_record(item: AttestationData, languages: Sequence[str]) -> dict[str,
     as the snapshot (so a reader of snapshots reads it), without teacher comments, target
     levels or the case number, the date of birth only when printed, the mobility's texts
     as printed in each language."""
-    snapshot = item.snapshot
-    holder = snapshot.get("holder") or {}
-    printed_holder = {
-        "given_names": holder.get("given_names", ""),
-        "surname": holder.get("surname", ""),
-    }
-    if item.prints_birth_date and iso_date(holder.get("date_of_birth")):
-        printed_holder["date_of_birth"] = holder.get("date_of_birth")
-    issuer = _printed_organisation(snapshot.get("issuer") or {}, signatory=True)
-    address = verification_address(snapshot)
-    if address:
-        issuer["verification_address"] = address
+    data = item.data
+    holder = data.holder
+    printed_holder = {"given_names": holder.given_names, "surname": holder.surname}
+    if item.prints_birth_date and iso_date(holder.date_of_birth):
+        printed_holder["date_of_birth"] = holder.date_of_birth or ""
+    issuer = _printed_organisation(data.issuer, signatory=True)
+    if data.address:
+        issuer["verification_address"] = data.address
     record: dict[str, Any] = {
         "format": PRINTED_FORMAT,
         "languages": list(languages),
-        "serial": snapshot.get("serial", ""),
-        "issued_on": str(snapshot.get("issued_on") or str(snapshot.get("issued_at") or "")[:10]),
-        "issued_by": snapshot.get("issued_by", ""),
+        "serial": data.serial,
+        "issued_on": data.issue_date,
+        "issued_by": data.issued_by,
         "holder": printed_holder,
         "issuer": issuer,
-        "framework": {
-            "id": (snapshot.get("framework") or {}).get("id", ""),
-            "version": (snapshot.get("framework") or {}).get("version", ""),
-        },
+        "framework": {"id": data.framework_id, "version": data.framework_version},
         "mobility": None,
         "competences": [
             {
-                key: entry.get(key, default)
-                for key, default in (
-                    ("competence", ""),
-                    ("level", 0),
-                    ("method", ""),
-                    ("assessor", ""),
-                    ("assessed_on", ""),
-                    ("outcomes", []),
-                )
+                "competence": entry.competence,
+                "level": entry.level,
+                "method": entry.method,
+                "assessor": entry.assessor,
+                "assessed_on": entry.assessed_on,
+                "outcomes": list(entry.outcomes),
             }
-            for entry in snapshot.get("competences") or ()
+            for entry in data.competences
         ],
     }
-    mobility = snapshot.get("mobility")
+    mobility = data.mobility
     if mobility:
         texts = {
             language: {
-                name: mobility_text(mobility, name, language)
+                name: mobility.text(name, language)
                 for name in ("title", "objective", "activities", "host_description")
             }
             for language in languages
         }
         first = texts[languages[0]] if languages else {}
         record["mobility"] = {
-            "code": mobility.get("code", ""),
+            "code": mobility.code,
             "title": first.get("title", ""),
             "objective": first.get("objective", ""),
             "texts": texts,
-            "programme": mobility.get("programme", ""),
-            "host_country": mobility.get("host_country", ""),
-            "start_date": mobility.get("start_date", ""),
-            "end_date": mobility.get("end_date", ""),
-            "host_mentor": mobility.get("host_mentor", ""),
-            "sending": _printed_organisation(mobility.get("sending") or {}),
-            "host": _printed_organisation(mobility.get("host") or {}),
-            "europass_number": mobility.get("europass_number", "") or "",
+            "programme": mobility.programme,
+            "host_country": mobility.host_country,
+            "start_date": mobility.start_date,
+            "end_date": mobility.end_date,
+            "host_mentor": mobility.host_mentor,
+            "sending": _printed_organisation(mobility.sending),
+            "host": _printed_organisation(mobility.host),
+            "europass_number": mobility.europass_number,
         }
     return record
 
 
-def _printed_organisation(org: Mapping[str, Any], signatory: bool = False) -> dict[str, Any]:
+def _printed_organisation(org: Organisation, signatory: bool = False) -> dict[str, str]:
     """An organisation as the attestation prints it: the issuer with its signatory, the
     sending and host organisations with their contact person."""
-    keys: tuple[str, ...] = ("name", "address", "country")
-    keys += ("signatory_name", "signatory_role") if signatory else ("contact_person",)
-    return {key: org.get(key, "") or "" for key in keys}
+    printed = {"name": org.name, "address": org.address, "country": org.country}
+    if signatory:
+        printed |= {"signatory_name": org.signatory_name, "signatory_role": org.signatory_role}
+    else:
+        printed["contact_person"] = org.contact_person
+    return printed
 
 
-def verification_address(snapshot: Mapping[str, Any]) -> str:
+def verification_address(snapshot: Mapping[str, Any] | Snapshot) -> str:
     """The school's verification address frozen in the snapshot ("" in snapshots made
     before schools had one)."""
-    issuer = snapshot.get("issuer") or {}
-    for value in (
-        issuer.get("verification_address"),
-        snapshot.get("verification_address"),
-        (snapshot.get("verification") or {}).get("address")
-        if isinstance(snapshot.get("verification"), Mapping)
-        else None,
-    ):
-        if isinstance(value, str) and value.strip():
-            return value.strip()
-    return ""
+    if not isinstance(snapshot, Snapshot):
+        snapshot = Snapshot.from_json(snapshot)
+    return snapshot.address
 
 
 def render_attestation(item: AttestationData, languages: Sequence[str]) -> bytes:
@@ -385,7 +355,7 @@ def render_attestation(item: AttestationData, languages: Sequence[str]) -> bytes
 def attestation_metadata(item: AttestationData, languages: Sequence[str]) -> Metadata:
     titles = " / ".join(gettext_for(lang)(TITLE) for lang in languages)
     first = languages[0]
-    issuer = (item.snapshot.get("issuer") or {}).get("name", "")
+    issuer = item.data.issuer.name
     subject = gettext_for(first)(SUBJECT).format(
         framework=framework_short(item.framework), serial=item.serial
     )
@@ -399,12 +369,14 @@ def attestation_metadata(item: AttestationData, languages: Sequence[str]) -> Met
     )
 
 
-def file_name(snapshot: Mapping[str, Any], languages: Sequence[str] = ()) -> str:
+def file_name(snapshot: Mapping[str, Any] | Snapshot, languages: Sequence[str] = ()) -> str:
     """A file name safe everywhere: serial, holder in ASCII and the languages, e.g.
     ``DC-ABCD-EFGH-IJKL-MNOP_Eriks-Snore_lv-en.pdf``."""
-    holder = snapshot.get("holder") or {}
-    name = ascii_name(f"{holder.get('given_names', '')} {holder.get('surname', '')}")
-    serial = re.sub(r"[^A-Za-z0-9-]", "", str(snapshot.get("serial", ""))) or "attestation"
+    if not isinstance(snapshot, Snapshot):
+        snapshot = Snapshot.from_json(snapshot)
+    holder = snapshot.holder
+    name = ascii_name(f"{holder.given_names} {holder.surname}")
+    serial = re.sub(r"[^A-Za-z0-9-]", "", snapshot.serial) or "attestation"
     parts = [serial, name, "-".join(languages)]
     return "_".join(p for p in parts if p) + ".pdf"
 
@@ -502,13 +474,13 @@ class _Version:
 
     def __init__(self, item: AttestationData, language: str) -> None:
         self.item = item
-        self.snapshot = item.snapshot
+        self.snapshot = item.data
         self.framework = item.framework
         self.language = language
         self._ = gettext_for(language)
 
     def blocks(self) -> list[Block]:
-        mobility = self.snapshot.get("mobility")
+        mobility = self.snapshot.mobility
         sections: list[Callable[[], list[Row]]] = [self.holder, self.issued_by]
         if mobility:
             sections += [self.organisations, self.mobility]
@@ -533,22 +505,15 @@ class _Version:
     # -- pieces --------------------------------------------------------------------------
 
     def header(self) -> list[Row]:
-        issuer = self.snapshot.get("issuer") or {}
+        issuer = self.snapshot.issuer
         logo = logo_for(self.item.logo)
         text_x = 0.0
         rows: list[Row] = []
         if logo is not None:
             width, height = logo.box
             text_x = width + 5 * mm
-        org_rows = text_rows(issuer.get("name", ""), S_ORG, WIDTH - text_x, text_x)
-        address = ", ".join(
-            p
-            for p in (
-                issuer.get("address", ""),
-                country_name(issuer.get("country", ""), self.language),
-            )
-            if p
-        )
+        org_rows = text_rows(issuer.name, S_ORG, WIDTH - text_x, text_x)
+        address = _address(issuer, self.language)
         if address:
             org_rows += text_rows(address, S_ORG_SMALL, WIDTH - text_x, text_x)
         if logo is not None:
@@ -563,12 +528,17 @@ class _Version:
         rows += org_rows
         rows.append(spacer(7 * mm))
         rows += text_rows(self._(TITLE), S_TITLE, WIDTH)
-        subtitle = SUBTITLE_MOBILITY if self.snapshot.get("mobility") else SUBTITLE_OTHER
+        subtitle = SUBTITLE_MOBILITY if self.snapshot.mobility else SUBTITLE_OTHER
         rows += text_rows(self._(subtitle), S_SUBTITLE, WIDTH)
         rule = spacer(4 * mm)
         rule.painters.append(horizontal_line(NAVY, 1.2, WIDTH, -2.5 * mm))
         rows.append(rule)
         return rows
+
+    def _mobility(self) -> Mobility:
+        mobility = self.snapshot.mobility
+        assert mobility is not None  # the mobility's sections are drawn only when it has one
+        return mobility
 
     def heading(self, number: int, title: str) -> list[Row]:
         row = Row(S_HEADING.leading + 6, [Piece(8, S_HEADING, f"{number}", dy=3)])
@@ -582,12 +552,9 @@ class _Version:
         return rows
 
     def holder(self) -> list[Row]:
-        holder = self.snapshot.get("holder") or {}
-        cells = [
-            (SURNAMES, holder.get("surname", "")),
-            (GIVEN_NAMES, holder.get("given_names", "")),
-        ]
-        born = iso_date(holder.get("date_of_birth"))
+        holder = self.snapshot.holder
+        cells = [(SURNAMES, holder.surname), (GIVEN_NAMES, holder.given_names)]
+        born = iso_date(holder.date_of_birth)
         if self.item.prints_birth_date and born:
             cells.append((DATE_OF_BIRTH, document_date(born, self.language)))
         column = WIDTH / 3
@@ -599,22 +566,20 @@ class _Version:
         )
 
     def issued_by(self) -> list[Row]:
-        issuer = self.snapshot.get("issuer") or {}
+        issuer = self.snapshot.issuer
         half = WIDTH / 2
         org = text_rows(self._(ORGANISATION), S_LABEL, half - 4 * mm)
-        org += text_rows(issuer.get("name", "") or "—", S_VALUE_BOLD, half - 4 * mm)
+        org += text_rows(issuer.name or "—", S_VALUE_BOLD, half - 4 * mm)
         org += text_rows(_address(issuer, self.language), S_SMALL, half - 4 * mm)
-        if issuer.get("signatory_name"):
-            signatory = ", ".join(
-                p for p in (issuer.get("signatory_name"), issuer.get("signatory_role")) if p
-            )
+        if issuer.signatory_name:
+            signatory = ", ".join(p for p in (issuer.signatory_name, issuer.signatory_role) if p)
             org += text_rows(signatory, S_SMALL, half - 4 * mm)
-        issued = iso_date(self.snapshot.get("issued_on") or self.snapshot.get("issued_at"))
+        issued = iso_date(self.snapshot.issued_on or self.snapshot.issued_at)
         fields = [
             (SERIAL, self.item.serial),
             (ISSUE_DATE, document_date(issued, self.language) if issued else ""),
         ]
-        number = (self.snapshot.get("mobility") or {}).get("europass_number", "")
+        number = self.snapshot.mobility.europass_number if self.snapshot.mobility else ""
         if number:  # only the number the National Europass Centre gave; never made up
             fields.append((EUROPASS_NUMBER, number))
         label_width = 34 * mm
@@ -630,43 +595,41 @@ class _Version:
         return stack_columns([(0, org), (half, right)])
 
     def organisations(self) -> list[Row]:
-        mobility = self.snapshot["mobility"]
+        mobility = self._mobility()
         half = WIDTH / 2
         width = half - 5 * mm
         columns = []
         for x, label, org, extra in (
-            (0.0, SENDING, mobility.get("sending") or {}, ""),
-            (half, HOST, mobility.get("host") or {}, mobility.get("host_mentor", "")),
+            (0.0, SENDING, mobility.sending, ""),
+            (half, HOST, mobility.host, mobility.host_mentor),
         ):
             rows = text_rows(self._(label), S_LABEL, width)
-            rows += text_rows(org.get("name", "") or "—", S_VALUE_BOLD, width)
+            rows += text_rows(org.name or "—", S_VALUE_BOLD, width)
             rows += text_rows(_address(org, self.language), S_SMALL, width)
-            if org.get("contact_person"):
-                rows += text_rows(
-                    self._(CONTACT).format(name=org["contact_person"]), S_SMALL, width
-                )
+            if org.contact_person:
+                rows += text_rows(self._(CONTACT).format(name=org.contact_person), S_SMALL, width)
             if extra:
                 rows += text_rows(self._(MENTOR).format(name=extra), S_SMALL_BOLD, width)
             columns.append((x, rows))
         return stack_columns(columns)
 
     def mobility(self) -> list[Row]:
-        mobility = self.snapshot["mobility"]
-        start, end = iso_date(mobility.get("start_date")), iso_date(mobility.get("end_date"))
+        mobility = self._mobility()
+        start, end = iso_date(mobility.start_date), iso_date(mobility.end_date)
         duration = ""
         if start and end:
             duration = self._(FROM_TO).format(
                 start=document_date(start, self.language), end=document_date(end, self.language)
             )
         fields = [
-            (MOBILITY_TITLE, mobility_text(mobility, "title", self.language)),
-            (OBJECTIVE, mobility_text(mobility, "objective", self.language)),
-            (ACTIVITIES, mobility_text(mobility, "activities", self.language)),
-            (HOST_DESCRIPTION, mobility_text(mobility, "host_description", self.language)),
-            (PROGRAMME, mobility.get("programme", "")),
-            (HOST_COUNTRY, country_name(mobility.get("host_country", ""), self.language)),
+            (MOBILITY_TITLE, mobility.text("title", self.language)),
+            (OBJECTIVE, mobility.text("objective", self.language)),
+            (ACTIVITIES, mobility.text("activities", self.language)),
+            (HOST_DESCRIPTION, mobility.text("host_description", self.language)),
+            (PROGRAMME, mobility.programme),
+            (HOST_COUNTRY, country_name(mobility.host_country, self.language)),
             (DURATION, duration),
-            (MOBILITY_CODE, mobility.get("code", "")),
+            (MOBILITY_CODE, mobility.code),
         ]
         label_width = 42 * mm
         rows: list[Row] = []
@@ -694,9 +657,8 @@ class _Version:
         blocks: list[Block] = []
         level_width = 52 * mm
         title_width = WIDTH - level_width - 4 * mm
-        for index, entry in enumerate(self.snapshot.get("competences") or ()):
-            cid = str(entry.get("competence", ""))
-            level = int(entry.get("level", 0))
+        for index, entry in enumerate(self.snapshot.competences):
+            cid, level = entry.competence, entry.level
             rows = grid_rows(
                 [
                     Column(0, 9 * mm, S_COMPETENCE, cid),
@@ -718,19 +680,15 @@ class _Version:
             description = level_description(framework, level, language)
             if description:
                 rows += text_rows(description, S_DESCRIPTION, WIDTH - 11 * mm, 11 * mm)
-            assessed = iso_date(entry.get("assessed_on"))
+            assessed = iso_date(entry.assessed_on)
             rows.append(spacer(2))
-            method = self._(METHOD).format(
-                method=method_name(str(entry.get("method", "")), language)
-            )
+            method = self._(METHOD).format(method=method_name(entry.method, language))
             assessor = self._(ASSESSOR).format(
-                name=entry.get("assessor", "") or "—",
+                name=entry.assessor or "—",
                 date=document_date(assessed, language) if assessed else "—",
             )
             rows += text_rows(f"{method}   ·   {assessor}", S_SMALL, WIDTH - 11 * mm, 11 * mm)
-            outcomes = [
-                outcome_text(framework, cid, str(o), language) for o in entry.get("outcomes") or ()
-            ]
+            outcomes = [outcome_text(framework, cid, o, language) for o in entry.outcomes]
             if outcomes:
                 rows.append(spacer(2))
                 rows += text_rows(self._(OUTCOMES), S_SMALL_BOLD, WIDTH - 11 * mm, 11 * mm)
@@ -749,17 +707,13 @@ class _Version:
         return blocks
 
     def signatures(self) -> list[Row]:
-        mobility = self.snapshot.get("mobility")
-        issuer = self.snapshot.get("issuer") or {}
+        mobility = self.snapshot.mobility
         half = WIDTH / 2
         width = half - 10 * mm
         people = []
         if mobility:
-            host = (mobility.get("host") or {}).get("name", "")
-            people.append((SIGNATURE_MENTOR, mobility.get("host_mentor", ""), host))
-        people.append(
-            (SIGNATURE_COORDINATOR, self.snapshot.get("issued_by", ""), issuer.get("name", ""))
-        )
+            people.append((SIGNATURE_MENTOR, mobility.host_mentor, mobility.host.name))
+        people.append((SIGNATURE_COORDINATOR, self.snapshot.issued_by, self.snapshot.issuer.name))
         columns = []
         for i, (role, name, organisation) in enumerate(people):
             rows = text_rows(self._(role), S_LABEL, width)
@@ -773,8 +727,8 @@ class _Version:
         return stack_columns(columns)
 
 
-def _address(org: Mapping[str, str], language: str) -> str:
-    parts = (org.get("address", ""), country_name(org.get("country", ""), language))
+def _address(org: Organisation, language: str) -> str:
+    parts = (org.address, country_name(org.country, language))
     return ", ".join(p for p in parts if p)
 
 

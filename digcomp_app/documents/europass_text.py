@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from digcomp_app.documents.attestation import mobility_text, verification_address
+from digcomp_app.documents.snapshot import Snapshot
 from digcomp_app.documents.texts import (
     competence_title,
     document_date,
@@ -61,23 +61,26 @@ VERIFY_AT = N_("Verify the attestation at {address}")
 VERIFY_QR = N_("The attestation can be verified with its QR code.")
 
 
-def europass_text(snapshot: Mapping[str, Any], framework: Framework, language: str) -> str:
+def europass_text(
+    snapshot: Mapping[str, Any] | Snapshot, framework: Framework, language: str
+) -> str:
     """The text, lines separated by newlines, ready to paste."""
+    if not isinstance(snapshot, Snapshot):
+        snapshot = Snapshot.from_json(snapshot)
     _ = gettext_for(language)
     top = max((level.number for level in framework.levels), default=8)
     lines = []
-    mobility = snapshot.get("mobility") or {}
-    if mobility.get("texts"):
+    mobility = snapshot.mobility
+    if mobility is not None and mobility.texts:
         for name, line in MOBILITY_LINES:
-            text = " ".join(mobility_text(mobility, name, language).split())
+            text = " ".join(mobility.text(name, language).split())
             if text:
                 lines.append(_(line).format(text=text))
     lines.append(_(INTRO).format(framework=framework_short(framework), top=top))
-    for entry in snapshot.get("competences") or ():
-        code = str(entry.get("competence", ""))
-        number = int(entry.get("level", 0))
+    for entry in snapshot.competences:
+        code, number = entry.competence, entry.level
         band = level_name(framework, number, language)
-        method = method_name(str(entry.get("method", "")), language)
+        method = method_name(entry.method, language)
         values = {
             "code": code,
             "title": competence_title(framework, code, language) or code,
@@ -87,20 +90,19 @@ def europass_text(snapshot: Mapping[str, Any], framework: Framework, language: s
         }
         lines.append("- " + _(LINE if band else LINE_NO_BAND).format(**values))
         outcomes = [
-            " ".join(outcome_text(framework, code, str(o), language).split())
-            for o in entry.get("outcomes") or ()
+            " ".join(outcome_text(framework, code, o, language).split()) for o in entry.outcomes
         ]
         if outcomes:
             lines.append("  " + _(OUTCOMES))
             lines.extend(f"  – {text}" for text in outcomes)
-    organisation = str((snapshot.get("issuer") or {}).get("name", "") or "").strip()
-    closing = [_(DETAILS).format(serial=snapshot.get("serial", ""))]
+    organisation = snapshot.issuer.name.strip()
+    closing = [_(DETAILS).format(serial=snapshot.serial)]
     if organisation:
         closing.append(_(ISSUER).format(organisation=organisation))
-    issued = iso_date(snapshot.get("issued_on") or snapshot.get("issued_at"))
+    issued = iso_date(snapshot.issued_on or snapshot.issued_at)
     if issued:
         closing.append(_(ISSUE_DATE).format(date=document_date(issued, language)))
     lines.append(" ".join(closing))
-    address = verification_address(snapshot)
+    address = snapshot.address
     lines.append(_(VERIFY_AT).format(address=address) if address else _(VERIFY_QR))
     return "\n".join(lines)
