@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -39,7 +38,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from digcomp_app.i18n import UI_LANGUAGES, _, current_language, language_name, ngettext
+from digcomp_app.i18n import _
+from digcomp_app.presenters import printing as presenter
+from digcomp_app.presenters.printing import PrintRequest, plain, print_outcome
 from digcomp_app.services import certificates, mobilities
 from digcomp_app.services.certificates import CertificateInfo
 from digcomp_app.services.errors import ServiceError
@@ -52,15 +53,8 @@ if TYPE_CHECKING:  # the PDF services load reportlab: only when something is pri
     from digcomp_app.services.printing import PrintResult
     from digcomp_app.services.reports import ReportFile
 
-#: the language choices of a printed attestation: stored value, label with mnemonic
-ATTESTATION_LANGUAGES: tuple[tuple[tuple[str, ...], str], ...] = (
-    *(((code,), code) for code in UI_LANGUAGES),
-    (("lv", "en"), "both"),
-)
-
-
-def _plain(text: str) -> str:
-    return text.replace("&&", "\0").replace("&", "").replace("\0", "&").rstrip(":…").strip()
+#: what the dialogs decide lives in ``presenters.printing`` (no Qt); shown here
+__all__ = ["DocumentRunner", "PrintDialog", "PrintRequest", "ReportDialog", "print_outcome"]
 
 
 # --- the output folder ---------------------------------------------------------------------
@@ -105,8 +99,7 @@ class FolderField(QWidget):
         self.setFocusProxy(self.edit)
 
     def folder(self) -> Path | None:
-        text = self.edit.text().strip()
-        return Path(text).expanduser() if text else None
+        return presenter.folder_of(self.edit.text())
 
     def set_folder(self, folder: Path | str) -> None:
         self.edit.setText(str(folder))
@@ -121,16 +114,6 @@ class FolderField(QWidget):
         dialog.open()
 
 
-def _language_label(choice: str) -> str:
-    labels = {
-        "lv": _("&Latvian"),
-        "en": _("&English"),
-        "nl": _("&Dutch"),
-        "both": _("Both in &one document (Latvian, then English)"),
-    }
-    return labels.get(choice) or language_name(choice, current_language())
-
-
 class LanguageChoice(QGroupBox):
     """Radio buttons: Latvian, English and, for attestations, both in one document."""
 
@@ -140,11 +123,9 @@ class LanguageChoice(QGroupBox):
         self.group = QButtonGroup(self)
         self.buttons: dict[tuple[str, ...], QRadioButton] = {}
         layout = QVBoxLayout(self)
-        for languages, choice in ATTESTATION_LANGUAGES:
-            if choice == "both" and not with_both:
-                continue
-            button = QRadioButton(_language_label(choice))
-            button.setAccessibleName(_plain(button.text()))
+        for languages, label in presenter.language_choices(with_both):
+            button = QRadioButton(label)
+            button.setAccessibleName(plain(label))
             self.group.addButton(button)
             self.buttons[languages] = button
             layout.addWidget(button)
@@ -167,24 +148,6 @@ def _error_label() -> QLabel:
 # --- printing attestations -----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PrintRequest:
-    serials: tuple[str, ...]
-    languages: tuple[str, ...]
-    folder: Path
-    #: the mobility whose certificates in force are printed ("" for chosen certificates)
-    mobility_code: str = ""
-    #: sent to a printer once written (else only saved as PDF files)
-    to_printer: bool = False
-
-
-@dataclass(frozen=True)
-class _MobilityChoice:
-    code: str
-    title: str
-    serials: tuple[str, ...]
-
-
 class PrintDialog(QDialog):
     """What to print, in which language, where to. ``request`` is set when accepted."""
 
@@ -198,7 +161,6 @@ class PrintDialog(QDialog):
         super().__init__(parent)
         self._context = context
         self._chosen = list(chosen)
-        self._printable = [c for c in self._chosen if c.status == "issued"]
         self.request: PrintRequest | None = None
         self.setWindowTitle(_("Print attestations"))
 
@@ -236,24 +198,14 @@ class PrintDialog(QDialog):
 
         self._choices = self._mobility_choices()
         for choice in self._choices:
-            count = len(choice.serials)
-            self.mobility.addItem(
-                ngettext(
-                    "{code} — {title} ({count} certificate)",
-                    "{code} — {title} ({count} certificates)",
-                    count,
-                ).format(code=choice.code, title=choice.title, count=count),
-                choice.code,
-            )
-        wanted = mobility_code or (self._chosen[0].mobility_code if self._chosen else "")
-        index = self.mobility.findData(wanted)
+            self.mobility.addItem(choice.label, choice.code)
+        index = self.mobility.findData(presenter.initial_mobility(self._chosen, mobility_code))
         if index >= 0:
             self.mobility.setCurrentIndex(index)
         self._describe_chosen()
-        if self._printable and not mobility_code:
-            self.chosen_button.setChecked(True)
-        elif self._choices:
-            self.mobility_button.setChecked(True)
+        start = presenter.starts_with_chosen(self._chosen, mobility_code, self._choices)
+        if start is not None:
+            (self.chosen_button if start else self.mobility_button).setChecked(True)
         if not self._choices:
             self.mobility_button.setEnabled(False)
             self.mobility.setEnabled(False)
@@ -264,7 +216,7 @@ class PrintDialog(QDialog):
         self._update()
         fit_to_texts(self, 80)
 
-    def _mobility_choices(self) -> list[_MobilityChoice]:
+    def _mobility_choices(self) -> list[presenter.MobilityChoice]:
         db, actor = self._context.db, self._context.actor
         try:
             register = certificates.list_register(db, actor)
@@ -272,50 +224,18 @@ class PrintDialog(QDialog):
         except ServiceError as error:
             self.error.setText(str(error))
             return []
-        in_force: dict[str, list[str]] = {}
-        for cert in register:
-            if cert.status == "issued" and cert.mobility_code:
-                in_force.setdefault(cert.mobility_code, []).append(cert.serial)
-        return [
-            _MobilityChoice(code, titles.get(code, ""), tuple(serials))
-            for code, serials in sorted(in_force.items())
-        ]
+        return presenter.mobility_choices(register, titles)
 
     def _describe_chosen(self) -> None:
-        count = len(self._chosen)
-        self.chosen_button.setText(
-            ngettext(
-                "The &chosen certificate ({count})", "The &chosen certificates ({count})", count
-            ).format(count=count)
-        )
-        self.chosen_button.setAccessibleName(_plain(self.chosen_button.text()))
-        revoked = [c for c in self._chosen if c.status != "issued"]
-        if not count:
-            note = _("No certificate is chosen in the register.")
-        elif not self._printable:
-            note = ngettext(
-                "The chosen certificate is revoked and is not printed; print the "
-                "certificate that replaced it.",
-                "The chosen certificates are revoked and are not printed; print the "
-                "certificates that replaced them.",
-                count,
-            )
-        elif revoked:
-            note = ngettext(
-                "{count} of them is revoked and is not printed: {serials}.",
-                "{count} of them are revoked and are not printed: {serials}.",
-                len(revoked),
-            ).format(count=len(revoked), serials=", ".join(c.serial for c in revoked))
-        else:
-            note = ", ".join(f"{c.holder} ({c.serial})" for c in self._chosen[:3])
-            if count > 3:
-                note += " …"
-        self.chosen_note.setText(note)
-        self.chosen_button.setEnabled(bool(self._printable))
+        self.chosen_button.setText(presenter.chosen_text(self._chosen))
+        self.chosen_button.setAccessibleName(plain(self.chosen_button.text()))
+        self.chosen_note.setText(presenter.chosen_note(self._chosen))
+        self.chosen_button.setEnabled(bool(presenter.printable(self._chosen)))
 
     def _update(self) -> None:
-        possible = (self.chosen_button.isChecked() and bool(self._printable)) or (
-            self.mobility_button.isChecked() and bool(self._choices)
+        with_chosen = self.chosen_button.isChecked()
+        possible = (with_chosen or self.mobility_button.isChecked()) and presenter.can_print(
+            with_chosen, self._chosen, self._choices
         )
         self.print_button.setEnabled(possible)
         self.save_button.setEnabled(possible)
@@ -331,59 +251,25 @@ class PrintDialog(QDialog):
         self.mobility_button.setChecked(True)
 
     def accept(self) -> None:
-        folder = self.folder.folder()
-        if folder is None:
-            self.error.setText(_("Choose the folder where the PDF files are saved."))
-            self.folder.setFocus()
-            return
+        mobility = None
         if self.mobility_button.isChecked():
-            choice = self._choices[self.mobility.currentIndex()]
-            serials, code = choice.serials, choice.code
-        else:
-            serials, code = tuple(c.serial for c in self._printable), ""
-        if not serials:
-            self.error.setText(_("There is nothing to print."))
-            return
-        self.request = PrintRequest(
-            serials, self.language.languages(), folder, code, self.to_printer
-        )
-        remember_folder(folder)
-        super().accept()
-
-
-def print_outcome(result: PrintResult, total: int, folder: Path) -> tuple[str, str]:
-    """What a print job wrote, in words: a summary and the list of files."""
-    done = len(result.files)
-    if result.cancelled:
-        text = ngettext(
-            "Printing was cancelled: {done} of {total} attestation was written into "
-            "{folder}; there is no combined file.",
-            "Printing was cancelled: {done} of {total} attestations were written into "
-            "{folder}; there is no combined file.",
-            total,
-        ).format(done=done, total=total, folder=folder)
-    else:
-        text = ngettext(
-            "{count} attestation saved as PDF into {folder}.",
-            "{count} attestations saved as PDF into {folder}.",
-            done,
-        ).format(count=done, folder=folder)
-        if result.combined is not None and done > 1:
-            text += " " + _("All in one file for printing: {name}").format(
-                name=result.combined.name
+            mobility = self._choices[self.mobility.currentIndex()]
+        try:
+            request = presenter.print_request(
+                self.folder.edit.text(),
+                mobility,
+                self._chosen,
+                self.language.languages(),
+                self.to_printer,
             )
-    lines = [path.name for path in result.files]
-    if result.combined is not None and done > 1:
-        lines.append(result.combined.name)
-    for skipped in result.skipped:
-        lines.append(_("Not printed: {reason}").format(reason=skipped.reason))
-    if result.skipped:
-        text += " " + ngettext(
-            "{count} certificate was not printed (see the details).",
-            "{count} certificates were not printed (see the details).",
-            len(result.skipped),
-        ).format(count=len(result.skipped))
-    return text, "\n".join(lines)
+        except presenter.Refused as refused:
+            self.error.setText(str(refused))
+            if refused.field == "folder":
+                self.folder.setFocus()
+            return
+        self.request = request
+        remember_folder(request.folder)
+        super().accept()
 
 
 def _output_controls(dialog, with_both: bool) -> tuple[QPushButton, QPushButton]:

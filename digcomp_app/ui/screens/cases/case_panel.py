@@ -19,14 +19,15 @@ from PySide6.QtWidgets import (
 
 from digcomp_app.framework import Framework
 from digcomp_app.i18n import _
+from digcomp_app.presenters import cases as presenter
 from digcomp_app.services import mobilities, validation
 from digcomp_app.services.errors import ServiceError
-from digcomp_app.services.validation import STAGES, CaseInfo
+from digcomp_app.services.validation import CaseInfo
 from digcomp_app.ui.context import UiContext
 from digcomp_app.ui.print_dialog import DocumentRunner
 from digcomp_app.ui.screens.cases.assessment import AssessmentPage
 from digcomp_app.ui.screens.cases.certification import CertificationPage
-from digcomp_app.ui.screens.cases.common import STEPS, MessageBar, advance_text, stage_name
+from digcomp_app.ui.screens.cases.common import MessageBar
 from digcomp_app.ui.screens.cases.dialogs import ReasonDialog, ask_new_case
 from digcomp_app.ui.screens.cases.documentation import EvidencePage
 from digcomp_app.ui.screens.cases.history import StageHistory
@@ -154,10 +155,7 @@ class CasePanel(QWidget):
             self.cases = []
             self.message.show_error(str(error))
         if select_id is None:
-            open_cases = [c for c in self.cases if c.stage != "certified"]
-            hinted = [c for c in open_cases if c.mobility_id == self.mobility_hint]
-            pick = (hinted or open_cases or self.cases[-1:] or [None])[0]
-            select_id = pick.id if pick else None
+            select_id = presenter.first_case(self.cases, self.mobility_hint)
         self._fill_combo(select_id)
         self._show(next((c for c in self.cases if c.id == select_id), None))
 
@@ -171,21 +169,17 @@ class CasePanel(QWidget):
 
     def _mobility_title(self, mobility_id: int | None) -> str:
         if mobility_id is None:
-            return _("without a mobility")
+            return presenter.no_mobility_title(None)
         if mobility_id not in self._mobility_titles:
             try:
                 info = mobilities.get(self._context.db, self._context.actor, mobility_id)
                 self._mobility_titles[mobility_id] = info.title
             except ServiceError:  # e.g. the mobility was deleted meanwhile
-                return _("mobility no. {id}").format(id=mobility_id)
+                return presenter.no_mobility_title(mobility_id)
         return self._mobility_titles[mobility_id]
 
     def _case_text(self, case: CaseInfo) -> str:
-        return _("No. {id} · {mobility} · {stage}").format(
-            id=case.id,
-            mobility=self._mobility_title(case.mobility_id),
-            stage=stage_name(case.stage),
-        )
+        return presenter.case_text(case, self._mobility_title)
 
     def _on_case_chosen(self, index: int) -> None:
         case_id = self.case_combo.itemData(index)
@@ -201,14 +195,14 @@ class CasePanel(QWidget):
         """Show ``case`` and load the named pages (all when None)."""
         previous = self.case
         self.case = case
-        has_learner = self.learner_id is not None
-        self.case_label.setVisible(bool(self.cases))
-        self.case_combo.setVisible(bool(self.cases))
-        self.open_button.setVisible(has_learner and bool(self.cases))
-        self.first_case_button.setVisible(has_learner and not self.cases)
-        self.report_button.setVisible(has_learner)
-        self.body.setVisible(case is not None)
-        self.empty_box.setVisible(case is None)
+        shown = self._panel()
+        self.case_label.setVisible(shown.shows_case_list)
+        self.case_combo.setVisible(shown.shows_case_list)
+        self.open_button.setVisible(shown.offers_new_case)
+        self.first_case_button.setVisible(shown.offers_first_case)
+        self.report_button.setVisible(shown.offers_report)
+        self.body.setVisible(shown.shows_case)
+        self.empty_box.setVisible(not shown.shows_case)
         self._update_texts()
         if case is None:
             return
@@ -224,7 +218,7 @@ class CasePanel(QWidget):
         self.steps.set_stage(case.stage)
         self.history.load(case)
         db, actor = self._context.db, self._context.actor
-        wanted = set(self.pages) if pages is None else set(pages)
+        wanted = presenter.pages_to_load(pages)
         try:
             if "identification" in wanted:
                 self.targets.load(case, self.framework, self_levels(self._context, case))
@@ -238,7 +232,7 @@ class CasePanel(QWidget):
         except ServiceError as error:
             self.message.show_error(str(error))
         if previous is None or previous.id != case.id or previous.stage != case.stage:
-            self.show_step(case.stage if case.stage in STEPS else STEPS[-1])
+            self.show_step(presenter.step_of(case.stage))
 
     def reload(self, pages: tuple[str, ...] | None = None) -> None:
         """Read the case again after a change (and load the named pages, all when None)."""
@@ -293,31 +287,19 @@ class CasePanel(QWidget):
         if case.stage == "identification" and self.targets.dirty and not self.targets.save():
             return
         unsaved = self.assessment.unsaved() if case.stage == "assessment" else []
-        if unsaved:
+        problem = presenter.unsaved_before_advance(case.stage, unsaved)
+        if problem:
             self.show_step("assessment")
-            self.message.show_error(
-                _(
-                    "Save or revert the assessments you changed first: {ids}. Then send the "
-                    "case to certification."
-                ).format(ids=", ".join(unsaved))
-            )
+            self.message.show_error(problem)
             return
         try:
             moved = validation.advance(self._context.db, self._context.actor, case.id)
         except ServiceError as error:
-            self.show_step(self.case.stage if self.case.stage in STEPS else STEPS[-1])
+            self.show_step(presenter.step_of(case.stage))
             self.message.show_error(str(error))
             return
         self._after_move(moved)
-        if moved.stage == "certification":
-            self._done(
-                _(
-                    "Sent to certification. The coordinator can now issue the certificate "
-                    "for {name}."
-                ).format(name=moved.learner_name)
-            )
-        else:
-            self._done(_("The case moved on to {stage}.").format(stage=stage_name(moved.stage)))
+        self._done(presenter.moved_text(moved, forward=True))
 
     def go_back(self, reason: str | None = None) -> None:
         """Move the case back a stage; without ``reason``, ask for it."""
@@ -326,9 +308,7 @@ class CasePanel(QWidget):
             return
         self.message.clear_message()
         if reason is None:
-            index = STAGES.index(case.stage)
-            previous = STAGES[index - 1] if index > 0 else case.stage
-            dialog = ReasonDialog(case.stage, previous, self)
+            dialog = ReasonDialog(case.stage, presenter.previous_stage(case.stage), self)
             if dialog.exec() != ReasonDialog.DialogCode.Accepted:
                 return
             reason = dialog.text()
@@ -338,7 +318,7 @@ class CasePanel(QWidget):
             self.message.show_error(str(error))
             return
         self._after_move(moved)
-        self._done(_("The case went back to {stage}.").format(stage=stage_name(moved.stage)))
+        self._done(presenter.moved_text(moved, forward=False))
 
     def _after_move(self, moved: CaseInfo) -> None:
         self.cases = [moved if c.id == moved.id else c for c in self.cases]
@@ -411,16 +391,10 @@ class CasePanel(QWidget):
 
             return reports.profile(db, actor, learner_id, language, mobility_id)
 
-        intro = _(
-            "The profile report shows {name}'s self-assessment results with the chart, the "
-            "comparison before and after, and the learner's own rating beside the level "
-            "assessed."
-        ).format(name=self.learner_name)
-        if mobility_id is not None:
-            intro += " " + _("It covers the mobility {mobility}.").format(
-                mobility=self._mobility_title(mobility_id)
-            )
-        intro += " " + _("Choose its language and where to save it.")
+        intro = presenter.report_intro(
+            self.learner_name,
+            self._mobility_title(mobility_id) if mobility_id is not None else None,
+        )
         self.documents.save_report(_("Save the profile report"), intro, make)
 
     def _on_document(self, text: str) -> None:
@@ -432,34 +406,20 @@ class CasePanel(QWidget):
 
     # --- texts --------------------------------------------------------------------
 
+    def _panel(self) -> presenter.Panel:
+        name = self.learner_name if self.learner_id is not None else None
+        return presenter.panel(name, self.cases, self.case)
+
     def _update_texts(self) -> None:
-        case = self.case
-        if self.learner_id is None:
-            self.title.setText("<h2>" + escape(_("Validation cases")) + "</h2>")
-            self.empty.setText(
-                _(
-                    "Choose a learner on the left, or type part of a name in Find a learner, "
-                    "to see their validation case."
-                )
-            )
-        else:
-            self.title.setText("<h2>" + escape(self.learner_name) + "</h2>")
-            self.empty.setText(
-                _(
-                    "{name} has no validation case yet. Open one to start at identification; "
-                    "the targets are taken from the learner's latest self-assessment."
-                ).format(name=self.learner_name)
-            )
-        stage = case.stage if case else ""
-        self.back_button.setEnabled(stage not in ("", "identification", "certified"))
-        self.advance_button.setEnabled(stage in ("identification", "documentation", "assessment"))
-        self.advance_button.setText(advance_text(stage))
-        self.advance_button.setAccessibleName(self.advance_button.text().replace("&", ""))
-        self.advance_button.setToolTip(
-            _("Only issuing the certificate completes the certification stage.")
-            if stage in ("certification", "certified")
-            else ""
-        )
+        shown = self._panel()
+        self.title.setText("<h2>" + escape(shown.title) + "</h2>")
+        self.empty.setText(shown.note)
+        moves = presenter.moves(self.case)
+        self.back_button.setEnabled(moves.can_go_back)
+        self.advance_button.setEnabled(moves.can_advance)
+        self.advance_button.setText(moves.advance_text)
+        self.advance_button.setAccessibleName(moves.advance_name)
+        self.advance_button.setToolTip(moves.advance_tip)
 
     def retranslate(self) -> None:
         self.case_label.setText(_("&Case:"))

@@ -9,24 +9,11 @@ from PySide6.QtWidgets import QLabel, QWidget
 from digcomp_app.framework import Framework
 from digcomp_app.framework.labels import competence_label, level_label
 from digcomp_app.i18n import _
-from digcomp_app.services.validation import STAGE_NAMES, STAGES
 
-#: the four steps of the path a case walks ("certified" is the end of the last one)
-STEPS = ("identification", "documentation", "assessment", "certification")
+# the rules of the case path live in the presenter (no Qt); the pages use them from here too
+from digcomp_app.presenters.cases import STEPS, advance_text, stage_name
 
-
-def stage_name(stage: str) -> str:
-    return _(STAGE_NAMES[stage])
-
-
-def advance_text(stage: str) -> str:
-    """The label of the button that moves a case on from ``stage``."""
-    if stage == "assessment":
-        return _("Sen&d to certification ▶")
-    if stage in ("identification", "documentation"):
-        following = STAGES[STAGES.index(stage) + 1]
-        return _("&Advance to {stage} ▶").format(stage=stage_name(following))
-    return _("&Advance ▶")
+__all__ = ["STEPS", "MessageBar", "advance_text", "competence_text", "level_text", "stage_name"]
 
 
 def level_text(framework: Framework, number: int | None) -> str:
