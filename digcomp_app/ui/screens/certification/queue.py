@@ -47,6 +47,10 @@ def gap_note(count: int) -> str:
     ).format(count=count)
 
 
+#: the learner column shows this many characters at most (a learner's name whole)
+NAME_CHARACTERS = 34
+
+
 class QueuePanel(QWidget):
     """One row per case, its target competences below it."""
 
@@ -70,8 +74,10 @@ class QueuePanel(QWidget):
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(True)
         header = self.tree.header()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
+        # names read whole (long competence titles are shortened, their tooltip whole); the
+        # other columns scroll sideways when a larger text size leaves no room for them
+        header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
         header.setSectionResizeMode(MOBILITY, QHeaderView.ResizeMode.ResizeToContents)
         header.setMinimumSectionSize(60)
         self.empty = QLabel()
@@ -193,6 +199,9 @@ class QueuePanel(QWidget):
         for column in range(TARGET, COMMENT + 1):
             self.tree.resizeColumnToContents(column)
         self.tree.setColumnWidth(COMMENT, min(self.tree.columnWidth(COMMENT), COMMENT_WIDTH))
+        self.tree.resizeColumnToContents(NAME)
+        widest_name = self.tree.fontMetrics().averageCharWidth() * NAME_CHARACTERS
+        self.tree.setColumnWidth(NAME, min(self.tree.columnWidth(NAME), widest_name))
         if self._cases:
             self.empty.hide()
         else:

@@ -173,8 +173,9 @@ class LearnersTab(QWidget, _Messages):
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(SURNAME, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(GIVEN, QHeaderView.ResizeMode.Stretch)
+        # names always read whole; a long group name gives way (shortened, whole in its
+        # tooltip) when a larger text size leaves no room
+        header.setSectionResizeMode(GROUP, QHeaderView.ResizeMode.Stretch)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
 
         self.new_button = QPushButton()
@@ -433,6 +434,8 @@ class LearnersTab(QWidget, _Messages):
             for column, text in values.items():
                 item = QTableWidgetItem(text)
                 item.setData(_ID, learner.id)
+                if column == GROUP:
+                    item.setToolTip(text)
                 self.table.setItem(row, column, item)
         for row, learner in enumerate(found):
             if learner.id in chosen:
