@@ -8,6 +8,7 @@ from typing import Any
 
 from digcomp_app.commands.session import open_database
 from digcomp_app.i18n import UI_LANGUAGES, _, ngettext
+from digcomp_app.settings import TEXT_SIZES
 
 ORDER = 90
 
@@ -21,7 +22,8 @@ def register(commands: Any, formatter: type[argparse.HelpFormatter]) -> None:
             "Open the window offscreen at 1366x768 on a demo school, sign in as a "
             "learner, a teacher, the coordinator and the administrator in turn, and save "
             "every screen each of them has as <role>-<screen>-<language>.png, together with "
-            "the sign-in page.\n\n"
+            "the sign-in page; at a larger text size (View > Text size) the names end in "
+            "-<percent>, e.g. teacher-cases-lv-150.png.\n\n"
             "The demo school is made in a temporary database that is deleted afterwards; "
             "give --database to use a demo database you keep instead - it is filled with "
             "the demo school first if it has no users. A screen that fails is "
@@ -38,10 +40,21 @@ def register(commands: Any, formatter: type[argparse.HelpFormatter]) -> None:
     parser.add_argument(
         "--lang",
         choices=UI_LANGUAGES,
+        action="append",
         metavar="LANG",
-        help=_("only this language: {choices} (default: all)").format(
+        help=_("only this language: {choices} (default: all); may be given again").format(
             choices=", ".join(UI_LANGUAGES)
         ),
+    )
+    parser.add_argument(
+        "--text-size",
+        type=int,
+        choices=TEXT_SIZES,
+        action="append",
+        metavar=_("PERCENT"),
+        help=_(
+            "the text size in per cent: {choices} (default: 100 and 150); may be given again"
+        ).format(choices=", ".join(str(size) for size in TEXT_SIZES)),
     )
     parser.add_argument(
         "--database",
@@ -64,10 +77,11 @@ def register(commands: Any, formatter: type[argparse.HelpFormatter]) -> None:
 def screenshots_command(args: argparse.Namespace) -> int:
     from digcomp_app.ui.screenshots import take_screenshots  # Qt only when it is wanted
 
-    languages = [args.lang] if args.lang else list(UI_LANGUAGES)
+    languages = list(dict.fromkeys(args.lang)) if args.lang else list(UI_LANGUAGES)
+    sizes = list(dict.fromkeys(args.text_size)) if args.text_size else [100, 150]
     db = open_database(args) if getattr(args, "database", None) else None
     try:
-        run = take_screenshots(args.out, languages, db, point_size=args.font_size)
+        run = take_screenshots(args.out, languages, db, point_size=args.font_size, text_sizes=sizes)
     finally:
         if db is not None:
             db.close()

@@ -8,6 +8,10 @@ dialogs (:data:`EXTRA_PICTURES`, a dialog drawn over the screen it opens from) a
 ``<role>-<name>-<lang>.png``. A screen that fails to build, to refresh, or pops up a
 message box is reported and skipped; the rest are still saved.
 
+Each text size asked for (View > Text size, :data:`digcomp_app.settings.TEXT_SIZES`) is a
+round of its own: at 100 % the names are as above, at another size they end in
+``-<percent>`` (``teacher-cases-lv-150.png``).
+
 A screen is pictured at work, not empty: :data:`SCREEN_STATES` names, per screen id, how
 to bring it into a state that shows the demo school's data (a case open at its step, a
 mobility with its participants, a self-assessment open at a competence...). The demo
@@ -40,10 +44,12 @@ from digcomp_app.services import accounts, certificates, demo, validation
 from digcomp_app.services.database import Database
 from digcomp_app.services.demo_content import PASSWORD
 from digcomp_app.services.permissions import Role
+from digcomp_app.settings import load_settings, save_settings
 from digcomp_app.ui.app import create_application
 from digcomp_app.ui.main_window import MainWindow
 from digcomp_app.ui.qt_i18n import apply_qt_language
 from digcomp_app.ui.tasks import TaskHandle
+from digcomp_app.ui.widgets import apply_text_size, text_size
 
 WIDTH, HEIGHT = 1366, 768
 #: one demo user of each role, in the order the guide presents them (the learner has
@@ -220,11 +226,13 @@ def take_screenshots(
     db: Database | None = None,
     log: Callable[[str], None] = lambda line: print(line, file=sys.stderr),
     point_size: float | None = None,
+    text_sizes: Sequence[int] = (100,),
 ) -> ScreenshotRun:
     """Save the pictures into ``out``, of ``db`` or else of a new, temporary demo school.
 
-    A given database with no users yet is filled with the demo school first. With
-    ``point_size``, the application's font is that large (as with a "larger text" setting).
+    A given database with no users yet is filled with the demo school first. Every language
+    is pictured at each of ``text_sizes`` (per cent, as View > Text size sets it); with
+    ``point_size``, the application's font starts that large.
     """
     if not os.environ.get("QT_QPA_PLATFORM"):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
@@ -243,7 +251,7 @@ def take_screenshots(
             if accounts.needs_first_administrator(db, None):
                 log(_("Creating the demo school..."))
                 demo.create_school(db, None)
-            _render(db, out, languages, run, log, point_size)
+            _render(db, out, languages, run, log, point_size, text_sizes)
         finally:
             if own:
                 db.close()
@@ -272,19 +280,25 @@ def _render(
     run: ScreenshotRun,
     log: Callable[[str], None],
     point_size: float | None = None,
+    text_sizes: Sequence[int] = (100,),
 ) -> None:
     app = create_application()
     font_before = QFont(app.font())
+    size_before = text_size()
     if point_size:
         font = QFont(font_before)
         font.setPointSizeF(point_size)
         app.setFont(font)
     try:
-        for language in languages:
-            set_language(language)
-            apply_qt_language(language)
-            _Session(db, out, language, run, log).render()
+        for percent in text_sizes:
+            # the window applies the text size of the (private) settings when it opens
+            save_settings(load_settings().with_changes(text_size=percent))
+            for language in languages:
+                set_language(language)
+                apply_qt_language(language)
+                _Session(db, out, language, run, log, percent).render()
     finally:
+        apply_text_size(size_before)
         app.setFont(font_before)
 
 
@@ -298,8 +312,11 @@ class _Session:
         language: str,
         run: ScreenshotRun,
         log: Callable[[str], None],
+        percent: int = 100,
     ) -> None:
         self.db, self.out, self.language, self.run, self.log = db, out, language, run, log
+        #: the ending of every picture's name: "-lv", or "-lv-150" at 150 % text size
+        self.suffix = language if percent == 100 else f"{language}-{percent}"
         self.errors: list[str] = []
         self.tracebacks: set[str] = set()
 
@@ -319,7 +336,7 @@ class _Session:
                     )
                 )
                 return
-            self._save(window, f"sign-in-{self.language}.png")
+            self._save(window, f"sign-in-{self.suffix}.png")
             for role, username in DEMO_USERS:
                 self._role(window, role, username)
         finally:
@@ -353,7 +370,7 @@ class _Session:
                 )
             )
         for spec in list(workspace.specs):
-            name = f"{role.value}-{spec.id}-{self.language}.png"
+            name = f"{role.value}-{spec.id}-{self.suffix}.png"
             with self._collecting() as errors:
                 try:
                     screen = workspace.screen(spec.id)  # built here, so its error is caught
@@ -383,7 +400,7 @@ class _Session:
             self._save(window, name)
         for extra_role, extra_name, open_extra in EXTRA_PICTURES:
             if extra_role == role:
-                self._dialog(window, f"{role.value}-{extra_name}-{self.language}.png", open_extra)
+                self._dialog(window, f"{role.value}-{extra_name}-{self.suffix}.png", open_extra)
         window.sign_out()
         self._settle(window)
 

@@ -42,6 +42,7 @@ def test_screenshots_of_every_role_are_saved_as_1366x768_pngs(tmp_path):
     for role in Role:
         assert f"{role.value}-home-en.png" in names, sorted(names)
         assert f"{role.value}-frameworks-en.png" in names, sorted(names)
+        assert f"{role.value}-home-en-150.png" in names, sorted(names)  # at 150 % text size
     assert "teacher-cases-assessment-en.png" in names  # a case at assessment, besides
     assert not any(name.endswith("-lv.png") for name in names)
     for path in saved:
