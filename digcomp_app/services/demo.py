@@ -18,9 +18,6 @@ import datetime as dt
 import random
 from collections.abc import Callable, Sequence
 
-from sqlalchemy import ColumnElement, func, select
-from sqlalchemy.exc import IntegrityError
-
 from digcomp_app.framework import Framework, builtin_library
 from digcomp_app.i18n import N_, _
 from digcomp_app.services import (
@@ -29,6 +26,7 @@ from digcomp_app.services import (
     learners,
     mobilities,
     organisations,
+    seeding,
     self_assessment,
     signing,
     validation,
@@ -62,18 +60,7 @@ from digcomp_app.services.demo_evidence import add_evidence
 from digcomp_app.services.demo_files import (
     ascii_name,
 )
-from digcomp_app.services.errors import WorkflowError
 from digcomp_app.services.permissions import Actor, Role, service
-from digcomp_app.storage.models import (
-    Certificate,
-    EvidenceItem,
-    Group,
-    Learner,
-    Mobility,
-    SelfAssessment,
-    User,
-    ValidationCase,
-)
 
 #: ``progress(step, done, total)``: the step (in the current language) and how far it is;
 #: called before the first item of each step and after each item
@@ -134,37 +121,32 @@ class _DemoBuilder:
         return self._summary(home.name)
 
     def _create_staff(self) -> None:
-        try:
-            with self.db.transaction() as session:
-                if session.scalar(select(func.count()).select_from(User)):
-                    raise WorkflowError(_refusal())
-                append(session, self.who, "demo.create_school", "ok", details={"seed": SEED})
-                self.progress(STEP_STAFF, 0, len(STAFF))
-                for number, (username, name, role) in enumerate(STAFF, start=1):
-                    user = accounts.add_user(session, self.db, username, name, PASSWORD, [role])
-                    self.progress(STEP_STAFF, number, len(STAFF))
-                    self.staff[username] = accounts.actor_for(user)
-                    if role is Role.ADMINISTRATOR:
-                        append(
-                            session,
-                            username,
-                            "accounts.create_first_administrator",
-                            "ok",
-                            "user",
-                            user.id,
-                        )
-                    else:
-                        append(
-                            session,
-                            "admin",
-                            "accounts.create_user",
-                            "ok",
-                            "user",
-                            user.id,
-                            {"username": username, "roles": [role.value]},
-                        )
-        except IntegrityError:  # someone created a user at the same moment
-            raise WorkflowError(_refusal()) from None
+        with seeding.empty_school(self.db, _refusal()) as session:
+            append(session, self.who, "demo.create_school", "ok", details={"seed": SEED})
+            self.progress(STEP_STAFF, 0, len(STAFF))
+            for number, (username, name, role) in enumerate(STAFF, start=1):
+                user = accounts.add_user(session, self.db, username, name, PASSWORD, [role])
+                self.progress(STEP_STAFF, number, len(STAFF))
+                self.staff[username] = accounts.actor_for(user)
+                if role is Role.ADMINISTRATOR:
+                    append(
+                        session,
+                        username,
+                        "accounts.create_first_administrator",
+                        "ok",
+                        "user",
+                        user.id,
+                    )
+                else:
+                    append(
+                        session,
+                        "admin",
+                        "accounts.create_user",
+                        "ok",
+                        "user",
+                        user.id,
+                        {"username": username, "roles": [role.value]},
+                    )
 
     def _create_learners(self) -> None:
         rng, coordinator = self.rng, self.staff["coordinator"]
@@ -567,31 +549,20 @@ class _DemoBuilder:
 
     def _summary(self, school: str) -> DemoSummary:
         with self.db.transaction() as session:
-
-            def count(model: type, *where: ColumnElement[bool]) -> int:
-                return session.scalar(select(func.count()).select_from(model).where(*where)) or 0
-
-            stages = dict.fromkeys(validation.STAGES, 0)
-            stages.update(
-                session.execute(
-                    select(ValidationCase.stage, func.count()).group_by(ValidationCase.stage)
-                ).all()
-            )
+            held = seeding.counts(session)
+            stages = held.cases_by_stage
             summary = DemoSummary(
                 school=school,
-                users=count(User),
-                learners=count(Learner),
-                groups=count(Group),
-                mobilities=count(Mobility),
+                users=held.users,
+                learners=held.learners,
+                groups=held.groups,
+                mobilities=held.mobilities,
                 cases_by_stage=stages,
-                self_assessments=count(SelfAssessment),
-                evidence_items=count(EvidenceItem),
-                certificates=count(Certificate, Certificate.status == "issued"),
-                revoked_certificates=count(Certificate, Certificate.status == "revoked"),
-                users_created=tuple(
-                    DemoUser(user.username, user.display_name, Role(user.roles[0].role))
-                    for user in session.scalars(select(User).order_by(User.id))
-                ),
+                self_assessments=held.self_assessments,
+                evidence_items=held.evidence_items,
+                certificates=held.certificates,
+                revoked_certificates=held.revoked_certificates,
+                users_created=tuple(DemoUser(*user) for user in held.users_created),
             )
             append(
                 session,
