@@ -52,6 +52,7 @@ class StartPage(QWidget):
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
         self.purpose.setMinimumContentsLength(30)
+        self.purpose.currentTextChanged.connect(self.purpose.setToolTip)
         self.purpose_label.setBuddy(self.purpose)
         self.language_label = QLabel()
         self.language = QComboBox()
