@@ -1,5 +1,5 @@
 """The program's icons: Lucide line icons bundled as SVG in ``resources/icons/`` (ISC licence,
-see the LICENSE there and docs/decisions/0029-icons-and-look.md).
+see the LICENSE there and docs/decisions/0024-icons-and-look.md).
 
 An icon is drawn from its SVG at whatever size and device pixel ratio it is shown, so it is
 sharp on a high-DPI screen and at a larger text size; it takes the palette's colours (the
