@@ -175,7 +175,8 @@ def test_the_teachers_list_shows_each_cases_stage_and_gap(qtbot, window):
         shown += 1
     assert shown >= 3
     for stage, marker in STAGE_MARKS.items():  # each marker is said in words under the list
-        assert f"{marker} {STAGE_NAMES[stage]}" in panel.legend.text()
+        # a no-break space: a wrapped legend keeps each marker beside its name
+        assert f"{marker}\u00a0{STAGE_NAMES[stage]}" in panel.legend.text()
 
     # the search results carry the marks too
     flagged = next(m for m in marks if m.gap)

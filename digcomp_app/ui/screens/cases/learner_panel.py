@@ -38,7 +38,8 @@ STAGE_MARKS = {
 
 def legend() -> str:
     """The markers with the stages' names, shown under the list."""
-    return "  ".join(mark + " " + _(STAGE_NAMES[stage]) for stage, mark in STAGE_MARKS.items())
+    # a no-break space keeps each marker with its name when the legend wraps
+    return "  ".join(mark + "\u00a0" + _(STAGE_NAMES[stage]) for stage, mark in STAGE_MARKS.items())
 
 
 def marks_text(marks: list[CaseMark]) -> str:
@@ -342,6 +343,6 @@ class LearnerPanel(QWidget):
         self.search.setAccessibleName(_("Find a learner by name"))
         self.tree.setAccessibleName(_("Your groups, mobilities and learners"))
         self.empty.setAccessibleName(_("Learner list note"))
-        self.legend.setText(legend() + "  ⚑ " + _("large difference from the own rating"))
+        self.legend.setText(legend() + "  ⚑\u00a0" + _("large difference from the own rating"))
         self.legend.setAccessibleName(_("Case stages"))
         self._fill()
