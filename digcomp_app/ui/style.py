@@ -1,6 +1,6 @@
 """The program's look in one place: Qt's Fusion style, a calm light palette with one accent
 colour, and a small style sheet for the navigation and the home screen's cards
-(docs/decisions/0029-icons-and-look.md).
+(docs/decisions/0024-icons-and-look.md).
 
 Sizes in the style sheet are in device-independent pixels and the fonts are the
 system's (scaled by View → Text size), so the look holds on a high-DPI screen.
@@ -28,11 +28,11 @@ QListWidget#navigation {{
     background: #e9eef2;
     border: none;
     border-right: 1px solid {BORDER};
-    padding: 8px 6px;
+    padding: 6px 0px;
     outline: 0;
 }}
 QListWidget#navigation::item {{
-    padding: 0px 8px;
+    padding: 0px 4px;
     border-radius: 6px;
     color: {TEXT};
 }}

@@ -95,14 +95,13 @@ class Workspace(QWidget):
         """The list as wide as its longest title (at most 240 px): the rest of the width is
         the screen's, which needs it most with a larger font."""
         metrics = QFontMetrics(self.font())
-        side = metrics.height() + 2  # the icons grow with the text
+        side = round(metrics.height() * 0.85)  # the icons grow with the text
         self.navigation.setIconSize(QSize(side, side))
         widest = max((metrics.horizontalAdvance(s.title()) for s in self.specs), default=0)
-        # the icon, its gap and the style sheet's padding around each entry
-        room = widest + side + 2 * self.navigation.frameWidth() + 2 * metrics.averageCharWidth()
-        room += 44
-        self.navigation.setMaximumWidth(min(280, room))
-        self.navigation.setMinimumWidth(min(280, room))
+        # the icon and its gap, the style sheet's padding (ui/style.py) and the scroll bar's
+        # edge: the rest of the width is the screen's
+        room = widest + side + 2 * self.navigation.frameWidth() + 20
+        self.navigation.setMaximumWidth(min(240, room))
         self.navigation.setSpacing(1)
         for row in range(self.navigation.count()):  # a comfortable row, at any text size
             self.navigation.item(row).setSizeHint(QSize(0, side + 14))

@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from html import escape
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -62,6 +63,7 @@ class HomeScreen(QWidget):
         self._data: dict[Role, object] = {}
         self._problem = ""
         self.cards: dict[str, Card] = {}
+        self._placed_columns = 0
 
         self.greeting = QLabel()
         self.greeting.setWordWrap(True)
@@ -134,19 +136,49 @@ class HomeScreen(QWidget):
                 widget.hide()
                 widget.deleteLater()
         self.cards = {}
+        self._placed_columns = 0
         specs: list[CardSpec] = []
         for role in sorted(self._data):
             specs.extend(_ROLE_CARDS[role][1](self._data[role], self._opener))
-        for index, spec in enumerate(specs):
+        for spec in specs:
             key = spec.key
             while key in self.cards:  # two roles with a card of the same kind
                 key += "+"
-            card = Card(spec)
-            self.cards[key] = card
-            self.card_grid.addWidget(card, index // 2, index % 2)
+            self.cards[key] = Card(spec)
+        self._place_cards()
+        for card in self.cards.values():
             card.show()  # now, not when the layout gets round to it: clickable at once
-        self.card_grid.setColumnStretch(0, 1)
-        self.card_grid.setColumnStretch(1, 1)
+
+    def _columns(self) -> int:
+        """Two columns of cards, or one when an item's line would be cut in two (long
+        names and codes, a larger text size, a narrow window)."""
+        room = (self.width() - 2 * 24 - 14) // 2 - 2 * 16
+        widest = max(
+            (b.sizeHint().width() for c in self.cards.values() for b in c.buttons), default=0
+        )
+        return 2 if widest <= room else 1
+
+    def _place_cards(self) -> None:
+        columns = self._columns()
+        if columns == self._placed_columns and self.card_grid.count() == len(self.cards):
+            return
+        self._placed_columns = columns
+        for card in self.cards.values():
+            self.card_grid.removeWidget(card)
+        for index, card in enumerate(self.cards.values()):
+            self.card_grid.addWidget(card, index // columns, index % columns)
+        for column in range(2):
+            self.card_grid.setColumnStretch(column, 1 if column < columns else 0)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._place_cards()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._placed_columns = 0
+            self._place_cards()
 
     # --- texts -----------------------------------------------------------------------
 
