@@ -53,7 +53,7 @@ def snapshots(count: int, rng: random.Random) -> list[dict]:
     # the main module), and should not pay for the database layer it never uses.
     from bench.bench_learners import FEMALE_GIVEN, MALE_GIVEN, SURNAMES
     from digcomp_app.services.certificates import new_serial
-    from digcomp_app.services.demo_content import AREA_METHODS, HOME, HOSTS, STAFF
+    from digcomp_app.showcase.demo.content import AREA_METHODS, HOME, HOSTS, STAFF
 
     framework = builtin_library().get("digcomp", "3.0")
     competences = list(framework.competences())

@@ -51,8 +51,8 @@ from pathlib import Path
 from argon2 import PasswordHasher
 
 from bench.common import Budget
-from digcomp_app.services import demo
 from digcomp_app.services.database import Database
+from digcomp_app.showcase import demo
 
 BUDGET_RATIO = 1.5
 RUNS = 7

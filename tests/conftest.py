@@ -79,8 +79,8 @@ def demo_template(tmp_path_factory) -> str:
     """A demo school database, made once per test session; tests work on copies of it."""
     import sqlite3
 
-    from digcomp_app.services import demo
     from digcomp_app.services.database import Database
+    from digcomp_app.showcase import demo
     from tests.services.conftest import FAST_HASHER
 
     path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"

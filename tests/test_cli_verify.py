@@ -8,7 +8,7 @@ from digcomp_app.cli import main
 from digcomp_app.documents import payload
 from digcomp_app.services import accounts, certificates
 from digcomp_app.services.database import Database
-from digcomp_app.services.demo_content import SIGNING_PASSPHRASE
+from digcomp_app.showcase.demo.content import SIGNING_PASSPHRASE
 
 
 @pytest.fixture

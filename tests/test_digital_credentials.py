@@ -18,8 +18,8 @@ from digcomp_app.cli import main
 from digcomp_app.documents import openbadges
 from digcomp_app.services import accounts, certificates, credentials, signing
 from digcomp_app.services.database import Database
-from digcomp_app.services.demo import SIGNING_PASSPHRASE
 from digcomp_app.services.errors import PermissionDenied, WorkflowError
+from digcomp_app.showcase.demo import SIGNING_PASSPHRASE
 from tests.conftest import ROOT
 from tests.services.conftest import FAST_HASHER
 

@@ -12,8 +12,8 @@ from digcomp_app.cli import main
 from digcomp_app.documents import revocations
 from digcomp_app.services import accounts, certificates, signing
 from digcomp_app.services.database import Database
-from digcomp_app.services.demo import SIGNING_PASSPHRASE
 from digcomp_app.services.errors import InvalidInput
+from digcomp_app.showcase.demo import SIGNING_PASSPHRASE
 from tests.services.conftest import FAST_HASHER
 
 

@@ -22,8 +22,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from digcomp_app.i18n import UI_LANGUAGES  # noqa: E402
-from digcomp_app.services import accounts, certificates, demo, printing  # noqa: E402
+from digcomp_app.services import accounts, certificates, printing  # noqa: E402
 from digcomp_app.services.database import Database  # noqa: E402
+from digcomp_app.showcase import demo  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

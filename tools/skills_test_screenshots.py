@@ -29,14 +29,15 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from digcomp_app.framework.digcompsat import builtin_bank  # noqa: E402
 from digcomp_app.i18n import set_language  # noqa: E402
-from digcomp_app.services import accounts, demo, mobilities, skills_test  # noqa: E402
+from digcomp_app.services import accounts, mobilities, skills_test  # noqa: E402
 from digcomp_app.services.database import Database  # noqa: E402
-from digcomp_app.services.demo_content import PASSWORD  # noqa: E402
+from digcomp_app.showcase import demo  # noqa: E402
+from digcomp_app.showcase.demo.content import PASSWORD  # noqa: E402
+from digcomp_app.showcase.screenshots import FAST_HASHER, HEIGHT, WIDTH  # noqa: E402
 from digcomp_app.ui.app import create_application  # noqa: E402
 from digcomp_app.ui.main_window import MainWindow  # noqa: E402
 from digcomp_app.ui.qt_i18n import apply_qt_language  # noqa: E402
 from digcomp_app.ui.screens.self_assessment.purposes import Purpose  # noqa: E402
-from digcomp_app.ui.screenshots import FAST_HASHER, HEIGHT, WIDTH  # noqa: E402
 
 LEARNER = "learner05"
 

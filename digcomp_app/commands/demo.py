@@ -8,9 +8,9 @@ from typing import Any, TextIO
 
 from digcomp_app.commands.session import open_database
 from digcomp_app.i18n import N_, _
-from digcomp_app.services import demo
 from digcomp_app.services.permissions import Role
 from digcomp_app.services.validation import STAGE_NAMES, STAGES
+from digcomp_app.showcase import demo
 
 ORDER = 20
 

@@ -75,7 +75,7 @@ def register(commands: Any, formatter: type[argparse.HelpFormatter]) -> None:
 
 
 def screenshots_command(args: argparse.Namespace) -> int:
-    from digcomp_app.ui.screenshots import take_screenshots  # Qt only when it is wanted
+    from digcomp_app.showcase.screenshots import take_screenshots  # Qt only when it is wanted
 
     languages = list(dict.fromkeys(args.lang)) if args.lang else list(UI_LANGUAGES)
     sizes = list(dict.fromkeys(args.text_size)) if args.text_size else [100, 150]

@@ -37,7 +37,7 @@ PUBLIC = frozenset(
         "accounts.create_first_administrator",
         "accounts.needs_first_administrator",
         "backup.restore",
-        "demo.create_school",
+        "seeding.empty_school",
         "verification.verify_text",
         "verification.verify_pdf",
         "verification.own_public_keys",
@@ -185,7 +185,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "audit.verify": frozenset({C, A}),
     "audit.compare_head": EVERYONE,
     "audit.list_events": frozenset({A}),
-    "demo.create_school": EVERYONE,  # only into an empty database (checked inside)
+    "seeding.empty_school": EVERYONE,  # only into an empty database (checked inside)
     "backup.create": frozenset({A}),
     "backup.current_school": EVERYONE,  # which school a database is (no personal data)
     # only into an empty database, where nobody can sign in: it checks the backup's own

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from digcomp_app.services.database import Database
 from digcomp_app.services.errors import WorkflowError
-from digcomp_app.services.permissions import Role
+from digcomp_app.services.permissions import Actor, Role, service
 from digcomp_app.services.validation import STAGES
 from digcomp_app.storage.models import (
     Certificate,
@@ -33,10 +33,12 @@ from digcomp_app.storage.models import (
 )
 
 
+@service("seeding.empty_school")
 @contextmanager
-def empty_school(db: Database, refusal: str) -> Iterator[Session]:
+def empty_school(db: Database, actor: Actor | None, refusal: str) -> Iterator[Session]:
     """One transaction on a database that has no user: ``WorkflowError(refusal)`` when it
-    has one, also when someone creates one at the same moment."""
+    has one, also when someone creates one at the same moment. Anyone may ask, signed in
+    or not: a database without users has nothing to protect."""
     try:
         with db.transaction() as session:
             if session.scalar(select(func.count()).select_from(User)):
@@ -71,9 +73,9 @@ def counts(session: Session) -> Counts:
 
     stages = dict.fromkeys(STAGES, 0)
     stages.update(
-        session.execute(
-            select(ValidationCase.stage, func.count()).group_by(ValidationCase.stage)
-        ).tuples().all()
+        session.execute(select(ValidationCase.stage, func.count()).group_by(ValidationCase.stage))
+        .tuples()
+        .all()
     )
     return Counts(
         users=count(User),

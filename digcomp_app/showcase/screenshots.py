@@ -40,11 +40,12 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from digcomp_app.i18n import UI_LANGUAGES, _, current_language, set_language
-from digcomp_app.services import accounts, certificates, demo, validation
+from digcomp_app.services import accounts, certificates, validation
 from digcomp_app.services.database import Database
-from digcomp_app.services.demo_content import PASSWORD
 from digcomp_app.services.permissions import Role
 from digcomp_app.settings import load_settings, save_settings
+from digcomp_app.showcase import demo
+from digcomp_app.showcase.demo.content import PASSWORD
 from digcomp_app.ui.app import create_application
 from digcomp_app.ui.main_window import MainWindow
 from digcomp_app.ui.qt_i18n import apply_qt_language

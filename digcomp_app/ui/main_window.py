@@ -489,7 +489,7 @@ class MainWindow(QMainWindow):
             return  # never the school's own database
 
         def work(report, cancelled):
-            from digcomp_app.services import demo
+            from digcomp_app.showcase import demo
 
             path.parent.mkdir(parents=True, exist_ok=True)
             db = Database(f"sqlite:///{path}", password_hasher=hasher)

@@ -22,7 +22,9 @@ from digcomp_app.services import (
     validation,
 )
 from digcomp_app.services.database import Database
-from digcomp_app.services.demo import (
+from digcomp_app.services.errors import WorkflowError
+from digcomp_app.services.permissions import Actor, Role
+from digcomp_app.showcase.demo import (
     FEMALE_NAMES,
     MALE_NAMES,
     PASSWORD,
@@ -30,8 +32,6 @@ from digcomp_app.services.demo import (
     DemoSummary,
     create_school,
 )
-from digcomp_app.services.errors import WorkflowError
-from digcomp_app.services.permissions import Actor, Role
 from digcomp_app.storage.models import User
 from tests.services.conftest import FAST_HASHER, PG_URL, new_postgres_database
 

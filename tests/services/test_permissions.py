@@ -24,9 +24,8 @@ from digcomp_app.services.permissions import (
 )
 from digcomp_app.storage.models import AuditEvent
 
-#: modules of plumbing that hold no service functions (demo_evidence: steps of the demo
-#: school, run only inside the declared demo.create_school)
-INFRASTRUCTURE = {"auditlog", "database", "demo_evidence", "errors", "permissions", "scope"}
+#: modules of plumbing that hold no service functions
+INFRASTRUCTURE = {"auditlog", "database", "errors", "permissions", "scope"}
 
 
 def service_functions():

@@ -1,7 +1,7 @@
 """Attestations in the GUI as people use them: printing (with progress and Cancel), the
 Europass text, verifying a code or a PDF, the school's signing key, and the PDF reports.
 
-Demo school (see services/demo.py): the finished mobility (code ending in -DE) has eight
+Demo school (see showcase/demo/__init__.py): the finished mobility (code ending in -DE) has eight
 certificates in force and one revoked; the school's key is the demo key.
 """
 

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from digcomp_app.services import accounts, certificates, mobilities
-from digcomp_app.services.demo_content import SIGNING_PASSPHRASE
 from digcomp_app.services.mobilities import MobilityDraft
+from digcomp_app.showcase.demo.content import SIGNING_PASSPHRASE
 from digcomp_app.ui.screens.mobilities.widgets import DETAILS_ROLE
 from digcomp_app.ui.signing import PassphraseDialog
 from tests.ui.conftest import sign_in

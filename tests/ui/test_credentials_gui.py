@@ -10,7 +10,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from digcomp_app.documents import openbadges
 from digcomp_app.services import certificates, credentials, signing
-from digcomp_app.services.demo_content import SIGNING_PASSPHRASE
+from digcomp_app.showcase.demo.content import SIGNING_PASSPHRASE
 from tests.ui.conftest import sign_in
 
 

@@ -1,7 +1,7 @@
 """The learner's screens as people use them: a whole self-assessment with the keyboard only,
 resuming one left half-way, and the results as a chart, a comparison and a table.
 
-Demo school (see services/demo.py): learner02 took part in the current mobility and has
+Demo school (see showcase/demo/__init__.py): learner02 took part in the current mobility and has
 finished only its "before" self-assessment; learner03 has an unfinished one (7 of 21
 answered, no mobility); learner05 has "before" and "after" of the finished mobility;
 learner14 has none.

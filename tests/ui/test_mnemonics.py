@@ -41,8 +41,8 @@ from PySide6.QtWidgets import (
 )
 
 from digcomp_app.i18n import UI_LANGUAGES, set_language
+from digcomp_app.showcase.screenshots import SCREEN_STATES, _cases_at_assessment, _register_tab
 from digcomp_app.ui.qt_i18n import apply_qt_language
-from digcomp_app.ui.screenshots import SCREEN_STATES, _cases_at_assessment, _register_tab
 from digcomp_app.ui.unsaved import QUESTION_NAME
 from tests.ui.conftest import sign_in
 

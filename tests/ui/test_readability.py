@@ -3,7 +3,7 @@ at 14 pt (half as large again as the default, as a "larger text" setting makes i
 Latvian and English.
 
 Each screen is shown in the state the user guide pictures it in (a case open, a mobility
-with its participants, a self-assessment open...; ui/screenshots.SCREEN_STATES), and then:
+with its participants, a self-assessment open...; showcase/screenshots.SCREEN_STATES), and then:
 the window still fits on a 1366x768 screen (its minimum size), no button is narrower than
 its text needs, and no tab's title is cut.
 
@@ -31,11 +31,17 @@ from PySide6.QtWidgets import (
 
 from digcomp_app.i18n import set_language
 from digcomp_app.services import certificates, signing
+from digcomp_app.showcase.screenshots import (
+    DEMO_USERS,
+    EXTRA_PICTURES,
+    HEIGHT,
+    SCREEN_STATES,
+    WIDTH,
+)
 from digcomp_app.ui.print_dialog import PrintDialog, ReportDialog
 from digcomp_app.ui.qt_i18n import apply_qt_language
 from digcomp_app.ui.screens.mobilities.widgets import CODE_ROLE, DETAILS_ROLE
 from digcomp_app.ui.screens.signing_key.dialogs import CreateKeyDialog
-from digcomp_app.ui.screenshots import DEMO_USERS, EXTRA_PICTURES, HEIGHT, SCREEN_STATES, WIDTH
 from digcomp_app.ui.signing import PassphraseDialog
 from digcomp_app.ui.verify_dialog import VerifyDialog
 from tests.ui.conftest import sign_in

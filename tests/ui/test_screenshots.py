@@ -129,7 +129,7 @@ def test_a_failing_screen_is_reported_and_the_others_are_still_saved(tmp_path, d
 
 
 def test_the_pictured_screens_show_work_from_the_demo_school(qtbot, window):
-    from digcomp_app.ui.screenshots import DEMO_USERS, EXTRA_PICTURES, SCREEN_STATES
+    from digcomp_app.showcase.screenshots import DEMO_USERS, EXTRA_PICTURES, SCREEN_STATES
     from tests.ui.conftest import sign_in
 
     users = dict(DEMO_USERS)

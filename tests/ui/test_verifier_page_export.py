@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from digcomp_app.services import certificates, signing
-from digcomp_app.services.demo import SIGNING_PASSPHRASE
+from digcomp_app.showcase.demo import SIGNING_PASSPHRASE
 from tests.ui.conftest import sign_in
 from tests.ui.test_admin import type_file_name
 

@@ -33,7 +33,8 @@ from digcomp_app.services import (
 )
 from digcomp_app.services.auditlog import append
 from digcomp_app.services.database import Database
-from digcomp_app.services.demo_content import (
+from digcomp_app.services.permissions import Actor, Role
+from digcomp_app.showcase.demo.content import (
     AREA_METHODS,
     COMMENTS,
     CURRENT_STAGES,
@@ -55,12 +56,11 @@ from digcomp_app.services.demo_content import (
     DemoUser,
     Person,
 )
-from digcomp_app.services.demo_evidence import DemoMobility as _Mobility
-from digcomp_app.services.demo_evidence import add_evidence
-from digcomp_app.services.demo_files import (
+from digcomp_app.showcase.demo.evidence import DemoMobility as _Mobility
+from digcomp_app.showcase.demo.evidence import add_evidence
+from digcomp_app.showcase.demo.files import (
     ascii_name,
 )
-from digcomp_app.services.permissions import Actor, Role, service
 
 #: ``progress(step, done, total)``: the step (in the current language) and how far it is;
 #: called before the first item of each step and after each item
@@ -77,7 +77,6 @@ STEP_CURRENT = N_("Current mobility: cases at every stage")
 STEP_OTHERS = N_("Self-assessments of learners without a mobility")
 
 
-@service("demo.create_school")
 def create_school(
     db: Database, actor: Actor | None, progress: Progress | None = None
 ) -> DemoSummary:
@@ -90,6 +89,7 @@ class _DemoBuilder:
     def __init__(self, db: Database, actor: Actor | None, progress: Progress | None = None) -> None:
         self.db = db
         self._progress = progress
+        self.actor = actor
         self.who = actor.username if actor else "(not signed in)"
         self.rng = random.Random(SEED)
         self.today = dt.date.today()
@@ -121,7 +121,7 @@ class _DemoBuilder:
         return self._summary(home.name)
 
     def _create_staff(self) -> None:
-        with seeding.empty_school(self.db, _refusal()) as session:
+        with seeding.empty_school(self.db, self.actor, _refusal()) as session:
             append(session, self.who, "demo.create_school", "ok", details={"seed": SEED})
             self.progress(STEP_STAFF, 0, len(STAFF))
             for number, (username, name, role) in enumerate(STAFF, start=1):

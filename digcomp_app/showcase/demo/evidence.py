@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from digcomp_app.framework import Framework
 from digcomp_app.services import evidence, mobilities, validation
 from digcomp_app.services.database import Database
-from digcomp_app.services.demo_content import HOME, MobilityPlan, Person
-from digcomp_app.services.demo_files import ascii_name, picture_png, report_pdf
 from digcomp_app.services.permissions import Actor
+from digcomp_app.showcase.demo.content import HOME, MobilityPlan, Person
+from digcomp_app.showcase.demo.files import ascii_name, picture_png, report_pdf
 
 
 @dataclass(frozen=True, slots=True)
