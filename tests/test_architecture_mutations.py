@@ -5,7 +5,7 @@ the layer that breaks the rule) and runs both checkers of ``tests/test_architect
 the copy: ``lint-imports`` with this project's contracts, and the AST rules. The case says
 which of them must catch it; together they must catch every one. The cases are the twelve
 kinds of violation of docs/decisions/0030-architecture-as-code.md, plus one only the AST
-rules see (a new top-level module importing Qt).
+rules see (a new top-level module importing Qt) and four for presenters/ and showcase/.
 """
 
 from __future__ import annotations
@@ -135,6 +135,35 @@ MUTATIONS = [
         "PySide6",
         frozenset({AST}),
     ),
+    # The packages of decision 0030's second part: presenters/ and showcase/.
+    Mutation(
+        "presenters-import-qt",
+        "presenters/probe.py",
+        "import PySide6\n",
+        "PySide6",
+        BOTH,
+    ),
+    Mutation(
+        "services-import-the-demo-school",
+        "services/probe.py",
+        "from digcomp_app.showcase import demo\n",
+        "digcomp_app.showcase.demo",
+        frozenset({LINT}),
+    ),
+    Mutation(
+        "a-screen-imports-the-demo-school-beside-the-one-hook",
+        "ui/probe.py",
+        "from digcomp_app.showcase import demo\n",
+        "digcomp_app.showcase.demo",
+        frozenset({LINT}),
+    ),
+    Mutation(
+        "the-demo-school-opens-the-database-itself",
+        "showcase/demo/probe.py",
+        "from digcomp_app.storage import models\n",
+        "digcomp_app.storage.models",
+        frozenset({LINT}),
+    ),
 ]
 
 
@@ -181,7 +210,7 @@ def test_the_copy_passes_both_checkers_before_any_mutation(verdicts):
 
 
 def test_the_twelve_kinds_are_all_there():
-    assert len({m.id for m in MUTATIONS}) == len(MUTATIONS) == 13
+    assert len({m.id for m in MUTATIONS}) == len(MUTATIONS) == 17
     assert all(m.caught_by for m in MUTATIONS)
 
 
