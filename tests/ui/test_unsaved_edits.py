@@ -436,6 +436,8 @@ NOT_FORMS = {
     "StartPage": "choice of framework before starting",
     "RoleBoxes": "part of the users' dialogs",
     "HelpDialog": "the choice of a topic in the user guide",
+    "OverviewScreen": "filters of what to show; nothing is entered",
+    "TestPage": "each answer of the skills test is saved as it is chosen",
 }
 
 
