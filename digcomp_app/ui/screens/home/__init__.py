@@ -9,6 +9,7 @@ from html import escape
 from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QGridLayout,
     QLabel,
@@ -64,6 +65,9 @@ class HomeScreen(QWidget):
         self._problem = ""
         self.cards: dict[str, Card] = {}
         self._placed_columns = 0
+        #: what the cards shown say (they are rebuilt only when it changes)
+        self._shown: tuple[object, ...] | None = None
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
 
         self.greeting = QLabel()
         self.greeting.setWordWrap(True)
@@ -119,6 +123,7 @@ class HomeScreen(QWidget):
         """Ask the services again (the screen is shown again: things may have changed)."""
         self._data = {}
         self._problem = ""
+        self._shown = None  # new answers: new cards (their items hold the answers)
         for role in sorted(self._context.actor.roles):
             query, _cards = _ROLE_CARDS[role]
             try:
@@ -130,6 +135,21 @@ class HomeScreen(QWidget):
         self.retranslate()
 
     def _build_cards(self) -> None:
+        specs: list[CardSpec] = []
+        for role in sorted(self._data):
+            specs.extend(_ROLE_CARDS[role][1](self._data[role], self._opener))
+        shown = tuple(
+            (s.key, s.title, s.summary, s.empty, tuple(i.text for i in s.items)) for s in specs
+        )
+        if shown == self._shown:
+            return  # the same cards: nothing to rebuild (focus and scrolling stay)
+        self._shown = shown
+        focus = QApplication.focusWidget()
+        had_focus = focus is not None and any(
+            card.isAncestorOf(focus) for card in self.cards.values()
+        )
+        if had_focus:
+            self.setFocus()  # off the buttons that go, so the window keeps the keyboard
         while self.card_grid.count():
             widget = self.card_grid.takeAt(0).widget()
             if widget is not None:
@@ -137,9 +157,6 @@ class HomeScreen(QWidget):
                 widget.deleteLater()
         self.cards = {}
         self._placed_columns = 0
-        specs: list[CardSpec] = []
-        for role in sorted(self._data):
-            specs.extend(_ROLE_CARDS[role][1](self._data[role], self._opener))
         for spec in specs:
             key = spec.key
             while key in self.cards:  # two roles with a card of the same kind
@@ -148,6 +165,9 @@ class HomeScreen(QWidget):
         self._place_cards()
         for card in self.cards.values():
             card.show()  # now, not when the layout gets round to it: clickable at once
+        buttons = [b for card in self.cards.values() for b in card.buttons]
+        if had_focus and buttons:
+            buttons[0].setFocus()
 
     def _columns(self) -> int:
         """Two columns of cards, or one when an item's line would be cut in two (long
