@@ -187,8 +187,10 @@ def populate(url: str, hasher: PasswordHasher) -> None:
         db.close()
     # Fold the WAL into the file before sizing it (outside SQLAlchemy: the engine starts
     # every transaction with BEGIN IMMEDIATE, and a checkpoint cannot run inside one).
-    with contextlib.closing(sqlite3.connect(sqlite_path(url))) as connection:
-        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    file = sqlite_path(url)
+    if file is not None:
+        with contextlib.closing(sqlite3.connect(file)) as connection:
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def _line(label: str, timing: Timing, extra: str = "") -> str:

@@ -8,10 +8,16 @@ per participant with 21 assessments (105,000), and a certificate for 4 of every 
 Timed: ``overview.figures`` as a coordinator on a new ``Database`` (the whole school, then
 one group, one mobility), and the overview screen filling its charts and tables and
 painting itself (``grab``) for the same figures.
+
+    python -m bench.bench_overview [--url postgresql+psycopg://user@host/empty_database]
+
+With ``--url`` the same data goes into that database (it must be empty: the bench creates
+the schema and leaves the data there) instead of a temporary SQLite file.
 """
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import datetime as dt
 import os
@@ -176,8 +182,10 @@ def add_mobilities(url: str, hasher: PasswordHasher) -> None:
                     connection.execute(statement, rows[start_at : start_at + BATCH])
     finally:
         db.close()
-    with contextlib.closing(sqlite3.connect(sqlite_path(url))) as connection:
-        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    file = sqlite_path(url)
+    if file is not None:
+        with contextlib.closing(sqlite3.connect(file)) as connection:
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def _line(label: str, timing: Timing) -> str:
@@ -187,7 +195,10 @@ def _line(label: str, timing: Timing) -> str:
     )
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    arguments = argparse.ArgumentParser(description="The school overview, timed.")
+    arguments.add_argument("--url", help="an empty database to fill instead of SQLite")
+    given = arguments.parse_args(sys.argv[1:] if argv is None else argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
@@ -199,14 +210,14 @@ def main() -> int:
     results: list[tuple[str, Timing]] = []
     with tempfile.TemporaryDirectory(prefix="digcomp-bench-") as folder:
         path = Path(folder) / "overview.sqlite3"
-        url = f"sqlite:///{path}"
+        url = given.url or f"sqlite:///{path}"
         began = time.perf_counter()
         populate(url, hasher)
         add_mobilities(url, hasher)
+        size = f"file {path.stat().st_size / 2**20:.1f} MiB" if not given.url else "PostgreSQL"
         print(
             f"overview: {LEARNERS:,} learners, {MOBILITIES} mobilities of {PER_MOBILITY}; "
-            f"setup {time.perf_counter() - began:.1f} s, "
-            f"file {path.stat().st_size / 2**20:.1f} MiB"
+            f"setup {time.perf_counter() - began:.1f} s, {size}"
         )
         db = Database(url, password_hasher=hasher)
         try:

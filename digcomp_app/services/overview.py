@@ -30,13 +30,18 @@ from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
 from sqlalchemy import (
+    Column,
     ColumnElement,
+    CompoundSelect,
     Integer,
+    MetaData,
     Select,
+    Table,
     and_,
     case,
     distinct,
     func,
+    insert,
     literal,
     select,
     union_all,
@@ -361,9 +366,15 @@ def _self_series(
     population: Select[Any],
     hide: _Hide,
 ) -> tuple[LevelSeries, ...]:
-    """The latest, "before" and "after" spreads in one statement: each learner's completed
-    self-assessments, flagged as their latest, latest before and latest after (one may be
-    several), their answers counted once for all three."""
+    """The latest, "before" and "after" spreads: each learner's completed self-assessments
+    flagged as their latest, latest before and latest after (one may be several), and
+    whether each has an answer in each area, go into a temporary table keyed by sheet id
+    (a few ten thousand rows); the answers are then counted once for all three.
+
+    The temporary table makes the join order plain: the answers are read in (competence,
+    level) order from ``ix_self_assessment_answers_competence_level`` (a covering index)
+    and each is looked up in the table by its sheet id, so SQLite groups them without
+    sorting half a million rows (it has no hash aggregate)."""
     sheet = SelfAssessment
     order = (sheet.completed_at.desc(), sheet.id.desc())
     any_rank = func.row_number().over(partition_by=sheet.learner_id, order_by=order)
@@ -388,19 +399,44 @@ def _self_series(
     def flag(condition: ColumnElement[bool]) -> Any:
         return case((condition, 1), else_=0)
 
-    sources = ("latest", "before", "after")
-    flagged = (
-        select(
-            ranked.c.sheet_id,
-            flag(ranked.c.any_rank == 1).label("latest"),
-            flag(and_(ranked.c.moment == "before", ranked.c.moment_rank == 1)).label("before"),
-            flag(and_(ranked.c.moment == "after", ranked.c.moment_rank == 1)).label("after"),
-        )
-        .where((ranked.c.any_rank == 1) | (ranked.c.moment_rank == 1))
-        .cte("flagged")
-    )
     answer = SelfAssessmentAnswer
-    parts: list[Any] = [
+    sources = ("latest", "before", "after")
+    area_columns = {area.id: f"area_{n}" for n, area in enumerate(framework.areas)}
+    flagged = Table(
+        "overview_sheets",
+        MetaData(),
+        Column("sheet_id", Integer, primary_key=True, autoincrement=False),
+        *(Column(name, Integer, nullable=False) for name in sources),
+        *(Column(name, Integer, nullable=False) for name in area_columns.values()),
+        prefixes=["TEMPORARY"],
+    )
+    rated = {
+        area.id: flag(
+            select(answer.id)
+            .where(
+                answer.self_assessment_id == ranked.c.sheet_id,
+                answer.competence_id.in_([c.id for c in area.competences]),
+            )
+            .exists()
+        )
+        for area in framework.areas
+    }
+    connection = session.connection()
+    flagged.drop(connection, checkfirst=True)
+    flagged.create(connection)
+    session.execute(
+        insert(flagged).from_select(
+            ["sheet_id", *sources, *area_columns.values()],
+            select(
+                ranked.c.sheet_id,
+                flag(ranked.c.any_rank == 1),
+                flag(and_(ranked.c.moment == "before", ranked.c.moment_rank == 1)),
+                flag(and_(ranked.c.moment == "after", ranked.c.moment_rank == 1)),
+                *rated.values(),
+            ).where((ranked.c.any_rank == 1) | (ranked.c.moment_rank == 1)),
+        )
+    )
+    statement: CompoundSelect[Any] = union_all(
         select(
             literal("c").label("kind"),
             answer.competence_id.label("key"),
@@ -415,28 +451,20 @@ def _self_series(
             literal(None, type_=Integer),
             *(func.sum(flagged.c[name]) for name in sources),
         ),
-    ]
-    for area in framework.areas:
-        rated = (
-            select(answer.id)
-            .where(
-                answer.self_assessment_id == flagged.c.sheet_id,
-                answer.competence_id.in_([c.id for c in area.competences]),
-            )
-            .exists()
-        )
-        parts.append(
+        *(
             select(
                 literal("a"),
-                literal(area.id),
+                literal(area_id),
                 literal(None, type_=Integer),
-                *(func.sum(case((rated, flagged.c[name]), else_=0)) for name in sources),
+                *(func.sum(flagged.c[name] * flagged.c[column]) for name in sources),
             )
-        )
+            for area_id, column in area_columns.items()
+        ),
+    )
     counted: dict[str, list[tuple[str, int | None, int]]] = {name: [] for name in sources}
     learners: dict[str, int] = {}
     areas: dict[str, dict[str, int]] = {name: {} for name in sources}
-    for kind, key, level, *numbers in session.execute(union_all(*parts)):
+    for kind, key, level, *numbers in session.execute(statement):
         for name, value in zip(sources, numbers, strict=True):
             number = int(value or 0)
             if kind == "c":
@@ -445,6 +473,7 @@ def _self_series(
                 learners[name] = number
             else:
                 areas[name][key] = number
+    flagged.drop(connection)
     return tuple(
         _series(
             name,

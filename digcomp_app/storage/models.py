@@ -473,6 +473,13 @@ class AuditHead(Base):
 
 Index("ix_certificates_status", Certificate.status)
 Index("ix_learners_learner_number", Learner.learner_number, unique=True)
+#: covering the school overview's count of answers per competence and level (decision 0036)
+Index(
+    "ix_self_assessment_answers_competence_level",
+    SelfAssessmentAnswer.competence_id,
+    SelfAssessmentAnswer.level,
+    SelfAssessmentAnswer.self_assessment_id,
+)
 
 
 class SchoolFramework(Base):
