@@ -489,9 +489,7 @@ def search_register(
             select(Certificate).where(Certificate.id.in_(ids)).order_by(*newest)
         ).all()
         # held here, so that each row's issuer comes from the session, not a query per row
-        issuers = session.scalars(
-            select(User).where(User.id.in_({c.issued_by for c in found}))
-        ).all()
+        _held = session.scalars(select(User).where(User.id.in_({c.issued_by for c in found}))).all()
         return RegisterPage(tuple(_info(session, c, prints) for c in found), total)
 
 

@@ -86,6 +86,7 @@ def test_licence_and_source_are_recorded_beside_the_data(bank):
 def test_items_yaml_is_what_the_conversion_script_makes():
     done = subprocess.run(
         [sys.executable, str(ROOT / "tools" / "build_digcompsat.py"), "--check"],
+        check=False,
         capture_output=True,
         text=True,
     )
