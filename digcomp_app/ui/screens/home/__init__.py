@@ -209,7 +209,7 @@ class HomeScreen(QWidget):
             + escape(_("Hello, {name}!").format(name=actor.display_name))
             + "</h2><p>"
             + escape(
-                _("You are signed in as {user} ({roles}).").format(
+                _("User name: {user}; roles: {roles}.").format(
                     user=actor.username, roles=role_names(actor.roles)
                 )
             )
