@@ -67,4 +67,4 @@ def test_a_demoted_coordinator_is_signed_out_and_signs_in_with_the_new_roles(
     assert window.workspace is not None
     assert window.actor.roles == {"teacher"}
     home = window.workspace.screen("home")
-    assert "(teacher)" in home.greeting.text()
+    assert "roles: teacher." in home.greeting.text()

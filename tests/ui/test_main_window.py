@@ -27,7 +27,7 @@ def test_every_role_sees_its_own_home_screen(qtbot, window):
         sign_in(qtbot, window, username)
         assert window.workspace is not None, username
         home = window.workspace.screen("home")
-        assert f"({role})" in home.greeting.text()
+        assert f"roles: {role}." in home.greeting.text()
         window.sign_out()
         assert window.workspace is None and window.pages.currentWidget() is window.sign_in
 
