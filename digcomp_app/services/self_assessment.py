@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,10 +23,13 @@ from digcomp_app.storage.models import (
     MobilityParticipant,
     SelfAssessment,
     SelfAssessmentAnswer,
+    SkillsTest,
     utcnow,
 )
 
 MOMENTS = ("before", "after", "other")
+#: what is "finished" per learner, mobility and moment: a self-assessment or a skills test
+Finished = TypeVar("Finished", SelfAssessment, SkillsTest)
 #: the longest note a learner may add to an answer, in characters
 MAX_NOTE = 2000
 
@@ -260,19 +264,27 @@ def history(db: Database, actor: Actor, learner_id: int) -> list[SelfAssessmentI
         return [info(r) for r in rows]
 
 
+def latest_finished(
+    session: Session,
+    model: type[Finished],
+    learner_id: int,
+    mobility_id: int | None = None,
+    moment: str | None = None,
+) -> Finished | None:
+    """The learner's newest finished self-assessment or skills test (``model``), of a mobility
+    and a moment when given."""
+    query = select(model).where(model.learner_id == learner_id, model.completed_at.is_not(None))
+    if mobility_id is not None:
+        query = query.where(model.mobility_id == mobility_id)
+    if moment is not None:
+        query = query.where(model.moment == moment)
+    return session.scalar(query.order_by(model.completed_at.desc(), model.id.desc()).limit(1))
+
+
 def latest_completed(
     session: Session, learner_id: int, mobility_id: int | None = None, moment: str | None = None
 ) -> SelfAssessment | None:
-    query = select(SelfAssessment).where(
-        SelfAssessment.learner_id == learner_id, SelfAssessment.completed_at.is_not(None)
-    )
-    if mobility_id is not None:
-        query = query.where(SelfAssessment.mobility_id == mobility_id)
-    if moment is not None:
-        query = query.where(SelfAssessment.moment == moment)
-    return session.scalar(
-        query.order_by(SelfAssessment.completed_at.desc(), SelfAssessment.id.desc()).limit(1)
-    )
+    return latest_finished(session, SelfAssessment, learner_id, mobility_id, moment)
 
 
 @service("self_assessment.compare")

@@ -33,7 +33,7 @@ from digcomp_app.services.database import Database
 from digcomp_app.services.errors import InvalidInput, NotFound, WorkflowError
 from digcomp_app.services.permissions import Actor, Role, deny_object, service
 from digcomp_app.services.scope import require_learner
-from digcomp_app.services.self_assessment import MOMENTS, latest_completed
+from digcomp_app.services.self_assessment import MOMENTS, latest_completed, latest_finished
 from digcomp_app.storage.models import MobilityParticipant, SkillsTest, SkillsTestAnswer, utcnow
 
 
@@ -323,16 +323,7 @@ def result(db: Database, actor: Actor, test_id: int) -> TestResult:
 def _latest_done(
     session: Session, learner_id: int, mobility_id: int | None, moment: str | None
 ) -> SkillsTest | None:
-    query = select(SkillsTest).where(
-        SkillsTest.learner_id == learner_id, SkillsTest.completed_at.is_not(None)
-    )
-    if mobility_id is not None:
-        query = query.where(SkillsTest.mobility_id == mobility_id)
-    if moment is not None:
-        query = query.where(SkillsTest.moment == moment)
-    return session.scalar(
-        query.order_by(SkillsTest.completed_at.desc(), SkillsTest.id.desc()).limit(1)
-    )
+    return latest_finished(session, SkillsTest, learner_id, mobility_id, moment)
 
 
 @service("skills_test.compare")
