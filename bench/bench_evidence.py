@@ -237,7 +237,7 @@ def run_case(case: str) -> dict[str, object]:
     from digcomp_app.services import evidence
     from digcomp_app.services.database import Database
     from digcomp_app.services.errors import InvalidInput
-    from digcomp_app.ui.screens.cases.preview import EvidencePreview
+    from digcomp_app.ui.screens.validation.preview import EvidencePreview
 
     app = QApplication.instance() or QApplication([])
     with tempfile.TemporaryDirectory() as folder:

@@ -152,7 +152,7 @@ def _register_groups(commands: Any, formatter: type[argparse.HelpFormatter]) -> 
 
 
 def register_users_import(actions: Any, formatter: type[argparse.HelpFormatter]) -> None:
-    """``users import FILE`` (added to the ``users`` command by commands/users.py)."""
+    """``users import FILE`` (added to the ``users`` command by commands/accounts.py)."""
     importing = actions.add_parser(
         "import",
         formatter_class=formatter,

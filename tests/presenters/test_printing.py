@@ -30,7 +30,7 @@ def cert(serial: str, status: str = "issued", mobility: str = "M-1") -> Certific
 
 def test_the_presenters_load_no_qt():
     code = (
-        "import sys, digcomp_app.presenters.cases, digcomp_app.presenters.printing;"
+        "import sys, digcomp_app.presenters.validation, digcomp_app.presenters.printing;"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6')))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -440,6 +440,33 @@ def test_percent_and_underscore_in_the_filter_match_only_themselves(db, school):
 # --- stale saves and races on PostgreSQL ----------------------------------------------------
 
 
+def _release_once_we_wait(database_url: str, release: threading.Event) -> None:
+    """Set ``release`` once a session of this database waits on a lock (our write behind
+    theirs), so the other PC commits exactly while we wait, however slow the machine."""
+    from sqlalchemy import create_engine, text
+
+    def watch() -> None:
+        engine = create_engine(database_url)
+        try:
+            with engine.connect() as connection:
+                for _attempt in range(1000):  # 20 s at most
+                    waiting = connection.execute(
+                        text(
+                            "SELECT count(*) FROM pg_stat_activity "
+                            "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                        )
+                    ).scalar_one()
+                    connection.rollback()
+                    if waiting:
+                        break
+                    release.wait(0.02)
+        finally:
+            engine.dispose()
+            release.set()
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 @pytest.fixture
 def other_pc(database_url):
     """A second PC on the same PostgreSQL database (the tests run on PostgreSQL only)."""
@@ -453,7 +480,9 @@ def other_pc(database_url):
 
 
 @pytest.mark.postgres
-def test_a_stale_mobility_save_on_postgresql_says_someone_else_saved_first(db, school, other_pc):
+def test_a_stale_mobility_save_on_postgresql_says_someone_else_saved_first(
+    db, school, other_pc, database_url
+):
     """Two coordinators opened the mobility at version 1. The other PC's save holds the row
     while ours checks the version (still 1 for us) and writes: ours then finds the row
     changed. We get ConcurrentChange with their values, not a raw StaleDataError."""
@@ -473,7 +502,7 @@ def test_a_stale_mobility_save_on_postgresql_says_someone_else_saved_first(db, s
     thread = threading.Thread(target=other)
     thread.start()
     assert updated.wait(10)
-    threading.Timer(0.5, release.set).start()  # they commit while we wait on the row
+    _release_once_we_wait(database_url, release)  # they commit while we wait on the row
     draft = mobilities.MobilityDraft(
         mine.code,
         "My title",
@@ -491,7 +520,9 @@ def test_a_stale_mobility_save_on_postgresql_says_someone_else_saved_first(db, s
 
 
 @pytest.mark.postgres
-def test_two_first_assessments_at_once_on_postgresql_keep_the_first(db, school, other_pc):
+def test_two_first_assessments_at_once_on_postgresql_keep_the_first(
+    db, school, other_pc, database_url
+):
     """Two teachers record the first assessment of 1.1 at the same moment: both found none
     and inserted one; the second is refused by the unique key and told who saved first."""
     from digcomp_app.storage.models import Assessment
@@ -519,7 +550,7 @@ def test_two_first_assessments_at_once_on_postgresql_keep_the_first(db, school, 
     thread = threading.Thread(target=other)
     thread.start()
     assert inserted.wait(10)
-    threading.Timer(0.5, release.set).start()  # they commit while our insert waits
+    _release_once_we_wait(database_url, release)  # they commit while our insert waits
     with pytest.raises(ConcurrentChange, match="Someone else saved this assessment") as raised:
         validation.record_assessment(db, school.teacher, case.id, "1.1", 4, "observation")
     thread.join(10)
@@ -531,7 +562,9 @@ def test_two_first_assessments_at_once_on_postgresql_keep_the_first(db, school, 
 
 @pytest.mark.postgres
 @pytest.mark.parametrize("how", ["create", "rename"])
-def test_two_coordinators_giving_one_code_at_once_on_postgresql(db, school, other_pc, how):
+def test_two_coordinators_giving_one_code_at_once_on_postgresql(
+    db, school, other_pc, how, database_url
+):
     """The other PC renames the school's mobility to ER-RACE and has not committed yet; we
     create (or rename another mobility) with the same code: both checks found the code free.
     The unique code refuses ours once theirs is committed: SimultaneousChange, not a raw
@@ -553,7 +586,7 @@ def test_two_coordinators_giving_one_code_at_once_on_postgresql(db, school, othe
     thread = threading.Thread(target=other)
     thread.start()
     assert updated.wait(10)
-    threading.Timer(0.5, release.set).start()  # they commit while our write waits
+    _release_once_we_wait(database_url, release)  # they commit while our write waits
     with pytest.raises(SimultaneousChange, match="mobility code") as raised:
         if second is None:
             mobilities.create(db, school.coordinator, _draft(school, code="ER-RACE"))

@@ -36,8 +36,8 @@ from digcomp_app.services.permissions import Actor
 from digcomp_app.settings import load_settings
 from digcomp_app.ui.context import UiContext
 from digcomp_app.ui.print_dialog import PrintDialog, ReportDialog
-from digcomp_app.ui.screens.signing_key.dialogs import CreateKeyDialog
-from digcomp_app.ui.screens.signing_key.view import SigningKeyScreen
+from digcomp_app.ui.screens.signing.dialogs import CreateKeyDialog
+from digcomp_app.ui.screens.signing.view import SigningKeyScreen
 from digcomp_app.ui.verify_dialog import VerifyDialog
 from tests.services.conftest import FAST_HASHER
 from tests.ui.conftest import sign_in

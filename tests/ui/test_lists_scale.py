@@ -10,10 +10,10 @@ from PySide6.QtCore import Qt
 from digcomp_app.services import accounts, certificates, validation
 from digcomp_app.services.learners import fold
 from digcomp_app.services.validation import STAGE_NAMES, TargetDraft
-from digcomp_app.ui.screens.cases.learner_panel import STAGE_COLUMN, STAGE_MARKS
-from digcomp_app.ui.screens.certification.queue import COMMENT, MOBILITY
-from digcomp_app.ui.screens.certification.register import HOLDER
-from digcomp_app.ui.screens.certification.register import MOBILITY as REGISTER_MOBILITY
+from digcomp_app.ui.screens.certificates.queue import COMMENT, MOBILITY
+from digcomp_app.ui.screens.certificates.register import HOLDER
+from digcomp_app.ui.screens.certificates.register import MOBILITY as REGISTER_MOBILITY
+from digcomp_app.ui.screens.validation.learner_panel import STAGE_COLUMN, STAGE_MARKS
 from tests.ui.conftest import sign_in
 
 

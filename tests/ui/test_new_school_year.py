@@ -38,9 +38,9 @@ from digcomp_app.services import (
 from digcomp_app.services.database import Database
 from digcomp_app.ui.main_window import MainWindow
 from digcomp_app.ui.print_dialog import PrintDialog
-from digcomp_app.ui.screens.cases.dialogs import OpenCaseDialog
 from digcomp_app.ui.screens.rosters.wizard import RESULT, ImportWizard
-from digcomp_app.ui.screens.signing_key.dialogs import CreateKeyDialog
+from digcomp_app.ui.screens.signing.dialogs import CreateKeyDialog
+from digcomp_app.ui.screens.validation.dialogs import OpenCaseDialog
 from digcomp_app.ui.signing import PassphraseDialog
 from digcomp_app.ui.slips_dialog import SlipsDialog
 from tests.services.conftest import FAST_HASHER

@@ -41,7 +41,7 @@ from digcomp_app.showcase.screenshots import (
 from digcomp_app.ui.print_dialog import PrintDialog, ReportDialog
 from digcomp_app.ui.qt_i18n import apply_qt_language
 from digcomp_app.ui.screens.mobilities.widgets import CODE_ROLE, DETAILS_ROLE
-from digcomp_app.ui.screens.signing_key.dialogs import CreateKeyDialog
+from digcomp_app.ui.screens.signing.dialogs import CreateKeyDialog
 from digcomp_app.ui.signing import PassphraseDialog
 from digcomp_app.ui.verify_dialog import VerifyDialog
 from tests.ui.conftest import sign_in

@@ -478,7 +478,7 @@ def test_previews_have_memory_caps_and_never_open_files(qtbot):
 
     from bench import bench_evidence
     from digcomp_app.services.evidence import EvidenceFile, EvidenceInfo
-    from digcomp_app.ui.screens.cases import preview as preview_module
+    from digcomp_app.ui.screens.validation import preview as preview_module
 
     preview = preview_module.EvidencePreview(None)  # type: ignore[arg-type]
     qtbot.addWidget(preview)

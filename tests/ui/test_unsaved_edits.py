@@ -467,13 +467,6 @@ def test_every_form_is_walked():
     unknown = classes_with_inputs() - known
     assert not unknown, f"walk these forms in {__name__} (or say why they are not forms)"
     # every guarded dialog class really has the mechanism
-    import digcomp_app.ui.screens.cases.evidence_widgets
-    import digcomp_app.ui.screens.certification.dialogs
-    import digcomp_app.ui.screens.learners.dialogs
-    import digcomp_app.ui.screens.learners.privacy
-    import digcomp_app.ui.screens.mobilities.dialogs
-    import digcomp_app.ui.screens.signing_key.dialogs
-    import digcomp_app.ui.screens.users.dialogs  # noqa: F401
 
     def subclasses(cls):
         for sub in cls.__subclasses__():

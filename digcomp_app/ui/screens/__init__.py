@@ -1,6 +1,7 @@
-"""The screens of the signed-in workspace, one package each.
+"""The screens of the signed-in workspace, one package per domain area.
 
-A screen package exposes ``SCREEN``, a :class:`ScreenSpec`; the main window shows in its
+A screen package exposes ``SCREEN``, a :class:`ScreenSpec` (or ``SCREENS``, a tuple of
+them, when one area has several screens); the main window shows in its
 navigation the screens whose roles the signed-in user has, sorted by ``order``.
 """
 
@@ -34,9 +35,8 @@ def discover() -> list[ScreenSpec]:
     specs = []
     for info in pkgutil.iter_modules(__path__):
         module = importlib.import_module(f"{__name__}.{info.name}")
-        spec = getattr(module, "SCREEN", None)
-        if isinstance(spec, ScreenSpec):
-            specs.append(spec)
+        listed = getattr(module, "SCREENS", None) or (getattr(module, "SCREEN", None),)
+        specs.extend(spec for spec in listed if isinstance(spec, ScreenSpec))
     return sorted(specs, key=lambda s: (s.order, s.id))
 
 

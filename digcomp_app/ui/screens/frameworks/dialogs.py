@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from digcomp_app.framework import Framework
 from digcomp_app.i18n import UI_LANGUAGES, _, current_language, language_name, ngettext
-from digcomp_app.ui.screens.certification.common import plain
+from digcomp_app.ui.screens.certificates.common import plain
 from digcomp_app.ui.widgets import fit_to_texts
 
 

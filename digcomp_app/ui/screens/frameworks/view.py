@@ -40,7 +40,7 @@ from digcomp_app.services.frameworks_library import (
 )
 from digcomp_app.services.permissions import Role
 from digcomp_app.ui.context import UiContext
-from digcomp_app.ui.screens.certification.common import plain
+from digcomp_app.ui.screens.certificates.common import plain
 from digcomp_app.ui.screens.frameworks import files
 from digcomp_app.ui.screens.frameworks.dialogs import MoodlePreviewDialog, ReportDialog
 from digcomp_app.ui.widgets import ERROR_COLOUR

@@ -23,7 +23,7 @@ from digcomp_app.services import accounts, learners
 from digcomp_app.services.errors import InvalidInput, ServiceError
 from digcomp_app.services.learners import GroupInfo, LearnerSummary
 from digcomp_app.ui.context import UiContext
-from digcomp_app.ui.screens.users.common import ServiceDialog, refuse
+from digcomp_app.ui.screens.accounts.common import ServiceDialog, refuse
 from digcomp_app.ui.widgets import fit_to_texts
 
 

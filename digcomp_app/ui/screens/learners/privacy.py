@@ -27,8 +27,8 @@ from digcomp_app.services import consent, erasure, retention
 from digcomp_app.services.errors import ServiceError
 from digcomp_app.services.learners import LearnerSummary
 from digcomp_app.ui.context import UiContext
+from digcomp_app.ui.screens.accounts.common import ERROR_STYLE, ServiceDialog
 from digcomp_app.ui.screens.learners.dialogs import parse_date
-from digcomp_app.ui.screens.users.common import ERROR_STYLE, ServiceDialog
 from digcomp_app.ui.unsaved import GuardedDialog
 from digcomp_app.ui.widgets import record_table
 

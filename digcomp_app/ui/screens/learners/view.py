@@ -36,6 +36,7 @@ from digcomp_app.services.errors import ServiceError
 from digcomp_app.services.learners import GroupInfo, LearnerRecord, LearnerSummary
 from digcomp_app.services.permissions import Role, allowed
 from digcomp_app.ui.context import UiContext
+from digcomp_app.ui.screens.accounts.common import ERROR_STYLE, ServiceDialog
 from digcomp_app.ui.screens.learners.dialogs import (
     GroupDialog,
     LearnerDialog,
@@ -51,7 +52,6 @@ from digcomp_app.ui.screens.learners.privacy import (
     is_erased,
     shown_name,
 )
-from digcomp_app.ui.screens.users.common import ERROR_STYLE, ServiceDialog
 from digcomp_app.ui.slips_dialog import SlipsDialog
 from digcomp_app.ui.tasks import TaskHandle, run_task
 from digcomp_app.ui.widgets import record_table

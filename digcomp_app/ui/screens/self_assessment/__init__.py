@@ -3,6 +3,7 @@
 from digcomp_app.i18n import _
 from digcomp_app.services.permissions import Role
 from digcomp_app.ui.screens import ScreenSpec
+from digcomp_app.ui.screens.self_assessment.results import RESULTS_SCREEN
 from digcomp_app.ui.screens.self_assessment.view import SelfAssessmentScreen
 
 SCREEN = ScreenSpec(
@@ -16,3 +17,6 @@ SCREEN = ScreenSpec(
     create=SelfAssessmentScreen,
     order=10,
 )
+
+#: the questionnaire and its results: two screens of one domain area
+SCREENS = (SCREEN, RESULTS_SCREEN)

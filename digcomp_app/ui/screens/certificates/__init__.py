@@ -1,0 +1,17 @@
+"""Certification (coordinator): approve cases and issue certificates; the register."""
+
+from digcomp_app.i18n import _
+from digcomp_app.services.permissions import Role
+from digcomp_app.ui.screens import ScreenSpec
+from digcomp_app.ui.screens.certificates.view import CertificationScreen
+
+SCREEN = ScreenSpec(
+    id="certification",
+    roles=frozenset({Role.COORDINATOR}),
+    title=lambda: _("Certification"),
+    summary=lambda: _(
+        "Approve assessed cases and issue certificates; find, check and revoke certificates."
+    ),
+    create=CertificationScreen,
+    order=50,
+)
