@@ -115,7 +115,8 @@ def machine_config_file() -> Path:
     explicit = os.environ.get(ENV_MACHINE_CONFIG)
     if explicit:
         return Path(explicit)
-    if sys.platform.startswith("linux"):
+    platform: str = sys.platform  # a plain string: the type checker reads every branch
+    if platform.startswith("linux"):
         return Path("/etc") / APP_NAME / "config.ini"
     import platformdirs  # Windows: %ProgramData%\digcomp-app; macOS: /Library/Application Support
 
@@ -332,13 +333,13 @@ def read_machine_config(path: Path) -> MachineConfig:
         return MachineConfig(path)
     except (OSError, UnicodeDecodeError) as error:
         reason = getattr(error, "strerror", None) or str(error)
-        problem = ConfigProblem(
+        unreadable = ConfigProblem(
             str(path),
             0,
             N_("{file} cannot be read ({reason}); the built-in settings are used."),
             (("reason", str(reason)),),
         )
-        return MachineConfig(path, problems=(problem,))
+        return MachineConfig(path, problems=(unreadable,))
     problems: list[ConfigProblem] = []
     values: dict[str, str | int] = {}
     lines: dict[str, int] = {}

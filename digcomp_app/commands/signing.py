@@ -119,7 +119,7 @@ def list_command(args: argparse.Namespace) -> int:
     for key in keys:
         state = (
             _("active")
-            if key.active
+            if key.retired_at is None
             else _("retired {date}").format(date=format_datetime(key.retired_at, "short"))
         )
         print(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from pathlib import Path
 from typing import Any
@@ -148,12 +149,19 @@ def verify_command(args: argparse.Namespace) -> int:
         revocations = read_revocations(Path(args.revocations), trusted)
     source = args.input
     db = _register(args)
+
+    def check_text(text: str) -> list[verification.Verification]:
+        return [
+            verification.verify_text(
+                db, None, text, None, key_files=key_files, revocations=revocations
+            )
+        ]
+
     try:
-        options = {"key_files": key_files, "revocations": revocations}
         if source == "-":
-            results = [verification.verify_text(db, None, sys.stdin.read(), None, **options)]
+            results = check_text(sys.stdin.read())
         elif _is_code_or_serial(source):
-            results = [verification.verify_text(db, None, source, None, **options)]
+            results = check_text(source)
         else:
             path = Path(source)
             try:
@@ -163,10 +171,12 @@ def verify_command(args: argparse.Namespace) -> int:
                     _("Cannot read {file}: {error}").format(file=path, error=error.strerror)
                 ) from error
             if data.startswith(b"%PDF"):
-                results = verification.verify_pdf(db, None, data, None, **options)
+                results = verification.verify_pdf(
+                    db, None, data, None, key_files=key_files, revocations=revocations
+                )
             else:
                 text = data.decode("utf-8", errors="replace")
-                results = [verification.verify_text(db, None, text, None, **options)]
+                results = check_text(text)
     finally:
         if db is not None:
             db.close()
@@ -179,8 +189,8 @@ def verify_command(args: argparse.Namespace) -> int:
 
 def print_key_file(key_file: Any, path: Path) -> None:
     """Whose keys these are, as the file says, and how far to trust that."""
-    exported = getattr(key_file, "exported", "") or ""
-    exported = format_date(exported, "long") if hasattr(exported, "isoformat") else exported
+    when = getattr(key_file, "exported", "") or ""
+    exported = format_date(when, "long") if isinstance(when, dt.date) else str(when)
     print(
         _("Key file {file}: keys of {school} ({address}), exported {exported}.").format(
             file=path.name,
