@@ -32,6 +32,14 @@ import zlib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from digcomp_app.documents.snapshot import (
+    Assessment,
+    Holder,
+    Mobility,
+    Organisation,
+    Snapshot,
+    SnapshotError,
+)
 from digcomp_app.documents.texts import (
     framework_short,
     gettext_for,
@@ -80,13 +88,23 @@ class ElmError(ValueError):
     """The snapshot lacks something an EDC credential must have."""
 
 
-def credential_id(snapshot: Mapping[str, Any]) -> str:
+def credential_id(snapshot: Snapshot | Mapping[str, Any]) -> str:
     """The credential's stable URN: the same certificate always gets the same id."""
-    return f"urn:credential:{uuid.uuid5(uuid.NAMESPACE_URL, 'digcomp-app:' + snapshot['serial'])}"
+    serial = snapshot.serial if isinstance(snapshot, Snapshot) else str(snapshot["serial"])
+    return f"urn:credential:{uuid.uuid5(uuid.NAMESPACE_URL, 'digcomp-app:' + serial)}"
+
+
+def _read(snapshot: Snapshot | Mapping[str, Any]) -> Snapshot:
+    if isinstance(snapshot, Snapshot):
+        return snapshot
+    try:
+        return Snapshot.from_json(snapshot)
+    except SnapshotError as error:
+        raise ElmError(str(error)) from None
 
 
 def edc_credential(
-    snapshot: Mapping[str, Any],
+    given: Snapshot | Mapping[str, Any],
     framework: Framework,
     legal_identifier: str,
     *,
@@ -100,13 +118,15 @@ def edc_credential(
     legal_identifier = legal_identifier.strip()
     if not legal_identifier:
         raise ElmError("the school's legal identifier is needed")
-    serial = str(snapshot["serial"])
-    issuer_data = snapshot.get("issuer") or {}
-    mobility = snapshot.get("mobility") or {}
+    snapshot = _read(given)
+    serial = snapshot.serial
+    if not serial:
+        raise ElmError("the certificate has no serial number")
+    mobility = snapshot.mobility
     languages = _languages(framework, mobility)
-    issued = _datetime(snapshot.get("issued_at") or snapshot.get("issued_on"))
+    issued = _datetime(snapshot.issued_at or snapshot.issued_on)
     ids = _Ids()
-    school = _organisation(ids, issuer_data, languages, legal_identifier, email)
+    school = _organisation(ids, snapshot.issuer, languages, legal_identifier, email)
     awarding = {
         "id": ids.next("awardingProcess"),
         "type": "AwardingProcess",
@@ -126,26 +146,20 @@ def edc_credential(
         "specifiedBy": _specification(ids, snapshot, framework, languages),
         "provenBy": _assessments(ids, snapshot, framework, languages, school, awarding),
     }
-    if mobility:
+    if mobility is not None:
         achievement["influencedBy"] = _activity(ids, mobility, languages, awarding)
-    holder = snapshot.get("holder") or {}
+    holder = snapshot.holder
     primary = languages[0]
     person: dict[str, Any] = {
         "id": ids.next("person"),
         "type": "Person",
-        "givenName": {primary: str(holder.get("given_names", ""))},
-        "familyName": {primary: str(holder.get("surname", ""))},
-        "fullName": {
-            primary: " ".join(
-                part for part in (holder.get("given_names"), holder.get("surname")) if part
-            )
-        },
+        "givenName": {primary: holder.given_names},
+        "familyName": {primary: holder.surname},
+        "fullName": {primary: _full_name(holder)},
         "hasClaim": achievement,
     }
-    if holder.get("date_of_birth") and (snapshot.get("verification") or {}).get(
-        "prints_birth_date"
-    ):
-        person["dateOfBirth"] = _datetime(holder["date_of_birth"])
+    if holder.date_of_birth and snapshot.verification and snapshot.verification.prints_birth_date:
+        person["dateOfBirth"] = _datetime(holder.date_of_birth)
     return {
         "@context": list(CONTEXT),
         "id": credential_id(snapshot),
@@ -190,14 +204,17 @@ class _Ids:
         return f"urn:epass:{kind}:{self._counts[kind]}"
 
 
-def _languages(framework: Framework, mobility: Mapping[str, Any]) -> tuple[str, ...]:
+def _full_name(holder: Holder) -> str:
+    return " ".join(part for part in (holder.given_names, holder.surname) if part)
+
+
+def _languages(framework: Framework, mobility: Mobility | None) -> tuple[str, ...]:
     """The languages with texts of their own: the framework's title, or the mobility's."""
-    texts = mobility.get("texts") if isinstance(mobility.get("texts"), Mapping) else {}
+    texts = mobility.texts if mobility is not None else {}
     found = tuple(
         language
         for language in LANGUAGES
-        if framework.title.has(language)
-        or (isinstance(texts, Mapping) and (texts.get(language) or {}).get("title"))
+        if framework.title.has(language) or (texts.get(language) or {}).get("title")
     )
     return found or (framework.source_language,)
 
@@ -252,20 +269,20 @@ def _location(ids: _Ids, country: str, address: str, language: str) -> dict[str,
 
 def _organisation(
     ids: _Ids,
-    data: Mapping[str, Any],
+    data: Organisation,
     languages: Sequence[str],
     legal_identifier: str = "",
     email: str = "",
 ) -> dict[str, Any]:
-    name = str(data.get("name", "")).strip()
+    name = data.name.strip()
     if not name:
         raise ElmError("an organisation has no name")
-    country = str(data.get("country", ""))
+    country = data.country
     organisation: dict[str, Any] = {
         "id": ids.next("org"),
         "type": "Organisation",
         "legalName": {languages[0]: name},
-        "location": _location(ids, country, str(data.get("address", "")), languages[0]),
+        "location": _location(ids, country, data.address, languages[0]),
     }
     if legal_identifier:
         organisation["eIDASIdentifier"] = {
@@ -283,17 +300,17 @@ def _organisation(
     return organisation
 
 
-def _competences(snapshot: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    return [c for c in snapshot.get("competences") or [] if c.get("level")]
+def _competences(snapshot: Snapshot) -> list[Assessment]:
+    return [c for c in snapshot.competences if c.level]
 
 
 def _specification(
-    ids: _Ids, snapshot: Mapping[str, Any], framework: Framework, languages: Sequence[str]
+    ids: _Ids, snapshot: Snapshot, framework: Framework, languages: Sequence[str]
 ) -> dict[str, Any]:
     short = framework_short(framework)
     outcomes: list[dict[str, Any]] = []
     for item in _competences(snapshot):
-        code, number = str(item["competence"]), int(item["level"])
+        code, number = item.competence, item.level
         try:
             competence = framework.competence(code)
         except KeyError:
@@ -320,7 +337,7 @@ def _specification(
                 {"en": titles.get("en", next(iter(titles.values())))},
             )
         outcomes.append(outcome)
-        attested = set(item.get("outcomes") or ())
+        attested = set(item.outcomes)
         for learning in competence.learning_outcomes:
             if learning.id in attested:
                 outcomes.append(
@@ -346,7 +363,7 @@ def _specification(
 
 def _assessments(
     ids: _Ids,
-    snapshot: Mapping[str, Any],
+    snapshot: Snapshot,
     framework: Framework,
     languages: Sequence[str],
     school: Mapping[str, Any],
@@ -355,7 +372,7 @@ def _assessments(
     top = max((level.number for level in framework.levels), default=0)
     found: list[dict[str, Any]] = []
     for item in _competences(snapshot):
-        code, number = str(item["competence"]), int(item["level"])
+        code, number = item.competence, item.level
         competence = framework.competence(code)
         titles = _framework_text(competence.title, languages, code)
         assessment: dict[str, Any] = {
@@ -378,35 +395,35 @@ def _assessments(
             "awardedBy": awarding,
             "assessedBy": school,
         }
-        if item.get("method"):
+        if item.method:
             assessment["description"] = _each(
                 languages,
-                lambda g, lang, m=str(item["method"]): g(METHOD).format(
+                lambda g, lang, m=item.method: g(METHOD).format(
                     method=method_name(m, lang).lower()
                 ),
             )
-        if item.get("assessed_on"):
-            assessment["dateIssued"] = _datetime(item["assessed_on"])
+        if item.assessed_on:
+            assessment["dateIssued"] = _datetime(item.assessed_on)
         found.append(assessment)
     return found
 
 
 def _activity(
     ids: _Ids,
-    mobility: Mapping[str, Any],
+    mobility: Mobility,
     languages: Sequence[str],
     awarding: Mapping[str, Any],
 ) -> dict[str, Any]:
-    texts = mobility.get("texts") if isinstance(mobility.get("texts"), Mapping) else None
+    texts = mobility.texts
 
     def own(name: str) -> dict[str, str]:
         if texts:
             return {
-                language: str(texts[language][name])
+                language: texts[language][name]
                 for language in languages
-                if isinstance(texts.get(language), Mapping) and texts[language].get(name)
+                if (texts.get(language) or {}).get(name)
             }
-        value = str(mobility.get(name, "") or "")
+        value = {"title": mobility.title, "objective": mobility.objective}.get(name, "")
         return {languages[0]: value} if value else {}
 
     title = own("title") or _each(languages, lambda g, _l: g(ACTIVITY_TITLE))
@@ -420,31 +437,30 @@ def _activity(
     if description:
         activity["description"] = description
     period: dict[str, Any] = {"id": ids.next("period"), "type": "PeriodOfTime"}
-    if mobility.get("start_date"):
-        period["startDate"] = _datetime(mobility["start_date"])
-    if mobility.get("end_date"):
-        period["endDate"] = _datetime(mobility["end_date"])
+    if mobility.start_date:
+        period["startDate"] = _datetime(mobility.start_date)
+    if mobility.end_date:
+        period["endDate"] = _datetime(mobility.end_date)
     if len(period) > 2:
         activity["temporal"] = period
-    host = mobility.get("host") or {}
-    country = str(mobility.get("host_country") or host.get("country") or "")
-    if host.get("name"):
+    host = mobility.host
+    country = mobility.host_country or host.country
+    if host.name:
         activity["directedBy"] = _organisation(ids, host, languages)
     if country:
-        activity["location"] = _location(ids, country, str(host.get("address", "")), languages[0])
-    if mobility.get("code"):
+        activity["location"] = _location(ids, country, host.address, languages[0])
+    if mobility.code:
         activity["identifier"] = {
             "id": ids.next("identifier"),
             "type": "Identifier",
-            "schemeName": str(mobility.get("programme") or "Erasmus+"),
-            "notation": str(mobility["code"]),
+            "schemeName": mobility.programme or "Erasmus+",
+            "notation": mobility.code,
         }
     return activity
 
 
-def _datetime(value: Any) -> str:
+def _datetime(text: str) -> str:
     """An xsd:dateTime: a date becomes midnight UTC; an aware time is written in UTC."""
-    text = str(value)
     if len(text) == 10:
         return f"{text}T00:00:00Z"
     moment = dt.datetime.fromisoformat(text)
@@ -464,11 +480,10 @@ DISPLAY_LINES = (
 
 
 def _display(
-    ids: _Ids, snapshot: Mapping[str, Any], framework: Framework, languages: Sequence[str]
+    ids: _Ids, snapshot: Snapshot, framework: Framework, languages: Sequence[str]
 ) -> dict[str, Any]:
     short = framework_short(framework)
-    holder = snapshot.get("holder") or {}
-    name = " ".join(p for p in (holder.get("given_names"), holder.get("surname")) if p)
+    name = _full_name(snapshot.holder)
     displays = []
     for language in languages:
         gettext = gettext_for(language)
@@ -476,8 +491,8 @@ def _display(
             gettext(ACHIEVEMENT_TITLE).format(framework=short),
             gettext(DISPLAY_LINES[0]),
             gettext(DISPLAY_LINES[1]).format(holder=name),
-            gettext(DISPLAY_LINES[2]).format(issuer=(snapshot.get("issuer") or {}).get("name", "")),
-            gettext(DISPLAY_LINES[3]).format(serial=snapshot["serial"]),
+            gettext(DISPLAY_LINES[2]).format(issuer=snapshot.issuer.name),
+            gettext(DISPLAY_LINES[3]).format(serial=snapshot.serial),
         ]
         displays.append(
             {
