@@ -21,10 +21,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tests.conftest import ROOT
+from tests.tools import load_tool
 
-PACKAGE = ROOT / "digcomp_app"
-#: the functions that import a module named by a string
-DYNAMIC_IMPORTERS = {"import_module", "__import__"}
+#: the import reader shared with the drawing of the house (tools/draw_architecture.py)
+drawing = load_tool("draw_architecture")
+PACKAGE = drawing.PACKAGE
+DYNAMIC_IMPORTERS = drawing.DYNAMIC_IMPORTERS
 
 
 @dataclass(frozen=True)
@@ -88,21 +90,7 @@ RULES = (
 
 
 def module_name(path: Path, package: Path = PACKAGE) -> str:
-    parts = list(path.relative_to(package.parent).with_suffix("").parts)
-    if parts[-1] == "__init__":
-        parts.pop()
-    return ".".join(parts)
-
-
-def _constant_text(node: ast.expr) -> str | None:
-    """A string the code spells out: "a.b", or "a" + ".b" (None when built at run time)."""
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        left, right = _constant_text(node.left), _constant_text(node.right)
-        if left is not None and right is not None:
-            return left + right
-    return None
+    return drawing.module_name(path, package)
 
 
 def imports_of(path: Path, package: Path = PACKAGE) -> set[str]:
@@ -127,26 +115,17 @@ def _imports_in(tree: ast.Module, own_package: list[str]) -> set[str]:
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                base = own_package[: len(own_package) - (node.level - 1)]
-                module = ".".join([*base, *([node.module] if node.module else [])])
-            else:
-                module = node.module or ""
+            module = drawing.from_module(node, own_package)
             found.add(module)
             found.update(f"{module}.{alias.name}" for alias in node.names if alias.name != "*")
-        elif isinstance(node, ast.Call) and node.args:
-            function = node.func
-            called = (
-                function.attr
-                if isinstance(function, ast.Attribute)
-                else function.id
-                if isinstance(function, ast.Name)
-                else ""
-            )
-            if called in DYNAMIC_IMPORTERS:
-                target = _constant_text(node.args[0])
-                if target:
-                    found.add(target)
+        elif (
+            isinstance(node, ast.Call)
+            and node.args
+            and drawing.called_name(node) in DYNAMIC_IMPORTERS
+        ):
+            target = drawing.constant_text(node.args[0])
+            if target:
+                found.add(target)
     return found
 
 

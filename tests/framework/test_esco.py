@@ -4,9 +4,7 @@ built from reviewable data, shown in the framework browser and the JSON export."
 from __future__ import annotations
 
 import csv
-import importlib.util
 import shutil
-import sys
 
 import pytest
 
@@ -14,6 +12,7 @@ from digcomp_app.framework import FrameworkError, load_framework, validate_frame
 from digcomp_app.framework.export import export_framework
 from digcomp_app.framework.library import builtin_library
 from tests.conftest import DATA, ROOT
+from tests.tools import load_tool
 
 MINIMAL = DATA / "frameworks" / "minimal"
 REFERENCE = ROOT.parent / "shared" / "reference"
@@ -76,20 +75,9 @@ def test_the_30_rule_is_data_with_a_reason_per_competence():
     assert [r["code"] for r in rows if r["relation"] == "none"] == ["2.5"]
 
 
-def _build_module():
-    spec = importlib.util.spec_from_file_location(
-        "build_frameworks", ROOT / "tools" / "build_frameworks.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("build_frameworks", module)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.mark.skipif(not REFERENCE.is_dir(), reason="the reference data is not beside the repo")
 def test_a_changed_title_stops_the_build_until_the_row_is_reviewed(tmp_path, monkeypatch):
-    build = _build_module()
+    build = load_tool("build_frameworks")
     rows = (ROOT / "tools" / "data" / "digcomp-3.0-esco.csv").read_text(encoding="utf-8")
     changed = tmp_path / "map.csv"
     changed.write_text(rows.replace(",Supporting wellbeing,", ",Supporting well-being,"), "utf-8")

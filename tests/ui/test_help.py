@@ -15,6 +15,7 @@ from digcomp_app.i18n import set_language
 from digcomp_app.ui import help as guide
 from digcomp_app.ui.screens import discover
 from tests.conftest import ROOT
+from tests.tools import load_tool
 from tests.ui.conftest import sign_in
 
 
@@ -55,12 +56,7 @@ def test_every_screen_has_its_part_of_the_guide_in_both_languages():
 
 
 def test_the_bundled_english_guide_is_the_user_guide_of_docs():
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("build_help", ROOT / "tools/build_help.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    for topic, text in module.build().items():
+    for topic, text in load_tool("build_help").build().items():
         bundled = (guide.help_dir("en") / f"{topic}.md").read_text(encoding="utf-8")
         assert bundled == text, f"run tools/build_help.py: {topic}.md is out of date"
 
