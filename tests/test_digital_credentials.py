@@ -1,10 +1,13 @@
 """Open Badges 3.0 credentials: every demo certificate exports schema-valid credentials whose
 proofs verify by an independent path (pyld called here, our own base58, the public key taken
-from the exported DID document); the public test vector; what is refused."""
+from the exported DID document); the school's status list, read here by its specification
+(Bitstring Status List v1.0); the public test vector; what is refused."""
 
 from __future__ import annotations
 
+import base64
 import copy
+import gzip
 import hashlib
 import json
 
@@ -26,6 +29,7 @@ from tests.services.conftest import FAST_HASHER
 OB3 = ROOT.parent / "shared" / "reference" / "interop" / "openbadges3"
 CONTEXTS = ROOT / "resources" / "jsonld"
 VECTOR = ROOT / "docs" / "digital-credentials-vector.json"
+STATUS_LIST = "https://www.daugavkrastu-tehnikums.example/apliecinajumi/status-list.json"
 needs_reference = pytest.mark.skipif(not OB3.is_dir(), reason="no OB3 reference beside the repo")
 
 # --- an independent verifier: nothing of digcomp_app.documents.openbadges ---------------------
@@ -81,6 +85,30 @@ def independently_verify(credential: dict, keys: dict[str, Ed25519PublicKey]) ->
     document = {k: v for k, v in credential.items() if k != "proof"}
     hashed = hashlib.sha256(nquads(proof)).digest() + hashlib.sha256(nquads(document)).digest()
     keys[proof["verificationMethod"]].verify(signature, hashed)
+
+
+def independently_read_status(list_credential: dict, entry: dict) -> bool:
+    """Whether ``entry`` (a credential's ``credentialStatus``) is set in ``list_credential``,
+    as Bitstring Status List v1.0 says (validate algorithm, bitstring expansion): multibase
+    "u" + base64url without padding, GZIP, at least 131 072 entries, index 0 the left-most
+    bit. True: revoked."""
+    assert entry["type"] == "BitstringStatusListEntry"
+    assert entry["statusPurpose"] == "revocation"
+    assert entry["id"] != entry["statusListCredential"]  # the entry's id is not the list's
+    assert list_credential["id"] == entry["statusListCredential"]
+    assert "BitstringStatusListCredential" in list_credential["type"]
+    subject = list_credential["credentialSubject"]
+    assert subject["type"] == "BitstringStatusList"
+    assert subject["statusPurpose"] == entry["statusPurpose"]
+    encoded = subject["encodedList"]
+    assert encoded[0] == "u"
+    packed = base64.urlsafe_b64decode(encoded[1:] + "=" * (-len(encoded[1:]) % 4))
+    assert packed[:2] == b"\x1f\x8b"  # a GZIP member
+    bits = gzip.decompress(packed)
+    assert len(bits) * 8 >= 131072
+    index = int(entry["statusListIndex"])
+    assert str(index) == entry["statusListIndex"] and 0 <= index < len(bits) * 8
+    return bool(bits[index // 8] >> (7 - index % 8) & 1)
 
 
 @pytest.fixture(scope="module")
@@ -140,6 +168,56 @@ def test_every_demo_certificate_is_schema_valid_ob3_verified_independently(demo,
         assert targets[0] == "https://data.europa.eu/doi/10.2760/0001149"
         if file.competence != "2.5":
             assert targets[1].startswith("http://data.europa.eu/esco/skill/")
+        # its status: the certificate's bit in the list beside the verification page
+        assert credential["credentialStatus"]["statusListCredential"] == STATUS_LIST
+    # one bit per certificate, the same in each of its credentials, another for each other
+    places = {(f.serial, json.loads(f.text)["credentialStatus"]["statusListIndex"]) for f in files}
+    assert len(places) == len(in_force) == len({index for _serial, index in places})
+
+
+@needs_reference
+def test_the_status_list_says_revoked_for_a_revoked_certificate_and_not_for_a_valid_one(
+    demo, schema
+):
+    db, coordinator, signer = demo
+    first, second = [
+        c for c in certificates.list_register(db, coordinator) if c.status == "issued"
+    ][:2]
+    entries = {}
+    for file in credentials.export_ob3(db, coordinator, [first.serial, second.serial], signer):
+        credential = json.loads(file.text)
+        assert not list(schema.iter_errors(credential))
+        entries.setdefault(file.serial, credential["credentialStatus"])
+        assert credential["credentialStatus"] == entries[file.serial]
+    keys = keys_from_did_document(json.loads(credentials.issuer_profile(db, coordinator)))
+    before = credentials.revocation_status_list(db, coordinator, signer)
+    assert before.address == STATUS_LIST and before.revoked == 0
+    listed = json.loads(before.text)
+    independently_verify(listed, keys)
+    assert not independently_read_status(listed, entries[first.serial])
+    assert not independently_read_status(listed, entries[second.serial])
+
+    certificates.revoke(db, coordinator, first.serial, "The level was recorded wrongly.")
+    after = credentials.revocation_status_list(db, coordinator, signer)
+    assert after.revoked == 1
+    listed = json.loads(after.text)
+    independently_verify(listed, keys)
+    assert listed["issuer"] == "did:web:www.daugavkrastu-tehnikums.example"
+    assert independently_read_status(listed, entries[first.serial])
+    assert not independently_read_status(listed, entries[second.serial])
+    # a changed list fails the check: no one but the school can mark or clear a credential
+    forged = copy.deepcopy(listed)
+    forged["credentialSubject"]["encodedList"] = json.loads(before.text)["credentialSubject"][
+        "encodedList"
+    ]
+    with pytest.raises(InvalidSignature):
+        independently_verify(forged, keys)
+    # the place stays the certificate's: exported again, the same entry
+    again = json.loads(credentials.export_ob3(db, coordinator, [second.serial], signer)[0].text)
+    assert again["credentialStatus"] == entries[second.serial]
+    teacher = accounts.authenticate(db, None, "teacher1", "demo")
+    with pytest.raises(PermissionDenied):
+        credentials.revocation_status_list(db, teacher, signer)
 
 
 @needs_reference
@@ -239,10 +317,21 @@ def test_the_vector_is_what_the_exporter_makes_and_verifies_independently(schema
     )
     unsigned = {k: v for k, v in credential.items() if k != "proof"}
     assert nquads(unsigned).decode() == vector["canonical_credential"]
-    # the specification quotes the proof value and the key
+    # the status list of the vector: signed by the same key, the credential's bit set
+    listed = vector["status_list"]
+    independently_verify(listed, keys_from_did_document(vector["did_document"]))
+    entry = credential["credentialStatus"]
+    assert independently_read_status(listed, entry)
+    for index in (0, 6, 8, int(entry["statusListIndex"]) - 1, 131071):
+        assert not independently_read_status(listed, {**entry, "statusListIndex": str(index)})
+    assert independently_read_status(listed, {**entry, "statusListIndex": "7"})
+    assert vector["status_list_revoked"] == [7, int(entry["statusListIndex"])]
+    # the specification quotes the proof values, the key and the encoded list
     spec_text = (ROOT / "docs" / "digital-credentials.md").read_text(encoding="utf-8")
     assert credential["proof"][0]["proofValue"] in spec_text
     assert vector["did_document"]["verificationMethod"][0]["publicKeyMultibase"] in spec_text
+    assert listed["proof"][0]["proofValue"] in spec_text
+    assert listed["credentialSubject"]["encodedList"] in spec_text
 
 
 # --- the command line ---------------------------------------------------------------------
@@ -275,3 +364,17 @@ def test_cli_exports_one_certificate_and_the_issuer_profile(
         assert not list(schema.iter_errors(credential))
         independently_verify(credential, keys)
     assert main([*base, "export", "--format", "ob3", "--serial", "DC-NOPE", "--out", str(out)]) == 1
+    # the status list, written where the verification page goes: the certificate not revoked
+    capsys.readouterr()
+    listed_file = tmp_path / "site" / "status-list.json"
+    listed_file.parent.mkdir()
+    assert main([*base, "export-status-list", "--out", str(listed_file)]) == 0
+    assert f"Publish it at {STATUS_LIST}" in capsys.readouterr().out
+    listed = json.loads(listed_file.read_text(encoding="utf-8"))
+    independently_verify(listed, keys)
+    entry = json.loads(written[0].read_text(encoding="utf-8"))["credentialStatus"]
+    assert not independently_read_status(listed, entry)
+    from digcomp_app.commands.certificates import LIST_FILE
+    from digcomp_app.documents.status_list import LIST_FILE as WRITTEN_AS
+
+    assert LIST_FILE == WRITTEN_AS

@@ -23,13 +23,17 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from digcomp_app.documents import openbadges  # noqa: E402
+from digcomp_app.documents import openbadges, status_list  # noqa: E402
 from digcomp_app.framework import builtin_library  # noqa: E402
 
 OUT = ROOT / "docs" / "digital-credentials-vector.json"
 TEST_KEY_SEED = hashlib.sha256(b"digcomp-app digital credentials: published TEST key").digest()
 SALT = "0f1e2d3c4b5a69788796a5b4c3d2e1f0"
 CREATED = dt.datetime(2026, 12, 4, 10, 0, 0, tzinfo=dt.UTC)
+#: the certificate's place in the status list, and the list's revoked places
+STATUS_INDEX = 40327
+REVOKED = [7, STATUS_INDEX]
+LISTED = dt.datetime(2027, 1, 15, 8, 0, 0, tzinfo=dt.UTC)
 SNAPSHOT: dict[str, Any] = {
     "serial": "DC-BCDF-GHJK-MNPQ-RSTV",
     "issued_at": "2026-12-04T09:30:00+00:00",
@@ -63,11 +67,17 @@ def build() -> dict[str, Any]:
     did = openbadges.did_web(address)
     framework = builtin_library().get("digcomp", "3.0")
     holder_name = "Anna Bērziņa"
+    list_address = status_list.list_address(address)
     [unsigned] = openbadges.credentials(
-        SNAPSHOT, framework, openbadges.Holder(holder_name, SALT), "en"
+        SNAPSHOT,
+        framework,
+        openbadges.Holder(holder_name, SALT),
+        "en",
+        status_list.entry(list_address, STATUS_INDEX),
     )
     method = openbadges.verification_method(did, public_raw)
     signed = openbadges.sign(unsigned, private_key, method, CREATED)
+    listed = status_list.signed_status_list(address, REVOKED, private_key, LISTED)
     return {
         "about": "Test vector of docs/digital-credentials.md. TEST key: signs nothing real.",
         "private_key_hex": TEST_KEY_SEED.hex(),
@@ -85,6 +95,8 @@ def build() -> dict[str, Any]:
         ),
         "canonical_credential": openbadges.canonical(unsigned),
         "credential": signed,
+        "status_list_revoked": REVOKED,
+        "status_list": listed,
     }
 
 

@@ -8,8 +8,9 @@ import getpass
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from digcomp_app.commands.session import open_database, sign_in
 from digcomp_app.i18n import N_, UI_LANGUAGES, _, format_date, ngettext
@@ -18,7 +19,10 @@ from digcomp_app.services.errors import NotFound, ServiceError
 from digcomp_app.services.inputs import for_terminal
 
 ORDER = 55
+T = TypeVar("T")
 ISSUER_FILE = "did.json"
+#: documents.status_list.LIST_FILE, without loading the JSON-LD code at start
+LIST_FILE = "status-list.json"
 ENV_PASSPHRASE = "DIGCOMP_PASSPHRASE"
 STATUS_NAMES = {"issued": N_("issued"), "revoked": N_("revoked")}
 
@@ -242,6 +246,21 @@ def register(commands: Any, formatter: type[argparse.HelpFormatter]) -> None:
     )
     profile.set_defaults(handler=issuer_profile_command)
 
+    status = actions.add_parser(
+        "export-status-list",
+        formatter_class=formatter,
+        help=_("write the school's status list of digital credentials for its website"),
+        description=_(
+            "Write the school's status list (W3C Bitstring Status List), signed with its "
+            "key: wallets read there whether a credential was revoked. Publish it at the "
+            "address this command prints, beside the verification page, and again after "
+            "every revocation. The passphrase of the signing key comes from {variable} or "
+            "is asked."
+        ).format(variable=ENV_PASSPHRASE),
+    )
+    status.add_argument("--out", default=LIST_FILE, metavar=_("FILE"), help=_("the file to write"))
+    status.set_defaults(handler=status_list_command)
+
 
 def list_command(args: argparse.Namespace) -> int:
     db = open_database(args)
@@ -370,23 +389,22 @@ def _signing_passphrase() -> str:
     return getpass.getpass(_("Passphrase of the school's signing key: "))
 
 
-def revoked_command(args: argparse.Namespace) -> int:
+def _signed(args: argparse.Namespace, make: Callable[[Any, Any, Any], T]) -> T:
+    """``make(db, actor, signer)`` with the school's key unlocked by its passphrase."""
     from digcomp_app.services import signing
 
     db = open_database(args)
     try:
         actor = sign_in(db, args)
-        signer = signing.unlock(db, actor, _signing_passphrase())
-        text = certificates.revocation_list(db, actor, signer)
+        return make(db, actor, signing.unlock(db, actor, _signing_passphrase()))
     finally:
         db.close()
+
+
+def revoked_command(args: argparse.Namespace) -> int:
+    text = _signed(args, certificates.revocation_list)
     path = Path(args.out)
-    try:
-        path.write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise ServiceError(
-            _("Cannot write {file}: {error}").format(file=path, error=error.strerror)
-        ) from error
+    _write(path, text)
     count = len(json.loads(text)["revoked"])
     print(
         ngettext(
@@ -408,17 +426,14 @@ def _write(path: Path, text: str) -> None:
 
 
 def export_command(args: argparse.Namespace) -> int:
-    from digcomp_app.services import credentials, signing
+    from digcomp_app.services import credentials
 
     if args.format == "edc":
         return export_edc_command(args)
-    db = open_database(args)
-    try:
-        actor = sign_in(db, args)
-        signer = signing.unlock(db, actor, _signing_passphrase())
-        files = credentials.export_ob3(db, actor, args.serial, signer, args.lang)
-    finally:
-        db.close()
+    files = _signed(
+        args,
+        lambda db, actor, signer: credentials.export_ob3(db, actor, args.serial, signer, args.lang),
+    )
     folder = Path(args.out)
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -448,6 +463,22 @@ def issuer_profile_command(args: argparse.Namespace) -> int:
         _("Wrote {file}. Publish it at https://{host}/.well-known/did.json").format(
             file=path, host=host
         )
+    )
+    return 0
+
+
+def status_list_command(args: argparse.Namespace) -> int:
+    from digcomp_app.services import credentials
+
+    written = _signed(args, credentials.revocation_status_list)
+    path = Path(args.out)
+    _write(path, written.text)
+    print(
+        ngettext(
+            "Wrote {file} ({count} revoked certificate). Publish it at {address}",
+            "Wrote {file} ({count} revoked certificates). Publish it at {address}",
+            written.revoked,
+        ).format(file=path, count=written.revoked, address=written.address)
     )
     return 0
 

@@ -295,10 +295,14 @@ def credentials(
     framework: Framework,
     holder: Holder,
     language: str,
+    status: Mapping[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
     """The unsigned credentials of one certificate (one per competence, in printed order)
-    from its frozen snapshot; texts in ``language``."""
-    return [_credential(snapshot, framework, holder, language, e) for e in _entries(snapshot)]
+    from its frozen snapshot; texts in ``language``; ``status`` the certificate's entry in
+    the school's status list (``credentialStatus``, documents/status_list.py)."""
+    return [
+        _credential(snapshot, framework, holder, language, e, status) for e in _entries(snapshot)
+    ]
 
 
 def _entries(snapshot: Mapping[str, Any]) -> list[Mapping[str, Any]]:
@@ -314,6 +318,7 @@ def _credential(
     holder: Holder,
     language: str,
     entry: Mapping[str, Any],
+    status: Mapping[str, Any] | None,
 ) -> dict[str, Any]:
     g = gettext_for(language)
     address = str((snapshot.get("verification") or {}).get("address") or "")
@@ -374,7 +379,7 @@ def _credential(
         }
     ]
     issued = dt.datetime.fromisoformat(str(snapshot["issued_at"]))
-    return {
+    credential: dict[str, Any] = {
         "@context": [VC_CONTEXT, OB_CONTEXT],
         "id": credential_id(did, serial, competence.id),
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
@@ -396,6 +401,9 @@ def _credential(
         },
         "evidence": evidence,
     }
+    if status is not None:
+        credential["credentialStatus"] = dict(status)
+    return credential
 
 
 def _evidence_text(entry: Mapping[str, Any], snapshot: Mapping[str, Any], language: str) -> str:

@@ -27,7 +27,7 @@ from digcomp_app.services.mobilities import stored_texts
 from digcomp_app.services.permissions import Actor, Role, service
 from digcomp_app.services.scope import require_learner
 from digcomp_app.services.search import PAGE, containing, first_page, named_by, words
-from digcomp_app.services.signing import Signer, fingerprints
+from digcomp_app.services.signing import Signer, fingerprints, require_current_key
 from digcomp_app.services.validation import CaseInfo, _move, case_info, load_case
 from digcomp_app.storage.models import (
     Assessment,
@@ -36,7 +36,6 @@ from digcomp_app.storage.models import (
     Mobility,
     MobilityParticipant,
     Organisation,
-    SigningKey,
     User,
     ValidationCase,
     utcnow,
@@ -302,18 +301,7 @@ def issue(db: Database, actor: Actor, case_id: int, signer: Signer) -> Certifica
     """Approve a case at the certification stage and issue its certificate, signed with the
     school's key (``signer`` comes from :func:`digcomp_app.services.signing.unlock`)."""
     with db.transaction() as session:
-        active = session.scalar(
-            select(SigningKey.key_id).where(
-                SigningKey.key_id == signer.key_id, SigningKey.retired_at.is_(None)
-            )
-        )
-        if active is None:
-            raise WorkflowError(
-                _(
-                    "The signing key was replaced since it was unlocked. "
-                    "Unlock the school's current key and try again."
-                )
-            )
+        require_current_key(session, signer)
         case = load_case(session, actor, case_id)
         if case.stage != "certification":
             raise WorkflowError(_("Only a case sent to certification can be certified."))
@@ -509,18 +497,7 @@ def revocation_list(db: Database, actor: Actor, signer: Signer) -> str:
     (docs/attestation-format.md, section 7). ``signer`` comes from
     :func:`digcomp_app.services.signing.unlock`."""
     with db.transaction() as session:
-        active = session.scalar(
-            select(SigningKey.key_id).where(
-                SigningKey.key_id == signer.key_id, SigningKey.retired_at.is_(None)
-            )
-        )
-        if active is None:
-            raise WorkflowError(
-                _(
-                    "The signing key was replaced since it was unlocked. "
-                    "Unlock the school's current key and try again."
-                )
-            )
+        require_current_key(session, signer)
         home = session.scalar(select(Organisation).where(Organisation.is_home.is_(True)))
         school = home.name if home else ""
         # Organisation.verification_address arrives with schema 0004

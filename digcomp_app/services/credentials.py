@@ -11,20 +11,24 @@ import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
-from digcomp_app.documents import openbadges
+from digcomp_app.documents import openbadges, status_list
 from digcomp_app.framework import builtin_library
 from digcomp_app.i18n import UI_LANGUAGES, _
 from digcomp_app.services.auditlog import append
 from digcomp_app.services.database import Database
-from digcomp_app.services.errors import InvalidInput, NotFound, WorkflowError
+from digcomp_app.services.errors import InvalidInput, NotFound, SimultaneousChange, WorkflowError
 from digcomp_app.services.permissions import Actor, service
-from digcomp_app.services.signing import Signer
+from digcomp_app.services.signing import Signer, require_current_key
 from digcomp_app.storage.models import Certificate, Organisation, SigningKey, utcnow
 
 #: the file a school publishes at https://<host>/.well-known/did.json
 ISSUER_FILE = "did.json"
+#: the status list's file, published beside the verification page
+STATUS_LIST_FILE = status_list.LIST_FILE
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,11 +50,50 @@ def dumps(document: object) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
+@dataclass(frozen=True, slots=True)
+class StatusListFile:
+    """The school's signed status list: where to publish it, its JSON text, and how many
+    revoked certificates it marks."""
+
+    address: str
+    text: str
+    revoked: int
+
+
 def _address(session: object) -> tuple[str, str]:
     home = session.scalar(  # type: ignore[attr-defined]
         select(Organisation).where(Organisation.is_home.is_(True))
     )
     return (home.name, home.verification_address or "") if home else ("", "")
+
+
+def _status_index(session: Session, cert: Certificate, used: set[int]) -> int:
+    """The certificate's bit in the status list, chosen at random among the free ones the
+    first time (the specification asks for random places: a place then tells nothing of
+    when or how many). Another PC choosing at the same moment keeps its choice."""
+    for _attempt in range(8):
+        if cert.status_index is not None:
+            return cert.status_index
+        if len(used) >= status_list.LIST_SIZE:
+            raise WorkflowError(_("The school's status list is full."))
+        candidate = secrets.randbelow(status_list.LIST_SIZE)
+        while candidate in used:
+            candidate = secrets.randbelow(status_list.LIST_SIZE)
+        used.add(candidate)
+        try:
+            with session.begin_nested():
+                session.execute(
+                    update(Certificate)
+                    .where(Certificate.id == cert.id, Certificate.status_index.is_(None))
+                    .values(status_index=candidate)
+                    .execution_options(synchronize_session=False)
+                )
+        except IntegrityError:
+            continue  # another PC took that place just now
+        session.refresh(cert, ["status_index"])
+    raise SimultaneousChange(
+        _("Someone else exported credentials at the same moment. Nothing was saved; try again.")
+    )
 
 
 @service("credentials.export_ob3")
@@ -75,23 +118,18 @@ def export_ob3(
     make_salt = salt or (lambda: secrets.token_hex(16))
     files: list[CredentialFile] = []
     with db.transaction() as session:
-        active = session.scalar(
-            select(SigningKey.key_id).where(
-                SigningKey.key_id == signer.key_id, SigningKey.retired_at.is_(None)
-            )
-        )
-        if active is None:
-            raise WorkflowError(
-                _(
-                    "The signing key was replaced since it was unlocked. "
-                    "Unlock the school's current key and try again."
-                )
-            )
+        require_current_key(session, signer)
         _school, address = _address(session)
         try:
             did = openbadges.did_web(address)
+            list_address = status_list.list_address(address)
         except openbadges.CredentialError as error:
             raise WorkflowError(str(error)) from error
+        used = {
+            index
+            for index in session.scalars(select(Certificate.status_index))
+            if index is not None
+        }
         public_raw = signer.private_key.public_key().public_bytes_raw()
         method = openbadges.verification_method(did, public_raw)
         for serial in dict.fromkeys(serials):
@@ -127,9 +165,14 @@ def export_ob3(
                 )
             holder = snapshot["holder"]
             name = f"{holder['given_names']} {holder['surname']}"
+            index = _status_index(session, cert, used)
             try:
                 unsigned = openbadges.credentials(
-                    snapshot, framework, openbadges.Holder(name, make_salt()), language
+                    snapshot,
+                    framework,
+                    openbadges.Holder(name, make_salt()),
+                    language,
+                    status_list.entry(list_address, index),
                 )
                 signed = [
                     openbadges.sign(credential, signer.private_key, method, created)
@@ -149,9 +192,50 @@ def export_ob3(
                 "ok",
                 "certificate",
                 serial,
-                {"credentials": len(signed), "key_id": signer.key_id, "language": language},
+                {
+                    "credentials": len(signed),
+                    "key_id": signer.key_id,
+                    "language": language,
+                    "status_index": index,
+                },
             )
     return files
+
+
+@service("credentials.revocation_status_list")
+def revocation_status_list(
+    db: Database, actor: Actor, signer: Signer, *, now: dt.datetime | None = None
+) -> StatusListFile:
+    """The school's status list (W3C Bitstring Status List) signed with the unlocked key:
+    the bit of every revoked certificate that was exported as credentials set to 1. The
+    school publishes it at ``StatusListFile.address``, beside its verification page, and
+    again after every revocation (docs/digital-credentials.md, section 5)."""
+    with db.transaction() as session:
+        require_current_key(session, signer)
+        _school, address = _address(session)
+        revoked = [
+            index
+            for index in session.scalars(
+                select(Certificate.status_index).where(Certificate.status == "revoked")
+            )
+            if index is not None
+        ]
+        try:
+            document = status_list.signed_status_list(
+                address, revoked, signer.private_key, now or utcnow()
+            )
+        except openbadges.CredentialError as error:
+            raise WorkflowError(str(error)) from error
+        append(
+            session,
+            actor.username,
+            "credentials.revocation_status_list",
+            "ok",
+            "signing_key",
+            signer.key_id,
+            {"revoked": len(revoked)},
+        )
+        return StatusListFile(str(document["id"]), dumps(document), len(revoked))
 
 
 @service("credentials.issuer_profile")

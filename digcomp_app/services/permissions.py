@@ -149,6 +149,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # digital credentials (Open Badges 3.0) and the school's DID document
     "credentials.export_ob3": frozenset({C}),  # it signs: only a coordinator unlocks the key
     "credentials.issuer_profile": frozenset({C, A}),
+    "credentials.revocation_status_list": frozenset({C}),  # signed with the school's key
     # printed documents: attestations and summaries for coordinators; a learner's profile
     # for the learner and their teachers too (checked per learner inside)
     "printing.print_attestations": frozenset({C}),

@@ -89,6 +89,22 @@ def _info(session: Session, key: SigningKey) -> KeyInfo:
     )
 
 
+def require_current_key(session: Session, signer: Signer) -> None:
+    """Refuse to sign with ``signer`` when its key was retired since it was unlocked."""
+    active = session.scalar(
+        select(SigningKey.key_id).where(
+            SigningKey.key_id == signer.key_id, SigningKey.retired_at.is_(None)
+        )
+    )
+    if active is None:
+        raise WorkflowError(
+            _(
+                "The signing key was replaced since it was unlocked. "
+                "Unlock the school's current key and try again."
+            )
+        )
+
+
 def _active(session: Session) -> SigningKey | None:
     return session.scalar(
         select(SigningKey)

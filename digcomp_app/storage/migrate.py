@@ -19,7 +19,7 @@ from digcomp_app.storage.engine import sqlite_path
 _MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 #: The newest revision in migrations/versions (a test checks it against Alembic's head).
 #: Knowing it here lets an up-to-date database open without importing Alembic at all.
-HEAD_REVISION = "0009"
+HEAD_REVISION = "0010"
 
 
 @dataclass(frozen=True, slots=True)

@@ -382,6 +382,9 @@ class Certificate(Base):
     revoked_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     revoke_reason: Mapped[str] = mapped_column(Text, default="")
     replaces_serial: Mapped[str] = mapped_column(String(40), default="")
+    #: its bit in the school's status list of digital credentials, chosen at random when it is
+    #: first exported as Open Badges 3.0 (docs/digital-credentials.md, section 5)
+    status_index: Mapped[int | None] = mapped_column(Integer, unique=True, index=True)
 
 
 class Consent(Base):

@@ -1,7 +1,10 @@
 """ "Export for the website…" on the signing-key screen writes the verification page; a
-coordinator who unlocked the key gets the signed revocation list put into it."""
+coordinator who unlocked the key gets the signed revocation list put into it and the status
+list of the digital credentials written beside it."""
 
 from __future__ import annotations
+
+import json
 
 from PySide6.QtCore import Qt
 
@@ -28,6 +31,7 @@ def test_an_administrator_exports_the_page_without_a_revocation_list(qtbot, wind
         assert key.key_id in html
     assert str(target) in screen.message.text()
     assert "no revocation list" in screen.message.text()
+    assert not (target.parent / "status-list.json").exists()
 
 
 def test_a_coordinator_with_the_key_unlocked_exports_it_with_the_list(qtbot, window, tmp_path):
@@ -44,3 +48,10 @@ def test_a_coordinator_with_the_key_unlocked_exports_it_with_the_list(qtbot, win
     ]
     assert 'id="revocations"' in html and revoked and revoked[0].serial in html
     assert "revoked certificates" in screen.message.text()
+    beside = json.loads((tmp_path / "status-list.json").read_text(encoding="utf-8"))
+    assert "BitstringStatusListCredential" in beside["type"]
+    assert beside["proof"][0]["cryptosuite"] == "eddsa-rdfc-2022"
+    assert beside["id"] in screen.message.text()
+    assert (
+        beside["id"] == "https://www.daugavkrastu-tehnikums.example/apliecinajumi/status-list.json"
+    )

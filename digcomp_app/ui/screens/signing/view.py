@@ -333,18 +333,27 @@ class SigningKeyScreen(QWidget):
 
     def export_page_to(self, path: Path | str) -> Path | None:
         """Write the verification page to ``path``. A coordinator who unlocked the signing
-        key in this session gets the current revocation list signed into the page."""
+        key in this session gets the current revocation list signed into the page, and the
+        status list of the digital credentials written beside it."""
+        from digcomp_app.services import credentials
+
         target = Path(path)
         db, actor, signer = self._context.db, self._context.actor, self._context.signer
         try:
-            listed = None
+            listed = status = None
             if signer is not None and self._context.has(Role.COORDINATOR):
                 listed = certificates.revocation_list(db, actor, signer)
+                home = organisations.get_home(db, actor)
+                if home is not None and home.verification_address:
+                    status = credentials.revocation_status_list(db, actor, signer)
             page = signing.verifier_page(db, actor, listed)
         except ServiceError as error:
             self._say(str(error), error=True)
             return None
         if not self._write(target, page):
+            return None
+        status_file = target.parent / credentials.STATUS_LIST_FILE
+        if status is not None and not self._write(status_file, status.text):
             return None
         said = _(
             "The verification page was written to {path}. Put it on the school's website at "
@@ -360,6 +369,11 @@ class SigningKeyScreen(QWidget):
                 "It holds today's list of revoked certificates: export it again after each "
                 "revocation."
             )
+        if status is not None:
+            said += " " + _(
+                "Beside it, {file} is the status list of the digital credentials: publish it "
+                "at {address}."
+            ).format(file=status_file, address=status.address)
         self._say(said)
         self._context.notify(said)
         return target
