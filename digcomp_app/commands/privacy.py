@@ -14,6 +14,7 @@ import argparse
 import csv
 import datetime as dt
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -27,21 +28,29 @@ from digcomp_app.services.permissions import Actor, Role
 EXIT_OK = 0
 ORDER = 45
 
+# --- what learners export and the privacy group's actions share ----------------------------
 
-def register_learners_export(actions: Any, formatter: type[argparse.HelpFormatter]) -> None:
-    exporting = actions.add_parser(
-        "export",
-        formatter_class=formatter,
-        help=_("export one learner's data as a zip (an access request)"),
-        description=_(
-            "Everything the app holds about one learner, for an access request under the "
-            "GDPR: learner.json (machine-readable), their evidence files and a README, in "
-            "one zip. Administrators and coordinators export any learner's data; a learner "
-            "signed in as themself exports their own (--learner may then be left out). "
-            "Exit status: 0 written, 1 refused or failed."
-        ),
+
+def _action(
+    actions: Any,
+    formatter: type[argparse.HelpFormatter],
+    name: str,
+    handler: Callable[[argparse.Namespace], int],
+    summary: str,
+    description: str,
+) -> argparse.ArgumentParser:
+    """One action of the group: its parser, its line in the group's help, its description and
+    the function that runs it."""
+    parser: argparse.ArgumentParser = actions.add_parser(
+        name, formatter_class=formatter, help=summary, description=description
     )
-    which = exporting.add_mutually_exclusive_group()
+    parser.set_defaults(handler=handler)
+    return parser
+
+
+def _which_learner(parser: argparse.ArgumentParser, required: bool) -> None:
+    """--learner NUMBER or --learner-id ID (read by ``_learner_id``)."""
+    which = parser.add_mutually_exclusive_group(required=required)
     which.add_argument(
         "--learner",
         default="",
@@ -55,10 +64,39 @@ def register_learners_export(actions: Any, formatter: type[argparse.HelpFormatte
         metavar=_("ID"),
         help=_("the learner's internal id, for learners without a learner number"),
     )
+
+
+def _learner_id(db: Any, actor: Actor, args: argparse.Namespace) -> int | None:
+    """The learner named by --learner-id or --learner, None when neither is given."""
+    if args.learner_id is not None:
+        return int(args.learner_id)
+    if args.learner:
+        return learner_by_number(db, actor, args.learner)
+    return None
+
+
+# --- learners export -----------------------------------------------------------------------
+
+
+def register_learners_export(actions: Any, formatter: type[argparse.HelpFormatter]) -> None:
+    exporting = _action(
+        actions,
+        formatter,
+        "export",
+        export_command,
+        _("export one learner's data as a zip (an access request)"),
+        _(
+            "Everything the app holds about one learner, for an access request under the "
+            "GDPR: learner.json (machine-readable), their evidence files and a README, in "
+            "one zip. Administrators and coordinators export any learner's data; a learner "
+            "signed in as themself exports their own (--learner may then be left out). "
+            "Exit status: 0 written, 1 refused or failed."
+        ),
+    )
+    _which_learner(exporting, required=False)  # a learner may leave it out: their own
     exporting.add_argument(
         "--out", required=True, type=Path, metavar=_("FILE.zip"), help=_("the zip to write")
     )
-    exporting.set_defaults(handler=export_command)
 
 
 def learner_by_number(db: Any, actor: Actor, number: str) -> int:
@@ -80,13 +118,10 @@ def export_command(args: argparse.Namespace) -> int:
     db = open_database(args)
     try:
         actor = sign_in(db, args)
-        if args.learner_id is not None:
-            learner_id = args.learner_id
-        elif args.learner:
-            learner_id = learner_by_number(db, actor, args.learner)
-        elif actor.has(Role.LEARNER) and actor.learner_id is not None:
+        learner_id = _learner_id(db, actor, args)
+        if learner_id is None and actor.has(Role.LEARNER):
             learner_id = actor.learner_id
-        else:
+        if learner_id is None:
             raise InvalidInput(
                 "learner", _("Say whose data to export with --learner NUMBER or --learner-id ID.")
             )
@@ -108,31 +143,6 @@ def export_command(args: argparse.Namespace) -> int:
 
 
 # --- the privacy group ---------------------------------------------------------------------
-
-
-def _which_learner(parser: argparse.ArgumentParser, required: bool) -> None:
-    which = parser.add_mutually_exclusive_group(required=required)
-    which.add_argument(
-        "--learner",
-        default="",
-        metavar=_("NUMBER"),
-        help=_("the school's learner number (as in the learners list)"),
-    )
-    which.add_argument(
-        "--learner-id",
-        type=int,
-        default=None,
-        metavar=_("ID"),
-        help=_("the learner's internal id, for learners without a learner number"),
-    )
-
-
-def _learner_id(db: Any, actor: Actor, args: argparse.Namespace) -> int | None:
-    if args.learner_id is not None:
-        return int(args.learner_id)
-    if args.learner:
-        return learner_by_number(db, actor, args.learner)
-    return None
 
 
 def _years(text: str) -> int | None:
@@ -171,11 +181,13 @@ def register(commands: Any, formatter: type[argparse.HelpFormatter]) -> None:
         dest="action", metavar=_("ACTION"), title=_("actions"), required=True
     )
 
-    erase = actions.add_parser(
+    erase = _action(
+        actions,
+        formatter,
         "erase",
-        formatter_class=formatter,
-        help=_("erase one learner's personal data for good (administrators)"),
-        description=_(
+        erase_command,
+        _("erase one learner's personal data for good (administrators)"),
+        _(
             "Removes the learner's names, e-mail, date of birth, learner number, groups, "
             "mobilities, self-assessments, the content of their cases, evidence and its "
             "files, consents and sign-in account. Attestations already issued stay in the "
@@ -190,33 +202,28 @@ def register(commands: Any, formatter: type[argparse.HelpFormatter]) -> None:
         metavar=_("FULL NAME"),
         help=_("the learner's given names and surname, as shown in the learners list"),
     )
-    erase.set_defaults(handler=erase_command)
 
-    keep = actions.add_parser(
+    keep = _action(
+        actions,
+        formatter,
         "retention",
-        formatter_class=formatter,
-        help=_("the retention rules: show, set, preview and apply them (administrators)"),
-        description=_(
+        retention_command,
+        _("the retention rules: show, set, preview and apply them (administrators)"),
+        _(
             "Evidence files are deleted a number of years after their mobility (or case) "
             "ended; learners who left are erased a number of years after they were "
             "deactivated. Without --apply only a preview is shown: exactly what --apply "
             "would remove."
         ),
     )
-    keep.add_argument(
-        "--evidence-years",
-        type=_years,
-        default=False,
-        metavar=_("N|off"),
-        help=_("set: delete evidence files N years after their mobility or case ended"),
-    )
-    keep.add_argument(
-        "--learner-years",
-        type=_years,
-        default=False,
-        metavar=_("N|off"),
-        help=_("set: erase learners N years after they were deactivated"),
-    )
+    for rule, meaning in (
+        (
+            "--evidence-years",
+            _("set: delete evidence files N years after their mobility or case ended"),
+        ),
+        ("--learner-years", _("set: erase learners N years after they were deactivated")),
+    ):  # False: the rule is left as it is
+        keep.add_argument(rule, type=_years, default=False, metavar=_("N|off"), help=meaning)
     doing = keep.add_mutually_exclusive_group()
     doing.add_argument(
         "--preview", action="store_true", help=_("list what the rules remove (the default)")
@@ -229,13 +236,14 @@ def register(commands: Any, formatter: type[argparse.HelpFormatter]) -> None:
         metavar=_("DATE"),
         help=_("preview or apply the rules as on this day (default: today)"),
     )
-    keep.set_defaults(handler=retention_command)
 
-    consents = actions.add_parser(
+    consents = _action(
+        actions,
+        formatter,
         "consents",
-        formatter_class=formatter,
-        help=_("list the consent records"),
-        description=_(
+        consents_command,
+        _("list the consent records"),
+        _(
             "The consents the school recorded: who gave them (the learner or a parent or "
             "guardian), when, for what, and when they were withdrawn."
         ),
@@ -251,18 +259,18 @@ def register(commands: Any, formatter: type[argparse.HelpFormatter]) -> None:
     consents.add_argument(
         "--format", choices=("text", "csv"), default="text", help=_("the output format")
     )
-    consents.set_defaults(handler=consents_command)
 
-    compact = actions.add_parser(
+    _action(
+        actions,
+        formatter,
         "compact",
-        formatter_class=formatter,
-        help=_("clean the database file of erased data (SQLite; administrators)"),
-        description=_(
+        compact_command,
+        _("clean the database file of erased data (SQLite; administrators)"),
+        _(
             "Rebuilds the SQLite file and empties its write-ahead log, as an erasure does at "
             "its end; needed only when that step reported the file busy."
         ),
     )
-    compact.set_defaults(handler=compact_command)
 
 
 def erase_command(args: argparse.Namespace) -> int:

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from PySide6.QtCore import QEvent, QObject, QSize
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
     QHBoxLayout,
+    QLabel,
+    QPushButton,
     QTableWidget,
     QVBoxLayout,
     QWidget,
@@ -68,6 +74,37 @@ def fit_to_texts(dialog: QWidget, chars: int) -> None:
     dialog.setProperty("textFitChars", chars)
     dialog.installEventFilter(_TextFit(dialog))
     _fit(dialog)
+
+
+class OneField(NamedTuple):
+    """The parts of a dialog that asks for one thing (see ``ask_one_field``)."""
+
+    intro: QLabel
+    label: QLabel
+    hint: QLabel
+    error: QLabel
+    buttons: QDialogButtonBox
+    accept_button: QPushButton
+
+
+def ask_one_field(dialog: QDialog, field: QWidget) -> OneField:
+    """Lay ``dialog`` out to ask for one thing, top to bottom: an introduction, the field's
+    label (its buddy: the label's access key focuses it) and ``field``, a hint, a line for
+    errors, then Cancel and the dialog's own accepting button. The texts are the dialog's to
+    set; its ``accept`` and ``reject`` answer the buttons."""
+    intro, label, hint, error = QLabel(), QLabel(), QLabel(), QLabel()
+    for text in (intro, hint, error):
+        text.setWordWrap(True)
+    label.setBuddy(field)
+    error.setStyleSheet(f"color: {ERROR_COLOUR};")
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+    accept_button = buttons.addButton("", QDialogButtonBox.ButtonRole.AcceptRole)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    layout = QVBoxLayout(dialog)
+    for widget in (intro, label, field, hint, error, buttons):
+        layout.addWidget(widget)
+    return OneField(intro, label, hint, error, buttons, accept_button)
 
 
 def centre_in(page: QWidget, box: QWidget) -> None:

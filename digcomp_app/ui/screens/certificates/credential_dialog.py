@@ -4,18 +4,11 @@ the next export; the school's details do not hold it). See docs/digital-credenti
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QLabel,
-    QLineEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QDialog, QLineEdit, QWidget
 
 from digcomp_app.i18n import _, ngettext
 from digcomp_app.ui.screens.certificates.common import plain
-from digcomp_app.ui.widgets import ERROR_COLOUR, fit_to_texts
+from digcomp_app.ui.widgets import ask_one_field, fit_to_texts
 
 
 class RegistrationDialog(QDialog):
@@ -24,28 +17,11 @@ class RegistrationDialog(QDialog):
     def __init__(self, count: int, registration: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("edcRegistration")
-        self.intro = QLabel()
-        self.intro.setWordWrap(True)
-        self.label = QLabel()
         self.number = QLineEdit(registration)
         self.number.setMaxLength(100)
-        self.label.setBuddy(self.number)
-        self.hint = QLabel()
-        self.hint.setWordWrap(True)
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet(f"color: {ERROR_COLOUR};")
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.export_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.intro)
-        layout.addWidget(self.label)
-        layout.addWidget(self.number)
-        layout.addWidget(self.hint)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
+        self.intro, self.label, self.hint, self.error, self.buttons, self.export_button = (
+            ask_one_field(self, self.number)
+        )
         self.setWindowTitle(_("Europass digital credential"))
         self.intro.setText(
             ngettext(

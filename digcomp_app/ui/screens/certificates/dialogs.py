@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (
-    QDialogButtonBox,
-    QLabel,
-    QPlainTextEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
 from digcomp_app.i18n import _
 from digcomp_app.services import certificates
@@ -17,7 +11,7 @@ from digcomp_app.services.errors import ServiceError
 from digcomp_app.ui.context import UiContext
 from digcomp_app.ui.screens.certificates.common import plain
 from digcomp_app.ui.unsaved import GuardedDialog
-from digcomp_app.ui.widgets import ERROR_COLOUR
+from digcomp_app.ui.widgets import ask_one_field
 
 
 class RevokeDialog(GuardedDialog):
@@ -29,29 +23,12 @@ class RevokeDialog(GuardedDialog):
         self._certificate = certificate
         self.revoked: CertificateInfo | None = None
         self.setMinimumWidth(480)
-        self.intro = QLabel()
-        self.intro.setWordWrap(True)
-        self.reason_label = QLabel()
         self.reason = QPlainTextEdit()
         self.reason.setTabChangesFocus(True)
         self.reason.setMinimumHeight(80)
-        self.reason_label.setBuddy(self.reason)
-        self.hint = QLabel()
-        self.hint.setWordWrap(True)
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet(f"color: {ERROR_COLOUR};")
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.revoke_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.intro)
-        layout.addWidget(self.reason_label)
-        layout.addWidget(self.reason)
-        layout.addWidget(self.hint)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
+        self.intro, self.reason_label, self.hint, self.error, self.buttons, self.revoke_button = (
+            ask_one_field(self, self.reason)
+        )
         self.reason.textChanged.connect(self._update)
         self.retranslate()
         self._update()
