@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from digcomp_app.commands.session import open_database
-from digcomp_app.i18n import _, format_date, format_datetime
+from digcomp_app.i18n import _, format_date
+from digcomp_app.presenters.verification import detail_rows
 from digcomp_app.services import signing, verification
 from digcomp_app.services.database import Database, resolve_database_url, sqlite_path
 from digcomp_app.services.errors import ServiceError
@@ -205,29 +206,7 @@ def print_key_file(key_file: Any, path: Path) -> None:
 
 def print_result(result: verification.Verification) -> None:
     print(result.explanation)
-    rows: list[tuple[str, str]] = []
-    if result.serial:
-        rows.append((_("Serial number"), result.serial))
-    if result.issued_on:
-        rows.append((_("Issued on"), format_date(result.issued_on, "long")))
-    if result.holder:
-        rows.append((_("Holder"), result.holder))
-    if result.issuer:
-        rows.append((_("Issued by"), result.issuer))
-    if result.mobility:
-        rows.append((_("Mobility"), result.mobility))
-    if result.fingerprint or result.key_id:
-        rows.append((_("Signing key"), result.fingerprint or result.key_id))
-    if result.revoked_at:
-        rows.append((_("Revoked on"), format_datetime(result.revoked_at, "short")))
-    if result.revoke_reason:
-        rows.append((_("Reason"), result.revoke_reason))
-    if result.key_source is not None:
-        rows.append((_("Key from"), key_source_text(result.key_source)))
-    if result.pages:
-        rows.append((_("Pages"), ", ".join(str(p) for p in result.pages)))
-    if result.serial:
-        rows.append((_("Revocation"), revocation_text(result)))
+    rows = detail_rows(result)
     width = max((len(label) for label, _value in rows), default=0)
     for label, value in rows:  # values come from the scanned document: no escape sequences
         print(f"  {label.ljust(width)}  {for_terminal(value)}")
@@ -243,21 +222,3 @@ def print_result(result: verification.Verification) -> None:
         print("  " + note)
     if result.key_source is not None:
         print("  " + _(verification.TRUST_WARNING))
-
-
-def key_source_text(source: verification.KeySource) -> str:
-    return _("the key file {file}, which says it holds the keys of {school} ({address})").format(
-        file=Path(source.source).name if source.source else "—",
-        school=source.school or _("an unnamed school"),
-        address=source.address or _("no web address given"),
-    )
-
-
-def revocation_text(result: verification.Verification) -> str:
-    if result.revocation_checked == "register":
-        return _("checked in the school's register")
-    if result.revocation_checked == "list":
-        return _("checked in the school's revocation list issued {issued}").format(
-            issued=result.revocation_list_issued
-        )
-    return _("not checked (no register and no revocation list at hand)")

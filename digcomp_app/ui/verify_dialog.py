@@ -29,7 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from digcomp_app.i18n import N_, _, format_date, format_datetime, ngettext
+from digcomp_app.i18n import N_, _, ngettext
+from digcomp_app.presenters.verification import detail_rows
 from digcomp_app.services import signing, verification
 from digcomp_app.services.database import Database
 from digcomp_app.services.errors import ServiceError
@@ -71,37 +72,7 @@ def overall(results: Sequence[Verification]) -> Verdict:
 def details_html(result: Verification, with_verdict: bool = True) -> str:
     """One attestation's details as a small HTML table (``with_verdict``: headed by its
     verdict and explanation, for a file holding several attestations)."""
-    rows: list[tuple[str, str]] = []
-    if result.holder:
-        rows.append((_("Holder"), result.holder))
-    if result.issuer:
-        rows.append((_("Issued by"), result.issuer))
-    if result.mobility:
-        rows.append((_("Mobility"), result.mobility))
-    if result.serial:
-        rows.append((_("Serial number"), result.serial))
-    if result.issued_on:
-        rows.append((_("Issued on"), format_date(result.issued_on, "long")))
-    if result.fingerprint or result.key_id:
-        rows.append((_("Signing key"), result.fingerprint or result.key_id))
-    if result.revoked_at:
-        rows.append((_("Revoked on"), format_datetime(result.revoked_at, "short")))
-    if result.revoke_reason:
-        rows.append((_("Reason"), result.revoke_reason))
-    if result.key_source is not None:
-        rows.append((_("Key from"), key_source_text(result.key_source)))
-    if result.pages:
-        rows.append((_("Pages"), ", ".join(str(p) for p in result.pages)))
-    if result.serial:
-        rows.append(
-            (
-                _("Register"),
-                _("checked in this school's register")
-                if result.register_checked
-                else _("not at hand; revocation not checked"),
-            )
-        )
-        rows.append((_("Revocation"), revocation_text(result)))
+    rows = detail_rows(result)
     colour, _background = VERDICT_COLOURS[result.verdict]
     parts = []
     if with_verdict:
@@ -136,24 +107,6 @@ def details_html(result: Verification, with_verdict: bool = True) -> str:
         warning = _(verification.TRUST_WARNING)
         parts.append(f"<p><i>{escape(warning)}</i></p>")
     return "".join(parts)
-
-
-def key_source_text(source: verification.KeySource) -> str:
-    return _("the key file {file}, which says it holds the keys of {school} ({address})").format(
-        file=Path(source.source).name if source.source else "—",
-        school=source.school or _("an unnamed school"),
-        address=source.address or _("no web address given"),
-    )
-
-
-def revocation_text(result: Verification) -> str:
-    if result.revocation_checked == "register":
-        return _("checked in the school's register")
-    if result.revocation_checked == "list":
-        return _("checked in the school's revocation list issued {issued}").format(
-            issued=result.revocation_list_issued
-        )
-    return _("not checked (no register and no revocation list at hand)")
 
 
 class VerifyDialog(QDialog):
