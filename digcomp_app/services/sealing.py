@@ -2,7 +2,7 @@
 
 Two uses share this: a small secret sealed in one piece (the school's signing key,
 services/signing.py, docs/decisions/0012-signed-attestations.md) and a stream of any
-length sealed in chunks (backups, services/backup.py, docs/decisions/0023-sealed-backups.md).
+length sealed in chunks (backups, services/backup/, docs/decisions/0023-sealed-backups.md).
 
 The stream construction is STREAM (Hoang, Reyhanitabar, Rogaway, Vizár 2015): the plaintext
 is cut into chunks of ``chunk_size`` bytes; chunk ``i`` is sealed with the nonce

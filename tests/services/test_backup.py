@@ -31,6 +31,8 @@ from digcomp_app.services import (
     signing,
     validation,
 )
+from digcomp_app.services.backup import creating
+from digcomp_app.services.backup import sealed as sealed_file
 from digcomp_app.services.database import Database
 from digcomp_app.services.errors import (
     AuthenticationFailed,
@@ -330,7 +332,7 @@ def test_backup_while_another_connection_is_writing(tmp_path, monkeypatch):
         writer.execute("BEGIN IMMEDIATE")
         writer.execute("INSERT INTO groups (name, school_year) VALUES ('Uncommitted', '')")
 
-        real_append = backup.append
+        real_append = creating.append
 
         def append_after_the_writer_commits(*args, **kwargs):
             # The copy is done by now; the audit entry needs the write lock, so let go.
@@ -338,7 +340,7 @@ def test_backup_while_another_connection_is_writing(tmp_path, monkeypatch):
                 writer.execute("COMMIT")
             return real_append(*args, **kwargs)
 
-        monkeypatch.setattr(backup, "append", append_after_the_writer_commits)
+        monkeypatch.setattr(creating, "append", append_after_the_writer_commits)
         made = backup.create(db, admin, tmp_path / "b.sqlite3", BACKUP_PASSPHRASE)
         writer.close()
     finally:
@@ -365,9 +367,9 @@ def backup_file(tmp_path, school, db) -> Path:
 def unsealed(sealed: Path, plain: Path | None = None) -> Path:
     """The database inside a sealed backup: what an unsealed backup of old versions was."""
     plain = plain or sealed.with_name(sealed.name + ".plain.sqlite3")
-    found = backup._read_sealed_header(sealed)
+    found = sealed_file.read_sealed_header(sealed)
     assert found is not None
-    backup._open_sealed(sealed, found, BACKUP_PASSPHRASE, plain)
+    sealed_file.open_sealed(sealed, found, BACKUP_PASSPHRASE, plain)
     return plain
 
 

@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 
 from digcomp_app.services import accounts, audit, backup, sealing
+from digcomp_app.services.backup import model as backup_model
+from digcomp_app.services.backup import sealed as sealed_file
 from digcomp_app.services.database import Database
 from digcomp_app.services.errors import AuthenticationFailed, IntegrityProblem, InvalidInput
 from tests.services.conftest import PASSWORD
@@ -221,9 +223,9 @@ def test_the_tamper_cases_of_issue_11(db, school, new_database, tmp_path, tamper
     file = sealed(db, school, tmp_path)
     target = new_database("sqlite")
     plain = tmp_path / "plain.sqlite3"
-    sealed_info = backup._read_sealed_header(file)
+    sealed_info = sealed_file.read_sealed_header(file)
     assert sealed_info is not None
-    backup._open_sealed(file, sealed_info, PASSPHRASE, plain)
+    sealed_file.open_sealed(file, sealed_info, PASSPHRASE, plain)
     raw = sqlite3.connect(plain)
     try:
         assert raw.execute(tampering).rowcount > 0
@@ -233,8 +235,8 @@ def test_the_tamper_cases_of_issue_11(db, school, new_database, tmp_path, tamper
     # the attacker seals the altered database with the format, but not the key
     header = sealed_info.header
     forged = tmp_path / "forged.digcomp"
-    steps = backup._Steps(None, None)
-    backup._seal_file(plain, forged, header, "attacker's own passphrase", steps)
+    steps = backup_model.Steps(None, None)
+    sealed_file.seal_file(plain, forged, header, "attacker's own passphrase", steps)
     refused(target, forged, AuthenticationFailed, "passphrase does not open")
     # ... or keeps the original header and key check in front of the new chunks
     original = file.read_bytes()
@@ -275,9 +277,9 @@ def test_a_backup_from_another_school(db, school, new_database, tmp_path):  # no
 def test_an_old_unsealed_backup_restores_with_a_warning(db, school, new_database, tmp_path):  # noqa: F811
     expected = certified_case(db, school)
     file = sealed(db, school, tmp_path)
-    sealed_info = backup._read_sealed_header(file)
+    sealed_info = sealed_file.read_sealed_header(file)
     old = tmp_path / "old-backup.sqlite3"
-    backup._open_sealed(file, sealed_info, PASSPHRASE, old)  # exactly what old versions wrote
+    sealed_file.open_sealed(file, sealed_info, PASSPHRASE, old)  # exactly what old versions wrote
     assert old.read_bytes().startswith(b"SQLite format 3\0")
     assert backup.describe(old) is None
     target = new_database("sqlite")

@@ -29,17 +29,22 @@ INFRASTRUCTURE = {"auditlog", "database", "errors", "permissions", "scope"}
 
 
 def service_functions():
+    """Every public function ``f(db, …)`` of the service modules, named by its area (the
+    module, or the package whose modules hold it: ``backup.create`` of services/backup/)."""
     found = {}
-    for info in pkgutil.iter_modules(services_package.__path__):
-        if info.name in INFRASTRUCTURE:
+    prefix = f"{services_package.__name__}."
+    for info in pkgutil.walk_packages(services_package.__path__, prefix):
+        area = info.name.removeprefix(prefix).split(".")[0]
+        if area in INFRASTRUCTURE:
             continue
-        module = importlib.import_module(f"digcomp_app.services.{info.name}")
+        module = importlib.import_module(info.name)
         for name, function in inspect.getmembers(module, inspect.isfunction):
             if name.startswith("_") or function.__module__ != module.__name__:
                 continue
             parameters = list(inspect.signature(function).parameters)
             if parameters[:1] == ["db"]:
-                found[f"{info.name}.{name}"] = function
+                assert f"{area}.{name}" not in found, f"two functions {area}.{name}"
+                found[f"{area}.{name}"] = function
     return found
 
 
@@ -49,6 +54,7 @@ FUNCTIONS = service_functions()
 def test_the_walk_finds_the_services():
     assert len(FUNCTIONS) > 40
     assert "validation.advance" in FUNCTIONS
+    assert "backup.create" in FUNCTIONS  # in a package's module
 
 
 @pytest.mark.parametrize("qualified", sorted(FUNCTIONS))

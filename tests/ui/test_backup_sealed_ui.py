@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from digcomp_app.services import accounts, backup
+from digcomp_app.services.backup import sealed as sealed_file
 from digcomp_app.services.database import Database
 from tests.services.conftest import FAST_HASHER
 from tests.ui.test_admin import open_screen, replace_text
@@ -24,10 +25,10 @@ def test_restore_dialog_names_another_school_and_warns_about_unsealed_backups(
         theirs = backup.create(other, admin, tmp_path / "cita.digcomp", PHRASE)
     finally:
         other.close()
-    found = backup._read_sealed_header(theirs.path)
+    found = sealed_file.read_sealed_header(theirs.path)
     assert found is not None
     old = tmp_path / "old.sqlite3"
-    backup._open_sealed(theirs.path, found, PHRASE, old)  # as old versions wrote them
+    sealed_file.open_sealed(theirs.path, found, PHRASE, old)  # as old versions wrote them
 
     screen = open_screen(qtbot, window, "database")
     qtbot.mouseClick(screen.backup.restore_button, LEFT)
