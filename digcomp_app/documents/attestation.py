@@ -657,14 +657,26 @@ class _Version:
         blocks: list[Block] = []
         level_width = 52 * mm
         title_width = WIDTH - level_width - 4 * mm
+        # The codes' column: 9 mm holds DigComp's "4.2"; a longer code of a school's own
+        # framework widens it (up to 40 mm) rather than breaking the code over lines.
+        code_width = min(
+            max(
+                [
+                    9 * mm,
+                    *(S_COMPETENCE.width(e.competence) + 1 * mm for e in self.snapshot.competences),
+                ]
+            ),
+            40 * mm,
+        )
+        indent = code_width + 2 * mm
         for index, entry in enumerate(self.snapshot.competences):
             cid, level = entry.competence, entry.level
             rows = grid_rows(
                 [
-                    Column(0, 9 * mm, S_COMPETENCE, cid),
+                    Column(0, code_width, S_COMPETENCE, cid),
                     Column(
-                        11 * mm,
-                        title_width - 11 * mm,
+                        indent,
+                        title_width - indent,
                         S_COMPETENCE,
                         competence_title(framework, cid, language),
                     ),
@@ -679,7 +691,7 @@ class _Version:
             )
             description = level_description(framework, level, language)
             if description:
-                rows += text_rows(description, S_DESCRIPTION, WIDTH - 11 * mm, 11 * mm)
+                rows += text_rows(description, S_DESCRIPTION, WIDTH - indent, indent)
             assessed = iso_date(entry.assessed_on)
             rows.append(spacer(2))
             method = self._(METHOD).format(method=method_name(entry.method, language))
@@ -687,13 +699,13 @@ class _Version:
                 name=entry.assessor or "—",
                 date=document_date(assessed, language) if assessed else "—",
             )
-            rows += text_rows(f"{method}   ·   {assessor}", S_SMALL, WIDTH - 11 * mm, 11 * mm)
+            rows += text_rows(f"{method}   ·   {assessor}", S_SMALL, WIDTH - indent, indent)
             outcomes = [outcome_text(framework, cid, o, language) for o in entry.outcomes]
             if outcomes:
                 rows.append(spacer(2))
-                rows += text_rows(self._(OUTCOMES), S_SMALL_BOLD, WIDTH - 11 * mm, 11 * mm)
+                rows += text_rows(self._(OUTCOMES), S_SMALL_BOLD, WIDTH - indent, indent)
                 for text in outcomes:
-                    rows += _bullet_rows(text, S_SMALL, 11 * mm, WIDTH - 11 * mm)
+                    rows += _bullet_rows(text, S_SMALL, indent, WIDTH - indent)
             if index == 0:
                 rows = [*intro, spacer(5), *rows]
             else:

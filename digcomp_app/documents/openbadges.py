@@ -329,7 +329,9 @@ def _credential(
     level = framework.level(int(entry["level"]))
     title = competence.title.get(language)
     framework_name = (
-        f"DigComp {framework.version}" if framework.id == "digcomp" else framework.label
+        f"DigComp {framework.version}"
+        if framework.id == "digcomp"
+        else framework.title.get(language) or framework.label
     )
     name = g(NAME).format(
         framework=framework_name, code=competence.id, title=title, level=level.number
@@ -338,17 +340,22 @@ def _credential(
     if level.band_id:
         band = framework.band(level.band_id).name.get(language)
         criteria = g(CRITERIA).format(band=band, level=level.number, text=criteria)
-    alignment = [
-        {
-            "type": ["Alignment"],
-            "targetName": f"{competence.id} {title}",
-            "targetDescription": competence.description.get(language),
-            "targetUrl": framework.source.url,
-            "targetCode": competence.id,
-            "targetFramework": framework.title.get(language),
-            "targetType": "ceasn:Competency",
-        }
-    ]
+    alignment = []
+    published = framework.source.url or (
+        f"https://doi.org/{framework.source.doi}" if framework.source.doi else ""
+    )
+    if published:  # a framework without a public address (a school's own) is not aligned
+        alignment.append(
+            {
+                "type": ["Alignment"],
+                "targetName": f"{competence.id} {title}",
+                "targetDescription": competence.description.get(language),
+                "targetUrl": published,
+                "targetCode": competence.id,
+                "targetFramework": framework.title.get(language),
+                "targetType": "ceasn:Competency",
+            }
+        )
     if competence.esco:
         alignment.append(
             {
@@ -364,9 +371,9 @@ def _credential(
         "type": ["Achievement"],
         "achievementType": "Competency",
         "name": name,
-        "description": competence.description.get(language),
+        "description": competence.description.get(language) or title,
         "criteria": {"narrative": criteria},
-        "alignment": alignment,
+        **({"alignment": alignment} if alignment else {}),
         "humanCode": competence.id,
         "fieldOfStudy": framework.title.get(language),
         "inLanguage": language,

@@ -16,11 +16,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from digcomp_app.documents import openbadges, status_list
-from digcomp_app.framework import builtin_library
 from digcomp_app.i18n import UI_LANGUAGES, _
 from digcomp_app.services.auditlog import append
 from digcomp_app.services.database import Database
 from digcomp_app.services.errors import InvalidInput, NotFound, SimultaneousChange, WorkflowError
+from digcomp_app.services.frameworks_library import library_of
 from digcomp_app.services.permissions import Actor, service
 from digcomp_app.services.signing import Signer, require_current_key
 from digcomp_app.storage.models import Certificate, Organisation, SigningKey, utcnow
@@ -116,6 +116,7 @@ def export_ob3(
         raise InvalidInput("serials", _("Choose at least one certificate."))
     created = now or utcnow()
     make_salt = salt or (lambda: secrets.token_hex(16))
+    library = library_of(db)  # the built-in frameworks and the school's own
     files: list[CredentialFile] = []
     with db.transaction() as session:
         require_current_key(session, signer)
@@ -155,7 +156,7 @@ def export_ob3(
                     ).format(serial=serial)
                 )
             framework_key = snapshot["framework"]
-            framework = builtin_library().find(framework_key["id"], framework_key["version"])
+            framework = library.find(framework_key["id"], framework_key["version"])
             if framework is None:
                 raise WorkflowError(
                     _("The framework {framework} of {serial} is not available.").format(

@@ -43,12 +43,13 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import select
 
 from digcomp_app.documents import payload as payload_codec
-from digcomp_app.framework import Framework, builtin_library
+from digcomp_app.framework import Framework, FrameworkLibrary, builtin_library
 from digcomp_app.framework.labels import competence_label, level_label
 from digcomp_app.i18n import N_, _, ngettext
 from digcomp_app.services.certificates import canonical_json
 from digcomp_app.services.database import Database
 from digcomp_app.services.errors import InvalidInput
+from digcomp_app.services.frameworks_library import library_of
 from digcomp_app.services.permissions import Actor, service
 from digcomp_app.services.signing import fingerprints, public_keys
 from digcomp_app.storage.models import Certificate
@@ -403,8 +404,12 @@ def _page_language(page: PageSeen) -> tuple[str, int, int] | None:
 SERIAL_PATTERN = re.compile(r"\bDC-[0-9A-Z]{4}(?:-[0-9A-Z]{4}){3}\b")
 
 
-def page_differences(pages: Sequence[PageSeen], facts: Facts) -> list[str]:
-    """What the printed pages of one attestation show differently from the signed facts."""
+def page_differences(
+    pages: Sequence[PageSeen], facts: Facts, library: FrameworkLibrary | None = None
+) -> list[str]:
+    """What the printed pages of one attestation show differently from the signed facts.
+    ``library``: the frameworks known here (the school's own too); the built-in ones when
+    None. Under a framework not known here, the printed levels are compared by number."""
     where = _(SOURCE_PAGE)
     found: list[str] = []
 
@@ -412,7 +417,7 @@ def page_differences(pages: Sequence[PageSeen], facts: Facts) -> list[str]:
         text = _(message).format(source=where, shown=_q(shown), signed=_q(expected))
         found.append(_("page {page}: {difference}").format(page=page, difference=text))
 
-    framework = builtin_library().find(*facts.framework) if facts.framework else None
+    framework = _framework_of(facts, library)
     versions: list[tuple[str, list[PageSeen]]] = []
     numbering: set[tuple[int, int]] = set()
     for page in pages:
@@ -478,13 +483,17 @@ def page_differences(pages: Sequence[PageSeen], facts: Facts) -> list[str]:
                 )
             _check_holder(lines, words, facts, language, first.number, found, differs)
             _check_issue_date(lines, words, facts, language, first.number, found, differs)
-        if facts.competences is not None and framework is not None:
-            shown, labels, printed_on = _printed_levels(version, framework, language, found)
+        if facts.competences is not None:
             signed = dict(facts.competences)
+            shown, labels, printed_on = _printed_levels(version, framework, signed, language, found)
             every_page = _pages(p.number for p in version)
             for competence, level in signed.items():
                 on = _pages([printed_on[competence]]) if competence in printed_on else every_page
-                expected = _nfc(level_label(framework, level, language))
+                expected = (
+                    _nfc(level_label(framework, level, language))
+                    if framework is not None
+                    else labels.get(competence, "")  # names unknown here: the number counts
+                )
                 if competence not in shown:
                     text = _(
                         "{source} does not show competence {competence} (signed at level {signed})"
@@ -610,15 +619,24 @@ _LEVEL_AT_END = re.compile(r"\s(\d{1,2})\s*[–—-]\s*([^–—\d][^–—]*)$"
 
 
 def _printed_levels(
-    version: Sequence[PageSeen], framework: Framework, language: str, found: list[str]
+    version: Sequence[PageSeen],
+    framework: Framework | None,
+    signed: Mapping[str, int],
+    language: str,
+    found: list[str],
 ) -> tuple[dict[str, int], dict[str, str], dict[str, int]]:
     """{competence id: level} as printed in one language version, the level labels, and
-    the page each competence is printed on."""
-    ids = {c.id for c in framework.competences()}
-    labels = {
-        level.number: _nfc(level_label(framework, level.number, language))
-        for level in framework.levels
-    }
+    the page each competence is printed on. Without the framework, the competences are
+    those signed and a level is read from its number ("… 4 – name")."""
+    ids = {c.id for c in framework.competences()} if framework is not None else set(signed)
+    labels = (
+        {
+            level.number: _nfc(level_label(framework, level.number, language))
+            for level in framework.levels
+        }
+        if framework is not None
+        else {}
+    )
     shown: dict[str, int] = {}
     printed: dict[str, str] = {}
     printed_on: dict[str, int] = {}
@@ -713,10 +731,18 @@ def serial_problem(text: str) -> str | None:
 # --- the verdict on one code --------------------------------------------------------------
 
 
-def _details(facts: Facts | None, snapshot: Mapping[str, Any] | None) -> dict[str, Any]:
+def _framework_of(facts: Facts, library: FrameworkLibrary | None) -> Framework | None:
+    if not facts.framework:
+        return None
+    return (library or builtin_library()).find(*facts.framework)
+
+
+def _details(
+    facts: Facts | None, snapshot: Mapping[str, Any] | None, library: FrameworkLibrary | None
+) -> dict[str, Any]:
     if facts is None:
         return {}
-    framework = builtin_library().find(*facts.framework) if facts.framework else None
+    framework = _framework_of(facts, library)
     competences = tuple(
         VerifiedCompetence(
             competence,
@@ -750,11 +776,13 @@ def check(
     key_fingerprints: Mapping[str, str] | None = None,
     key_sources: Mapping[str, KeySource] | None = None,
     revocations: Any = None,
+    library: FrameworkLibrary | None = None,
 ) -> Verification:
     """The verdict on one payload text (pure: the caller looks up keys and the register).
 
     ``snapshot``: the PDF's attached snapshot for this code (a version 1 code's content);
-    ``revocations``: a revocation list read with ``documents.revocations``."""
+    ``revocations``: a revocation list read with ``documents.revocations``; ``library``:
+    the frameworks that name the competences (the built-in ones when None)."""
     try:
         found = _decode(text)
     except _Unreadable:
@@ -867,7 +895,7 @@ def check(
     elif snapshot is not None and facts is not None:
         differences += compare_facts(facts, facts_of_snapshot(snapshot), SOURCE_ATTACHMENT)
         data = data or snapshot
-    details = _details(facts, data)
+    details = _details(facts, data, library)
     if differences:
         return _not_valid(differences, common, details)
     return _revocation_verdict(
@@ -1047,6 +1075,8 @@ class _Context:
     sources: dict[str, KeySource]
     revocations: Any
     prints: dict[str, str] = field(default_factory=dict)
+    #: the frameworks known here: the school's own too when its database is at hand
+    library: FrameworkLibrary = field(default_factory=builtin_library)
 
 
 def _context(
@@ -1062,6 +1092,7 @@ def _context(
         with db.transaction() as session:
             own = {key_id: key for key_id, (key, _info) in public_keys(session).items()}
             context.prints = fingerprints(session)
+        context.library = library_of(db)
         keys.update(own)
         for key_id in own:  # the school's own register outranks any file
             sources.pop(key_id, None)
@@ -1105,6 +1136,7 @@ def _verify_code(
         context.prints,
         context.sources,
         context.revocations,
+        context.library,
     )
 
 
@@ -1294,7 +1326,7 @@ def _verify_printed(
         return result
     facts = _signed_facts(context, code, snapshot)
     if facts is not None:
-        differences = [*page_differences(printed, facts), *differences]
+        differences = [*page_differences(printed, facts, context.library), *differences]
     elif not differences:
         return replace(
             result,
