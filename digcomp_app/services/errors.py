@@ -94,6 +94,11 @@ class DatabaseUnreachable(DatabaseProblem):
     pass
 
 
+class ServerNotTrusted(DatabaseUnreachable):
+    """The encrypted connection the address asks for (``sslmode``) failed: the server's
+    certificate was refused, or the server offers no TLS."""
+
+
 #: SQLSTATEs of PostgreSQL saying the server ended the connection (admin_shutdown,
 #: crash_shutdown, cannot_connect_now); class 08 is "connection exception".
 _SERVER_GONE = frozenset({"57P01", "57P02", "57P03"})
@@ -124,6 +129,21 @@ def is_server_gone(error: BaseException | None) -> bool:
     """The server ended the connection (restarted, or the connection was terminated)."""
     state = _sqlstate(error)
     return state in _SERVER_GONE or state.startswith("08")
+
+
+def _tls_refusal(error: BaseException | None) -> str:
+    """Why libpq refused the connection's TLS: "certificate" (not signed by the CA the
+    address names, made for another server name, or the CA file missing), "no tls" (the
+    server offers none, but the address requires it), or "" (not a TLS problem).
+
+    libpq says it only in words (no SQLSTATE for its own checks): its English ones are
+    read; in another language the general "cannot be reached" is said instead."""
+    text = str(error or "").lower()
+    if "does not support ssl" in text:
+        return "no tls"
+    if "certificate" in text:
+        return "certificate"
+    return ""
 
 
 def _server_name(url: Any) -> str:
@@ -164,6 +184,25 @@ def database_problem(
                     "The database file {path} could not be opened: check that its folder "
                     "exists and that you may write to it, or ask your administrator."
                 ).format(path=_server_name(url))
+            )
+        refusal = _tls_refusal(original)
+        if refusal == "certificate":
+            return ServerNotTrusted(
+                _(
+                    "The database server {server} could not prove that it is the school's "
+                    "server: its certificate was refused. Check that sslrootcert in the "
+                    "database address names the school's certificate authority (CA) file and "
+                    "that the address names the server as its certificate does, or ask your "
+                    "administrator."
+                ).format(server=_server_name(url))
+            )
+        if refusal == "no tls":
+            return ServerNotTrusted(
+                _(
+                    "The database server {server} offers no encrypted connection (TLS), which "
+                    "the database address requires (sslmode). Ask your administrator to turn "
+                    "on TLS on the server."
+                ).format(server=_server_name(url))
             )
         return DatabaseUnreachable(
             _(
