@@ -15,7 +15,9 @@ VECTOR = DATA / "moodle" / "small-framework.csv"
 def test_moodle_in_and_out(tmp_path, capsys):
     folder = tmp_path / "school-dl"
     assert main(["frameworks", "import-moodle", str(VECTOR), "--out", str(folder)]) == 0
-    assert "2 areas, 3 competences, 1 statements, 3 levels" in capsys.readouterr().out
+    assert "2 areas, 3 competences, 1 statements, 0 learning outcomes, 3 levels" in (
+        capsys.readouterr().out
+    )
     assert load_framework(folder).key == ("school-dl", "1.0")
     out = tmp_path / "digcomp.csv"
     assert main(["frameworks", "export-moodle", "digcomp", "3.0", "--out", str(out)]) == 0

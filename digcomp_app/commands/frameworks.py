@@ -233,7 +233,7 @@ def import_moodle_command(args: argparse.Namespace) -> int:
     print(
         _(
             "{folder}: {id} {version}, {areas} areas, {competences} competences, "
-            "{statements} statements, {levels} levels"
+            "{statements} statements, {outcomes} learning outcomes, {levels} levels"
         ).format(
             folder=folder,
             id=made.framework_id,
@@ -241,6 +241,7 @@ def import_moodle_command(args: argparse.Namespace) -> int:
             areas=made.areas,
             competences=made.competences,
             statements=made.statements,
+            outcomes=made.outcomes,
             levels=made.levels,
         )
     )

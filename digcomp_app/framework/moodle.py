@@ -2,13 +2,18 @@
 ``tool_lpimportcsv``), both ways. The format and its mapping: ``docs/moodle-frameworks.md``.
 
 Export: a framework becomes one framework row (scale = the framework's levels, taxonomy
-``domain,competency``), one row per area and one per competence (parent = its area).
+``domain,competency``, ``domain,competency,indicator`` when it has statements or
+outcomes), one row per area, one per competence (parent = its area), and one per competence
+statement and learning outcome (parent = its competence), whose description ends with a
+line saying what it is and at which levels it applies (:data:`DETAILS_LINE`).
 
 Import: a Moodle CSV becomes the files of a framework folder in the app's format (format
 1), which are then checked by the same loader as the built-in frameworks. Nodes at depth 1
-become areas, at depth 2 competences, deeper nodes competence statements of their
-competence (valid at every level); a framework with one depth only gets one area holding
-every node. The scale's items become the levels (1, 2, ...).
+become areas, at depth 2 competences, deeper nodes statements or learning outcomes of
+their competence as their details line says (without one: statements valid at every
+level); a framework with one depth only gets one area holding every node. The scale's
+items become the levels (1, 2, ...). A competence description ending in "ESCO: <uri>"
+gives the competence its ESCO concept back.
 
 The file is read as a stream (never whole into memory), capped at :data:`MAX_BYTES`, and
 refused with every problem named by its row: wrong columns, no or two framework rows, a
@@ -31,7 +36,7 @@ from pathlib import Path
 from typing import IO
 
 from digcomp_app.framework.loader import FORMAT_VERSION, STRUCTURE_FILE
-from digcomp_app.framework.model import Framework
+from digcomp_app.framework.model import Framework, OutcomeType
 from digcomp_app.i18n import _, ngettext
 
 #: the biggest CSV read (bytes): DigComp 3.0 with every text is under 1 MiB
@@ -81,6 +86,20 @@ _ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\Z")
 _FORMULA_RE = re.compile(r"\s*(?:[=+@\uff1d\uff0b\uff20]|-(?=[0-9(=+@A-Za-z$]))")
 _PLAIN_KEY_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*\Z")
 _TEXT_COLUMNS = (PARENT, IDNUMBER, SHORTNAME, DESCRIPTION, SCALE_VALUES, CROSS_REFERENCES)
+#: the last line of a statement's or outcome's description: what it is, its levels and
+#: its AI label, in fixed English words the import reads back
+#: ("Competence statement · levels 3–4 · AI: implicit",
+#: "Learning outcome (knowledge) · levels 1–2, 5")
+DETAILS_LINE = re.compile(
+    r"(?:Competence statement|Learning outcome \((?P<type>knowledge|skill|attitude)\))"
+    r" · levels (?P<levels>\d+(?:[–-]\d+)?(?:, \d+(?:[–-]\d+)?)*)"
+    r"(?: · AI: (?P<ai>explicit|implicit|none))?\Z"
+)
+STATEMENT_WORDS = "Competence statement"
+OUTCOME_WORDS = "Learning outcome ({type})"
+_ESCO_LINE = re.compile(r"ESCO: (?P<uri>https?://\S+)\Z")
+#: Moodle's longest short name
+MAX_SHORTNAME = 100
 
 
 class MoodleError(ValueError):
@@ -106,6 +125,7 @@ class MoodleImport:
     levels: int
     #: what the import changed or left out (not errors)
     notes: tuple[str, ...] = ()
+    outcomes: int = 0
 
     def write(self, folder: Path) -> None:
         """Write the files into ``folder`` (created; it must not hold a framework yet)."""
@@ -132,6 +152,7 @@ def export_csv(framework: Framework, language: str) -> str:
         for index, _level in enumerate(framework.levels, start=1)
     ]
     title = framework.title.get(language) or framework.label
+    deep = any(c.statements or c.learning_outcomes for c in framework.competences())
     writer.writerow(
         _safe_row(
             [
@@ -148,21 +169,23 @@ def export_csv(framework: Framework, language: str) -> str:
                 "",
                 "",
                 1,
-                "domain,competency",
+                "domain,competency,indicator" if deep else "domain,competency",
             ]
         )
     )
     exported = 0
+    used: set[str] = set()
 
     def node(parent: str, idnumber: str, name: str, description: str) -> None:
         nonlocal exported
         exported += 1
+        used.add(idnumber)
         writer.writerow(
             _safe_row(
                 [
                     parent,
                     idnumber,
-                    name[:100],
+                    _short(name),
                     description,
                     FORMAT_PLAIN,
                     "",
@@ -178,6 +201,8 @@ def export_csv(framework: Framework, language: str) -> str:
             )
         )
 
+    used.update(c.id for c in framework.competences())
+    used.update(f"area-{a.id}" if clash else a.id for a in framework.areas)
     for area in framework.areas:
         area_id = f"area-{area.id}" if clash else area.id
         node("", area_id, area.title.get(language), area.description.get(language))
@@ -187,7 +212,50 @@ def export_csv(framework: Framework, language: str) -> str:
             if esco:
                 description = f"{description}\n\nESCO: {esco}" if description else f"ESCO: {esco}"
             node(area_id, competence.id, competence.title.get(language), description)
+            for statement in competence.statements:
+                text = statement.text.get(language)
+                details = _details(STATEMENT_WORDS, statement.levels, statement.ai_label)
+                idnumber = _unused(statement.id, "statement", used)
+                node(competence.id, idnumber, text, f"{text}\n\n{details}")
+            for outcome in competence.learning_outcomes:
+                text = outcome.text.get(language)
+                words = OUTCOME_WORDS.format(type=outcome.type.value)
+                details = _details(words, outcome.levels, outcome.ai_label)
+                idnumber = _unused(outcome.id, "outcome", used)
+                node(competence.id, idnumber, text, f"{text}\n\n{details}")
     return out.getvalue()
+
+
+def _short(text: str) -> str:
+    """A Moodle short name: the text, cut at a word with "…" when it is too long."""
+    if len(text) <= MAX_SHORTNAME:
+        return text
+    cut = text[: MAX_SHORTNAME - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(" ,;:") + "…"
+
+
+def _unused(idnumber: str, kind: str, used: set[str]) -> str:
+    """``idnumber``, or ``<kind>-<idnumber>`` (then numbered) when the file already has it:
+    Moodle's ID numbers are unique in a framework."""
+    candidate, number = idnumber, 1
+    while candidate in used:
+        candidate = f"{kind}-{idnumber}" + (f"-{number}" if number > 1 else "")
+        number += 1
+    return candidate
+
+
+def _details(words: str, levels: Iterable[int], ai_label: object) -> str:
+    """The details line of a statement or outcome (:data:`DETAILS_LINE`)."""
+    runs: list[list[int]] = []
+    for number in sorted(set(levels)):
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    spans = ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
+    line = f"{words} · levels {spans}"
+    value = getattr(ai_label, "value", None)
+    return f"{line} · AI: {value}" if value else line
 
 
 def _scale_item(framework: Framework, number: int, language: str) -> str:
@@ -592,6 +660,10 @@ def _build(
     areas: list[tuple[str, _Node | None]] = []
     competences: list[tuple[str, str, _Node]] = []
     statements: list[tuple[str, str, _Node]] = []
+    numbers = list(range(1, len(levels) + 1))
+    #: what a node's details line says: (outcome type or None, levels, AI label, text)
+    details: dict[str, tuple[str | None, list[int], str | None, str]] = {}
+    problems: list[str] = []
     if deep:
         for root in roots:
             areas.append((ids[root.idnumber], root))
@@ -599,6 +671,9 @@ def _build(
                 competences.append((ids[child.idnumber], ids[root.idnumber], child))
                 for below in _walk(child.children):
                     statements.append((ids[below.idnumber], ids[child.idnumber], below))
+                    said = _read_details(below, len(levels), problems)
+                    if said is not None:
+                        details[below.idnumber] = said
     else:
         area_id = "area" if "area" not in ids.values() else "area-1"
         areas.append((area_id, None))
@@ -609,15 +684,18 @@ def _build(
                 title=title
             )
         )
-    if statements:
+    if problems:
+        raise MoodleError(problems)
+    unmarked = sum(1 for _sid, _cid, below in statements if below.idnumber not in details)
+    if unmarked:
         notes.append(
             ngettext(
                 "{count} competency below the second level became a competence statement "
                 "of the competence above it, valid at every level.",
                 "{count} competencies below the second level became competence statements "
                 "of the competence above them, valid at every level.",
-                len(statements),
-            ).format(count=len(statements))
+                unmarked,
+            ).format(count=unmarked)
         )
     renamed = sum(1 for moodle_id, own in ids.items() if moodle_id != own)
     if renamed:
@@ -646,7 +724,9 @@ def _build(
     )
     if not competences:
         raise MoodleError([_("The file has areas but no competencies under them.")])
-    numbers = list(range(1, len(levels) + 1))
+    escos = {node.idnumber: _esco_of(node.description) for _cid, _aid, node in competences}
+    plain_statements = [s for s in statements if details.get(s[2].idnumber, (None,))[0] is None]
+    outcomes = [s for s in statements if details.get(s[2].idnumber, (None,))[0] is not None]
     structure = {
         "format": FORMAT_VERSION,
         "id": fid,
@@ -662,11 +742,23 @@ def _build(
         "licence": {"spdx": "NOASSERTION", "url": "https://spdx.org/licenses/"},
         "levels": [{"number": n} for n in numbers],
         "areas": [{"id": area_id} for area_id, _node in areas],
-        "competences": [{"id": cid, "area": aid} for cid, aid, _node in competences],
+        "competences": [
+            {
+                "id": cid,
+                "area": aid,
+                **({"esco": escos[node.idnumber][0]} if escos[node.idnumber][0] else {}),
+            }
+            for cid, aid, node in competences
+        ],
     }
-    if statements:
+    if plain_statements:
         structure["statements"] = [
-            {"id": sid, "competence": cid, "levels": numbers} for sid, cid, _node in statements
+            _item(sid, cid, details.get(node.idnumber), numbers)
+            for sid, cid, node in plain_statements
+        ]
+    if outcomes:
+        structure["learning_outcomes"] = [
+            _item(sid, cid, details[node.idnumber], numbers) for sid, cid, node in outcomes
         ]
     texts: dict[str, str] = {
         "framework.title": title,
@@ -681,9 +773,12 @@ def _build(
             texts[f"area.{area_id}.description"] = area_node.description
     for cid, _aid, node in competences:
         texts[f"competence.{cid}.title"] = node.name
-        texts[f"competence.{cid}.description"] = node.description or node.name
-    for sid, _cid, node in statements:
-        texts[f"statement.{sid}"] = node.name
+        texts[f"competence.{cid}.description"] = escos[node.idnumber][1] or node.name
+    for sid, _cid, node in plain_statements:
+        said = details.get(node.idnumber)
+        texts[f"statement.{sid}"] = (said[3] if said else "") or node.name
+    for sid, _cid, node in outcomes:
+        texts[f"outcome.{sid}"] = details[node.idnumber][3] or node.name
     files = {
         STRUCTURE_FILE: _yaml(structure),
         f"texts.{language}.yaml": _yaml(
@@ -702,10 +797,63 @@ def _build(
         files,
         areas=len(areas),
         competences=len(competences),
-        statements=len(statements),
+        statements=len(plain_statements),
         levels=len(levels),
         notes=tuple(notes),
+        outcomes=len(outcomes),
     )
+
+
+def _read_details(
+    node: _Node, top: int, problems: list[str]
+) -> tuple[str | None, list[int], str | None, str] | None:
+    """What the last line of a node's description says it is (:data:`DETAILS_LINE`): the
+    outcome type (None: a statement), its levels, its AI label and the text above the line.
+    None when there is no such line; a level outside the scale is a problem."""
+    body, _sep, last = node.description.rpartition("\n")
+    found = DETAILS_LINE.match(last)
+    if found is None:
+        return None
+    levels: list[int] = []
+    for span in found["levels"].split(", "):
+        first, _dash, final = span.replace("–", "-").partition("-")
+        levels.extend(range(int(first), int(final or first) + 1))
+    if not levels or min(levels) < 1 or max(levels) > top:
+        problems.append(
+            _("Row {row}: the levels {levels} are not all on the scale (1 to {top}).").format(
+                row=node.row, levels=found["levels"], top=top
+            )
+        )
+    return found["type"], sorted(set(levels)), found["ai"], body.strip()
+
+
+def _item(
+    item_id: str,
+    competence_id: str,
+    said: tuple[str | None, list[int], str | None, str] | None,
+    numbers: list[int],
+) -> dict[str, object]:
+    """A statement's or outcome's entry of framework.yaml."""
+    entry: dict[str, object] = {
+        "id": item_id,
+        "competence": competence_id,
+        "levels": said[1] if said else numbers,
+    }
+    if said and said[2]:
+        entry["ai_label"] = said[2]
+    if said and said[0]:
+        entry["type"] = OutcomeType(said[0]).value
+    return entry
+
+
+def _esco_of(description: str) -> tuple[str, str]:
+    """A competence description's ESCO concept ("ESCO: <uri>" as its last line, as the
+    export writes it) and the description without that line."""
+    body, _sep, last = description.rpartition("\n")
+    found = _ESCO_LINE.match(last)
+    if found is None:
+        return "", description
+    return found["uri"], body.strip()
 
 
 def _yaml(value: object, indent: int = 0) -> str:

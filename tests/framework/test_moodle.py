@@ -1,6 +1,7 @@
-"""Moodle competency-framework CSVs: DigComp out and back keeps every area, competence and
-level; Moodle's own example imports; the test vector of docs/moodle-frameworks.md; bad
-files are refused with the row named, and nothing is made."""
+"""Moodle competency-framework CSVs: DigComp out and back keeps every area, competence,
+level, competence statement and learning outcome (with their levels, types and AI labels)
+and every ESCO link; Moodle's own example imports; the test vector of
+docs/moodle-frameworks.md; bad files are refused with the row named, and nothing is made."""
 
 from __future__ import annotations
 
@@ -33,35 +34,72 @@ def imported(tmp_path: Path, path: Path, **options):
     return made, load_framework(folder)
 
 
-@pytest.mark.parametrize("version", ["3.0", "2.2"])
-def test_digcomp_round_trip_keeps_every_area_competence_and_level(tmp_path, version):
+def statements_of(framework, language):
+    return [
+        (s.id, s.competence_id, s.levels, s.ai_label, s.text.get(language))
+        for s in framework.statements()
+    ]
+
+
+def outcomes_of(framework, language):
+    return [
+        (o.id, o.competence_id, o.levels, o.type, o.ai_label, o.text.get(language))
+        for c in framework.competences()
+        for o in c.learning_outcomes
+    ]
+
+
+@pytest.mark.parametrize(("version", "language"), [("3.0", "en"), ("3.0", "lv"), ("2.2", "en")])
+def test_digcomp_round_trip_keeps_every_area_competence_level_statement_and_outcome(
+    tmp_path, version, language
+):
     source = builtin_library().get("digcomp", version)
-    text = export_csv(source, "en")
+    text = export_csv(source, language)
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == list(HEADER) and {len(r) for r in rows} == {COLUMNS}
     frameworks = [r for r in rows if r[12] == "1"]
-    assert len(frameworks) == 1 and frameworks[0][13] == "domain,competency"
+    deep = "domain,competency,indicator" if version == "3.0" else "domain,competency"
+    assert len(frameworks) == 1 and frameworks[0][13] == deep
+    assert all(len(r[1]) <= 100 and len(r[2]) <= 100 for r in rows)  # Moodle's limits
     scale = frameworks[0][5].split(",")
     assert len(scale) == len(source.levels)
     configuration = json.loads(frameworks[0][6])
     assert configuration[0] == {"scaleid": "1"} and len(configuration) == len(scale) + 1
     path = tmp_path / "digcomp.csv"
     path.write_text(text, encoding="utf-8")
-    made, back = imported(tmp_path, path, framework_id="digcomp-moodle", version=version)
+    made, back = imported(
+        tmp_path, path, framework_id="digcomp-moodle", version=version, language=language
+    )
     assert back.key == ("digcomp-moodle", version)
-    assert [(a.id, a.title.get("en")) for a in back.areas] == [
-        (a.id, a.title.get("en")) for a in source.areas
+    assert [(a.id, a.title.get(language)) for a in back.areas] == [
+        (a.id, a.title.get(language)) for a in source.areas
     ]
-    assert [(c.id, c.area_id, c.title.get("en")) for c in back.competences()] == [
-        (c.id, c.area_id, c.title.get("en")) for c in source.competences()
+    assert [
+        (c.id, c.area_id, c.title.get(language), c.description.get(language), c.esco)
+        for c in back.competences()
+    ] == [
+        (c.id, c.area_id, c.title.get(language), c.description.get(language), c.esco)
+        for c in source.competences()
     ]
     assert [lv.number for lv in back.levels] == [lv.number for lv in source.levels]
-    assert [lv.name.get("en") for lv in back.levels] == scale
-    assert (made.areas, made.competences, made.levels) == (
+    assert [lv.name.get(language) for lv in back.levels] == scale
+    # every statement and outcome: id, competence, levels, type, AI label and text
+    assert statements_of(back, language) == statements_of(source, language)
+    assert outcomes_of(back, language) == outcomes_of(source, language)
+    assert (made.areas, made.competences, made.levels, made.statements, made.outcomes) == (
         len(source.areas),
         len(list(source.competences())),
         len(source.levels),
+        len(statements_of(source, language)),
+        len(outcomes_of(source, language)),
     )
+    if version == "3.0":
+        assert (made.statements, made.outcomes) == (362, 523)
+        # the statements and outcomes are the children of their competence
+        parents = {r[1]: r[0] for r in rows[2:]}
+        assert parents["CS4.2.01"] == parents["LO4.2.01"] == "4.2"
+        assert parents["4.2"] == "4"
+    assert len(made.notes) == 1  # only the licence: nothing was guessed
 
 
 def test_the_vector_of_the_public_specification(tmp_path):
@@ -84,17 +122,51 @@ def test_the_vector_of_the_public_specification(tmp_path):
     statements = list(framework.statements())
     assert [(s.id, s.competence_id, s.levels) for s in statements] == [("A.2.i", "A.2", (1, 2, 3))]
     assert len(made.notes) == 3
-    # and back to Moodle: the same tree and scale
+    # and back to Moodle: the same tree and scale, the statement with its levels
     again = list(csv.reader(io.StringIO(export_csv(framework, "en"))))
     assert [r[:3] for r in again[1:]] == [
         ["", "school-dl", "School digital literacy"],
         ["", "A", "Working with information"],
         ["A", "A.1", "Searching"],
         ["A", "A.2", "Judging sources"],
+        ["A.2", "A.2.i", "Names the author of a page"],
         ["", "B", "Safety"],
         ["B", "B-1", "Strong passwords"],
     ]
     assert again[1][5] == "1 Beginner,2 Practitioner,3 Expert"
+    assert again[1][13] == "domain,competency,indicator"
+    assert again[5][3] == "Names the author of a page\n\nCompetence statement · levels 1–3"
+
+
+def test_details_lines_make_outcomes_and_levels_and_a_bad_level_is_refused(tmp_path):
+    lines = VECTOR.read_text(encoding="utf-8").splitlines()
+    outcome = (
+        'A.1,A.1.k,Knows two catalogues,"Knows two library catalogues.\n\n'
+        'Learning outcome (knowledge) · levels 2–3 · AI: none",2,,,,0,null,,7,,'
+    )
+    statement = (
+        'B-1,B.s,Uses a manager,"Uses one.\n\nCompetence statement · levels 1, 3",2,,,,0,null,,8,,'
+    )
+    path = tmp_path / "more.csv"
+    path.write_text("\n".join([*lines, outcome, statement.replace("B-1", "B 1")]) + "\n", "utf-8")
+    made, framework = imported(tmp_path, path)
+    assert (made.statements, made.outcomes) == (2, 1)
+    [known] = framework.competence("A.1").learning_outcomes
+    assert (known.id, known.levels, known.type.value, known.ai_label.value) == (
+        "A.1.k",
+        (2, 3),
+        "knowledge",
+        "none",
+    )
+    assert known.text.get("en") == "Knows two library catalogues."
+    [uses] = framework.competence("B-1").statements
+    assert (uses.levels, uses.ai_label, uses.text.get("en")) == ((1, 3), None, "Uses one.")
+    # one statement without a details line was guessed: at every level, and said so
+    assert any("valid at every level" in note for note in made.notes)
+    wrong = tmp_path / "wrong.csv"
+    wrong.write_text("\n".join([*lines, outcome.replace("2–3", "2–4")]) + "\n", "utf-8")
+    with pytest.raises(MoodleError, match=r"Row 9: the levels 2–4 are not all on the scale"):
+        import_csv(wrong)
 
 
 @pytest.mark.skipif(not MOODLE_EXAMPLE.is_file(), reason="the shared Moodle example is not here")

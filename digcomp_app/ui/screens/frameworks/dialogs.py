@@ -152,7 +152,8 @@ class MoodlePreviewDialog(QDialog):
             area_item = QTreeWidgetItem([f"{area.id}  {area.title.get(language)}"])
             for competence in area.competences:
                 item = QTreeWidgetItem([f"{competence.id}  {competence.title.get(language)}"])
-                for statement in dict.fromkeys(s.text.get(language) for s in competence.statements):
+                below = (*competence.statements, *competence.learning_outcomes)
+                for statement in dict.fromkeys(s.text.get(language) for s in below):
                     item.addChild(QTreeWidgetItem([statement]))
                 area_item.addChild(item)
             self.tree.addTopLevelItem(area_item)
