@@ -422,6 +422,8 @@ NOT_FORMS = {
     "OpenCaseDialog": "a choice of mobility and framework",
     "RestoreDialog": "restoring a backup is one action",
     "ImportWizard": "the import wizard asks before it closes (its own reject)",
+    "FileStep": "a step of the ImportWizard",
+    "ColumnsStep": "a step of the ImportWizard",
     "BackupBox": "a backup's passphrase, used at once",
     "LearnerPanel": "search field",
     "EvidencePreview": "read-only preview",
