@@ -33,6 +33,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from pyld import jsonld  # type: ignore[import-untyped]
 
 from digcomp_app.documents.payload import key_id_of
+from digcomp_app.documents.snapshot import Assessment, Snapshot, SnapshotError
 from digcomp_app.documents.texts import country_name, gettext_for, method_name
 from digcomp_app.framework.export import level_description
 from digcomp_app.framework.model import Framework
@@ -291,7 +292,7 @@ def _school_url(address: str) -> str:
 
 
 def credentials(
-    snapshot: Mapping[str, Any],
+    given: Snapshot | Mapping[str, Any],
     framework: Framework,
     holder: Holder,
     language: str,
@@ -300,33 +301,34 @@ def credentials(
     """The unsigned credentials of one certificate (one per competence, in printed order)
     from its frozen snapshot; texts in ``language``; ``status`` the certificate's entry in
     the school's status list (``credentialStatus``, documents/status_list.py)."""
+    try:
+        snapshot = given if isinstance(given, Snapshot) else Snapshot.from_json(given)
+    except SnapshotError as error:
+        raise CredentialError(str(error)) from None
+    if not snapshot.competences:
+        raise CredentialError(_("The certificate has no assessed competences."))
     return [
-        _credential(snapshot, framework, holder, language, e, status) for e in _entries(snapshot)
+        _credential(snapshot, framework, holder, language, entry, status)
+        for entry in snapshot.competences
     ]
 
 
-def _entries(snapshot: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    entries = list(snapshot.get("competences") or ())
-    if not entries:
-        raise CredentialError(_("The certificate has no assessed competences."))
-    return entries
-
-
 def _credential(
-    snapshot: Mapping[str, Any],
+    snapshot: Snapshot,
     framework: Framework,
     holder: Holder,
     language: str,
-    entry: Mapping[str, Any],
+    entry: Assessment,
     status: Mapping[str, Any] | None,
 ) -> dict[str, Any]:
     g = gettext_for(language)
-    address = str((snapshot.get("verification") or {}).get("address") or "")
+    # the address the version 2 code signed (not a later setting of the school's)
+    address = snapshot.verification.address if snapshot.verification else ""
     did = did_web(address)
-    school = snapshot.get("issuer") or {}
-    serial = str(snapshot["serial"])
-    competence = framework.competence(str(entry["competence"]))
-    level = framework.level(int(entry["level"]))
+    school = snapshot.issuer
+    serial = snapshot.serial
+    competence = framework.competence(entry.competence)
+    level = framework.level(entry.level)
     title = competence.title.get(language)
     framework_name = (
         f"DigComp {framework.version}"
@@ -385,19 +387,19 @@ def _credential(
             "description": _evidence_text(entry, snapshot, language),
         }
     ]
-    issued = dt.datetime.fromisoformat(str(snapshot["issued_at"]))
+    issued = dt.datetime.fromisoformat(snapshot.issued_at)
     credential: dict[str, Any] = {
         "@context": [VC_CONTEXT, OB_CONTEXT],
         "id": credential_id(did, serial, competence.id),
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "name": name,
         "description": g(DESCRIPTION).format(
-            serial=serial, school=school.get("name", ""), date=snapshot.get("issued_on", "")
+            serial=serial, school=school.name, date=snapshot.issued_on
         ),
         "issuer": {
             "id": did,
             "type": ["Profile"],
-            "name": str(school.get("name", "")),
+            "name": school.name,
             "url": _school_url(address),
         },
         "validFrom": utc_text(issued),
@@ -413,21 +415,21 @@ def _credential(
     return credential
 
 
-def _evidence_text(entry: Mapping[str, Any], snapshot: Mapping[str, Any], language: str) -> str:
+def _evidence_text(entry: Assessment, snapshot: Snapshot, language: str) -> str:
     """What was assessed and how, without names, comments or files."""
     g = gettext_for(language)
     text = g(ASSESSED).format(
-        method=method_name(str(entry.get("method") or ""), language).lower() or "—",
-        date=entry.get("assessed_on", ""),
-        level=entry.get("level"),
-        target=entry.get("target_level") or "—",
+        method=method_name(entry.method, language).lower() or "—",
+        date=entry.assessed_on,
+        level=entry.level,
+        target=entry.target_level or "—",
     )
-    mobility = snapshot.get("mobility") or {}
-    if mobility:
+    mobility = snapshot.mobility
+    if mobility is not None:
         text += " " + g(MOBILITY).format(
-            code=mobility.get("code", ""),
-            start=mobility.get("start_date", ""),
-            end=mobility.get("end_date", ""),
-            country=country_name(str(mobility.get("host_country") or ""), language),
+            code=mobility.code,
+            start=mobility.start_date,
+            end=mobility.end_date,
+            country=country_name(mobility.host_country, language),
         )
     return text
