@@ -16,7 +16,7 @@ from sqlalchemy import func
 from sqlalchemy.orm import Session
 
 from digcomp_app.i18n import _
-from digcomp_app.services.learners import _escape_like, fold
+from digcomp_app.services.learners import escape_like, fold
 
 #: how many rows a search returns at most (the screens say when there are more)
 PAGE = 200
@@ -41,12 +41,12 @@ def words(text: str) -> list[str]:
 
 def containing(word: str) -> str:
     """A LIKE pattern (escape ``\\``) for values that contain ``word`` literally."""
-    return f"%{_escape_like(word)}%"
+    return f"%{escape_like(word)}%"
 
 
 def starting(word: str) -> str:
     """A LIKE pattern (escape ``\\``) for values that start with ``word`` literally."""
-    return f"{_escape_like(word)}%"
+    return f"{escape_like(word)}%"
 
 
 _Code = TypeVar("_Code", bound=str)
