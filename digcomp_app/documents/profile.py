@@ -1,5 +1,6 @@
 """The learner's profile report: self-assessment results as a bar chart per competence
-(grouped by area, with each area's average), the before/after comparison, and the
+(grouped by area, with each area's average), the band the learner's latest digital skills
+test (DigCompSAT) suggests beside their own rating, the before/after comparison, and the
 learner's own rating beside the level a teacher assessed, flagged where they differ by
 two levels or more."""
 
@@ -10,6 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from reportlab.lib.colors import white
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
@@ -50,7 +52,7 @@ from digcomp_app.documents.texts import (
     gettext_for,
 )
 from digcomp_app.framework import Framework
-from digcomp_app.i18n import N_, format_number
+from digcomp_app.i18n import N_, format_number, format_percent
 
 TITLE = N_("Digital competence profile")
 SUBTITLE = N_("{name} · {framework} · {date}")
@@ -85,6 +87,40 @@ OWN = N_("own rating")
 ASSESSED = N_("assessed")
 DIFFERENCE = N_("difference")
 FLAG = N_("differ by {gap} or more")
+SKILLS_TEST = N_("Digital skills test")
+SKILLS_TEST_NOTE = N_(
+    "The learner's DigCompSAT test of {date} (items in {language}): {answered} of {total} "
+    "items answered on their scale, {unclear} “unclear to me”. A band is the average of a "
+    "competence's items as a share of the highest answer: Foundation from 30 % (levels 1–2), "
+    "Intermediate from 48 % (levels 3–4), Advanced from 81 % (levels 5–6). It is the "
+    "learner's view of themselves, not an assessment."
+)
+SKILLS_TEST_OWN = N_(
+    "Own rating: the self-assessment of {date}; where it lies {gap} levels or more outside "
+    "the band, it is marked. Competences are named as in {framework}, to which the items "
+    "are mapped."
+)
+SKILLS_TEST_NO_OWN = N_(
+    "Competences are named as in {framework}, to which the items are mapped. There is no "
+    "completed self-assessment to set beside the test."
+)
+LEGEND_BAND = N_("levels of the test's band")
+TEST_BAND = N_("test band")
+BY_TYPE = N_("Knowledge, skills and attitudes apart")
+SKILLS_TEST_SOURCE = N_(
+    "Items: DigCompSAT, Clifford et al. 2020, JRC123226, © European Union, CC BY 4.0; "
+    "mapped to competences by this application."
+)
+BAND_NAMES = {
+    "low": N_("Below Foundation"),
+    "foundation": N_("Foundation"),
+    "intermediate": N_("Intermediate"),
+    "advanced": N_("Advanced"),
+}
+TYPE_NAMES = (N_("Knowledge"), N_("Skills"), N_("Attitudes"))
+ITEM_LANGUAGES = {"lv": N_("Latvian"), "en": N_("English")}
+NO_ITEM = N_("no item")
+SCORE = N_("{percent} {band}")
 FOOTER = N_("Profile of {name}, printed on {date}")
 SUBJECT = N_("Self-assessment results, before/after comparison and assessed levels ({framework})")
 
@@ -118,6 +154,53 @@ class AreaFigures(Protocol):
 
 
 @dataclass(frozen=True, slots=True)
+class TestScore:
+    """A skills test score: the share of the highest answer and the band it falls in."""
+
+    percent: int | None  # None: no item answered on the scale
+    band: str | None = None  # "low", "foundation", "intermediate", "advanced"
+    #: the DigComp levels the band stands for ((0, 0): below level 1)
+    levels: tuple[int, int] | None = None
+    #: the bank has items of this kind (False: "no item")
+    has_items: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class TestRow:
+    """An area or a competence: the test's scores beside the learner's own rating."""
+
+    key: str
+    is_area: bool
+    overall: TestScore
+    #: knowledge, skills, attitudes
+    by_type: tuple[TestScore, TestScore, TestScore]
+    #: the own level (a competence) or the average of the rated ones (an area)
+    own: float | None = None
+    rated: bool = False
+    #: levels between the own rating and the band (competences), and whether to flag it
+    difference: int | None = None
+    large: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SkillsTestPart:
+    """The learner's latest finished skills test, scored."""
+
+    taken_on: dt.date
+    language: str  # of the items: "lv" or "en"
+    answered: int
+    unclear: int
+    total: int
+    #: the framework the items are mapped to (names its areas and competences)
+    framework: Framework
+    #: each area followed by its competences, in the test's order
+    rows: tuple[TestRow, ...]
+    #: the self-assessment the own ratings come from (None: none completed)
+    own_on: dt.date | None
+    flag_gap: int = 2
+
+
+@dataclass(frozen=True, slots=True)
 class ProfileData:
     learner_name: str
     organisation: str
@@ -131,6 +214,8 @@ class ProfileData:
     flag_gap: int = 2
     #: area id -> the latest self-assessment's average and counts
     area_scores: Mapping[str, AreaFigures] = field(default_factory=dict)
+    #: the latest finished skills test (None: none; the report then has no such section)
+    skills_test: SkillsTestPart | None = None
 
 
 S_FLAG = Style(BOLD, 8, 10.5, ORANGE)
@@ -140,6 +225,14 @@ CODE_W = 10 * mm
 TRACK_X = 92 * mm
 TRACK_W = 72 * mm
 VALUE_X = TRACK_X + TRACK_W + 3 * mm
+#: the skills test's table: the band's levels, its text, the own rating (right-aligned)
+TEST_TRACK_X = 72 * mm
+TEST_TRACK_W = 40 * mm
+TEST_TEXT_X = TEST_TRACK_X + TEST_TRACK_W + 3 * mm
+OWN_X = 152 * mm
+#: knowledge, skills and attitudes: three columns from TYPE_X
+TYPE_X = 68 * mm
+TYPE_W = (WIDTH - TYPE_X) / 3
 
 
 def render_profile(data: ProfileData, language: str) -> bytes:
@@ -182,7 +275,7 @@ class _Profile:
         self.by_id = {row.competence_id: row for row in data.rows}
 
     def blocks(self) -> list[Block]:
-        return [*self.results(), *self.comparison(), *self.gaps()]
+        return [*self.results(), *self.skills_test(), *self.comparison(), *self.gaps()]
 
     # -- 1. the chart --------------------------------------------------------------------
 
@@ -311,7 +404,176 @@ class _Profile:
 
         return paint
 
-    # -- 2. before and after -------------------------------------------------------------
+    # -- 2. the skills test beside the own rating ----------------------------------------
+
+    def skills_test(self) -> list[Block]:
+        test = self.data.skills_test
+        if test is None:
+            return []
+        _ = self._
+        language = self.language
+        rows = heading(_(SKILLS_TEST), WIDTH)
+        rows += text_rows(
+            _(SKILLS_TEST_NOTE).format(
+                date=document_date(test.taken_on, language),
+                language=_(ITEM_LANGUAGES.get(test.language, test.language)),
+                answered=test.answered,
+                total=test.total,
+                unclear=test.unclear,
+            ),
+            S_NOTE,
+            WIDTH,
+        )
+        named = framework_short(test.framework)
+        own_note = (
+            _(SKILLS_TEST_OWN).format(
+                date=document_date(test.own_on, language), gap=test.flag_gap, framework=named
+            )
+            if test.own_on is not None
+            else _(SKILLS_TEST_NO_OWN).format(framework=named)
+        )
+        rows += text_rows(own_note, S_NOTE, WIDTH)
+        rows.append(self._test_legend())
+        header = grid_rows(
+            [
+                Column(TEST_TEXT_X, OWN_X - TEST_TEXT_X - 2 * mm, S_SMALL, _(TEST_BAND)),
+                Column(OWN_X, WIDTH - OWN_X, S_SMALL, _(OWN), "r"),
+            ]
+        )
+        # one block per area, the first with the heading, notes and column heads
+        areas: list[list[Row]] = []
+        for row in test.rows:
+            if row.is_area or not areas:
+                areas.append([])
+            areas[-1] += self._test_row(test, row)
+        areas[0] = [*rows, *header, *areas[0]]
+        blocks = [
+            Block(lines, keep=len(lines), space_before=10 if index == 0 else 4)
+            for index, lines in enumerate(areas)
+        ]
+        return [*blocks, *self._by_type(test)]
+
+    def _score_text(self, score: TestScore) -> str:
+        if not score.has_items:
+            return self._(NO_ITEM)
+        if score.percent is None or score.band is None:
+            return "–"
+        return self._(SCORE).format(
+            percent=format_percent(score.percent / 100, self.language),
+            band=self._(BAND_NAMES[score.band]),
+        )
+
+    def _test_row(self, test: SkillsTestPart, row: TestRow) -> list[Row]:
+        language = self.language
+        if row.is_area:
+            title = next(
+                (a.title.get(language) for a in test.framework.areas if a.id == row.key), ""
+            )
+            lines = grid_rows(
+                [Column(0, TEST_TRACK_X - 2 * mm, S_BODY_BOLD, f"{row.key}  {title}")]
+            )
+        else:
+            lines = grid_rows(
+                [
+                    Column(0, CODE_W, S_SMALL_INK, row.key),
+                    Column(
+                        CODE_W,
+                        TEST_TRACK_X - CODE_W - 2 * mm,
+                        S_SMALL_INK,
+                        competence_title(test.framework, row.key, language),
+                    ),
+                ],
+                min_leading=13,
+            )
+        first = lines[0]
+        first.painters.append(self._band_cells(row))
+        strong = S_SMALL_BOLD if row.is_area else S_SMALL_INK
+        first.pieces.append(Piece(TEST_TEXT_X, strong, self._score_text(row.overall)))
+        if not row.rated:
+            own = "—"
+        elif row.own is None:
+            own = self._(NOT_YET)
+        else:
+            own = format_number(row.own, language) if row.is_area else str(int(row.own))
+        first.pieces.append(Piece(WIDTH, S_FLAG if row.large else strong, own, "r"))
+        if row.large:  # the marker just before the flagged rating
+            first.painters.append(_flag_marker(WIDTH - S_FLAG.width(own) - 2.5 * mm))
+        return lines
+
+    def _band_cells(self, row: TestRow) -> Callable[[Canvas, float, float], None]:
+        """The framework's levels as cells: the band's levels filled, the own rating as a
+        dot (a competence) or a tick at the average (an area)."""
+        top_level = self.top
+        cell = TEST_TRACK_W / top_level
+        low, high = row.overall.levels or (0, 0)
+        own = row.own if row.rated else None
+
+        def paint(canvas: Canvas, left: float, top: float) -> None:
+            y = top - 10
+            for n in range(1, top_level + 1):
+                canvas.setFillColor(band_colour(1) if low <= n <= high else LIGHT)
+                canvas.rect(left + TEST_TRACK_X + (n - 1) * cell, y, cell - 1.2, 7, 0, 1)
+            if own is None or not 0 < own <= top_level:
+                return
+            centre = left + TEST_TRACK_X + (own - 0.5) * cell - 0.6
+            canvas.setFillColor(NAVY)
+            canvas.setStrokeColor(white)
+            canvas.setLineWidth(0.8)
+            if row.is_area:
+                canvas.rect(centre - 0.8, y - 1.5, 1.6, 10, 1, 1)
+            else:
+                canvas.circle(centre, y + 3.5, 2.4, 1, 1)
+
+        return paint
+
+    def _test_legend(self) -> Row:
+        row = Row(S_SMALL.leading + 4)
+
+        def paint(canvas: Canvas, left: float, top: float) -> None:
+            y = top - S_SMALL.leading + 1
+            canvas.setFillColor(band_colour(1))
+            canvas.rect(left, y, 8, 6, 0, 1)
+            canvas.setFillColor(NAVY)
+            canvas.circle(left + 50 * mm + 4, y + 3, 2.4, 0, 1)
+            canvas.setFillColor(ORANGE)
+            _triangle(canvas, left + 90 * mm + 4, y)
+
+        row.painters.append(paint)
+        row.pieces.append(Piece(11, S_SMALL, self._(LEGEND_BAND)))
+        row.pieces.append(Piece(50 * mm + 11, S_SMALL, self._(LEGEND_SELF)))
+        row.pieces.append(Piece(90 * mm + 11, S_SMALL, self._(FLAG).format(gap=self.data.flag_gap)))
+        return row
+
+    def _by_type(self, test: SkillsTestPart) -> list[Block]:
+        """Each area's knowledge, skills and attitudes items scored apart."""
+        _ = self._
+        rows = [*text_rows(_(BY_TYPE), S_BODY_BOLD, WIDTH), Row(2)]
+        columns = [TYPE_X + n * TYPE_W for n in range(len(TYPE_NAMES))]
+        header = Row(S_SMALL.leading + 2)
+        for x, name in zip(columns, TYPE_NAMES, strict=True):
+            header.pieces.append(Piece(x, S_SMALL, _(name)))
+        lines = [*rows, header]
+        for row in test.rows:
+            if not row.is_area:
+                continue
+            title = next(
+                (a.title.get(self.language) for a in test.framework.areas if a.id == row.key), ""
+            )
+            line = grid_rows(
+                [
+                    Column(0, TYPE_X - 2 * mm, S_SMALL_INK, f"{row.key}  {title}"),
+                    *(
+                        Column(x, TYPE_W - 2 * mm, S_SMALL_INK, self._score_text(score))
+                        for x, score in zip(columns, row.by_type, strict=True)
+                    ),
+                ],
+                min_leading=13,
+            )
+            lines += line
+        lines += text_rows(_(SKILLS_TEST_SOURCE), S_NOTE, WIDTH)
+        return [Block(lines, keep=len(lines), space_before=8)]
+
+    # -- 3. before and after -------------------------------------------------------------
 
     def comparison(self) -> list[Block]:
         _ = self._
@@ -386,7 +648,7 @@ class _Profile:
 
         return paint
 
-    # -- 3. own rating and assessed level -------------------------------------------------
+    # -- 4. own rating and assessed level -------------------------------------------------
 
     def gaps(self) -> list[Block]:
         _ = self._

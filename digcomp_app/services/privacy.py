@@ -27,6 +27,7 @@ from typing import Any, BinaryIO
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
+from digcomp_app.framework.digcompsat import TYPES, ItemBank, Profile, Score, builtin_bank, score
 from digcomp_app.i18n import _
 from digcomp_app.services.auditlog import append
 from digcomp_app.services.database import Database
@@ -45,6 +46,7 @@ from digcomp_app.storage.models import (
     Mobility,
     MobilityParticipant,
     SelfAssessment,
+    SkillsTest,
     StageChange,
     User,
     ValidationCase,
@@ -64,9 +66,10 @@ DigComp atzīšana — izglītojamā datu eksports
 izglītojamo (VDAR 15. un 20. pants):
 
 - learner.json — dati mašīnlasāmā JSON formātā (UTF-8): identitāte, konts (bez paroles),
-  grupas, mobilitātes, pašvērtējumi ar katru atbildi, validācijas lietas ar novērtējumiem,
-  pierādījumu aprakstiem un posmu vēsturi, apliecinājumi un audita žurnāla ieraksti par
-  izglītojamo. Formāts aprakstīts lietotnes dokumentācijā (docs/learner-export.md).
+  grupas, mobilitātes, pašvērtējumi ar katru atbildi, digitālo prasmju testi (DigCompSAT) ar
+  katru atbildi un rezultātiem, validācijas lietas ar novērtējumiem, pierādījumu aprakstiem un
+  posmu vēsturi, apliecinājumi un audita žurnāla ieraksti par izglītojamo. Formāts
+  aprakstīts lietotnes dokumentācijā (docs/learner-export.md).
 - evidence/ — pierādījumu faili, kā tie glabāti; faila nosaukuma sākumā ir pierādījuma
   numurs (learner.json laukā "evidence" → "id" un "file").
 - README.txt — šis fails.
@@ -81,10 +84,10 @@ This archive holds all the data the school's "DigComp recognition" app keeps abo
 learner (GDPR Articles 15 and 20):
 
 - learner.json — the data in machine-readable JSON (UTF-8): identity, account (never the
-  password), groups, mobilities, self-assessments with every answer, validation cases with
-  assessments, evidence descriptions and stage history, attestations, and the audit log
-  entries about the learner. The format is described in the app's documentation
-  (docs/learner-export.md).
+  password), groups, mobilities, self-assessments with every answer, digital skills tests
+  (DigCompSAT) with every answer and the result, validation cases with assessments,
+  evidence descriptions and stage history, attestations, and the audit log entries about
+  the learner. The format is described in the app's documentation (docs/learner-export.md).
 - evidence/ — the evidence files as stored; each name starts with the evidence number
   (in learner.json: "evidence" → "id" and "file").
 - README.txt — this file.
@@ -108,11 +111,13 @@ class ExportSummary:
     evidence_files: int
     certificates: int
     audit_events: int
+    skills_tests: int = 0
     size: int = 0
 
     def counts(self) -> dict[str, int]:
         return {
             "self_assessments": self.self_assessments,
+            "skills_tests": self.skills_tests,
             "cases": self.cases,
             "evidence_items": self.evidence_items,
             "evidence_files": self.evidence_files,
@@ -155,6 +160,68 @@ class _Names:
             user = self._session.get(User, user_id)
             self._cache[user_id] = user.display_name if user else ""
         return self._cache[user_id]
+
+
+def _score(figures: Score) -> dict[str, Any]:
+    found = figures.band
+    return {
+        "percent": figures.percent,
+        "band": found.id if found else None,
+        "levels": list(found.levels) if found else None,
+        "answered": figures.answered,
+        "unclear": figures.unclear,
+        "unanswered": figures.unanswered,
+    }
+
+
+def _profile(profile: Profile) -> dict[str, Any]:
+    return {
+        "id": profile.id,
+        **_score(profile.overall),
+        "by_type": {kind: _score(profile.by_type[kind]) for kind in TYPES},
+    }
+
+
+def _skills_test(bank: ItemBank, test: SkillsTest) -> dict[str, Any]:
+    """One DigCompSAT test: its answers in the test's order and, once finished, its result
+    scored as the app shows it (``framework.digcompsat.score``)."""
+    order = {item.id: item.number for item in bank.items}
+    answers = sorted(test.answers, key=lambda a: (order.get(a.item_id, len(order) + 1), a.id))
+    result = None
+    if test.completed_at is not None:
+        scored = score(bank, {a.item_id: a.value for a in test.answers})
+        result = {
+            "answered": scored.answered,
+            "unclear": scored.unclear,
+            "total": scored.total,
+            "competences": [_profile(p) for p in scored.competences],
+            "areas": [_profile(p) for p in scored.areas],
+        }
+    return {
+        "id": test.id,
+        "mobility_id": test.mobility_id,
+        "moment": test.moment,
+        "item_bank": {
+            "id": "digcompsat",
+            "framework": {"id": bank.framework[0], "version": bank.framework[1]},
+        },
+        "language": test.language,
+        "started_at": _time(test.started_at),
+        "completed_at": _time(test.completed_at),
+        "answers": [
+            {
+                "item_id": answer.item_id,
+                "competence_id": bank.item(answer.item_id).competence
+                if bank.has_item(answer.item_id)
+                else None,
+                "type": bank.item(answer.item_id).type if bank.has_item(answer.item_id) else None,
+                "value": answer.value,
+                "answered_at": _time(answer.answered_at),
+            }
+            for answer in answers
+        ],
+        "scores": result,
+    }
 
 
 def _collect(
@@ -263,6 +330,14 @@ def _collect(
             select(SelfAssessment)
             .where(SelfAssessment.learner_id == learner.id)
             .order_by(SelfAssessment.id)
+        )
+    ]
+
+    bank = builtin_bank()
+    skills_tests = [
+        _skills_test(bank, test)
+        for test in session.scalars(
+            select(SkillsTest).where(SkillsTest.learner_id == learner.id).order_by(SkillsTest.id)
         )
     ]
 
@@ -387,6 +462,7 @@ def _collect(
     owned: dict[str, list[Any]] = {
         "case": [c.id for c in cases],
         "self_assessment": [s["id"] for s in self_assessments],
+        "skills_test": [t["id"] for t in skills_tests],
         "evidence": [e["id"] for c in case_records for e in c["evidence"]],
         "certificate": [
             c.id
@@ -421,6 +497,7 @@ def _collect(
         "groups": groups,
         "mobilities": mobilities,
         "self_assessments": self_assessments,
+        "skills_tests": skills_tests,
         "validation_cases": case_records,
         "certificates": certificates,
         "audit_events": audit,
@@ -482,6 +559,7 @@ def _write(
             len(written),
             len(data["certificates"]),
             len(data["audit_events"]),
+            skills_tests=len(data["skills_tests"]),
         )
         document = {
             "format": FORMAT,

@@ -22,9 +22,25 @@ from digcomp_app.documents.mobility_summary import (
     SummaryParticipant,
     render_mobility_summary,
 )
-from digcomp_app.documents.profile import ProfileData, ProfileRow, render_profile
+from digcomp_app.documents.profile import (
+    AreaFigures,
+    ProfileData,
+    ProfileRow,
+    SkillsTestPart,
+    TestRow,
+    TestScore,
+    render_profile,
+)
 from digcomp_app.documents.texts import gettext_for
 from digcomp_app.framework import Framework, builtin_library
+from digcomp_app.framework.digcompsat import (
+    LARGE_DIFFERENCE,
+    TYPES,
+    Profile,
+    Score,
+    builtin_bank,
+)
+from digcomp_app.framework.digcompsat import score as score_test
 from digcomp_app.i18n import N_, UI_LANGUAGES, _
 from digcomp_app.services.auditlog import append
 from digcomp_app.services.database import Database
@@ -32,7 +48,8 @@ from digcomp_app.services.errors import InvalidInput, NotFound
 from digcomp_app.services.mobilities import mobility_text, stored_texts
 from digcomp_app.services.permissions import Actor, service
 from digcomp_app.services.scope import require_learner
-from digcomp_app.services.self_assessment import latest_completed, scores
+from digcomp_app.services.self_assessment import latest_completed, latest_finished, scores
+from digcomp_app.services.skills_test import compare_with_levels
 from digcomp_app.services.validation import FLAG_GAP, STAGE_NAMES
 from digcomp_app.storage.models import (
     Assessment,
@@ -42,6 +59,7 @@ from digcomp_app.storage.models import (
     MobilityParticipant,
     Organisation,
     SelfAssessment,
+    SkillsTest,
     ValidationCase,
 )
 
@@ -119,12 +137,90 @@ def _date(value: dt.datetime | None) -> dt.date | None:
     return value.astimezone().date() if value is not None else None
 
 
+def _test_score(figures: Score) -> TestScore:
+    found = figures.band
+    return TestScore(
+        figures.percent,
+        found.id if found else None,
+        found.levels if found else None,
+        not figures.empty,
+    )
+
+
+def _by_type(profile: Profile) -> tuple[TestScore, TestScore, TestScore]:
+    knowledge, skills, attitudes = (_test_score(profile.by_type[kind]) for kind in TYPES)
+    return knowledge, skills, attitudes
+
+
+def _skills_test(
+    session: Session,
+    learner_id: int,
+    mobility_id: int | None,
+    own: dict[str, int | None],
+    own_on: dt.date | None,
+    area_figures: dict[str, AreaFigures],
+) -> SkillsTestPart | None:
+    """The learner's latest finished skills test (of the mobility when given) scored, each
+    competence beside the own level as the test's result screen compares them; None when
+    they have finished none."""
+    test = latest_finished(session, SkillsTest, learner_id, mobility_id)
+    if test is None or test.completed_at is None:
+        return None
+    bank = builtin_bank()
+    result = score_test(bank, {a.item_id: a.value for a in test.answers})
+    compared = {c.competence_id: c for c in compare_with_levels(result, own)}
+    area_of = {item.competence: item.area for item in bank.items}
+    rows: list[TestRow] = []
+    for area in result.areas:
+        figures = area_figures.get(area.id)
+        rows.append(
+            TestRow(
+                area.id,
+                True,
+                _test_score(area.overall),
+                _by_type(area),
+                own=figures.shown if figures is not None else None,
+                rated=figures is not None,
+            )
+        )
+        for profile in result.competences:
+            if area_of[profile.id] != area.id:
+                continue
+            mine = compared[profile.id]
+            rows.append(
+                TestRow(
+                    profile.id,
+                    False,
+                    _test_score(profile.overall),
+                    _by_type(profile),
+                    own=mine.own_level,
+                    rated=mine.rated,
+                    difference=mine.difference,
+                    large=mine.large,
+                )
+            )
+    taken_on = _date(test.completed_at)
+    assert taken_on is not None
+    return SkillsTestPart(
+        taken_on=taken_on,
+        language=test.language,
+        answered=result.answered,
+        unclear=result.unclear,
+        total=result.total,
+        framework=builtin_library().get(*bank.framework),
+        rows=tuple(rows),
+        own_on=own_on,
+        flag_gap=LARGE_DIFFERENCE,
+    )
+
+
 @service("reports.profile")
 def profile(
     db: Database, actor: Actor, learner_id: int, language: str, mobility_id: int | None = None
 ) -> ReportFile:
-    """The learner's profile: self-assessment results with the chart, before/after, and
-    own rating against the assessed level (limited to one mobility when given)."""
+    """The learner's profile: self-assessment results with the chart, their latest
+    finished skills test beside them, before/after, and own rating against the assessed
+    level (limited to one mobility when given)."""
     chosen = _language(language)
     with db.transaction() as session:
         require_learner(session, actor, learner_id)
@@ -155,6 +251,10 @@ def profile(
         first = {a.competence_id: a.level for a in before.answers} if before else {}
         last = {a.competence_id: a.level for a in after.answers} if after else {}
         assessed = _assessed_levels(session, learner_id, mobility_id)
+        # the same computation as the results screen's (one number, one rule)
+        area_scores: dict[str, AreaFigures] = (
+            {a.area_id: a for a in scores(framework, own).areas} if latest else {}
+        )
         rows = tuple(
             ProfileRow(c.id, own.get(c.id), first.get(c.id), last.get(c.id), assessed.get(c.id))
             for c in framework.competences()
@@ -170,8 +270,15 @@ def profile(
             rows=rows,
             mobility_title=mobility_title,
             flag_gap=FLAG_GAP,
-            # the same computation as the results screen's (one number, one rule)
-            area_scores=({a.area_id: a for a in scores(framework, own).areas} if latest else {}),
+            area_scores=area_scores,
+            skills_test=_skills_test(
+                session,
+                learner_id,
+                mobility_id,
+                own,
+                _date(latest.completed_at) if latest else None,
+                area_scores,
+            ),
         )
         append(session, actor.username, "reports.profile", "ok", "learner", learner_id)
     name = ascii_name(data.learner_name) or str(learner_id)

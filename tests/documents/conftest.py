@@ -44,11 +44,18 @@ def need(tool: str) -> str:
     return path
 
 
-def pdf_text(pdf: bytes, tmp_path: Path, first: int | None = None, last: int | None = None) -> str:
-    """The text as pdftotext extracts it (reading order, one line per printed line)."""
+def pdf_text(
+    pdf: bytes,
+    tmp_path: Path,
+    first: int | None = None,
+    last: int | None = None,
+    layout: bool = False,
+) -> str:
+    """The text as pdftotext extracts it (reading order, one line per printed line; with
+    ``layout``, as placed on the page: a table's row stays one line)."""
     source = tmp_path / "extract.pdf"
     source.write_bytes(pdf)
-    command = [need("pdftotext"), "-enc", "UTF-8"]
+    command = [need("pdftotext"), "-enc", "UTF-8", *(["-layout"] if layout else [])]
     if first:
         command += ["-f", str(first)]
     if last:

@@ -6,16 +6,28 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
 
-from digcomp_app.services import certificates, evidence, mobilities, privacy, validation
+from digcomp_app.framework.digcompsat import builtin_bank
+from digcomp_app.services import (
+    certificates,
+    evidence,
+    mobilities,
+    privacy,
+    skills_test,
+    validation,
+)
 from digcomp_app.services.errors import PermissionDenied
 from digcomp_app.services.validation import TargetDraft
 from digcomp_app.storage.models import AuditEvent, User
 from tests.services.conftest import complete_self_assessment
+from tests.services.test_skills_test import take
 
+SPEC = Path(__file__).resolve().parents[2] / "docs" / "learner-export.md"
 REPORT = "Mans pārskats: meklēju informāciju un salīdzināju avotus.\n".encode() * 50
 
 
@@ -94,6 +106,7 @@ def test_the_export_holds_the_learners_records_and_files(db, school, exported):
     assert member == f"evidence/{item.id}-pārskats.txt"
     assert archive.read(member) == REPORT
     assert kinds["file"]["size"] == len(REPORT) and kinds["file"]["sha256"] == item.sha256
+    assert document["skills_tests"] == []  # took none
     [cert] = document["certificates"]
     assert cert["serial"] == certificate.serial and cert["status"] == "issued"
     assert isinstance(cert["snapshot"], dict)
@@ -133,12 +146,89 @@ def test_the_export_is_audited_with_counts_only(db, school, exported):
     )
     assert event.details == {
         "self_assessments": 1,
+        "skills_tests": 0,
         "cases": 1,
         "evidence_items": 2,
         "evidence_files": 1,
         "certificates": 1,
         "audit_events": event.details["audit_events"],
     }
+
+
+def answer_for(item) -> int:
+    """Answers that give each band somewhere, and knowledge and skills apart."""
+    base = {"1": 0, "2": 1, "3": 2, "4": 3, "5": 2}[item.area]
+    return max(0, base - 1) if item.type == "skills" else base
+
+
+def test_the_export_holds_the_skills_tests_as_the_services_report_them(db, school):
+    """A finished test with its answers in the test's order and the result the services
+    show; an unfinished one with its answers so far and no result; nobody else's."""
+    done = take(
+        db,
+        school.learner,
+        school.mobility_id,
+        "before",
+        value_for=lambda item: None if item.id == "Q2" else answer_for(item),
+    )
+    begun = skills_test.start(db, school.learner, "en", school.mobility_id, "after")
+    skills_test.answer(db, school.learner, begun.id, "Q5", 3)
+    take(db, school.other_learner, value_for=lambda item: 0)
+    document, _archive = read(privacy.export_learner(db, school.coordinator, school.learner_id))
+    finished, unfinished = document["skills_tests"]
+
+    stored = skills_test.get(db, school.coordinator, done.id)
+    assert (finished["id"], finished["mobility_id"], finished["moment"]) == (
+        done.id,
+        school.mobility_id,
+        "before",
+    )
+    assert finished["language"] == "lv" and finished["completed_at"].endswith("Z")
+    assert finished["item_bank"] == {
+        "id": "digcompsat",
+        "framework": {"id": "digcomp", "version": "2.2"},
+    }
+    bank = builtin_bank()
+    assert [a["item_id"] for a in finished["answers"]] == [i.id for i in bank.items]
+    assert {a["item_id"]: a["value"] for a in finished["answers"]} == dict(stored.answers)
+    assert finished["answers"][1]["value"] is None  # Q2: "unclear to me"
+    assert all(
+        (a["competence_id"], a["type"])
+        == (bank.item(a["item_id"]).competence, bank.item(a["item_id"]).type)
+        for a in finished["answers"]
+    )
+
+    shown = skills_test.result(db, school.coordinator, done.id).result
+    scores = finished["scores"]
+    assert (scores["answered"], scores["unclear"], scores["total"]) == (81, 1, 82)
+    for exported, profiles in (
+        (scores["competences"], shown.competences),
+        (scores["areas"], shown.areas),
+    ):
+        assert [p["id"] for p in exported] == [p.id for p in profiles]
+        for row, profile in zip(exported, profiles, strict=True):
+            for name, figures in (("", profile.overall), *profile.by_type.items()):
+                written = row if not name else row["by_type"][name]
+                assert written["percent"] == figures.percent, (profile.id, name)
+                assert written["band"] == (figures.band.id if figures.band else None)
+                assert written["levels"] == (list(figures.band.levels) if figures.band else None)
+                assert (written["answered"], written["unclear"], written["unanswered"]) == (
+                    figures.answered,
+                    figures.unclear,
+                    figures.unanswered,
+                )
+    assert {p["band"] for p in scores["competences"]} == {
+        "low",
+        "foundation",
+        "intermediate",
+        "advanced",
+    }
+
+    assert unfinished["id"] == begun.id and unfinished["completed_at"] is None
+    assert unfinished["scores"] is None
+    assert [(a["item_id"], a["value"]) for a in unfinished["answers"]] == [("Q5", 3)]
+    actions = {(e["action"], e["entity"]) for e in document["audit_events"]}
+    assert ("skills_test.complete", "skills_test") in actions
 
 
 def test_who_may_export_whose_data(db, school):
@@ -183,3 +273,38 @@ def test_saving_to_a_file_streams_and_leaves_nothing_on_failure(db, school, tmp_
     assert not (tmp_path / "stopped.zip").exists()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".export-")]
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["export.zip"]
+
+
+def shape(value: Any) -> Any:
+    """The field names and kinds of a JSON value (a list by its first element; null is any
+    kind)."""
+    if isinstance(value, dict):
+        return {key: shape(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [shape(value[0])] if value else []
+    return None if value is None else type(value).__name__
+
+
+def assert_same_shape(documented: Any, real: Any, where: str) -> None:
+    if isinstance(documented, dict) and isinstance(real, dict):
+        assert set(documented) == set(real), (where, set(documented) ^ set(real))
+        for key in documented:
+            if key != "snapshot":  # elided in the example
+                assert_same_shape(documented[key], real[key], f"{where}.{key}")
+    elif isinstance(documented, list) and isinstance(real, list):
+        if documented and real:
+            assert_same_shape(documented[0], real[0], f"{where}[0]")
+    elif documented is not None and real is not None:
+        assert shape(documented) == shape(real), where
+
+
+def test_the_documented_example_has_the_exports_fields(db, school, exported):
+    """The example in docs/learner-export.md is a real export shortened: every object in
+    it has the fields, of the kinds, that an export made now has."""
+    take(db, school.learner, school.mobility_id, "before", value_for=answer_for)
+    real, _archive = read(privacy.export_learner(db, school.coordinator, school.learner_id))
+    text = SPEC.read_text(encoding="utf-8")
+    example = json.loads(text.split("```json\n", 1)[1].split("\n```", 1)[0])
+    assert example["format_version"] == privacy.FORMAT_VERSION
+    assert example["skills_tests"] and real["skills_tests"]
+    assert_same_shape(example, real, "learner.json")
