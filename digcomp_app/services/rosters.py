@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session
 
 from digcomp_app.i18n import _
 from digcomp_app.services import learners as learner_service
-from digcomp_app.services.accounts import OneTimeCredential, _credential, new_staff_user
+from digcomp_app.services.accounts import OneTimeCredential, new_staff_user
+from digcomp_app.services.accounts.one_time import credential_for
 from digcomp_app.services.auditlog import append
 from digcomp_app.services.database import Database
 from digcomp_app.services.errors import ServiceError, simultaneous_changes_refused
@@ -524,7 +525,7 @@ def import_staff(
                 user, password = new_staff_user(
                     session, db, row.given_names, row.surname, row.roles, row.username, taken
                 )
-                credentials.append(_credential(session, user, password))
+                credentials.append(credential_for(session, user, password))
             elif row.action == "update":
                 user = session.get(User, row.user_id)  # type: ignore[assignment]
                 have = {r.role for r in user.roles}
