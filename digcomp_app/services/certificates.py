@@ -28,7 +28,8 @@ from digcomp_app.services.permissions import Actor, Role, service
 from digcomp_app.services.scope import require_learner
 from digcomp_app.services.search import PAGE, containing, first_page, named_by, words
 from digcomp_app.services.signing import Signer, fingerprints, require_current_key
-from digcomp_app.services.validation import CaseInfo, _move, case_info, load_case
+from digcomp_app.services.validation import CaseInfo, case_info, load_case
+from digcomp_app.services.validation.stages import move_to_stage
 from digcomp_app.storage.models import (
     Assessment,
     Certificate,
@@ -350,7 +351,7 @@ def issue(db: Database, actor: Actor, case_id: int, signer: Signer) -> Certifica
             replaces_serial=previous.serial if previous else "",
         )
         session.add(cert)
-        _move(
+        move_to_stage(
             session,
             actor,
             case,
@@ -399,7 +400,7 @@ def revoke(db: Database, actor: Actor, serial: str, reason: str) -> CertificateI
         cert.revoked_by, cert.revoke_reason = actor.user_id, reason
         case = session.get(ValidationCase, cert.case_id)
         if case is not None and case.stage == "certified":
-            _move(session, actor, case, "certification", reason)
+            move_to_stage(session, actor, case, "certification", reason)
         session.flush()
         append(
             session,

@@ -28,7 +28,8 @@ from digcomp_app.services.database import Database
 from digcomp_app.services.errors import IntegrityProblem, InvalidInput, NotFound
 from digcomp_app.services.inputs import clean_text
 from digcomp_app.services.permissions import Actor, service
-from digcomp_app.services.validation import _require_stage, load_case
+from digcomp_app.services.validation import load_case
+from digcomp_app.services.validation.rows import require_stage
 from digcomp_app.storage.models import (
     EvidenceBlob,
     EvidenceItem,
@@ -462,7 +463,7 @@ def _add(
     title = _clean_title(title)
     with db.transaction() as session:
         case = load_case(session, actor, case_id)
-        _require_stage(case, *EVIDENCE_STAGES)
+        require_stage(case, *EVIDENCE_STAGES)
         ties = _check_competences({t.competence_id for t in case.targets}, competence_ids)
         content = fields.pop("content", None)
         media_type = fields.pop("media_type", None)
@@ -566,7 +567,7 @@ def _load_item(
     if item is None:
         raise NotFound(_("There is no evidence with the number {id}.").format(id=evidence_id))
     case = load_case(session, actor, item.case_id)
-    _require_stage(case, *CHANGE_STAGES)
+    require_stage(case, *CHANGE_STAGES)
     return item, case
 
 
