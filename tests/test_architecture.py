@@ -210,7 +210,7 @@ def test_the_rules_cover_every_file():
 def test_the_rule_checker_sees_imports():
     # Guard against a checker that passes because it reads nothing.
     assert "PySide6.QtWidgets" in imports_of(PACKAGE / "ui" / "main_window.py")
-    assert "digcomp_app.documents.qr" in imports_of(PACKAGE / "documents" / "attestation.py")
+    assert "digcomp_app.documents.qr" in imports_of(PACKAGE / "documents" / "attestation_pages.py")
 
 
 def test_the_rule_checker_sees_every_spelling_of_an_import(tmp_path):

@@ -50,3 +50,8 @@ FOOTER_KEY = N_("Signing key fingerprint: {fingerprint}")
 UNSIGNED = N_("Not signed: this copy cannot be verified.")
 PAGE = N_("Page {page}/{pages}")
 SUBJECT = N_("Digital competences acquired ({framework}), serial number {serial}")
+#: the mobility's texts written per language (besides TITLE and OBJECTIVE of the wording)
+ACTIVITIES = N_("Activities carried out")
+HOST_DESCRIPTION = N_("About the host organisation")
+#: under the QR code, when the school has a verification address
+CHECK_AT = N_("Check this attestation at {address}")

@@ -18,8 +18,8 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from digcomp_app.documents import fonts
-from digcomp_app.documents.attestation import ACTIVITIES, HOST_DESCRIPTION, localised_text
-from digcomp_app.documents.attestation_wording import OBJECTIVE
+from digcomp_app.documents.attestation import localised_text
+from digcomp_app.documents.attestation_wording import ACTIVITIES, HOST_DESCRIPTION, OBJECTIVE
 from digcomp_app.documents.layout import (
     WHOLE,
     Block,

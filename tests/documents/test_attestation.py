@@ -9,7 +9,7 @@ import json
 import pypdfium2
 import pytest
 
-from digcomp_app.documents import attestation
+from digcomp_app.documents import attestation, attestation_wording
 from digcomp_app.documents.attestation import (
     embedded_records,
     file_name,
@@ -55,8 +55,8 @@ def test_every_version_shows_the_holder_levels_and_dates_as_written(
         assert "2026. gada 2. aprīlis" in text  # issue date
         assert "2026. gada 2. marts – 2026. gada 27. marts" in text  # from–to
         assert "Vācija" in text  # host country
-        assert words("lv", attestation.HOLDER) in text
-        assert words("lv", attestation.COMPETENCES) in text
+        assert words("lv", attestation_wording.HOLDER) in text
+        assert words("lv", attestation_wording.COMPETENCES) in text
     if "en" in languages:
         assert "4 – Intermediate" in text and "5 – Advanced" in text
         assert "Browsing, searching and filtering information" in text
@@ -138,7 +138,7 @@ def test_pdf_metadata_title_author_subject_language(signer, snapshot):
     finally:
         document.close()
     assert meta["Title"].endswith("— Ēriks Šņore")
-    assert words("lv", attestation.TITLE) in meta["Title"]
+    assert words("lv", attestation_wording.TITLE) in meta["Title"]
     assert "Attestation of digital competences" in meta["Title"]
     assert meta["Author"] == "Daugavkrastu tehnikums"
     assert "DC-ABCD-EFGH-IJKL-MNOP" in meta["Subject"] and "DigComp 3.0" in meta["Subject"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from digcomp_app.documents import attestation
+from digcomp_app.documents import attestation_wording
 from digcomp_app.documents.attestation import check_languages, render_attestation
 from digcomp_app.documents.europass_text import europass_text
 from digcomp_app.documents.mobility_summary import render_mobility_summary
@@ -26,8 +26,12 @@ def test_a_dutch_attestation_is_in_dutch(signer, snapshot, tmp_path):
     assert check_languages(["nl"]) == ("nl",)
     pdf = render_attestation(signer.attestation(snapshot), ["nl"])
     text = flat(pdf_text(pdf, tmp_path))
-    assert dutch(attestation.TITLE) == "Attest van digitale competenties"
-    for message in (attestation.TITLE, attestation.HOLDER, attestation.COMPETENCES):
+    assert dutch(attestation_wording.TITLE) == "Attest van digitale competenties"
+    for message in (
+        attestation_wording.TITLE,
+        attestation_wording.HOLDER,
+        attestation_wording.COMPETENCES,
+    ):
         assert dutch(message) in text
     assert "Ēriks" in text and "Šņore" in text and "DC-ABCD-EFGH-IJKL-MNOP" in text
     assert "2 april 2026" in text  # the date of issue, by Babel in Dutch

@@ -213,7 +213,7 @@ def test_a_printed_code_scans_at_120_dpi(tmp_path):
     from reportlab.lib.units import mm
     from reportlab.pdfgen.canvas import Canvas
 
-    from digcomp_app.documents.attestation import QR_MASK, QR_SIZE
+    from digcomp_app.documents.attestation_layout import QR_MASK, QR_SIZE
     from digcomp_app.documents.qr import draw_qr
 
     signed = payload.sign_v2(KEY, content(birth_date=dt.date(2008, 3, 1)))
