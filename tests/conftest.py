@@ -16,15 +16,61 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 
 
+#: where a run keeps its temporary files when nothing else is said (TMPDIR, --basetemp):
+#: in memory, so the many small SQLite commits of the suite do not wait for the disk
+MEMORY_FOLDER = Path("/dev/shm")
+#: the memory folder is used only with this much free space in it
+MEMORY_NEEDED = 2 * 1024**3
+
+
+def _temporary_files_in_memory(config: pytest.Config) -> None:
+    """Put the run's temporary files (pytest's tmp_path, and TMPDIR for the workers and
+    every program they start) in memory where Linux offers it. Saving to the disk is not
+    what these tests test: the tests of a full disk mount a disk of their own, kill -9
+    keeps what the kernel holds, and the durability settings of SQLite stay as they are."""
+    import shutil
+    import tempfile
+
+    if config.option.basetemp or os.environ.get("TMPDIR") or not MEMORY_FOLDER.is_dir():
+        return
+    if not os.access(MEMORY_FOLDER, os.W_OK | os.X_OK):
+        return
+    if shutil.disk_usage(MEMORY_FOLDER).free < MEMORY_NEEDED:
+        return
+    os.environ["TMPDIR"] = str(MEMORY_FOLDER)
+    tempfile.tempdir = None  # asked again: TMPDIR
+
+
 def pytest_configure(config: pytest.Config) -> None:
-    """One folder per run where every process (pytest-xdist workers too) leaves the
-    reliability figures it measured (tests/reliability/figures.py)."""
+    """Set once for the whole run by the process that starts it (the workers of
+    pytest-xdist inherit it): its name (tests/run_once.py), where its temporary files go,
+    and one folder where every process leaves the reliability figures it measured
+    (tests/reliability/figures.py)."""
     import tempfile
 
     from tests.reliability.figures import ENV
+    from tests.run_once import RUN_ENV
 
     if not hasattr(config, "workerinput"):  # the controller (or a run without workers)
+        import uuid
+
+        os.environ[RUN_ENV] = uuid.uuid4().hex[:10]
+        _temporary_files_in_memory(config)
         os.environ[ENV] = tempfile.mkdtemp(prefix="reliability-figures-")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """The template databases of this run are dropped after every worker has finished."""
+    from tests.run_once import drop_templates
+
+    url = os.environ.get("DIGCOMP_TEST_DATABASE_URL")
+    if url and not hasattr(config, "workerinput"):
+        from contextlib import suppress
+
+        from sqlalchemy.exc import OperationalError
+
+        with suppress(OperationalError):  # the server is gone: the tests have said so already
+            drop_templates(url)
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # type: ignore[no-untyped-def]
@@ -74,23 +120,47 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]
     set_language("en")
 
 
-@pytest.fixture(scope="session")
-def demo_template(tmp_path_factory) -> str:
-    """A demo school database, made once per test session; tests work on copies of it."""
-    import sqlite3
+@pytest.fixture(scope="session", autouse=True)
+def _fast_key_derivation() -> Iterator[None]:
+    """The cheapest argon2id cost the program accepts (1 pass, 8 MiB) for the passphrases
+    of signing keys and sealed backups, as FAST_HASHER is for passwords: these tests are
+    about what is sealed, not about the cost of guessing. The cost a key or backup was
+    sealed with is stored with it and read back from there, so what is sealed here opens
+    alike, and files sealed by the program at its full cost open too."""
+    from digcomp_app.services import sealing
 
+    kept = dict(sealing.KDF)
+    sealing.KDF.update({name: low for name, (low, _high) in sealing.KDF_LIMITS.items()})
+    yield
+    sealing.KDF.update(kept)
+
+
+def build_demo_school(url: str):  # type: ignore[no-untyped-def]
+    """The demo school in the empty database at ``url``; its summary."""
     from digcomp_app.services.database import Database
     from digcomp_app.showcase import demo
     from tests.services.conftest import FAST_HASHER
 
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
-    db = Database(f"sqlite:///{path}", password_hasher=FAST_HASHER)
-    demo.create_school(db, None)
-    db.close()
-    with sqlite3.connect(path) as connection:  # one self-contained file to copy
-        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    connection.close()
-    return str(path)
+    db = Database(url, password_hasher=FAST_HASHER)
+    try:
+        return demo.create_school(db, None)
+    finally:
+        db.close()
+
+
+@pytest.fixture(scope="session")
+def demo_school(tmp_path_factory):  # type: ignore[no-untyped-def]
+    """The demo school's SQLite file, made once per test run (by the first worker that needs
+    it), and its summary; tests work on copies of the file."""
+    from tests.run_once import sqlite_file
+
+    return sqlite_file(tmp_path_factory, "demo", build_demo_school)
+
+
+@pytest.fixture(scope="session")
+def demo_template(demo_school) -> str:
+    """The demo school's database file; tests work on copies of it."""
+    return str(demo_school[0])
 
 
 @pytest.fixture

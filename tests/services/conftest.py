@@ -1,20 +1,23 @@
 """Service tests run on SQLite and, when DIGCOMP_TEST_DATABASE_URL names a server, PostgreSQL.
 
-Each test gets a new, migrated database, seeded through the public services.
+Each test gets a new, migrated database, seeded through the public services. The migrated
+database and the seeded school (fixture ``school``) are made once per run and copied for each
+test (tests/run_once.py): a test that uses ``db`` starts from a copy of the migrated empty
+database, one that uses ``school`` from a copy of the seeded school; a test that asks only
+for ``database_url`` or ``postgres_url`` gets an empty database, as before.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import os
-import uuid
+import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
 from argon2 import PasswordHasher
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from digcomp_app.framework import builtin_library
 from digcomp_app.services import (
@@ -27,6 +30,7 @@ from digcomp_app.services import (
 )
 from digcomp_app.services.database import Database
 from digcomp_app.services.permissions import Actor
+from tests import run_once
 
 PG_URL = os.environ.get("DIGCOMP_TEST_DATABASE_URL", "")
 #: cheap hashing for tests; the app uses argon2-cffi's defaults
@@ -34,43 +38,80 @@ FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 PASSWORD = "correct horse"
 
 
-def new_postgres_database() -> tuple[str, Callable[[], None]]:
-    """A new, empty database on the test server, and a function that drops it."""
-    server = make_url(PG_URL).set(drivername="postgresql+psycopg")
-    name = f"digcomp_t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
+def new_postgres_database(template: str | None = None) -> tuple[str, Callable[[], None]]:
+    """A new database on the test server (empty, or a copy of the template database
+    ``template``), and a function that drops it."""
+    return run_once.new_postgres_database(PG_URL, template)
 
-    def drop() -> None:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
-    return server.set(database=name).render_as_string(hide_password=False), drop
+#: what a copied database already holds, by its URL, until ``db`` opens it: the seeded
+#: School, or None (migrated, empty)
+_COPIED: dict[str, School | None] = {}
+#: the School each open test database was copied with
+_SEEDED: weakref.WeakKeyDictionary[Database, School | None] = weakref.WeakKeyDictionary()
+
+
+def _template_kind(request: pytest.FixtureRequest) -> str:
+    """What the test's database may start from: "school" (it uses the seeded school),
+    "schema" (it uses ``db``), or "" (it opens the URL itself: an empty database)."""
+    names = request.fixturenames
+    if "db" not in names:
+        return ""
+    return "school" if "school" in names else "schema"
+
+
+def _fill(kind: str) -> Callable[[str], School | None]:
+    def fill(url: str) -> School | None:
+        database = Database(url, password_hasher=FAST_HASHER)
+        try:
+            return seed_school(database) if kind == "school" else None
+        finally:
+            database.close()
+
+    return fill
 
 
 @pytest.fixture
-def postgres_url() -> Iterator[str]:
+def postgres_url(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[str]:
     if not PG_URL:
         pytest.skip("DIGCOMP_TEST_DATABASE_URL is not set")
-    url, drop = new_postgres_database()
+    kind = _template_kind(request)
+    template, seeded = None, None
+    if kind:
+        template, seeded = run_once.postgres_template(tmp_path_factory, PG_URL, kind, _fill(kind))
+    url, drop = new_postgres_database(template)
+    if kind:
+        _COPIED[url] = seeded
     try:
         yield url
     finally:
+        _COPIED.pop(url, None)
         drop()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request, tmp_path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'school.sqlite3'}"
-    return request.getfixturevalue("postgres_url")
+def database_url(request, tmp_path, tmp_path_factory) -> Iterator[str]:
+    if request.param == "postgresql":
+        yield request.getfixturevalue("postgres_url")
+        return
+    path = tmp_path / "school.sqlite3"
+    url = f"sqlite:///{path}"
+    kind = _template_kind(request)
+    if kind:
+        template, seeded = run_once.sqlite_file(tmp_path_factory, kind, _fill(kind))
+        run_once.copy_sqlite(template, path)
+        _COPIED[url] = seeded
+    yield url
+    _COPIED.pop(url, None)
 
 
 @pytest.fixture
 def db(database_url) -> Iterator[Database]:
+    copied = database_url in _COPIED
+    seeded = _COPIED.pop(database_url, None)
     database = Database(database_url, password_hasher=FAST_HASHER)
+    if copied:
+        _SEEDED[database] = seeded
     yield database
     database.close()
 
@@ -96,6 +137,17 @@ def sign(db: Database, username: str) -> Actor:
 
 @pytest.fixture
 def school(db: Database) -> School:
+    """The seeded school: copied with the database when ``db`` was made for this test, else
+    seeded here (a test module with a ``db`` of its own)."""
+    seeded = _SEEDED.get(db)
+    if seeded is not None:
+        return copy.deepcopy(seeded)
+    return seed_school(db)
+
+
+def seed_school(db: Database) -> School:
+    """An administrator, a coordinator, two teachers, two learners with accounts, the home
+    school, a host company and a mobility with one participant and its teacher."""
     accounts.create_first_administrator(db, None, "admin", "Anna Admina", PASSWORD)
     admin = sign(db, "admin")
     for name, role in (("coord", "coordinator"), ("teach", "teacher"), ("teach2", "teacher")):

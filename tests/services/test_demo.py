@@ -33,6 +33,7 @@ from digcomp_app.showcase.demo import (
     create_school,
 )
 from digcomp_app.storage.models import User
+from tests.run_once import copy_sqlite
 from tests.services.conftest import FAST_HASHER, PG_URL, new_postgres_database
 
 LATVIAN_LETTERS = set("āčēģīķļņšūžĀČĒĢĪĶĻŅŠŪŽ")
@@ -58,17 +59,20 @@ class Demo:
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def demo(request, tmp_path_factory) -> Iterator[Demo]:
-    """One demo school per backend, shared by the tests that only look at it."""
+    """One demo school per backend, shared by the tests that only look at it (on SQLite a
+    copy of the run's demo school: tests/conftest.py)."""
     cleanup = None
     if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.sqlite3'}"
+        template, summary = request.getfixturevalue("demo_school")
+        url = f"sqlite:///{copy_sqlite(template, tmp_path_factory.mktemp('demo') / 'demo.sqlite3')}"
     else:
         if not PG_URL:
             pytest.skip("DIGCOMP_TEST_DATABASE_URL is not set")
         url, cleanup = new_postgres_database()
     db = Database(url, password_hasher=FAST_HASHER)
     try:
-        summary = create_school(db, None)
+        if request.param == "postgresql":
+            summary = create_school(db, None)
         coordinator = accounts.authenticate(db, None, "coordinator", PASSWORD)
         today = dt.date.today()
         found = mobilities.list_all(db, coordinator)
