@@ -375,6 +375,40 @@ def test_small_school_figures_equal_a_direct_computation(db, school):
     assert_matches(teacher, expected)
 
 
+def test_sheets_without_an_area_are_counted_sheet_by_sheet(db, school):
+    """A completed self-assessment answers every competence, so the number of learners with
+    an answer in an area follows from the competences' counts; sheets that lack some
+    answers (completed under other rules, or altered) are counted one by one."""
+    build_small_school(db, school)
+    with db.engine.begin() as connection:
+        sheets = [
+            r[0]
+            for r in connection.execute(
+                text("SELECT id FROM self_assessments ORDER BY completed_at DESC, id DESC")
+            )
+        ]
+        # the newest sheet loses all of area 2, the next one competence 1.1 only, a third
+        # everything but 5.4
+        connection.execute(
+            text("DELETE FROM self_assessment_answers WHERE self_assessment_id = :s "
+                 "AND competence_id LIKE '2.%'"), {"s": sheets[0]}
+        )  # fmt: skip
+        connection.execute(
+            text("DELETE FROM self_assessment_answers WHERE self_assessment_id = :s "
+                 "AND competence_id = '1.1'"), {"s": sheets[1]}
+        )  # fmt: skip
+        connection.execute(
+            text("DELETE FROM self_assessment_answers WHERE self_assessment_id = :s "
+                 "AND competence_id <> '5.4'"), {"s": sheets[2]}
+        )  # fmt: skip
+    figures = overview.figures(db, school.coordinator)
+    expected = reference(db, Filters())
+    assert_matches(figures, expected)
+    latest = figures.source("latest")
+    assert latest.row("2", is_area=True).learners < latest.learners
+    assert latest.row("1", is_area=True).learners < latest.learners
+
+
 def test_a_group_of_four_is_hidden_from_an_administrator_but_shown_to_its_teacher(db, school):
     made = build_small_school(db, school)
     small = Filters(group_id=made["small"])
