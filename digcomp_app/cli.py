@@ -16,7 +16,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from digcomp_app import __version__
-from digcomp_app import commands as command_modules
 from digcomp_app.i18n import UI_LANGUAGES, _, set_language, system_language
 from digcomp_app.i18n.cli_messages import translate_argparse
 from digcomp_app.services.errors import ServiceError
@@ -88,6 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=_Formatter,
     )
     gui.set_defaults(handler=_run_gui)
+    from digcomp_app import commands as command_modules  # (not for the window alone)
+
     for module in command_modules.discover():
         module.register(commands, _Formatter)
     return parser
@@ -133,7 +134,10 @@ def _log_file() -> Path:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    if getattr(sys, "frozen", False):  # a packaged app: batch printing starts worker processes
+    if getattr(sys, "frozen", False) and "multiprocessing" in sys.modules:
+        # A process that batch printing's multiprocessing started from the packaged program
+        # (its run-time hook loaded multiprocessing: packaging/bundle/rth_multiprocessing.py)
+        # does that work and exits here; the program's own start does not load it.
         import multiprocessing
 
         multiprocessing.freeze_support()
