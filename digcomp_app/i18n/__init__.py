@@ -17,7 +17,6 @@ See ``docs/decisions/0003-translation-catalogs.md``.
 
 from __future__ import annotations
 
-import datetime as _dt
 import gettext as _gettext
 import io
 import os
@@ -26,7 +25,8 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # (locale, decimal and Babel load when first needed: a faster start)
+if TYPE_CHECKING:  # (datetime, locale, decimal and Babel load when first needed: a faster start)
+    import datetime as _dt
     from decimal import Decimal
 
     from babel import Locale

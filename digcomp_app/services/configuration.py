@@ -7,9 +7,15 @@ drives); the window and the commands show these texts.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from digcomp_app.i18n import UI_LANGUAGES, _
 from digcomp_app.settings import MachineConfig, load_machine_config, load_settings
-from digcomp_app.storage.sharing import SharingStatus
+
+# (only named: every start reads the machine-wide file through this module, before the
+# window's first paint, which the lease code need not wait for: docs/decisions/0014)
+if TYPE_CHECKING:
+    from digcomp_app.storage.sharing import SharingStatus
 
 #: where the documentation explains a school's PostgreSQL server
 SCHOOL_SETUP_GUIDE = "docs/school-setup.md"

@@ -18,6 +18,7 @@ from digcomp_app.i18n import (
 )
 from digcomp_app.ui.main_window import MainWindow
 from digcomp_app.ui.qt_i18n import apply_qt_language
+from digcomp_app.ui.style import STYLE, STYLE_GIVEN
 
 # what the first paint does not need is imported where it is used (docs/decisions/0014)
 if TYPE_CHECKING:
@@ -29,7 +30,11 @@ if TYPE_CHECKING:
 def create_application(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance()
     if not isinstance(app, QApplication):
-        app = QApplication(argv if argv is not None else sys.argv[:1])
+        # The style named on Qt's own command line: Qt makes it when first needed, without
+        # Python setting up its QStyle type (a dozen enums, milliseconds before the first
+        # paint, which setStyle() costs as it returns a QStyle: docs/decisions/0014).
+        app = QApplication([*(argv if argv is not None else sys.argv[:1]), "-style", STYLE])
+        app.setProperty(STYLE_GIVEN, True)
     app.setApplicationName("digcomp-app")
     app.setApplicationDisplayName("DigComp")
     app.setApplicationVersion(__version__)

@@ -306,7 +306,9 @@ class MainWindow(QMainWindow):
         self.language_group = QActionGroup(self)
         self.language_actions: dict[str, QAction] = {}
         for code in UI_LANGUAGES:
-            action = QAction(language_name(code), self, checkable=True)
+            # (not QAction(text, parent): that call sets QIcon's enums up too, for nothing)
+            action = QAction(self, checkable=True)
+            action.setText(language_name(code))
             action.triggered.connect(lambda _checked=False, c=code: self.switch_language(c))
             self.language_group.addAction(action)
             self.language_menu.addAction(action)

@@ -98,12 +98,19 @@ def palette() -> QPalette:
     return p
 
 
+#: Qt's style of the program
+STYLE = "Fusion"
+#: the application's property saying it was made with ``-style Fusion`` (``ui.app``)
+STYLE_GIVEN = "digcompStyleGiven"
+
+
 def apply_style(app: QApplication | None = None) -> None:
     """Give the application the program's look (again: the call is cheap and idempotent)."""
     app = app or QApplication.instance()  # type: ignore[assignment]
     if not isinstance(app, QApplication) or app.property("digcompStyled"):
         return
-    app.setStyle("Fusion")
+    if not app.property(STYLE_GIVEN):  # (made elsewhere: tests, an embedding program)
+        app.setStyle(STYLE)
     app.setPalette(palette())
     app.setStyleSheet(STYLE_SHEET)
     app.setProperty("digcompStyled", True)

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtCore import QEvent, QObject, QSize
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QDialog,
-    QDialogButtonBox,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QTableWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+# Imported where used: the window's first paint (which needs this module) does not wait for
+# these classes' enums to be set up for Python (docs/decisions/0014-first-paint.md).
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTableWidget
 
 #: the colour of error messages shown beside the control they concern
 ERROR_COLOUR = "#b00020"
@@ -23,6 +18,8 @@ ERROR_COLOUR = "#b00020"
 
 def record_table(columns: int = 0) -> QTableWidget:
     """A read-only table of records: whole rows selected, one at a time, no row numbers."""
+    from PySide6.QtWidgets import QAbstractItemView, QTableWidget
+
     table = QTableWidget(0, columns)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -92,6 +89,8 @@ def ask_one_field(dialog: QDialog, field: QWidget) -> OneField:
     label (its buddy: the label's access key focuses it) and ``field``, a hint, a line for
     errors, then Cancel and the dialog's own accepting button. The texts are the dialog's to
     set; its ``accept`` and ``reject`` answer the buttons."""
+    from PySide6.QtWidgets import QDialogButtonBox
+
     intro, label, hint, error = QLabel(), QLabel(), QLabel(), QLabel()
     for text in (intro, hint, error):
         text.setWordWrap(True)
@@ -133,11 +132,13 @@ def apply_text_size(percent: int) -> None:
     """Make the application's font ``percent`` % of the size it started with: every widget
     that does not set its own size follows (layouts grow, dialogs refit)."""
     global _text_size
+    if percent == _text_size or percent <= 0:  # (before QFont's enums are set up: 0014)
+        return
     from PySide6.QtGui import QFont
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance()
-    if not isinstance(app, QApplication) or percent == _text_size or percent <= 0:
+    if not isinstance(app, QApplication):
         return
     font = QFont(app.font())
     base = font.pointSizeF() * 100 / _text_size
