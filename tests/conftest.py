@@ -121,17 +121,23 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _fast_key_derivation() -> Iterator[None]:
-    """The cheapest argon2id cost the program accepts (1 pass, 8 MiB) for the passphrases
-    of signing keys and sealed backups, as FAST_HASHER is for passwords: these tests are
-    about what is sealed, not about the cost of guessing. The cost a key or backup was
-    sealed with is stored with it and read back from there, so what is sealed here opens
-    alike, and files sealed by the program at its full cost open too."""
-    from digcomp_app.services import sealing
+def _cheap_argon2() -> Iterator[None]:
+    """argon2id at its cheapest in the tests' own processes, as the tests' FAST_HASHER:
+    passwords hashed by a database opened without a hasher of its own (the command line's,
+    the window's), and the passphrases of signing keys and sealed backups at the lowest cost
+    the program accepts (1 pass, 8 MiB). These tests are about what is checked and sealed,
+    not about the cost of guessing; the cost is stored with each hash, key and backup and
+    read back from there, so whatever the program made at its full cost (the programs the
+    tests start run at full cost) still opens. tests/services/test_accounts.py checks that
+    a hash of other parameters is upgraded on sign-in."""
+    from digcomp_app.services import database, sealing
+    from tests.services.conftest import FAST_HASHER
 
     kept = dict(sealing.KDF)
     sealing.KDF.update({name: low for name, (low, _high) in sealing.KDF_LIMITS.items()})
-    yield
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(database, "PasswordHasher", lambda: FAST_HASHER)
+        yield
     sealing.KDF.update(kept)
 
 
