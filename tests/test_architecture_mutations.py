@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.run_once import once
 from tests.test_architecture import PACKAGE, run_lint_imports, violations
 
 LINT = "lint-imports"
@@ -187,19 +188,24 @@ class Verdicts:
 @pytest.fixture(scope="module")
 def verdicts(tmp_path_factory) -> dict[str, Verdicts]:
     """Both checkers on a clean copy ("") and on one copy per mutation (the lint-imports
-    processes side by side)."""
-    cases: list[Mutation | None] = [None, *MUTATIONS]
-    roots = [
-        mutated_copy(tmp_path_factory.mktemp(case.id if case else "clean"), case) for case in cases
-    ]
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-        linted = list(pool.map(lambda root: run_lint_imports(pythonpath=root, cwd=root), roots))
-    return {
-        case.id if case else "": Verdicts(
-            done.returncode, done.stdout + done.stderr, violations(root / "digcomp_app")
-        )
-        for case, root, done in zip(cases, roots, linted, strict=True)
-    }
+    processes side by side), once per test run whichever worker comes first."""
+
+    def judge() -> dict[str, Verdicts]:
+        cases: list[Mutation | None] = [None, *MUTATIONS]
+        roots = [
+            mutated_copy(tmp_path_factory.mktemp(case.id if case else "clean"), case)
+            for case in cases
+        ]
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+            linted = list(pool.map(lambda root: run_lint_imports(pythonpath=root, cwd=root), roots))
+        return {
+            case.id if case else "": Verdicts(
+                done.returncode, done.stdout + done.stderr, violations(root / "digcomp_app")
+            )
+            for case, root, done in zip(cases, roots, linted, strict=True)
+        }
+
+    return once(tmp_path_factory, "architecture-mutations", judge)
 
 
 def test_the_copy_passes_both_checkers_before_any_mutation(verdicts):

@@ -33,7 +33,8 @@ from digcomp_app.showcase.demo import (
     create_school,
 )
 from digcomp_app.storage.models import User
-from tests.run_once import copy_sqlite
+from tests.conftest import build_demo_school
+from tests.run_once import copy_sqlite, postgres_template
 from tests.services.conftest import FAST_HASHER, PG_URL, new_postgres_database
 
 LATVIAN_LETTERS = set("āčēģīķļņšūžĀČĒĢĪĶĻŅŠŪŽ")
@@ -59,8 +60,8 @@ class Demo:
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def demo(request, tmp_path_factory) -> Iterator[Demo]:
-    """One demo school per backend, shared by the tests that only look at it (on SQLite a
-    copy of the run's demo school: tests/conftest.py)."""
+    """One demo school per backend, shared by the tests that only look at it: a copy of the
+    run's demo school (tests/conftest.py), made once per run on each backend."""
     cleanup = None
     if request.param == "sqlite":
         template, summary = request.getfixturevalue("demo_school")
@@ -68,11 +69,10 @@ def demo(request, tmp_path_factory) -> Iterator[Demo]:
     else:
         if not PG_URL:
             pytest.skip("DIGCOMP_TEST_DATABASE_URL is not set")
-        url, cleanup = new_postgres_database()
+        template, summary = postgres_template(tmp_path_factory, PG_URL, "demo", build_demo_school)
+        url, cleanup = new_postgres_database(template)
     db = Database(url, password_hasher=FAST_HASHER)
     try:
-        if request.param == "postgresql":
-            summary = create_school(db, None)
         coordinator = accounts.authenticate(db, None, "coordinator", PASSWORD)
         today = dt.date.today()
         found = mobilities.list_all(db, coordinator)
