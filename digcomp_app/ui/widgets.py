@@ -144,4 +144,8 @@ def apply_text_size(percent: int) -> None:
     base = font.pointSizeF() * 100 / _text_size
     font.setPointSizeF(round(base * percent / 100, 2))
     app.setFont(font)
+    # Under an application style sheet (ui/style.py) the new font reaches only widgets made
+    # from now on: the sheet set again restyles the open ones (the menu bar, the screens).
+    if app.styleSheet():
+        app.setStyleSheet(app.styleSheet())
     _text_size = percent

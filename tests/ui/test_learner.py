@@ -20,8 +20,11 @@ CTRL = Qt.KeyboardModifier.ControlModifier
 
 
 def press(qtbot, window, key, modifier=Qt.KeyboardModifier.NoModifier, times: int = 1) -> None:
-    """A key as the person presses it: it goes to whatever has the keyboard focus."""
+    """A key as the person presses it: it goes to whatever has the keyboard focus, once
+    what happened before it is done (a person's key waits in the queue behind the layout
+    work a screen posted; a test's is sent at once)."""
     for _ in range(times):
+        QApplication.sendPostedEvents()
         qtbot.keyClick(QApplication.focusWidget() or window, key, modifier)
 
 

@@ -6,11 +6,12 @@ comment."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontMetrics
 
 from digcomp_app.services import accounts, certificates, validation
 from digcomp_app.services.learners import fold
 from digcomp_app.services.validation import STAGE_NAMES, TargetDraft
-from digcomp_app.ui.screens.certificates.queue import COMMENT, MOBILITY
+from digcomp_app.ui.screens.certificates.queue import COMMENT, MOBILITY, case_row_text
 from digcomp_app.ui.screens.certificates.register import HOLDER
 from digcomp_app.ui.screens.certificates.register import MOBILITY as REGISTER_MOBILITY
 from digcomp_app.ui.screens.validation.learner_panel import STAGE_COLUMN, STAGE_MARKS
@@ -118,7 +119,12 @@ def test_codes_are_whole_and_the_queue_shows_gaps_and_comments(qtbot, window):
     assert cases, "the demo school has cases waiting for approval"
     top_codes = [queue.tree.topLevelItem(i).text(MOBILITY) for i in range(len(cases))]
     assert all(top_codes) and all(code.rsplit("-", 1)[-1].isalpha() for code in top_codes)
-    code_fits(queue.tree, MOBILITY, top_codes)
+    for index, code in enumerate(top_codes):  # the case's row reads across the list
+        top = queue.tree.topLevelItem(index)
+        shown = case_row_text(top)
+        assert top.isFirstColumnSpanned() and code in shown
+        needed = QFontMetrics(top.font(0)).horizontalAdvance(shown)
+        assert queue.tree.visualItemRect(top).width() >= needed, shown
 
     marks = {m.case_id: m for m in validation.case_marks(window.db, actor, "certification")}
     for case in cases:

@@ -24,6 +24,11 @@ def show_date(value: dt.datetime | None) -> str:
     return format_date(local(value).date()) if value is not None else ""
 
 
+def show_short_date(value: dt.datetime | None) -> str:
+    """A date in few characters ("04.12.26"), for a narrow column."""
+    return format_date(local(value).date(), "short") if value is not None else ""
+
+
 def show_moment(value: dt.datetime | None) -> str:
     return format_datetime(local(value), "short") if value is not None else ""
 

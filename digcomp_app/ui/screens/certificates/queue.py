@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -20,6 +21,7 @@ from digcomp_app.i18n import _, format_date, ngettext
 from digcomp_app.services import certificates, mobilities, validation
 from digcomp_app.services.errors import ServiceError
 from digcomp_app.services.validation import METHOD_NAMES, CaseInfo
+from digcomp_app.ui.column_fit import ColumnFit
 from digcomp_app.ui.context import UiContext
 from digcomp_app.ui.screens.certificates.common import (
     competence_title,
@@ -30,10 +32,18 @@ from digcomp_app.ui.signing import ensure_signer
 from digcomp_app.ui.widgets import ERROR_COLOUR
 
 _CASE = Qt.ItemDataRole.UserRole
-#: columns: the mobility code is shown whole, names and comments are cut with "…"
+#: columns. A case's own row reads across the whole list: the learner, the mobility code
+#: (whole) and how many competences; its competences' rows below fill the columns, levels
+#: and dates whole, titles, methods, names and comments shortened with "…" when the list
+#: has no room (whole in their tooltips).
 NAME, MOBILITY, TARGET, ASSESSED, METHOD, ASSESSOR, DATE, COMMENT = range(8)
-#: the widest a teacher's comment is shown (the whole comment is its tooltip)
-COMMENT_WIDTH = 200
+#: the most characters a column asks for (a longer text gives way first)
+COLUMN_CAPS = {NAME: 64, METHOD: 24, ASSESSOR: 24, COMMENT: 40}
+#: the fewest characters a column gets: a competence's title gives way last, a teacher's
+#: name reads whole
+COLUMN_LEAST = {NAME: 28, METHOD: 10, ASSESSOR: 16, COMMENT: 10}
+#: what joins the parts of a case's own row
+CASE_ROW_SEPARATOR = " · "
 
 
 def gap_note(count: int) -> str:
@@ -47,8 +57,35 @@ def gap_note(count: int) -> str:
     ).format(count=count)
 
 
-#: the learner column shows this many characters at most (a learner's name whole)
-NAME_CHARACTERS = 34
+def case_row_text(item: QTreeWidgetItem) -> str:
+    """What a case's own row shows across the list: its columns' texts, joined."""
+    parts = (item.text(column) for column in range(item.columnCount()))
+    return CASE_ROW_SEPARATOR.join(part for part in parts if part)
+
+
+class _CaseRowDelegate(QStyledItemDelegate):
+    """Draws a case's own row (spanning every column) with all its columns' texts."""
+
+    def initStyleOption(  # noqa: N802 - Qt's name
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        super().initStyleOption(option, index)
+        if not index.parent().isValid() and index.column() == NAME:
+            tree = self.parent()
+            if isinstance(tree, QTreeWidget):
+                item = tree.topLevelItem(index.row())
+                if item is not None:
+                    option.text = case_row_text(item)  # type: ignore[attr-defined]
+
+    def sizeHint(  # noqa: N802 - Qt's name
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        hint = super().sizeHint(option, index)
+        if not index.parent().isValid() and index.column() == NAME:
+            # it spans the list: the first column need not be as wide as all of it
+            text = str(index.data() or "")
+            return QSize(option.fontMetrics.horizontalAdvance(text) + 8, hint.height())  # type: ignore[attr-defined]
+        return hint
 
 
 class QueuePanel(QWidget):
@@ -73,13 +110,17 @@ class QueuePanel(QWidget):
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(True)
-        header = self.tree.header()
-        # names read whole (long competence titles are shortened, their tooltip whole); the
-        # other columns scroll sideways when a larger text size leaves no room for them
-        header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        header.setSectionResizeMode(MOBILITY, QHeaderView.ResizeMode.ResizeToContents)
-        header.setMinimumSectionSize(60)
+        self.tree.setItemDelegate(_CaseRowDelegate(self.tree))
+        self.columns = ColumnFit(
+            self.tree,
+            whole=(TARGET, ASSESSED, DATE),
+            giving=(NAME, METHOD, ASSESSOR, COMMENT),
+            caps=COLUMN_CAPS,
+            least=COLUMN_LEAST,
+            alignment=Qt.AlignmentFlag.AlignLeft,
+        )
+        # the mobility code is read in the case's own row, across the list
+        self.tree.setColumnHidden(MOBILITY, True)
         self.empty = QLabel()
         self.empty.setWordWrap(True)
         self.message = QLabel()
@@ -184,24 +225,23 @@ class QueuePanel(QWidget):
                 if target.competence_id in flagged:
                     child.setText(NAME, "⚑ " + title)
                     child.setToolTip(NAME, title + "\n" + gap_note(1))
+                for column in (METHOD, ASSESSOR):
+                    child.setToolTip(column, row[column])
                 if assessed and assessed.comment:
                     child.setToolTip(COMMENT, assessed.comment)
-                    child.setToolTip(METHOD, assessed.comment)
+                    child.setToolTip(METHOD, row[METHOD] + "\n" + assessed.comment)
                 for column in (2, 3):
                     child.setTextAlignment(column, Qt.AlignmentFlag.AlignCenter)
                 top.addChild(child)
             self.tree.addTopLevelItem(top)
+            top.setFirstColumnSpanned(True)  # learner · mobility code · competences
+            top.setData(NAME, Qt.ItemDataRole.AccessibleTextRole, case_row_text(top))
             if case.id == chosen_id:
                 self.tree.setCurrentItem(top)
         self.tree.expandAll()
         if self.tree.currentItem() is None and self.tree.topLevelItemCount():
             self.tree.setCurrentItem(self.tree.topLevelItem(0))
-        for column in range(TARGET, COMMENT + 1):
-            self.tree.resizeColumnToContents(column)
-        self.tree.setColumnWidth(COMMENT, min(self.tree.columnWidth(COMMENT), COMMENT_WIDTH))
-        self.tree.resizeColumnToContents(NAME)
-        widest_name = self.tree.fontMetrics().averageCharWidth() * NAME_CHARACTERS
-        self.tree.setColumnWidth(NAME, min(self.tree.columnWidth(NAME), widest_name))
+        self.columns.fit()
         if self._cases:
             self.empty.hide()
         else:

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMenu,
@@ -34,6 +33,8 @@ from digcomp_app.i18n import N_, _, ngettext
 from digcomp_app.services import certificates
 from digcomp_app.services.certificates import CertificateInfo, RegisterPage
 from digcomp_app.services.errors import ServiceError
+from digcomp_app.ui.button_grid import ButtonGrid
+from digcomp_app.ui.column_fit import ColumnFit
 from digcomp_app.ui.context import UiContext
 from digcomp_app.ui.print_dialog import DocumentRunner
 from digcomp_app.ui.screens.certificates.common import (
@@ -41,6 +42,7 @@ from digcomp_app.ui.screens.certificates.common import (
     plain,
     show_date,
     show_moment,
+    show_short_date,
 )
 from digcomp_app.ui.screens.certificates.dialogs import RevokeDialog
 from digcomp_app.ui.search_box import SearchPacer
@@ -54,7 +56,10 @@ FILTERS = (
     ("issued", STATUS_NAMES["issued"]),
     ("revoked", STATUS_NAMES["revoked"]),
 )
-#: columns: a serial and a mobility code are shown whole; names and reasons are cut with "…"
+#: columns: a serial, a mobility code, the status and the dates are shown whole; the holder
+#: and the reason are shortened with "…" when the table has no room (whole in their
+#: tooltips). The date and the reason of revoking give way to the others when even that
+#: does not fit (a larger text size): the status's tooltip and the details below say them.
 SERIAL, HOLDER, MOBILITY, STATUS, ISSUED, REVOKED, REASON = range(7)
 _SERIAL = Qt.ItemDataRole.UserRole
 
@@ -83,11 +88,14 @@ class RegisterPanel(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setWordWrap(False)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column in (SERIAL, MOBILITY):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        self.columns = ColumnFit(
+            self.table,
+            whole=(SERIAL, MOBILITY, STATUS, ISSUED, REVOKED),
+            giving=(HOLDER, REASON),
+            optional=(REVOKED, REASON),
+            caps={HOLDER: 24},
+            least={HOLDER: 16, REASON: 12},
+        )
         self.empty = QLabel()
         self.empty.setWordWrap(True)
         self.details = QLabel()
@@ -122,12 +130,18 @@ class RegisterPanel(QWidget):
         top.addWidget(self.status)
         top.addWidget(self.count)
         buttons = QHBoxLayout()
-        buttons.addWidget(self.revoke_button)
+        buttons.addWidget(self.revoke_button, 0, Qt.AlignmentFlag.AlignTop)
         buttons.addStretch(1)
-        buttons.addWidget(self.print_button)
-        buttons.addWidget(self.europass_button)
-        buttons.addWidget(self.credential_button)
-        buttons.addWidget(self.verify_button)
+        # side by side; on two rows when a larger text size leaves no room
+        actions = ButtonGrid(4)
+        for button in (
+            self.print_button,
+            self.europass_button,
+            self.credential_button,
+            self.verify_button,
+        ):
+            actions.add(button)
+        buttons.addLayout(actions)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
@@ -244,18 +258,24 @@ class RegisterPanel(QWidget):
         self.table.blockSignals(True)
         self.table.setRowCount(len(self._shown))
         for row, cert in enumerate(self._shown):
+            status = _(STATUS_NAMES.get(cert.status, cert.status))
             values = (
                 cert.serial,
                 cert.holder,
                 cert.mobility_code,
-                _(STATUS_NAMES.get(cert.status, cert.status)),
-                show_date(cert.issued_at),
-                show_date(cert.revoked_at),
+                status,
+                show_short_date(cert.issued_at),
+                show_short_date(cert.revoked_at),
                 cert.revoke_reason,
             )
+            tips = {
+                ISSUED: show_date(cert.issued_at),
+                REVOKED: show_date(cert.revoked_at),
+                STATUS: self._status_tip(cert, status),
+            }
             for column, text in enumerate(values):
                 item = QTableWidgetItem(text)
-                item.setToolTip(text)
+                item.setToolTip(tips.get(column, text))
                 if cert.status == "revoked":
                     item.setForeground(
                         QBrush(QColor(ERROR_COLOUR if column == STATUS else "#666666"))
@@ -266,9 +286,7 @@ class RegisterPanel(QWidget):
         if chosen:
             self.select_serial(chosen)
         self.table.blockSignals(False)
-        for column, widest in ((HOLDER, 220), (STATUS, 130), (ISSUED, 170), (REVOKED, 170)):
-            self.table.resizeColumnToContents(column)
-            self.table.setColumnWidth(column, min(self.table.columnWidth(column), widest))
+        self.columns.fit()
         shown = len(self._shown)
         self.count.setText(
             _("the first {shown} of {total}").format(shown=shown, total=self.found)
@@ -277,6 +295,16 @@ class RegisterPanel(QWidget):
         )
         self._show_empty_state()
         self._show_selected()
+
+    @staticmethod
+    def _status_tip(cert: CertificateInfo, status: str) -> str:
+        """The status in words, with the date and reason of revoking (their columns give
+        way at a larger text size)."""
+        if cert.status != "revoked":
+            return status
+        return _("Revoked on {moment}: {reason}").format(
+            moment=show_date(cert.revoked_at), reason=cert.revoke_reason
+        )
 
     def _show_empty_state(self) -> None:
         if self._shown and len(self._shown) < self.found:

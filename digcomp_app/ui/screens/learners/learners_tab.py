@@ -11,9 +11,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QDialog,
-    QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -32,6 +30,8 @@ from digcomp_app.services import consent, learners
 from digcomp_app.services.errors import ServiceError
 from digcomp_app.services.learners import GroupInfo, LearnerSummary
 from digcomp_app.services.permissions import Role, allowed
+from digcomp_app.ui.button_grid import ButtonGrid
+from digcomp_app.ui.column_fit import ColumnFit
 from digcomp_app.ui.context import UiContext
 from digcomp_app.ui.screens.accounts.common import ServiceDialog
 from digcomp_app.ui.screens.learners.common import ITEM_ID, Tab, name_buttons
@@ -110,11 +110,14 @@ class LearnersTab(QWidget, Tab, LearnerActions, PrivacyActions):
         self.table = record_table(6)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setAlternatingRowColors(True)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        # names always read whole; a long group name gives way (shortened, whole in its
-        # tooltip) when a larger text size leaves no room
-        header.setSectionResizeMode(GROUP, QHeaderView.ResizeMode.Stretch)
+        # names and numbers always read whole; a long group name gives way (shortened,
+        # whole in its tooltip) when a larger text size leaves no room: no sideways scrolling
+        self.columns = ColumnFit(
+            self.table,
+            whole=(SURNAME, GIVEN, NUMBER, ACCOUNT, ACTIVE),
+            giving=(GROUP,),
+            least={GROUP: 6},
+        )
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
 
         self.new_button = QPushButton()
@@ -132,10 +135,10 @@ class LearnersTab(QWidget, Tab, LearnerActions, PrivacyActions):
         self.erase_button.setVisible(self.can_erase)
         self.retention_button = QPushButton()
         self.retention_button.setVisible(self.can_retain)
-        grid = QGridLayout()
-        for index, button in enumerate(self._buttons()):
-            grid.addWidget(button, index // 3, index % 3)
-        grid.setColumnStretch(3, 1)
+        # three to a row; fewer when a larger text size leaves no room for three
+        grid = ButtonGrid(3)
+        for button in self._buttons():
+            grid.add(button)
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -380,6 +383,7 @@ class LearnersTab(QWidget, Tab, LearnerActions, PrivacyActions):
             if learner.id in chosen:
                 self._add_row(row)
         self.table.blockSignals(False)
+        self.columns.fit()
         limited = bool(self.search.text().strip()) and len(found) >= SEARCH_LIMIT
         self.count.setText(
             (

@@ -138,9 +138,13 @@ class BarChart(QWidget):
         grid.setAlpha(60)
         for index, bar in enumerate(self.bars):
             rect = self._row_rect(index)
-            painter.setFont(bold if bar.strong else self.font())
+            font = bold if bar.strong else self.font()
+            painter.setFont(font)
             painter.setPen(text_colour)
-            label = metrics.elidedText(bar.label, Qt.TextElideMode.ElideRight, int(label_w - 8))
+            # shortened in the font it is drawn in: a bold heading is wider
+            label = QFontMetrics(font).elidedText(
+                bar.label, Qt.TextElideMode.ElideRight, int(label_w - 8)
+            )
             painter.drawText(
                 QRectF(4, rect.top(), label_w - 8, rect.height()),
                 Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,

@@ -39,6 +39,7 @@ from digcomp_app.services.overview import (
     fewer_text,
     numbers_tables,
 )
+from digcomp_app.ui.button_grid import ButtonGrid
 from digcomp_app.ui.context import UiContext
 from digcomp_app.ui.screens.overview.chart import (
     CHANGE_COLOURS,
@@ -88,8 +89,8 @@ class OverviewScreen(QWidget):
         self.mobility_box.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
-        self.mobility_box.setMinimumContentsLength(18)
-        self.group_box.setMinimumContentsLength(12)
+        self.mobility_box.setMinimumContentsLength(12)
+        self.group_box.setMinimumContentsLength(8)
         self.group_box.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
@@ -110,8 +111,11 @@ class OverviewScreen(QWidget):
         self.export_button = QPushButton()
         self.export_button.clicked.connect(self.export)
         filters.addStretch(0)
-        filters.addWidget(self.numbers_button)
-        filters.addWidget(self.export_button)
+        # side by side; one above the other when a larger text size leaves no room
+        actions = ButtonGrid(2)
+        actions.add(self.numbers_button)
+        actions.add(self.export_button)
+        filters.addLayout(actions)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.PlainText)

@@ -2,7 +2,9 @@
 
 Drawn with QPainter: labels on the left, a 0–8 scale with grid lines, one bar per series
 (e.g. before and after) and the value at the end of each bar. A missing value ("not yet")
-is drawn as an empty, outlined bar with the words "not yet". The legend sits above the scale.
+is drawn as an empty, outlined bar with the words "not yet". The legend sits above the scale,
+its names whole: over the bars when there is room, else from the left edge, on more lines
+when one is not enough (a larger text size, long names).
 """
 
 from __future__ import annotations
@@ -10,8 +12,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QHelpEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QHelpEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from digcomp_app.i18n import _, format_number
@@ -43,12 +54,18 @@ class LevelChart(QWidget):
     BAR = 11
     GAP = 3
     ROW_PAD = 8
+    #: the legend: a colour swatch, the gap after it, the gap between two names
+    SWATCH, SWATCH_GAP, LEGEND_GAP = 14, 6, 24
+    #: the room kept free at the left and right edges
+    EDGE = 8
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.rows: list[ChartRow] = []
         self.series: list[str] = []
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        policy.setHeightForWidth(True)  # a narrower chart may need more legend lines
+        self.setSizePolicy(policy)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setMouseTracking(True)
 
@@ -65,27 +82,76 @@ class LevelChart(QWidget):
         text = QFontMetrics(self.font()).height()
         return max(bars * self.BAR + (bars - 1) * self.GAP, text) + self.ROW_PAD
 
-    def _header_height(self) -> int:
+    def legend(self, width: int | None = None) -> list[tuple[str, QRect]]:
+        """The legend's entries as drawn at ``width`` (the chart's own by default): each
+        series' name and where its swatch and name go. Above the bars when they all fit
+        on one line there, else from the left edge, wrapped onto more lines; a name wider
+        than the whole chart is shortened with "…" (whole in its row's tooltip)."""
+        if len(self.series) < 2:
+            return []
+        width = self.width() if width is None else width
+        metrics = QFontMetrics(self.font())
+        line = metrics.height()
+        right = width - self.EDGE
+        swatch = self.SWATCH + self.SWATCH_GAP
+        sizes = [swatch + metrics.horizontalAdvance(name) for name in self.series]
+        one_line = sum(sizes) + self.LEGEND_GAP * (len(sizes) - 1)
+        x0, _unit = self._scale(width)
+        left = int(x0) if x0 + one_line <= right else self.EDGE // 2
+        entries: list[tuple[str, QRect]] = []
+        x, y = left, 4
+        for name, needed in zip(self.series, sizes, strict=True):
+            if x > left and x + needed > right:  # onto the next line
+                x, y = left, y + line + 4
+            shown, size = name, needed
+            if x + size > right:
+                shown = metrics.elidedText(name, Qt.TextElideMode.ElideRight, right - x - swatch)
+                size = swatch + metrics.horizontalAdvance(shown)
+            entries.append((shown, QRect(x, y, size, line)))
+            x += size + self.LEGEND_GAP
+        return entries
+
+    def _legend_height(self, width: int) -> int:
+        entries = self.legend(width)
+        return max(rect.bottom() + 1 for _name, rect in entries) + 4 if entries else 4
+
+    def scale_top(self, width: int | None = None) -> int:
+        """Where the scale's numbers (0-8) begin, below the legend."""
+        return self._legend_height(self.width() if width is None else width)
+
+    def _header_height(self, width: int | None = None) -> int:
         line = QFontMetrics(self.font()).height()
-        legend = line + 8 if len(self.series) > 1 else 0
-        return legend + line + 6
+        return self.scale_top(width) + line + 6
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt's name
+        return self._header_height(width) + len(self.rows) * self._row_height() + 8
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt's name
+        return True
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
-        return QSize(640, self._header_height() + len(self.rows) * self._row_height() + 8)
+        width = self.width() if self.width() > 100 else 640
+        return QSize(640, self.heightForWidth(width))
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
         return QSize(360, self.sizeHint().height())
 
-    def _label_width(self) -> int:
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        if self.heightForWidth(event.size().width()) != event.size().height():
+            self.updateGeometry()  # the legend wraps onto more (or fewer) lines
+        super().resizeEvent(event)
+
+    def _label_width(self, width: int | None = None) -> int:
         metrics = QFontMetrics(self._bold())
         widest = max((metrics.horizontalAdvance(r.label) for r in self.rows), default=0)
-        return min(widest + 12, int(self.width() * 0.42))
+        return min(widest + 12, int((self.width() if width is None else width) * 0.42))
 
-    def _scale(self) -> tuple[float, float]:
-        """x of level 0 and the width of one level."""
+    def _scale(self, width: int | None = None) -> tuple[float, float]:
+        """x of level 0 and the width of one level (at ``width``, the chart's own by default)."""
+        width = self.width() if width is None else width
         metrics = QFontMetrics(self.font())
-        left = self._label_width() + 8
-        right = self.width() - 8 - metrics.horizontalAdvance(" " + _("not yet"))
+        left = self._label_width(width) + self.EDGE
+        right = width - self.EDGE - metrics.horizontalAdvance(" " + _("not yet"))
         return left, max(right - left, 40) / MAX_LEVEL
 
     def _bold(self) -> QFont:
@@ -109,15 +175,13 @@ class LevelChart(QWidget):
         metrics = QFontMetrics(self.font())
         line = metrics.height()
         x0, unit = self._scale()
-        top = 4
-        if len(self.series) > 1:
-            x = x0
-            for index, name in enumerate(self.series):
-                painter.fillRect(QRectF(x, top + 2, 14, line - 4), QColor(SERIES_COLOURS[index]))
-                painter.setPen(text_colour)
-                painter.drawText(QPointF(x + 20, top + metrics.ascent()), name)
-                x += 20 + metrics.horizontalAdvance(name) + 24
-            top += line + 8
+        for index, (name, rect) in enumerate(self.legend()):
+            swatch = QRectF(rect.x(), rect.y() + 2, self.SWATCH, line - 4)
+            painter.fillRect(swatch, QColor(SERIES_COLOURS[index]))
+            painter.setPen(text_colour)
+            x = rect.x() + self.SWATCH + self.SWATCH_GAP
+            painter.drawText(QPointF(x, rect.y() + metrics.ascent()), name)
+        top = self.scale_top()
         header = self._header_height()
         bottom = header + len(self.rows) * self._row_height()
         for level in range(MAX_LEVEL + 1):
