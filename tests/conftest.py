@@ -59,9 +59,17 @@ def pytest_configure(config: pytest.Config) -> None:
         os.environ[ENV] = tempfile.mkdtemp(prefix="reliability-figures-")
 
 
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Each process drops the test databases it made ahead and did not use."""
+    from tests import run_once
+
+    run_once.stop()
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
-    """The template databases of this run are dropped after every worker has finished."""
-    from tests.run_once import drop_templates
+    """The template databases of this run (and any test database left behind) are dropped
+    after every worker has finished."""
+    from tests.run_once import drop_run_databases
 
     url = os.environ.get("DIGCOMP_TEST_DATABASE_URL")
     if url and not hasattr(config, "workerinput"):
@@ -70,7 +78,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         from sqlalchemy.exc import OperationalError
 
         with suppress(OperationalError):  # the server is gone: the tests have said so already
-            drop_templates(url)
+            drop_run_databases(url)
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # type: ignore[no-untyped-def]

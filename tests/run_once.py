@@ -4,12 +4,12 @@ databases and a small seeded school, as SQLite files and as PostgreSQL template 
 The suite runs in several processes (pytest-xdist workers). The first process that needs a
 thing builds it, under a lock file in the folder all workers of the run share; the others
 wait for it and use the same result. Each test then works on its own copy: a copied SQLite
-file, or a PostgreSQL database made with ``CREATE DATABASE … TEMPLATE …`` (the server
-copies the files: several times faster than running the migrations again).
+file, or on PostgreSQL a copy of a template database (``CREATE DATABASE … TEMPLATE …``, several
+times faster than running the migrations again) that each process keeps and gives back, as
+it was made, after each test (see ``_Copy``).
 
-The template databases carry the run's name (``RUN_ENV``, set by ``tests/conftest.py``
-before the workers start) and are dropped at the end of the run by
-:func:`drop_templates`.
+The databases carry the run's name (``RUN_ENV``, set by ``tests/conftest.py`` before the
+workers start); :func:`drop_run_databases` drops them at the end of the run.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import shutil
 import sqlite3
 import time
 import uuid
+from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,7 @@ RUN_ENV = "DIGCOMP_TEST_RUN"
 #: how long a process waits for another to finish building (the demo school takes ~15 s)
 WAIT_SECONDS = 900
 TEMPLATE_PREFIX = "digcomp_tpl_"
+CLONE_PREFIX = "digcomp_t_"
 
 
 def run_name() -> str:
@@ -126,35 +128,259 @@ def postgres_template(
     return once(tmp_path_factory, f"postgresql-{name}", build)
 
 
+def _create_database(admin: Any, template: str | None) -> str:
+    name = f"{CLONE_PREFIX}{run_name()}_{uuid.uuid4().hex[:12]}"
+    copy = f' TEMPLATE "{template}"' if template else ""
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"{copy}'))
+    return name
+
+
+def _drop_database(admin: Any, name: str) -> None:
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
 def new_postgres_database(
     server_url: str, template: str | None = None
 ) -> tuple[str, Callable[[], None]]:
     """A new database on the test server (empty, or a copy of ``template``), and a function
     that drops it."""
     server = _server(server_url)
-    name = f"digcomp_t_{uuid.uuid4().hex[:12]}"
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    copy = f' TEMPLATE "{template}"' if template else ""
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"{copy}'))
+    name = _create_database(admin, template)
 
     def drop() -> None:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        _drop_database(admin, name)
         admin.dispose()
 
     return server.set(database=name).render_as_string(hide_password=False), drop
 
 
-def drop_templates(server_url: str) -> None:
-    """Drop this run's template databases (called once, by the process that started the
-    run, after every worker has finished)."""
+# --------------------------------------------------------------- copies used again
+
+
+#: the schema of a database as one digest: relations and their columns, constraints,
+#: defaults, functions, triggers, extensions, privileges, the database's own settings and
+#: large objects (what a test could change besides rows and sequences)
+_SCHEMA_DIGEST = """
+SELECT md5(string_agg(item, '|' ORDER BY item)) FROM (
+    SELECT 'rel ' || n.nspname || '.' || c.relname || ' ' || c.relkind::text || ' '
+        || coalesce(c.relacl::text, '') || coalesce(c.reloptions::text, '') || ' '
+        || coalesce((SELECT string_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod)
+                || ' ' || a.attnotnull || ' ' || coalesce(pg_get_expr(d.adbin, d.adrelid), ''),
+                ',' ORDER BY a.attnum)
+            FROM pg_attribute a LEFT JOIN pg_attrdef d
+                ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+            WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped), '')
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')
+        AND n.nspname NOT LIKE 'pg_toast%' AND n.nspname NOT LIKE 'pg_temp%'
+    UNION ALL SELECT 'con ' || conrelid::regclass::text || ' ' || conname || ' '
+        || pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid <> 0
+    UNION ALL SELECT 'idx ' || indexrelid::regclass::text || ' ' || pg_get_indexdef(indexrelid)
+        FROM pg_index WHERE indrelid::regclass::text NOT LIKE 'pg\\_%'
+    UNION ALL SELECT 'fun ' || p.oid::regprocedure::text FROM pg_proc p
+        JOIN pg_namespace n ON n.oid = p.pronamespace
+        WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')
+    UNION ALL SELECT 'trg ' || tgrelid::regclass::text || ' ' || tgname
+        FROM pg_trigger WHERE NOT tgisinternal
+    UNION ALL SELECT 'ext ' || extname || ' ' || extversion FROM pg_extension
+    UNION ALL SELECT 'nsp ' || nspname FROM pg_namespace
+    UNION ALL SELECT 'set ' || setrole || ' ' || array_to_string(setconfig, ',')
+        FROM pg_db_role_setting
+        WHERE setdatabase = (SELECT oid FROM pg_database WHERE datname = current_database())
+    UNION ALL SELECT 'lob ' || count(*) FROM pg_largeobject_metadata
+) AS items (item)
+"""
+_TABLES = """
+SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') ORDER BY c.relname
+"""
+_FOREIGN_KEYS = """
+SELECT child.relname, parent.relname FROM pg_constraint k
+JOIN pg_class child ON child.oid = k.conrelid JOIN pg_class parent ON parent.oid = k.confrelid
+WHERE k.contype = 'f' AND k.connamespace = 'public'::regnamespace
+"""
+_SEQUENCES = """
+SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = 'public' AND c.relkind = 'S' ORDER BY c.relname
+"""
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+class _Copy:
+    """One copy of a template database, used by one test after another: after each test
+    it is given back as it was made. The tables a test changed (seen by their row count
+    and newest row version) are emptied with TRUNCATE, together with the tables that
+    refer to them, and filled again with the template's rows; every sequence is set back.
+    So a test finds the rows, ids and schema of a fresh copy, in fresh table files, and
+    the server is spared a CREATE DATABASE and a DROP DATABASE per test (each DROP makes it
+    write a checkpoint). A copy whose schema a test changed is dropped instead."""
+
+    def __init__(self, admin: Any, server: Any, template: str) -> None:
+        self.admin = admin
+        self.name = _create_database(admin, template)
+        self.url = server.set(database=self.name)
+        self.connection = self._connect()
+        run = self.connection.execute
+        self.tables = [row[0] for row in run(_TABLES)]
+        referring: dict[str, set[str]] = defaultdict(set)
+        needs: dict[str, set[str]] = defaultdict(set)
+        for child, parent in run(_FOREIGN_KEYS):
+            if child != parent:
+                referring[parent].add(child)
+                needs[child].add(parent)
+        self.referring = referring
+        self.order = _parents_first(self.tables, needs)
+        self.rows = {table: self._copy_out(table) for table in self.tables}
+        self.sequences = [
+            (name, *run(f"SELECT last_value, is_called FROM {_quoted(name)}").fetchone())
+            for (name,) in run(_SEQUENCES)
+        ]
+        self.schema = run(_SCHEMA_DIGEST).fetchone()[0]
+        self.state = self._state()
+
+    def _connect(self) -> Any:
+        import psycopg
+
+        conninfo = self.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        return psycopg.connect(conninfo, autocommit=True)
+
+    def _copy_out(self, table: str) -> bytes:
+        data = bytearray()
+        with self.connection.cursor().copy(
+            f"COPY {_quoted(table)} TO STDOUT (FORMAT BINARY)"
+        ) as copy:
+            for chunk in copy:
+                data += chunk
+        return bytes(data)
+
+    def _state(self) -> dict[str, tuple[int, int]]:
+        """Each table's row count and newest row version (xmin)."""
+        query = " UNION ALL ".join(
+            f"SELECT {i}, count(*), coalesce(max(xmin::text::bigint), 0) FROM {_quoted(table)}"
+            for i, table in enumerate(self.tables)
+        )
+        return {
+            self.tables[i]: (count, newest) for i, count, newest in self.connection.execute(query)
+        }
+
+    def give_back(self) -> bool:
+        """As it was made again (True), or dropped (False: its schema was changed)."""
+        import psycopg
+
+        try:
+            self.connection.execute("SELECT 1")
+        except psycopg.OperationalError:  # the test ended every connection to its database
+            self.connection.close()
+            self.connection = self._connect()
+        run = self.connection.execute
+        run(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        if run(_SCHEMA_DIGEST).fetchone()[0] != self.schema:
+            self.drop()
+            return False
+        state = self._state()
+        changed = {table for table in self.tables if state[table] != self.state[table]}
+        while more := {c for t in changed for c in self.referring[t]} - changed:
+            changed |= more
+        with self.connection.transaction():
+            if changed:
+                run("TRUNCATE " + ", ".join(_quoted(t) for t in sorted(changed)))
+                for table in self.order:
+                    if table in changed and self.rows[table]:
+                        with self.connection.cursor().copy(
+                            f"COPY {_quoted(table)} FROM STDIN (FORMAT BINARY)"
+                        ) as copy:
+                            copy.write(self.rows[table])
+            for name, last_value, is_called in self.sequences:
+                run("SELECT setval(%s, %s, %s)", (_quoted(name), last_value, is_called))
+        if changed:
+            self.state = self._state()
+        return True
+
+    def drop(self) -> None:
+        self.connection.close()
+        _drop_database(self.admin, self.name)
+
+
+def _parents_first(tables: list[str], needs: dict[str, set[str]]) -> list[str]:
+    order: list[str] = []
+
+    def place(table: str, path: tuple[str, ...]) -> None:
+        if table in order:
+            return
+        if table in path:
+            raise ValueError(f"the foreign keys of {table} go round in a circle")
+        for parent in sorted(needs[table]):
+            place(parent, (*path, table))
+        order.append(table)
+
+    for table in tables:
+        place(table, ())
+    return order
+
+
+class _Copies:
+    """This process's copies of the templates, one each, free or in use by a test."""
+
+    def __init__(self, server_url: str) -> None:
+        self.server = _server(server_url)
+        self.admin = create_engine(self.server, isolation_level="AUTOCOMMIT")
+        self.free: dict[str, _Copy] = {}
+
+    def take(self, template: str) -> tuple[str, Callable[[], None]]:
+        copy = self.free.pop(template, None) or _Copy(self.admin, self.server, template)
+
+        def give_back() -> None:
+            if copy.give_back():
+                self.free[template] = copy
+
+        return copy.url.render_as_string(hide_password=False), give_back
+
+    def close(self) -> None:
+        for copy in self.free.values():
+            copy.drop()
+        self.free.clear()
+        self.admin.dispose()
+
+
+_COPIES: dict[str, _Copies] = {}
+
+
+def postgres_copy(server_url: str, template: str) -> tuple[str, Callable[[], None]]:
+    """A database on the test server as ``template`` is (used again after a reset, see
+    _Copy), and the function that gives it back after the test."""
+    if server_url not in _COPIES:
+        _COPIES[server_url] = _Copies(server_url)
+    return _COPIES[server_url].take(template)
+
+
+def stop() -> None:
+    """Drop this process's copies (at the end of its session)."""
+    while _COPIES:
+        _COPIES.popitem()[1].close()
+
+
+def drop_run_databases(server_url: str) -> None:
+    """Drop this run's template databases, and any copy a process left behind (called once,
+    by the process that started the run, after every worker has finished)."""
     admin = create_engine(_server(server_url), isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as connection:
             names = connection.execute(
-                text("SELECT datname FROM pg_database WHERE datname LIKE :pattern"),
-                {"pattern": f"{TEMPLATE_PREFIX}{run_name()}_%"},
+                text("SELECT datname FROM pg_database WHERE datname LIKE ANY (:patterns)"),
+                {
+                    "patterns": [
+                        f"{prefix}{run_name()}\\_%" for prefix in (CLONE_PREFIX, TEMPLATE_PREFIX)
+                    ]
+                },
             ).scalars()
             for name in list(names):
                 connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

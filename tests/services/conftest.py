@@ -3,8 +3,9 @@
 Each test gets a new, migrated database, seeded through the public services. The migrated
 database and the seeded school (fixture ``school``) are made once per run and copied for each
 test (tests/run_once.py): a test that uses ``db`` starts from a copy of the migrated empty
-database, one that uses ``school`` from a copy of the seeded school; a test that asks only
-for ``database_url`` or ``postgres_url`` gets an empty database, as before.
+database, one that uses ``school`` from a copy of the seeded school (on PostgreSQL a copy
+that is given back as it was made after each test); a test that asks only for
+``database_url`` or ``postgres_url`` gets a new, empty database.
 """
 
 from __future__ import annotations
@@ -76,12 +77,12 @@ def postgres_url(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[s
     if not PG_URL:
         pytest.skip("DIGCOMP_TEST_DATABASE_URL is not set")
     kind = _template_kind(request)
-    template, seeded = None, None
     if kind:
         template, seeded = run_once.postgres_template(tmp_path_factory, PG_URL, kind, _fill(kind))
-    url, drop = new_postgres_database(template)
-    if kind:
+        url, drop = run_once.postgres_copy(PG_URL, template)
         _COPIED[url] = seeded
+    else:
+        url, drop = new_postgres_database()
     try:
         yield url
     finally:
