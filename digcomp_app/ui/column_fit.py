@@ -184,6 +184,15 @@ class ColumnFit:
             wanted[column] = max(asked, least[column])
         return least, wanted
 
+    def least_width(self) -> int:
+        """The narrowest the view may be for its columns to fit without sideways scrolling
+        (optional columns left out): the view's frame and vertical scroll bar included."""
+        least, _wanted = self._widths()
+        columns = (c for c in (*self.whole, *self.giving) if c not in self.optional)
+        view = self.view
+        bar = view.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, view)
+        return sum(least[c] for c in columns) + 2 * view.frameWidth() + bar
+
     def fit(self) -> None:
         room = self.view.viewport().width()
         if self._busy or room <= 0:

@@ -15,7 +15,13 @@ from PySide6.QtCore import QRect
 from PySide6.QtGui import QColor, QFontMetrics, QImage, QPainter
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QStyle, QStyleOptionViewItem
 
-from digcomp_app.showcase.screenshots import DEMO_USERS, HEIGHT, SCREEN_STATES, WIDTH
+from digcomp_app.showcase.screenshots import (
+    DEMO_USERS,
+    HEIGHT,
+    SCREEN_STATES,
+    WIDTH,
+    _open_case,
+)
 from digcomp_app.ui.screens.certificates.queue import (
     ASSESSED,
     ASSESSOR,
@@ -213,6 +219,17 @@ def whole(view: QAbstractItemView, column: int, texts: list[str]) -> None:
     assert view.columnWidth(column) >= widest + margin, (texts, view.columnWidth(column))
 
 
+def titles_keep_their_longest_word(tree) -> None:
+    """Every column shown keeps room for its title's longest word."""
+    header = tree.header()
+    for column in range(tree.columnCount()):
+        if tree.isColumnHidden(column):
+            continue
+        title = tree.headerItem().text(column)
+        words = max(header.fontMetrics().horizontalAdvance(w) for w in title.split())
+        assert tree.columnWidth(column) >= words, (title, tree.columnWidth(column))
+
+
 def inside(widget, window) -> None:
     """The widget is drawn whole inside the window (not cut at its right edge)."""
     right = widget.mapTo(window, widget.rect().topRight()).x()
@@ -243,14 +260,7 @@ def test_the_queue_and_the_register_fit_without_sideways_scrolling(
         assert case.learner_name in shown and code in shown
         needed = QFontMetrics(top.font(NAME)).horizontalAdvance(shown)
         assert tree.visualItemRect(top).width() >= needed + 12, (shown, needed)
-    header = tree.header()
-    for column in range(tree.columnCount()):
-        if tree.isColumnHidden(column):
-            continue
-        # every column keeps room for its title's longest word, levels and dates whole
-        title = tree.headerItem().text(column)
-        words = max(header.fontMetrics().horizontalAdvance(w) for w in title.split())
-        assert tree.columnWidth(column) >= words, (title, tree.columnWidth(column))
+    titles_keep_their_longest_word(tree)  # and levels and dates whole:
     children = [tree.topLevelItem(0).child(i) for i in range(tree.topLevelItem(0).childCount())]
     for column in (TARGET, ASSESSED, DATE):
         whole(tree, column, [child.text(column) for child in children])
@@ -326,3 +336,65 @@ def test_the_results_chart_shows_its_legend_whole(qtbot, large, language):
         # the scale's numbers sit below the legend, not on it
         bottom = max(rect.bottom() for _text, rect in legend)
         assert bottom < chart.scale_top()
+
+
+# --- the teacher's case screen ---------------------------------------------------------------
+
+
+def case_chooser_whole(combo) -> None:
+    """The case chooser's list is wide enough for its longest case, and the box tells the
+    chosen case whole in its tooltip."""
+    metrics = QFontMetrics(combo.view().font())
+    texts = [combo.itemText(i) for i in range(combo.count())]
+    assert texts, "the learner has a case"
+    widest = max(metrics.horizontalAdvance(text) for text in texts)
+    assert combo.view().minimumWidth() >= widest, (texts, combo.view().minimumWidth())
+    assert combo.toolTip() == combo.currentText()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("stage", ["identification", "assessment"])
+def test_the_teachers_case_fits_without_sideways_scrolling(qtbot, large, language, stage):
+    window = large
+    choose_language(window, language)
+    sign_in(qtbot, window, "teacher1")
+    qtbot.waitUntil(lambda: window.workspace is not None)
+    screen = _open_case(window, stage)
+    settle()
+    assert window.minimumSizeHint().width() <= WIDTH
+    panel = screen.case
+    assert panel.case is not None and panel.case.stage == stage
+    case_chooser_whole(panel.case_combo)
+    for child in (panel.case_combo, panel.advance_button):
+        inside(child, window)
+    if stage == "identification":
+        tree = panel.targets.tree
+        no_sideways_scrolling(tree)
+        items = [
+            tree.topLevelItem(a).child(c)
+            for a in range(tree.topLevelItemCount())
+            for c in range(tree.topLevelItem(a).childCount())
+        ]
+        for column in (2, 3):  # the learner's own level, the skills test's band
+            texts = [item.text(column) for item in items if item.text(column)]
+            if texts and not tree.isColumnHidden(column):
+                whole(tree, column, texts)
+        # the target level's chooser is shown whole
+        widest = max(combo.sizeHint().width() for combo in panel.targets.combos.values())
+        assert tree.columnWidth(1) >= widest, (tree.columnWidth(1), widest)
+        for item in items:  # a shortened competence is whole in its tooltip, and the band
+            assert item.toolTip(0).startswith(item.text(0))
+            if item.text(3):
+                assert item.toolTip(3) in item.toolTip(0)
+    else:
+        table = panel.assessment.table
+        no_sideways_scrolling(table)
+        items = [table.topLevelItem(r) for r in range(table.topLevelItemCount())]
+        assert items
+        for column in (1, 2, 3):  # levels: the target, the learner's own, the assessed
+            whole(table, column, [item.text(column) for item in items])
+        for item in items:  # what is shortened is whole in its tooltip
+            assert item.text(0).removeprefix("⚑ ") in item.toolTip(0)
+            if item.text(4):
+                assert item.toolTip(4) == item.text(4)
+    titles_keep_their_longest_word(tree if stage == "identification" else table)

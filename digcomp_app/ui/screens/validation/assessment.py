@@ -6,7 +6,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QHeaderView,
     QLabel,
     QSplitter,
     QTreeWidget,
@@ -20,6 +19,7 @@ from digcomp_app.i18n import _, format_date
 from digcomp_app.services import validation
 from digcomp_app.services.errors import ConcurrentChange, ServiceError
 from digcomp_app.services.validation import METHOD_NAMES, CaseInfo, GapRow
+from digcomp_app.ui.column_fit import ColumnFit
 from digcomp_app.ui.context import UiContext
 from digcomp_app.ui.screens.validation.assessment_form import AssessmentForm, FormValues, flag_text
 from digcomp_app.ui.screens.validation.common import competence_text, level_text
@@ -50,11 +50,14 @@ class AssessmentPage(QWidget):
         self.table.setColumnCount(5)
         self.table.setRootIsDecorated(False)
         self.table.setUniformRowHeights(True)
-        header = self.table.header()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in range(1, 5):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        # levels whole; the competence and the method shortened, whole in their tooltips
+        self.columns = ColumnFit(
+            self.table,
+            whole=(1, 2, 3),
+            giving=(0, 4),
+            alignment=Qt.AlignmentFlag.AlignLeft,
+        )
         self.form = AssessmentForm()
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(self.table)
@@ -126,11 +129,15 @@ class AssessmentPage(QWidget):
                 for column in range(5):
                     item.setForeground(column, QBrush(FLAG_COLOUR))
                 item.setText(0, "⚑ " + item.text(0))
-            item.setToolTip(0, flag or item.text(0))
+            title = competence_text(self.framework, cid)
+            item.setToolTip(0, f"{title}\n{flag}" if flag else title)
+            if info:
+                item.setToolTip(4, item.text(4))
             if cid in self._drafts:
                 item.setToolTip(3, _("Changed, not saved yet"))
             self.table.addTopLevelItem(item)
         self.table.blockSignals(False)
+        self.columns.fit()
         ids = [t.competence_id for t in self.case.targets]
         self._shown = None
         self.select_competence(

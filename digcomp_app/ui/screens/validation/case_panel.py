@@ -6,13 +6,14 @@ from __future__ import annotations
 from html import escape
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
     QStackedWidget,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -54,7 +55,8 @@ class CasePanel(QWidget):
         self.title = QLabel()
         self.case_label = QLabel()
         self.case_combo = QComboBox()
-        # as wide as the row allows, not as its longest case: a larger font must still fit
+        # as wide as the row allows, not as its longest case: a larger font must still fit;
+        # its list is as wide as the longest case, and the chosen case is whole in the tooltip
         self.case_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
@@ -119,6 +121,7 @@ class CasePanel(QWidget):
         self.setTabOrder(self.report_button, self.steps)
 
         self.case_combo.activated.connect(self._on_case_chosen)
+        self.case_combo.currentIndexChanged.connect(lambda _i: self._fit_chooser())
         self.open_button.clicked.connect(lambda _checked=False: self.open_case())
         self.first_case_button.clicked.connect(lambda _checked=False: self.open_case())
         self.report_button.clicked.connect(lambda _checked=False: self.save_profile_report())
@@ -166,6 +169,27 @@ class CasePanel(QWidget):
             self.case_combo.addItem(self._case_text(case), case.id)
         self.case_combo.setCurrentIndex(self.case_combo.findData(select_id))
         self.case_combo.blockSignals(False)
+        self._fit_chooser()
+
+    def _fit_chooser(self) -> None:
+        """The case chooser's list as wide as its longest case (at the text size in use), and
+        the chosen case whole in the box's tooltip (the box may be too narrow for it)."""
+        combo = self.case_combo
+        view = combo.view()
+        metrics = view.fontMetrics()
+        texts = [combo.itemText(i) for i in range(combo.count())]
+        widest = max((metrics.horizontalAdvance(text) for text in texts), default=0)
+        style = view.style()
+        margins = 2 * (style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1)
+        margins += 2 * view.frameWidth() + 2 * metrics.averageCharWidth()
+        scroll_bar = style.pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, view)
+        view.setMinimumWidth(widest + margins + scroll_bar if texts else 0)
+        combo.setToolTip(combo.currentText())
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # View > Text size
+            self._fit_chooser()
 
     def _mobility_title(self, mobility_id: int | None) -> str:
         if mobility_id is None:
@@ -215,6 +239,7 @@ class CasePanel(QWidget):
         index = self.case_combo.findData(case.id)
         if index >= 0:
             self.case_combo.setItemText(index, self._case_text(case))
+            self._fit_chooser()
         self.steps.set_stage(case.stage)
         self.history.load(case)
         db, actor = self._context.db, self._context.actor

@@ -3,13 +3,12 @@ the learning outcomes aimed at, starting from what the case was seeded with."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -27,6 +26,7 @@ from digcomp_app.i18n import _, current_language, ngettext
 from digcomp_app.services import self_assessment, skills_test, validation
 from digcomp_app.services.errors import ConcurrentChange, ServiceError
 from digcomp_app.services.validation import CaseInfo, TargetDraft
+from digcomp_app.ui.column_fit import ColumnFit
 from digcomp_app.ui.context import UiContext
 from digcomp_app.ui.screens.skills_test.texts import band_name, percent_text
 from digcomp_app.ui.screens.validation.common import competence_text, level_text
@@ -84,12 +84,17 @@ class TargetsPage(QWidget):
         self.tree = QTreeWidget()
         self.tree.setColumnCount(4)
         self.tree.setUniformRowHeights(True)
-        header = self.tree.header()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(False)
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideRight)
+        # the levels and the suggested band whole; the competence shortened, whole in its
+        # tooltip; the suggested band left out when there is no room (the competence's
+        # tooltip tells it too)
+        self.columns = ColumnFit(
+            self.tree,
+            whole=(1, 2, 3),
+            giving=(0,),
+            optional=(3,),
+            alignment=Qt.AlignmentFlag.AlignLeft,
+        )
         self.outcome_label = QLabel()
         self.outcome_label.setWordWrap(True)
         self.only_level = QCheckBox()
@@ -166,8 +171,10 @@ class TargetsPage(QWidget):
                 [_("{id} {title}").format(id=area.id, title=area.title.get(language))]
             )
             area_item.setFont(0, bold)
+            area_item.setToolTip(0, area_item.text(0))
             area_item.setFlags(Qt.ItemFlag.ItemIsEnabled)
             self.tree.addTopLevelItem(area_item)
+            area_item.setFirstColumnSpanned(True)  # the area's title reads across the list
             for competence in area.competences:
                 item = QTreeWidgetItem([competence_text(self.framework, competence.id)])
                 item.setData(0, COMPETENCE_ROLE, competence.id)
@@ -184,7 +191,7 @@ class TargetsPage(QWidget):
                     item.setText(3, band_name(suggested.band))
                     item.setToolTip(
                         3,
-                        _(
+                        suggestion := _(
                             "Skills test suggests band {band} for {competence} ({percent}): "
                             "the learner's own answers, a suggestion, not an assessment."
                         ).format(
@@ -193,6 +200,7 @@ class TargetsPage(QWidget):
                             percent=percent_text(suggested.percent),
                         ),
                     )
+                    item.setToolTip(0, f"{item.text(0)}\n{suggestion}")
                 area_item.addChild(item)
                 self._items[competence.id] = item
                 combo = QComboBox()
@@ -209,10 +217,26 @@ class TargetsPage(QWidget):
                 self._show_level(competence.id)
             area_item.setExpanded(True)
         self._filling = False
+        self._fit_columns()
         if current is not None:
             self.select_competence(current)
         self._fill_outcomes()
         self._update_status()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # View > Text size: the choosers grow
+            self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """The columns fitted to the list, the target level's column as wide as its
+        choosers (in the style and the text size they are drawn in)."""
+        for competence_id, combo in self.combos.items():
+            combo.ensurePolished()
+            self._items[competence_id].setSizeHint(1, combo.sizeHint())
+        # the splitter leaves the list room for its narrowest columns
+        self.tree.setMinimumWidth(self.columns.least_width())
+        self.columns.fit()
 
     def _show_level(self, competence_id: str) -> None:
         combo = self.combos[competence_id]
