@@ -398,3 +398,27 @@ def test_the_teachers_case_fits_without_sideways_scrolling(qtbot, large, languag
             if item.text(4):
                 assert item.toolTip(4) == item.text(4)
     titles_keep_their_longest_word(tree if stage == "identification" else table)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_evidence_ties_wrap_instead_of_scrolling_sideways(qtbot, large, language):
+    """At the documentation step, the target competences a piece of evidence is tied to
+    are listed whole: long titles wrap to the list's width, nothing scrolls sideways."""
+    window = large
+    choose_language(window, language)
+    sign_in(qtbot, window, "teacher1")
+    qtbot.waitUntil(lambda: window.workspace is not None)
+    screen = _open_case(window, "documentation")
+    settle()
+    assert window.minimumSizeHint().width() <= WIDTH
+    ties = screen.case.evidence.ties
+    assert ties.count()
+    no_sideways_scrolling(ties)
+    viewport = ties.viewport().width()
+    metrics = QFontMetrics(ties.font())
+    for row in range(ties.count()):
+        rect = ties.visualItemRect(ties.item(row))
+        assert rect.right() < viewport + ties.contentsMargins().left() + 1, ties.item(row).text()
+        # a title too long for one line gets the lines it needs
+        if metrics.horizontalAdvance(ties.item(row).text()) > viewport:
+            assert rect.height() > metrics.height() * 1.5, ties.item(row).text()

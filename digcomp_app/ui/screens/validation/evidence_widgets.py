@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QListView,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
@@ -88,6 +89,11 @@ class CompetenceChecks(QListWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setMaximumHeight(110)
+        # long titles wrap to the list's width (large text, Latvian) instead of scrolling
+        # sideways; the list scrolls up and down only
+        self.setWordWrap(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setResizeMode(QListView.ResizeMode.Adjust)
 
     def set_competences(
         self, framework: Framework, competence_ids: list[str], ticked: set[str] | None = None
