@@ -41,11 +41,29 @@ def _temporary_files_in_memory(config: pytest.Config) -> None:
     tempfile.tempdir = None  # asked again: TMPDIR
 
 
+#: the folder of compiled modules this run keeps, if it made one (see below)
+_pycache: list[str] = []
+
+
+def _compiled_modules_kept_for_the_run() -> None:
+    """Where PYTHONDONTWRITEBYTECODE keeps __pycache__ folders out of the checkout, every
+    process of the run (each worker, and each program a test starts: the command line, the
+    window, five times per role in test_quit) would compile the program's modules again,
+    about half a second each time. They are kept instead in a folder of the run's own
+    (PYTHONPYCACHEPREFIX), outside the checkout, removed at the end."""
+    import tempfile
+
+    if os.environ.get("PYTHONDONTWRITEBYTECODE") and not os.environ.get("PYTHONPYCACHEPREFIX"):
+        del os.environ["PYTHONDONTWRITEBYTECODE"]
+        _pycache.append(tempfile.mkdtemp(prefix="digcomp-tests-pycache-"))
+        os.environ["PYTHONPYCACHEPREFIX"] = _pycache[0]
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """Set once for the whole run by the process that starts it (the workers of
-    pytest-xdist inherit it): its name (tests/run_once.py), where its temporary files go,
-    and one folder where every process leaves the reliability figures it measured
-    (tests/reliability/figures.py)."""
+    pytest-xdist inherit it): its name (tests/run_once.py), where its temporary files and
+    compiled modules go, and one folder where every process leaves the reliability figures
+    it measured (tests/reliability/figures.py)."""
     import tempfile
 
     from tests.reliability.figures import ENV
@@ -56,21 +74,26 @@ def pytest_configure(config: pytest.Config) -> None:
 
         os.environ[RUN_ENV] = uuid.uuid4().hex[:10]
         _temporary_files_in_memory(config)
+        _compiled_modules_kept_for_the_run()
         os.environ[ENV] = tempfile.mkdtemp(prefix="reliability-figures-")
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    """Each process drops the test databases it made ahead and did not use."""
+    """Each process drops its copies of the template databases (tests/run_once.py)."""
     from tests import run_once
 
     run_once.stop()
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    """The template databases of this run (and any test database left behind) are dropped
-    after every worker has finished."""
+    """After every worker has finished: the run's compiled modules are removed, and its
+    template databases (and any test database left behind) dropped."""
+    import shutil
+
     from tests.run_once import drop_run_databases
 
+    while _pycache:
+        shutil.rmtree(_pycache.pop(), ignore_errors=True)
     url = os.environ.get("DIGCOMP_TEST_DATABASE_URL")
     if url and not hasattr(config, "workerinput"):
         from contextlib import suppress
