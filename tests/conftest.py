@@ -78,6 +78,38 @@ def pytest_configure(config: pytest.Config) -> None:
         os.environ[ENV] = tempfile.mkdtemp(prefix="reliability-figures-")
 
 
+#: the longest tests (each from ten seconds to a minute: whole programs started one after
+#: another, the demo school built, a school server set up), started first: the workers
+#: then end together on short tests, none left alone with a long one at the end
+LONGEST_FIRST = (
+    "tests/ui/test_quit.py",
+    "tests/ui/test_screenshots.py",
+    "tests/reliability/test_kill9.py",
+    "tests/services/test_backup.py::test_command_line_backup_and_restore",
+    "tests/services/test_demo.py::test_demo_command",
+    "tests/test_school_server_setup.py",
+    "tests/test_cli_demo.py",
+    "tests/ui/test_first_run.py",
+    "tests/ui/test_new_school_year.py",
+    "tests/services/test_evidence.py::test_peak_memory",
+    "tests/ui/test_mnemonics.py",
+    "tests/test_architecture_mutations.py",
+    "tests/test_typing.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The longest tests first, in the order above (the others keep their order)."""
+
+    def rank(item: pytest.Item) -> int:
+        return next(
+            (i for i, start in enumerate(LONGEST_FIRST) if item.nodeid.startswith(start)),
+            len(LONGEST_FIRST),
+        )
+
+    items.sort(key=rank)
+
+
 def pytest_sessionfinish(session: pytest.Session) -> None:
     """Each process drops its copies of the template databases (tests/run_once.py)."""
     from tests import run_once
