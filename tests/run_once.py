@@ -177,16 +177,19 @@ SELECT md5(string_agg(item, '|' ORDER BY item)) FROM (
     WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')
         AND n.nspname NOT LIKE 'pg_toast%' AND n.nspname NOT LIKE 'pg_temp%'
     UNION ALL SELECT 'con ' || conrelid::regclass::text || ' ' || conname || ' '
-        || pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid <> 0
+        || pg_get_constraintdef(oid) FROM pg_constraint
+        WHERE conrelid <> 0 AND connamespace::regnamespace::text NOT LIKE 'pg\\_temp\\_%'
     UNION ALL SELECT 'idx ' || indexrelid::regclass::text || ' ' || pg_get_indexdef(indexrelid)
         FROM pg_index WHERE indrelid::regclass::text NOT LIKE 'pg\\_%'
     UNION ALL SELECT 'fun ' || p.oid::regprocedure::text FROM pg_proc p
         JOIN pg_namespace n ON n.oid = p.pronamespace
         WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')
     UNION ALL SELECT 'trg ' || tgrelid::regclass::text || ' ' || tgname
-        FROM pg_trigger WHERE NOT tgisinternal
+        FROM pg_trigger
+        WHERE NOT tgisinternal AND tgrelid::regclass::text NOT LIKE 'pg\\_temp\\_%'
     UNION ALL SELECT 'ext ' || extname || ' ' || extversion FROM pg_extension
     UNION ALL SELECT 'nsp ' || nspname FROM pg_namespace
+        WHERE nspname NOT LIKE 'pg\\_temp\\_%' AND nspname NOT LIKE 'pg\\_toast\\_temp\\_%'
     UNION ALL SELECT 'set ' || setrole || ' ' || array_to_string(setconfig, ',')
         FROM pg_db_role_setting
         WHERE setdatabase = (SELECT oid FROM pg_database WHERE datname = current_database())
