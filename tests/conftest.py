@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -108,6 +109,22 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         )
 
     items.sort(key=rank)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item):  # type: ignore[no-untyped-def]
+    """The widgets a test left for deletion (pytest-qt closes the test's windows and calls
+    deleteLater) are deleted now: without an event loop running, Qt would keep them, and
+    every later test's restyling, focus changes and event processing would walk all the
+    windows of the tests before it (thousands of widgets by the end of a run)."""
+    result = yield
+    if "PySide6.QtWidgets" in sys.modules:
+        from PySide6.QtCore import QEvent
+        from PySide6.QtWidgets import QApplication
+
+        if QApplication.instance() is not None:
+            QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    return result
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
