@@ -60,6 +60,20 @@ def _compiled_modules_kept_for_the_run() -> None:
         os.environ["PYTHONPYCACHEPREFIX"] = _pycache[0]
 
 
+def _drop_stale_test_databases() -> None:
+    """The databases a killed run left on the test server (tests/run_once.py)."""
+    url = os.environ.get("DIGCOMP_TEST_DATABASE_URL")
+    if url:
+        from contextlib import suppress
+
+        from sqlalchemy.exc import OperationalError
+
+        from tests.run_once import drop_stale_databases
+
+        with suppress(OperationalError):  # no server: the tests that need one will say so
+            drop_stale_databases(url)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """Set once for the whole run by the process that starts it (the workers of
     pytest-xdist inherit it): its name (tests/run_once.py), where its temporary files and
@@ -68,12 +82,11 @@ def pytest_configure(config: pytest.Config) -> None:
     import tempfile
 
     from tests.reliability.figures import ENV
-    from tests.run_once import RUN_ENV
+    from tests.run_once import RUN_ENV, new_run_name
 
     if not hasattr(config, "workerinput"):  # the controller (or a run without workers)
-        import uuid
-
-        os.environ[RUN_ENV] = uuid.uuid4().hex[:10]
+        os.environ[RUN_ENV] = new_run_name()
+        _drop_stale_test_databases()
         _temporary_files_in_memory(config)
         _compiled_modules_kept_for_the_run()
         os.environ[ENV] = tempfile.mkdtemp(prefix="reliability-figures-")

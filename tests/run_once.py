@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import re
 import shutil
 import sqlite3
 import time
@@ -35,11 +36,18 @@ RUN_ENV = "DIGCOMP_TEST_RUN"
 WAIT_SECONDS = 900
 TEMPLATE_PREFIX = "digcomp_tpl_"
 CLONE_PREFIX = "digcomp_t_"
+#: a run's databases left on the server this long are a killed run's (no run lasts hours)
+STALE_HOURS = 12
+
+
+def new_run_name() -> str:
+    """When the run started (seconds, 8 hexadecimal digits) and 4 random ones."""
+    return f"{int(time.time()):08x}{uuid.uuid4().hex[:4]}"
 
 
 def run_name() -> str:
     """This run's name; a run without ``tests/conftest.py``'s set-up gets one of its own."""
-    return os.environ.setdefault(RUN_ENV, uuid.uuid4().hex[:10])
+    return os.environ.setdefault(RUN_ENV, new_run_name())
 
 
 def shared_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -369,6 +377,25 @@ def stop() -> None:
     """Drop this process's copies (at the end of its session)."""
     while _COPIES:
         _COPIES.popitem()[1].close()
+
+
+def drop_stale_databases(server_url: str, hours: float = STALE_HOURS) -> None:
+    """Drop the databases of runs that started over ``hours`` ago and were killed before
+    they could drop their own (called at the start of a run)."""
+    admin = create_engine(_server(server_url), isolation_level="AUTOCOMMIT")
+    oldest = int(time.time() - hours * 3600)
+    try:
+        with admin.connect() as connection:
+            names = connection.execute(
+                text("SELECT datname FROM pg_database WHERE datname ~ :pattern"),
+                {"pattern": f"^({CLONE_PREFIX}|{TEMPLATE_PREFIX})[0-9a-f]{{12}}_"},
+            ).scalars()
+            for name in list(names):
+                run = re.match(rf"(?:{TEMPLATE_PREFIX}|{CLONE_PREFIX})([0-9a-f]{{8}})", name)
+                if run is not None and int(run[1], 16) < oldest:
+                    connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
 
 
 def drop_run_databases(server_url: str) -> None:
