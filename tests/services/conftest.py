@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import importlib
 import os
 import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import pytest
 from argon2 import PasswordHasher
@@ -45,31 +48,70 @@ def new_postgres_database(template: str | None = None) -> tuple[str, Callable[[]
     return run_once.new_postgres_database(PG_URL, template)
 
 
+#: what the seeded school is made into for the tests that ask for it by a fixture of this
+#: name, made once per run like the school itself: "module:function", called as
+#: ``function(db, school)``; what it returns is what the fixture gives (see ``prepared``)
+PREPARED = {"certified": "tests.services.test_backup:certified_case"}
+
 #: what a copied database already holds, by its URL, until ``db`` opens it: the seeded
-#: School, or None (migrated, empty)
-_COPIED: dict[str, School | None] = {}
-#: the School each open test database was copied with
-_SEEDED: weakref.WeakKeyDictionary[Database, School | None] = weakref.WeakKeyDictionary()
+#: School and what was prepared in it (by kind), or None (migrated, empty)
+_COPIED: dict[str, dict[str, Any] | None] = {}
+#: the same, for each open test database that was copied
+_SEEDED: weakref.WeakKeyDictionary[Database, dict[str, Any] | None] = weakref.WeakKeyDictionary()
 
 
 def _template_kind(request: pytest.FixtureRequest) -> str:
-    """What the test's database may start from: "school" (it uses the seeded school),
-    "schema" (it uses ``db``), or "" (it opens the URL itself: an empty database)."""
+    """What the test's database may start from: a prepared school (it uses a fixture of
+    ``PREPARED``), "school" (it uses the seeded school), "schema" (it uses ``db``), or ""
+    (it opens the URL itself: an empty database)."""
     names = request.fixturenames
     if "db" not in names:
         return ""
-    return "school" if "school" in names else "schema"
+    if "school" not in names:
+        return "schema"
+    return next((kind for kind in PREPARED if kind in names), "school")
 
 
-def _fill(kind: str) -> Callable[[str], School | None]:
-    def fill(url: str) -> School | None:
+def _fill(kind: str) -> Callable[[str], dict[str, Any] | None]:
+    def fill(url: str) -> dict[str, Any] | None:
         database = Database(url, password_hasher=FAST_HASHER)
         try:
-            return seed_school(database) if kind == "school" else None
+            if kind == "schema":
+                return None
+            school = seed_school(database)
+            made: dict[str, Any] = {"school": copy.deepcopy(school)}
+            if kind in PREPARED:
+                module, function = PREPARED[kind].split(":")
+                made[kind] = getattr(importlib.import_module(module), function)(database, school)
+            return made
         finally:
             database.close()
 
     return fill
+
+
+def prepared(db: Database, kind: str) -> Any:
+    """What was prepared in the school ``db`` was copied with (a kind of ``PREPARED``), or
+    None when it was not copied with it (the fixture then prepares it in ``db``)."""
+    made = _SEEDED.get(db)
+    return copy.deepcopy(made[kind]) if made is not None and kind in made else None
+
+
+def new_migrated_database(
+    kind: str, tmp_path_factory: pytest.TempPathFactory, path: Path
+) -> tuple[str, Callable[[], None] | None]:
+    """A new database at the current schema with no rows but the schema's own (``kind``
+    "sqlite": the file ``path``; "postgresql": a new database on the test server), copied
+    from the run's migrated empty template instead of migrated again; its URL, and for
+    PostgreSQL the function that drops it."""
+    if kind == "sqlite":
+        template, _seeded = run_once.sqlite_file(tmp_path_factory, "schema", _fill("schema"))
+        run_once.copy_sqlite(template, path)
+        return f"sqlite:///{path}", None
+    if not PG_URL:
+        pytest.skip("DIGCOMP_TEST_DATABASE_URL is not set")
+    name, _seeded = run_once.postgres_template(tmp_path_factory, PG_URL, "schema", _fill("schema"))
+    return new_postgres_database(name)
 
 
 @pytest.fixture
@@ -140,9 +182,9 @@ def sign(db: Database, username: str) -> Actor:
 def school(db: Database) -> School:
     """The seeded school: copied with the database when ``db`` was made for this test, else
     seeded here (a test module with a ``db`` of its own)."""
-    seeded = _SEEDED.get(db)
-    if seeded is not None:
-        return copy.deepcopy(seeded)
+    made = _SEEDED.get(db)
+    if made is not None:
+        return copy.deepcopy(made["school"])
     return seed_school(db)
 
 

@@ -48,11 +48,11 @@ from digcomp_app.storage.models import AuditEvent, Base, Group
 from tests.services.conftest import (
     FAST_HASHER,
     PASSWORD,
-    PG_URL,
     SIGNING_PASSPHRASE,
     School,
     complete_self_assessment,
-    new_postgres_database,
+    new_migrated_database,
+    prepared,
 )
 
 #: the passphrase backups are sealed with in these tests
@@ -111,18 +111,24 @@ def certified_case(db: Database, school: School) -> Expected:
 
 
 @pytest.fixture
-def new_database(tmp_path) -> Iterator[Callable[[str], Database]]:
-    """Opens new, empty databases of a kind ("sqlite" or "postgresql"); closes them after."""
+def certified(db: Database, school: School) -> Expected:
+    """What users saw of the school after ``certified_case``: made once per run with the
+    seeded school when ``db`` was copied from it, else made here."""
+    made = prepared(db, "certified")
+    return made if made is not None else certified_case(db, school)
+
+
+@pytest.fixture
+def new_database(tmp_path, tmp_path_factory) -> Iterator[Callable[[str], Database]]:
+    """Opens new, empty databases of a kind ("sqlite" or "postgresql"), at the current
+    schema (copies of the run's migrated empty database); closes them after."""
     opened: list[Database] = []
     drops: list[Callable[[], None]] = []
 
     def make(kind: str) -> Database:
-        if kind == "sqlite":
-            url = f"sqlite:///{tmp_path / f'restored-{len(opened)}.sqlite3'}"
-        else:
-            if not PG_URL:
-                pytest.skip("DIGCOMP_TEST_DATABASE_URL is not set")
-            url, drop = new_postgres_database()
+        path = tmp_path / f"restored-{len(opened)}.sqlite3"
+        url, drop = new_migrated_database(kind, tmp_path_factory, path)
+        if drop is not None:
             drops.append(drop)
         database = Database(url, password_hasher=FAST_HASHER)
         opened.append(database)
@@ -201,8 +207,10 @@ def assert_restored_as_users_see_it(db: Database, expected: Expected) -> None:
 
 
 @pytest.mark.parametrize("target_kind", ["sqlite", "postgresql"])
-def test_round_trip_restores_what_users_saw(db, school, new_database, tmp_path, target_kind):
-    expected = certified_case(db, school)
+def test_round_trip_restores_what_users_saw(
+    db, school, certified, new_database, tmp_path, target_kind
+):
+    expected = certified
     target = new_database(target_kind)
     file = tmp_path / "school-backup.sqlite3"
 
@@ -360,6 +368,16 @@ def backup_file(tmp_path, school, db) -> Path:
     """An old, unsealed backup of a school with a certified case (the checks of its
     content run on every backup; sealed ones are attacked in test_backup_sealed.py)."""
     certified_case(db, school)
+    return unsealed_backup(db, school, tmp_path)
+
+
+@pytest.fixture
+def old_backup(tmp_path, school, certified, db) -> Path:
+    """The same as ``backup_file``, of the school copied with its certified case."""
+    return unsealed_backup(db, school, tmp_path)
+
+
+def unsealed_backup(db: Database, school: School, tmp_path: Path) -> Path:
     sealed = backup.create(db, school.admin, tmp_path / "sealed.digcomp", BACKUP_PASSPHRASE)
     return unsealed(sealed.path, tmp_path / "backup.sqlite3")
 
@@ -392,31 +410,29 @@ def altered_copy(backup_file: Path, *statements: tuple[str, tuple]) -> Path:
     [("admin", "wrong password"), ("nobody", PASSWORD), ("coord", PASSWORD)],
     ids=["wrong-password", "unknown-user", "not-an-administrator"],
 )
-def test_restore_needs_an_administrator_of_the_backup(
-    backup_file, new_database, username, password
-):
+def test_restore_needs_an_administrator_of_the_backup(old_backup, new_database, username, password):
     target = new_database("sqlite")
     with pytest.raises(AuthenticationFailed, match="administrator"):
-        backup.restore(target, None, backup_file, username, password)
+        backup.restore(target, None, old_backup, username, password)
     assert_untouched(target)
 
 
 @sqlite_source
-def test_failed_sign_ins_on_the_empty_database_do_not_block_the_restore(backup_file, new_database):
+def test_failed_sign_ins_on_the_empty_database_do_not_block_the_restore(old_backup, new_database):
     target = new_database("sqlite")
     with pytest.raises(AuthenticationFailed):
         accounts.authenticate(target, None, "admin", PASSWORD)  # nobody there yet
-    restored = backup.restore(target, None, backup_file, "admin", PASSWORD)
+    restored = backup.restore(target, None, old_backup, "admin", PASSWORD)
     admin = accounts.authenticate(target, None, "admin", PASSWORD)
     assert restored.users == 6 and audit.verify(target, admin).intact
 
 
 @sqlite_source
-def test_an_altered_evidence_file_is_named_and_nothing_restored(backup_file, new_database):
-    with sqlite3.connect(backup_file) as raw:
+def test_an_altered_evidence_file_is_named_and_nothing_restored(old_backup, new_database):
+    with sqlite3.connect(old_backup) as raw:
         (key,) = raw.execute("SELECT sha256 FROM evidence_blobs").fetchone()
     bad = altered_copy(
-        backup_file,
+        old_backup,
         (
             "UPDATE evidence_blobs SET content = ? WHERE sha256 = ?",
             (REPORT.replace(b"1.4", b"1.7"), key),
@@ -439,8 +455,8 @@ def test_an_altered_evidence_file_is_named_and_nothing_restored(backup_file, new
     ],
     ids=["changed", "removed", "newest-removed"],
 )
-def test_an_altered_audit_log_is_refused(backup_file, new_database, tampering):
-    bad = altered_copy(backup_file, tampering)
+def test_an_altered_audit_log_is_refused(old_backup, new_database, tampering):
+    bad = altered_copy(old_backup, tampering)
     target = new_database("sqlite")
     with pytest.raises(IntegrityProblem, match="audit log is broken"):
         backup.restore(target, None, bad, "admin", PASSWORD)
@@ -448,25 +464,25 @@ def test_an_altered_audit_log_is_refused(backup_file, new_database, tampering):
 
 
 @sqlite_source
-def test_a_database_with_data_is_never_overwritten(db, backup_file, new_database):
+def test_a_database_with_data_is_never_overwritten(db, old_backup, new_database):
     target = new_database("sqlite")
     accounts.create_first_administrator(target, None, "other", "Other Admin", PASSWORD)
     before = row_counts(target)
     with pytest.raises(InvalidInput, match="already holds school data"):
-        backup.restore(target, None, backup_file, "admin", PASSWORD)
+        backup.restore(target, None, old_backup, "admin", PASSWORD)
     assert row_counts(target) == before
     # ... not even the database the backup was made from, by its own administrator
     before = row_counts(db)
     admin = accounts.authenticate(db, None, "admin", PASSWORD)
     with pytest.raises(InvalidInput, match="new, empty database"):
-        backup.restore(db, admin, backup_file, "admin", PASSWORD)
+        backup.restore(db, admin, old_backup, "admin", PASSWORD)
     after = row_counts(db)
     assert after.pop("audit_events") == before.pop("audit_events") + 1  # the sign-in
     assert after == before
 
 
 @sqlite_source
-def test_files_that_are_not_backups_are_refused_clearly(backup_file, new_database, tmp_path):
+def test_files_that_are_not_backups_are_refused_clearly(old_backup, new_database, tmp_path):
     target = new_database("sqlite")
     text_file = tmp_path / "notes.txt"
     text_file.write_text("Šis nav dublējums.", encoding="utf-8")
@@ -474,9 +490,9 @@ def test_files_that_are_not_backups_are_refused_clearly(backup_file, new_databas
     with sqlite3.connect(other_sqlite) as raw:
         raw.execute("CREATE TABLE things (id INTEGER PRIMARY KEY)")
     raw.close()
-    newer = altered_copy(backup_file, ("UPDATE alembic_version SET version_num = 'f00d'", ()))
+    newer = altered_copy(old_backup, ("UPDATE alembic_version SET version_num = 'f00d'", ()))
     truncated = tmp_path / "truncated.sqlite3"
-    truncated.write_bytes(backup_file.read_bytes()[: backup_file.stat().st_size // 2])
+    truncated.write_bytes(old_backup.read_bytes()[: old_backup.stat().st_size // 2])
 
     for path, message in (
         (text_file, "is not a backup of this program"),
