@@ -51,7 +51,7 @@ def new_postgres_database(template: str | None = None) -> tuple[str, Callable[[]
 #: what the seeded school is made into for the tests that ask for it by a fixture of this
 #: name, made once per run like the school itself: "module:function", called as
 #: ``function(db, school)``; what it returns is what the fixture gives (see ``prepared``)
-PREPARED = {"certified": "tests.services.test_backup:certified_case"}
+PREPARED = {"backup_certified": "tests.services.test_backup:certified_case"}
 
 #: what a copied database already holds, by its URL, until ``db`` opens it: the seeded
 #: School and what was prepared in it (by kind), or None (migrated, empty)
@@ -69,7 +69,17 @@ def _template_kind(request: pytest.FixtureRequest) -> str:
         return ""
     if "school" not in names:
         return "schema"
-    return next((kind for kind in PREPARED if kind in names), "school")
+    return next((kind for kind in PREPARED if _prepares(request, kind)), "school")
+
+
+def _prepares(request: pytest.FixtureRequest, kind: str) -> bool:
+    """Whether the test asks for the fixture of ``PREPARED`` ``kind`` (the one defined
+    beside its function, not another module's fixture of the same name)."""
+    if kind not in request.fixturenames:
+        return False
+    definitions = request.node._fixtureinfo.name2fixturedefs.get(kind, ())
+    module = PREPARED[kind].split(":")[0]
+    return bool(definitions) and definitions[-1].func.__module__ == module
 
 
 def _fill(kind: str) -> Callable[[str], dict[str, Any] | None]:

@@ -111,10 +111,10 @@ def certified_case(db: Database, school: School) -> Expected:
 
 
 @pytest.fixture
-def certified(db: Database, school: School) -> Expected:
+def backup_certified(db: Database, school: School) -> Expected:
     """What users saw of the school after ``certified_case``: made once per run with the
     seeded school when ``db`` was copied from it, else made here."""
-    made = prepared(db, "certified")
+    made = prepared(db, "backup_certified")
     return made if made is not None else certified_case(db, school)
 
 
@@ -208,9 +208,9 @@ def assert_restored_as_users_see_it(db: Database, expected: Expected) -> None:
 
 @pytest.mark.parametrize("target_kind", ["sqlite", "postgresql"])
 def test_round_trip_restores_what_users_saw(
-    db, school, certified, new_database, tmp_path, target_kind
+    db, school, backup_certified, new_database, tmp_path, target_kind
 ):
-    expected = certified
+    expected = backup_certified
     target = new_database(target_kind)
     file = tmp_path / "school-backup.sqlite3"
 
@@ -372,7 +372,7 @@ def backup_file(tmp_path, school, db) -> Path:
 
 
 @pytest.fixture
-def old_backup(tmp_path, school, certified, db) -> Path:
+def old_backup(tmp_path, school, backup_certified, db) -> Path:
     """The same as ``backup_file``, of the school copied with its certified case."""
     return unsealed_backup(db, school, tmp_path)
 

@@ -26,7 +26,7 @@ from tests.services.conftest import PASSWORD
 from tests.services.test_backup import (
     assert_restored_as_users_see_it,
     assert_untouched,
-    certified,  # noqa: F401 (a fixture)
+    backup_certified,  # noqa: F401 (a fixture)
     new_database,  # noqa: F401 (a fixture)
     row_counts,
     sqlite_source,
@@ -82,8 +82,8 @@ def refused(target: Database, path: Path, error=IntegrityProblem, match: str | N
 
 
 @pytest.mark.parametrize("target_kind", ["sqlite", "postgresql"])
-def test_sealed_round_trip(db, school, certified, new_database, tmp_path, target_kind):  # noqa: F811
-    expected = certified
+def test_sealed_round_trip(db, school, backup_certified, new_database, tmp_path, target_kind):  # noqa: F811
+    expected = backup_certified
     file = sealed(db, school, tmp_path)
     raw = file.read_bytes()
     assert raw.startswith(b"DCBACKUP\x01") and b"SQLite format 3" not in raw
@@ -129,7 +129,14 @@ def test_wrong_or_missing_passphrase(db, school, new_database, tmp_path):  # noq
 
 
 @sqlite_source
-def test_any_flipped_byte_is_refused(db, school, certified, new_database, tmp_path, small_chunks):  # noqa: F811
+def test_any_flipped_byte_is_refused(
+    db,
+    school,
+    backup_certified,  # noqa: F811
+    new_database,  # noqa: F811
+    tmp_path,
+    small_chunks,
+):
     file = sealed(db, school, tmp_path)
     start, chunks = layout(file)
     assert len(chunks) > 10
@@ -160,7 +167,7 @@ def test_any_flipped_byte_is_refused(db, school, certified, new_database, tmp_pa
 def test_reordered_missing_truncated_appended(
     db,
     school,
-    certified,  # noqa: F811
+    backup_certified,  # noqa: F811
     new_database,  # noqa: F811
     tmp_path,
     small_chunks,
@@ -220,7 +227,14 @@ def test_reordered_missing_truncated_appended(
         "audit-newest-removed",
     ],
 )
-def test_the_tamper_cases_of_issue_11(db, school, certified, new_database, tmp_path, tampering):  # noqa: F811
+def test_the_tamper_cases_of_issue_11(
+    db,
+    school,
+    backup_certified,  # noqa: F811
+    new_database,  # noqa: F811
+    tmp_path,
+    tampering,
+):
     """Someone opens the backup, changes the database in it and seals it again under a
     passphrase of their own, or splices the changed database into the original file: both
     are refused (the first for the passphrase, the second for its content)."""
@@ -281,11 +295,11 @@ def test_a_backup_from_another_school(db, school, new_database, tmp_path):  # no
 def test_an_old_unsealed_backup_restores_with_a_warning(
     db,
     school,
-    certified,  # noqa: F811
+    backup_certified,  # noqa: F811
     new_database,  # noqa: F811
     tmp_path,
 ):
-    expected = certified
+    expected = backup_certified
     file = sealed(db, school, tmp_path)
     sealed_info = sealed_file.read_sealed_header(file)
     old = tmp_path / "old-backup.sqlite3"
