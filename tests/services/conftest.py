@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 from argon2 import PasswordHasher
+from sqlalchemy import select
 
 from digcomp_app.framework import builtin_library
 from digcomp_app.services import (
@@ -34,6 +35,7 @@ from digcomp_app.services import (
 )
 from digcomp_app.services.database import Database
 from digcomp_app.services.permissions import Actor
+from digcomp_app.storage.models import SigningKey
 from tests import run_once
 
 PG_URL = os.environ.get("DIGCOMP_TEST_DATABASE_URL", "")
@@ -51,7 +53,11 @@ def new_postgres_database(template: str | None = None) -> tuple[str, Callable[[]
 #: what the seeded school is made into for the tests that ask for it by a fixture of this
 #: name, made once per run like the school itself: "module:function", called as
 #: ``function(db, school)``; what it returns is what the fixture gives (see ``prepared``)
-PREPARED = {"backup_certified": "tests.services.test_backup:certified_case"}
+PREPARED = {
+    "backup_certified": "tests.services.test_backup:certified_case",
+    "two_certificates": "tests.services.test_printing:two_certified",
+    "learner_certificate": "tests.services.test_printing:learner_certified",
+}
 
 #: what a copied database already holds, by its URL, until ``db`` opens it: the seeded
 #: School and what was prepared in it (by kind), or None (migrated, empty)
@@ -93,6 +99,8 @@ def _fill(kind: str) -> Callable[[str], dict[str, Any] | None]:
             if kind in PREPARED:
                 module, function = PREPARED[kind].split(":")
                 made[kind] = getattr(importlib.import_module(module), function)(database, school)
+                with database.transaction() as session:  # the fixture signer unlocks it
+                    made["signing_key"] = bool(session.scalar(select(SigningKey.key_id)))
             return made
         finally:
             database.close()
@@ -261,6 +269,14 @@ SIGNING_PASSPHRASE = "school signing key"
 
 @pytest.fixture
 def signer(db: Database, school: School) -> signing.Signer:
+    """The school's signing key, created by the administrator, unlocked by the coordinator
+    (a prepared school that has it already, made the same way, is only unlocked)."""
+    if prepared(db, "signing_key"):
+        return signing.unlock(db, school.coordinator, SIGNING_PASSPHRASE)
+    return make_signer(db, school)
+
+
+def make_signer(db: Database, school: School) -> signing.Signer:
     """The school's signing key, created by the administrator, unlocked by the coordinator."""
     signing.create_key(db, school.admin, SIGNING_PASSPHRASE, SIGNING_PASSPHRASE)
     return signing.unlock(db, school.coordinator, SIGNING_PASSPHRASE)

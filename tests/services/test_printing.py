@@ -23,7 +23,7 @@ from digcomp_app.services.errors import InvalidInput, NotFound, PermissionDenied
 from digcomp_app.services.validation import TargetDraft
 from digcomp_app.storage.models import AuditEvent, Certificate, EvidenceBlob, Organisation
 from tests.documents.conftest import flat, pdf_text
-from tests.services.conftest import complete_self_assessment, sign
+from tests.services.conftest import complete_self_assessment, make_signer, prepared, sign
 
 
 def certify(db, school, signer, learner, learner_id, levels=(4, 3)):
@@ -47,14 +47,40 @@ def certify(db, school, signer, learner, learner_id, levels=(4, 3)):
     return certificates.issue(db, school.coordinator, case.id, signer)
 
 
-@pytest.fixture
-def two_certificates(db, school, signer):
+def two_certified(db, school, signer=None):
+    """Both learners of the mobility certified (the school's signing key made first when no
+    ``signer`` is given)."""
+    signer = signer or make_signer(db, school)
     mobilities.add_participants(
         db, school.coordinator, school.mobility_id, [school.other_learner_id]
     )
     first = certify(db, school, signer, school.learner, school.learner_id)
     second = certify(db, school, signer, school.other_learner, school.other_learner_id, (5, 2))
     return first, second
+
+
+def learner_certified(db, school, signer=None):
+    """Jānis certified (the school's signing key made first when no ``signer`` is given)."""
+    signer = signer or make_signer(db, school)
+    return certify(db, school, signer, school.learner, school.learner_id)
+
+
+@pytest.fixture
+def two_certificates(db, school, request):
+    """``two_certified``: copied with the school when ``db`` was, else made here."""
+    made = prepared(db, "two_certificates")
+    return (
+        made if made is not None else two_certified(db, school, request.getfixturevalue("signer"))
+    )
+
+
+@pytest.fixture
+def learner_certificate(db, school, request):
+    """``learner_certified``: copied with the school when ``db`` was, else made here."""
+    made = prepared(db, "learner_certificate")
+    if made is not None:
+        return made
+    return learner_certified(db, school, request.getfixturevalue("signer"))
 
 
 def pages(pdf: bytes) -> int:
@@ -101,8 +127,8 @@ def test_one_file_per_certificate_and_one_for_the_printer(db, school, two_certif
     assert event.details["printed"] == [first.serial, second.serial]
 
 
-def test_a_single_certificate_is_its_own_printer_file(db, school, signer, tmp_path):
-    cert = certify(db, school, signer, school.learner, school.learner_id)
+def test_a_single_certificate_is_its_own_printer_file(db, school, learner_certificate, tmp_path):
+    cert = learner_certificate
     out = tmp_path / "out"
     result = printing.print_attestations(db, school.coordinator, [cert.serial], ["en"], out)
     assert result.files == (out / f"{cert.serial}_Janis-Berzins_en.pdf",)
@@ -126,8 +152,8 @@ def test_revoked_certificates_are_refused_naming_the_serial(db, school, two_cert
     assert [p.name for p in result.files] == [f"{second.serial}_Liga-Kalnina_lv.pdf"]
 
 
-def test_unsigned_certificates_are_refused(db, school, signer, tmp_path):
-    cert = certify(db, school, signer, school.learner, school.learner_id)
+def test_unsigned_certificates_are_refused(db, school, learner_certificate, tmp_path):
+    cert = learner_certificate
     with db.transaction() as session:  # as issued before the school had a signing key
         row = session.scalar(select(Certificate).where(Certificate.serial == cert.serial))
         row.signature, row.key_id = "", ""
@@ -199,8 +225,8 @@ def test_the_schools_logo_and_choice_of_birth_date(db, school, signer, tmp_path)
     assert pypdfium2.raw.FPDF_PAGEOBJ_IMAGE in kinds
 
 
-def test_what_is_asked_is_checked_first(db, school, signer, tmp_path):
-    cert = certify(db, school, signer, school.learner, school.learner_id)
+def test_what_is_asked_is_checked_first(db, school, learner_certificate, tmp_path):
+    cert = learner_certificate
     with pytest.raises(PermissionDenied):
         printing.print_attestations(db, school.teacher, [cert.serial], ["lv"], tmp_path)
     with pytest.raises(InvalidInput) as wrong:
@@ -217,8 +243,8 @@ def test_what_is_asked_is_checked_first(db, school, signer, tmp_path):
     assert folder.value.field == "out_dir"
 
 
-def test_europass_text_for_the_official_document(db, school, signer):
-    cert = certify(db, school, signer, school.learner, school.learner_id)
+def test_europass_text_for_the_official_document(db, school, learner_certificate):
+    cert = learner_certificate
     latvian = printing.europass_text(db, school.coordinator, cert.serial, "lv")
     assert "1.1 Informācijas pārlūkošana, meklēšana un filtrēšana" in latvian
     assert "(vidējs)" in latvian and cert.serial in latvian
@@ -232,8 +258,8 @@ def test_europass_text_for_the_official_document(db, school, signer):
         printing.europass_text(db, school.coordinator, cert.serial, "lv")
 
 
-def test_a_learner_cannot_print_even_their_own(db, school, signer, tmp_path):
-    cert = certify(db, school, signer, school.learner, school.learner_id)
+def test_a_learner_cannot_print_even_their_own(db, school, learner_certificate, tmp_path):
+    cert = learner_certificate
     learner = sign(db, "janis")
     with pytest.raises(PermissionDenied):
         printing.print_attestations(db, learner, [cert.serial], ["lv"], tmp_path)
