@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 # Imported where used: the window's first paint (which needs this module) does not wait for
 # these classes' enums to be set up for Python (docs/decisions/0014-first-paint.md).
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTableWidget
+    from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QTableWidget
 
 #: the colour of error messages shown beside the control they concern
 ERROR_COLOUR = "#b00020"
@@ -145,7 +145,31 @@ def apply_text_size(percent: int) -> None:
     font.setPointSizeF(round(base * percent / 100, 2))
     app.setFont(font)
     # Under an application style sheet (ui/style.py) the new font reaches only widgets made
-    # from now on: the sheet set again restyles the open ones (the menu bar, the screens).
+    # from now on: the open ones (the menu bar, the screens) are polished again by the style
+    # they have, parents before their children (a child's font follows its parent's).
     if app.styleSheet():
-        app.setStyleSheet(app.styleSheet())
+        _restyle(app)
     _text_size = percent
+
+
+def _restyle(app: QApplication) -> None:
+    """What setting the style sheet again does for a new font, without building a new style
+    and its rules for every widget (a fifth of the time): each widget polished again by its
+    style, parents first; then told its style changed, children first, so a parent's size
+    hints are worked out from its children's new ones."""
+
+    def depth(widget: QWidget) -> int:
+        level = 0
+        parent = widget.parentWidget()
+        while parent is not None:
+            level += 1
+            parent = parent.parentWidget()
+        return level
+
+    widgets = sorted(app.allWidgets(), key=depth)
+    for widget in widgets:
+        style = widget.style()
+        style.unpolish(widget)
+        style.polish(widget)
+    for widget in reversed(widgets):
+        app.sendEvent(widget, QEvent(QEvent.Type.StyleChange))
