@@ -57,6 +57,8 @@ PREPARED = {
     "backup_certified": "tests.services.test_backup:certified_case",
     "two_certificates": "tests.services.test_printing:two_certified",
     "learner_certificate": "tests.services.test_printing:learner_certified",
+    "register": "tests.services.test_searches:registered",
+    "exported": "tests.services.test_privacy:export_made",
 }
 
 #: what a copied database already holds, by its URL, until ``db`` opens it: the seeded

@@ -24,7 +24,7 @@ from digcomp_app.services import (
 from digcomp_app.services.errors import PermissionDenied
 from digcomp_app.services.validation import TargetDraft
 from digcomp_app.storage.models import AuditEvent, User
-from tests.services.conftest import complete_self_assessment
+from tests.services.conftest import complete_self_assessment, make_signer, prepared
 from tests.services.test_skills_test import take
 
 SPEC = Path(__file__).resolve().parents[2] / "docs" / "learner-export.md"
@@ -51,7 +51,16 @@ def certify_with_file(db, school, signer, learner, learner_id):
 
 
 @pytest.fixture
-def exported(db, school, signer):
+def exported(db, school, request):
+    """``export_made``: copied with the school when ``db`` was, else made here."""
+    made = prepared(db, "exported")
+    return made if made is not None else export_made(db, school, request.getfixturevalue("signer"))
+
+
+def export_made(db, school, signer=None):
+    """Both learners certified with a file as evidence, and Jānis's data exported (the
+    school's signing key made first when no ``signer`` is given)."""
+    signer = signer or make_signer(db, school)
     mobilities.add_participants(
         db, school.coordinator, school.mobility_id, [school.other_learner_id]
     )

@@ -12,7 +12,7 @@ from digcomp_app.i18n import set_language
 from digcomp_app.services import accounts, certificates, learners, mobilities, validation
 from digcomp_app.services.errors import PermissionDenied
 from digcomp_app.services.validation import TargetDraft
-from tests.services.conftest import PASSWORD, complete_self_assessment
+from tests.services.conftest import PASSWORD, complete_self_assessment, make_signer, prepared
 from tests.services.test_printing import certify
 
 
@@ -75,9 +75,17 @@ def test_only_an_administrator_searches_accounts(db, school):
 
 
 @pytest.fixture
-def register(db, school, signer):
+def register(db, school, request):
+    """``registered``: copied with the school when ``db`` was, else made here."""
+    made = prepared(db, "register")
+    return made if made is not None else registered(db, school, request.getfixturevalue("signer"))
+
+
+def registered(db, school, signer=None):
     """Three certificates: Jānis Bērziņš's (revoked and reissued) on ER-2026-01, Līga
-    Kalniņa's on a mobility whose code holds "%" and "_"."""
+    Kalniņa's on a mobility whose code holds "%" and "_" (the school's signing key made
+    first when no ``signer`` is given)."""
+    signer = signer or make_signer(db, school)
     first = certify(db, school, signer, school.learner, school.learner_id)
     certificates.revoke(db, school.coordinator, first.serial, "Wrong level")
     case = validation.list_cases(db, school.coordinator)[0]
