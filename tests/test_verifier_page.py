@@ -1,7 +1,9 @@
 """The self-contained verification page (``keys export --html``), checked in a real browser.
 
 Headless Chromium (Debian's ``chromium``) opens the page as a phone would, with the code in
-the URL fragment, and the verdict is read from the DOM it dumps. The codes are made here by
+the URL fragment, and the verdict is read from its DOM once the page has finished. One
+browser serves the module through its DevTools pipe: each opening is a new document, with
+the reader's language (``navigator.language``) set for it. The codes are made here by
 a small encoder written from docs/attestation-format.md (CBOR + zlib + base45, Ed25519), so
 these tests check the page against the contract, not against the app's own payload code.
 
@@ -11,15 +13,20 @@ them fail instead.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import fcntl
 import hashlib
 import json
 import os
 import secrets
+import select
 import shutil
 import subprocess
 import threading
+import time
 import zlib
+from collections.abc import Iterator
 from functools import partial
 from html.parser import HTMLParser
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -163,32 +170,187 @@ class Dom(HTMLParser):
         return self.attrs["result"]["data-verdict"]
 
 
-def chromium(url: str, tmp_path: Path, *extra: str, lang: str = "en") -> str:
-    profile = tmp_path / f"profile-{secrets.token_hex(4)}"
-    command = [
-        CHROMIUM,
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--hide-scrollbars",
-        f"--user-data-dir={profile}",
-        f"--accept-lang={lang}",
-        "--virtual-time-budget=5000",
-        *extra,
-        url,
-    ]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
-    assert done.returncode == 0, done.stderr[-2000:]
-    return done.stdout
+class Browser:
+    """One headless Chromium for the module, driven through its DevTools pipe: each page is
+    opened as a new document in a tab of its own language, and read once it has finished."""
+
+    WAIT = 30.0  # seconds a page may take to finish its check
+
+    def __init__(self, profile: Path) -> None:
+        to_browser, self._to_browser = os.pipe()
+        self._from_browser, from_browser = os.pipe()
+        # Chromium reads commands on fd 3 and writes answers on fd 4; numbers above 9 first so
+        # the redirections cannot close one another
+        high = [fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 10) for fd in (to_browser, from_browser)]
+        os.close(to_browser)
+        os.close(from_browser)
+        self.log = profile.with_suffix(".log")
+        command = [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--hide-scrollbars",
+            f"--user-data-dir={profile}",
+            "--accept-lang=en",
+            "--remote-debugging-pipe",
+            "about:blank",
+        ]
+        with self.log.open("wb") as log:
+            self.process = subprocess.Popen(
+                ["bash", "-c", f'exec "$@" 3<&{high[0]} 4>&{high[1]}', "bash", *command],
+                pass_fds=high,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=log,
+            )
+        for fd in high:
+            os.close(fd)
+        self._received = b""
+        self._events: list[dict] = []
+        self._last_id = 0
+        self.user_agent = self.send("Browser.getVersion")["userAgent"]
+        self._context = self.send("Target.createBrowserContext")["browserContextId"]
+        self._tab: tuple[str, str] | None = None  # target id, session id
+
+    def _message(self, deadline: float) -> dict:
+        while b"\0" not in self._received:
+            left = deadline - time.monotonic()
+            ready, _, _ = select.select([self._from_browser], [], [], max(left, 0))
+            if not ready:
+                raise TimeoutError(f"chromium did not answer: {self._log_tail()}")
+            chunk = os.read(self._from_browser, 1 << 20)
+            if not chunk:
+                raise AssertionError(f"chromium ended: {self._log_tail()}")
+            self._received += chunk
+        message, self._received = self._received.split(b"\0", 1)
+        return json.loads(message)
+
+    def _log_tail(self) -> str:
+        return self.log.read_text(errors="replace")[-2000:]
+
+    def send(self, method: str, tab: str | None = None, **params) -> dict:
+        self._last_id += 1
+        message: dict = {"id": self._last_id, "method": method, "params": params}
+        if tab:
+            message["sessionId"] = tab
+        os.write(self._to_browser, json.dumps(message).encode() + b"\0")
+        deadline = time.monotonic() + 2 * self.WAIT  # an answer may wait for a page's check
+        while True:
+            answer = self._message(deadline)
+            if answer.get("id") == self._last_id:
+                assert "error" not in answer, (method, answer["error"])
+                return answer["result"]
+            self._events.append(answer)
+
+    def _navigate(self, tab: str, url: str) -> None:
+        self._events.clear()
+        self.send("Page.navigate", tab, url=url)
+        deadline = time.monotonic() + self.WAIT
+        while not any(
+            event.get("method") == "Page.loadEventFired" and event.get("sessionId") == tab
+            for event in self._events
+        ):
+            self._events.append(self._message(deadline))
+
+    def _new_tab(self) -> tuple[str, str]:
+        target = self.send(
+            "Target.createTarget", url="about:blank", browserContextId=self._context
+        )["targetId"]
+        tab = self.send("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
+        self.send("Page.enable", tab)
+        return target, tab
+
+    def open(self, url: str, until: str, lang: str = "en", tab: str | None = None) -> str:
+        """Opens ``url`` as a new document in a browser set to ``lang`` and waits until the
+        JavaScript condition ``until`` holds (or WAIT seconds pass); the tab's session id."""
+        if tab is None:
+            if self._tab is None:
+                self._tab = self._new_tab()
+            tab = self._tab[1]
+        try:
+            self.send(
+                "Emulation.setUserAgentOverride",
+                tab,
+                userAgent=self.user_agent,
+                acceptLanguage=lang,
+            )
+            # through a blank page: a new code in the fragment is a new document, not a jump
+            self._navigate(tab, "about:blank")
+            self._navigate(tab, url)
+            self.send(
+                "Runtime.evaluate",
+                tab,
+                expression=(
+                    f"new Promise((done) => {{ const end = Date.now() + {self.WAIT * 1000:.0f};"
+                    f" (function poll() {{ if (({until}) || Date.now() > end) done();"
+                    " else setTimeout(poll, 10); })(); })"
+                ),
+                awaitPromise=True,
+            )
+        except BaseException:
+            if self._tab and self._tab[1] == tab:
+                self._tab = None  # a tab that failed is not used again
+            raise
+        return tab
+
+    def dom(self, tab: str) -> str:
+        return self.send(
+            "Runtime.evaluate",
+            tab,
+            expression="document.documentElement.outerHTML",
+            returnByValue=True,
+        )["result"]["value"]
+
+    def dump_dom(self, url: str, until: str, lang: str = "en") -> str:
+        return self.dom(self.open(url, until, lang))
+
+    def screenshot(self, url: str, until: str, target: Path, width: int, height: int) -> None:
+        window, tab = self._new_tab()
+        try:
+            self.send(
+                "Emulation.setDeviceMetricsOverride",
+                tab,
+                width=width,
+                height=height,
+                deviceScaleFactor=1,
+                mobile=False,
+            )
+            self.open(url, until, tab=tab)
+            data = self.send("Page.captureScreenshot", tab, format="png")["data"]
+            target.write_bytes(base64.b64decode(data))
+        finally:
+            self.send("Target.closeTarget", targetId=window)
+
+    def close(self) -> None:
+        try:
+            self.send("Browser.close")
+            self.process.wait(timeout=self.WAIT)
+        except (AssertionError, TimeoutError, OSError, subprocess.TimeoutExpired):
+            self.process.kill()
+            self.process.wait()
+        finally:
+            os.close(self._to_browser)
+            os.close(self._from_browser)
 
 
-def open_page(page: Path, tmp_path: Path, code: str | None = None, lang: str = "en") -> Dom:
+DONE = "document.getElementById('result')?.getAttribute('data-done') === '1'"
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory) -> Iterator[Browser]:
+    started = Browser(tmp_path_factory.mktemp("chromium") / "profile")
+    yield started
+    started.close()
+
+
+def open_page(browser: Browser, page: Path, code: str | None = None, lang: str = "en") -> Dom:
     url = page.as_uri() + ("#" + url_fragment(code) if code else "")
-    dom = Dom(chromium(url, tmp_path, "--dump-dom", lang=lang))
+    dom = Dom(browser.dump_dom(url, DONE, lang=lang))
     assert dom.attrs["result"].get("data-done") == "1", "the page did not finish checking"
     return dom
 
@@ -235,9 +397,9 @@ def test_the_page_is_self_contained(page):
         assert outside not in html, outside
 
 
-def test_a_genuine_attestation_is_valid_with_its_content(page, signer, tmp_path):
+def test_a_genuine_attestation_is_valid_with_its_content(browser, page, signer):
     fields = content()
-    dom = open_page(page, tmp_path, encode(signer, fields))
+    dom = open_page(browser, page, encode(signer, fields))
     assert dom.verdict() == "valid"
     assert dom.text("verdict-text") == "VALID"
     shown = dom.text("content")
@@ -263,18 +425,18 @@ def test_a_genuine_attestation_is_valid_with_its_content(page, signer, tmp_path)
     assert dom.attrs["address-line"]["data-state"] == "not-checked"
 
 
-def test_without_a_date_of_birth_and_mobility_nothing_is_invented(page, signer, tmp_path):
-    dom = open_page(page, tmp_path, encode(signer, content({5: None, 11: ""})))
+def test_without_a_date_of_birth_and_mobility_nothing_is_invented(browser, page, signer):
+    dom = open_page(browser, page, encode(signer, content({5: None, 11: ""})))
     assert dom.verdict() == "valid"
     assert "birth" not in dom.texts and "Date of birth" not in dom.text("content")
     assert "Mobility" not in dom.text("content")
 
 
-def test_a_code_signed_by_a_retired_key_of_the_school_is_valid(page, retired, tmp_path):
-    assert open_page(page, tmp_path, encode(retired, content())).verdict() == "valid"
+def test_a_code_signed_by_a_retired_key_of_the_school_is_valid(browser, page, retired):
+    assert open_page(browser, page, encode(retired, content())).verdict() == "valid"
 
 
-def test_every_single_character_change_is_refused(page, signer, tmp_path):
+def test_every_single_character_change_is_refused(browser, page, signer, tmp_path):
     """Every position of the base45 text, each with three other characters, in one page
     load through ``window.verifyCode``: never valid."""
     code = encode(signer, content({4: "Ēriks Ozols", 10: [["1.1", 8]], 11: ""}))
@@ -285,7 +447,7 @@ def test_every_single_character_change_is_refused(page, signer, tmp_path):
         for step in (1, 17, 44):
             changed = body[:position] + B45[(at + step) % 45] + body[position + 1 :]
             codes.append("DC2:" + changed)
-    verdicts = batch(page, tmp_path, [code, *codes])
+    verdicts = batch(browser, page, tmp_path, [code, *codes])
     assert verdicts[0] == "valid"
     changed_verdicts = verdicts[1:]
     assert len(changed_verdicts) == 3 * len(body)
@@ -295,7 +457,9 @@ def test_every_single_character_change_is_refused(page, signer, tmp_path):
     assert "unknown-key" in changed_verdicts or "unreadable" in changed_verdicts
 
 
-def batch(page: Path, tmp_path: Path, codes: list[str], addresses=None) -> list[str]:
+def batch(
+    browser: Browser, page: Path, tmp_path: Path, codes: list[str], addresses=None
+) -> list[str]:
     html = page.read_text(encoding="utf-8")
     hook = (
         '<script type="application/json" id="batch">'
@@ -313,12 +477,13 @@ def batch(page: Path, tmp_path: Path, codes: list[str], addresses=None) -> list[
     )
     test_page = tmp_path / "batch.html"
     test_page.write_text(html.replace("</body>", hook), encoding="utf-8")
-    dom = Dom(chromium(test_page.as_uri(), tmp_path, "--dump-dom"))
+    results = "document.getElementById('batch-results') !== null"
+    dom = Dom(browser.dump_dom(test_page.as_uri(), results))
     assert "batch-results" in dom.texts, "the batch did not finish"
     return json.loads(dom.text("batch-results"))
 
 
-def test_forgeries_and_damage_are_refused(page, signer, tmp_path):
+def test_forgeries_and_damage_are_refused(browser, page, signer, tmp_path):
     genuine = content()
     forged = {**genuine, 4: "Mallory Forger", 10: [["1.1", 8], ["2.1", 8]]}
     stranger = Ed25519PrivateKey.generate()
@@ -338,7 +503,7 @@ def test_forgeries_and_damage_are_refused(page, signer, tmp_path):
         "old format": "DC1:AEAQCAIBAEAQCAIB",
         "junk": "https://example.org/",
     }
-    verdicts = dict(zip(codes, batch(page, tmp_path, list(codes.values())), strict=True))
+    verdicts = dict(zip(codes, batch(browser, page, tmp_path, list(codes.values())), strict=True))
     assert verdicts == {
         "forged": "not-valid",
         "unknown key": "unknown-key",
@@ -360,7 +525,7 @@ def _raw_code(private: Ed25519PrivateKey, body: bytes) -> str:
     return "DC2:" + base45(zlib.compress(envelope, 9))
 
 
-def test_nonzero_padding_bits_after_the_deflate_stream_are_refused(page, signer, tmp_path):
+def test_nonzero_padding_bits_after_the_deflate_stream_are_refused(browser, page, signer, tmp_path):
     """Inflaters ignore the unused bits of the deflate stream's last byte; the page does not."""
     changed: list[str] = []
     for _ in range(40):  # about one stream in eight ends on a full byte: try another serial
@@ -377,7 +542,7 @@ def test_nonzero_padding_bits_after_the_deflate_stream_are_refused(page, signer,
         if changed:
             break
     assert changed, "no deflate stream with unused bits in 40 tries"
-    assert set(batch(page, tmp_path, changed)) == {"unreadable"}
+    assert set(batch(browser, page, tmp_path, changed)) == {"unreadable"}
 
 
 def _b45decode(text: str) -> bytes:
@@ -389,15 +554,15 @@ def _b45decode(text: str) -> bytes:
     return bytes(out)
 
 
-def test_an_unknown_key_is_named(page, tmp_path):
+def test_an_unknown_key_is_named(browser, page):
     stranger = Ed25519PrivateKey.generate()
-    dom = open_page(page, tmp_path, encode(stranger, content()))
+    dom = open_page(browser, page, encode(stranger, content()))
     assert dom.verdict() == "unknown-key"
     assert key_id(stranger).hex() in dom.text("reason")
     assert "Anna" not in dom.text("result")  # nothing unverified is shown
 
 
-def test_a_revoked_attestation_shows_the_date_and_reason(signer, retired, tmp_path):
+def test_a_revoked_attestation_shows_the_date_and_reason(browser, signer, retired, tmp_path):
     fields = content()
     listed = sign_revocation_list(
         signer,
@@ -407,7 +572,7 @@ def test_a_revoked_attestation_shows_the_date_and_reason(signer, retired, tmp_pa
         [(fields[2].lower().replace("-", ""), dt.date(2026, 11, 28), "the level of 2.1 was wrong")],
     )
     page = write_page(tmp_path, [retired, signer], listed)
-    dom = open_page(page, tmp_path, encode(signer, fields))
+    dom = open_page(browser, page, encode(signer, fields))
     assert dom.verdict() == "revoked"
     assert dom.text("verdict-text") == "REVOKED"
     assert "28 November 2026" in dom.text("reason")
@@ -416,7 +581,7 @@ def test_a_revoked_attestation_shows_the_date_and_reason(signer, retired, tmp_pa
     assert dom.attrs["revocation-line"]["data-state"] == "checked"
     assert "3 December 2026" in dom.text("revocation-line")
     # another attestation, not on the list: valid, and the page says of when the list is
-    other = open_page(page, tmp_path, encode(signer, content()))
+    other = open_page(browser, page, encode(signer, content()))
     assert other.verdict() == "valid"
     assert other.text("revocation-line") == (
         "Revocation list of 3 December 2026: this attestation is not on it."
@@ -424,7 +589,7 @@ def test_a_revoked_attestation_shows_the_date_and_reason(signer, retired, tmp_pa
 
 
 def test_a_revocation_list_not_signed_by_the_school_is_ignored_with_a_warning(
-    signer, retired, tmp_path
+    browser, signer, retired, tmp_path
 ):
     fields = content()
     forger = Ed25519PrivateKey.generate()
@@ -438,15 +603,16 @@ def test_a_revocation_list_not_signed_by_the_school_is_ignored_with_a_warning(
     }
     for name, listed in cases.items():
         page = write_page(tmp_path, [retired, signer], listed, name=f"{name}.html")
-        dom = open_page(page, tmp_path, encode(signer, fields))
+        dom = open_page(browser, page, encode(signer, fields))
         assert dom.verdict() == "valid", name
         assert dom.attrs["revocation-line"]["data-state"] == "ignored", name
         assert "ignored" in dom.text("revocation-line")
 
 
-def test_a_code_copied_under_another_address_is_not_valid(page, signer, tmp_path):
+def test_a_code_copied_under_another_address_is_not_valid(browser, page, signer, tmp_path):
     code = encode(signer, content())
     verdicts = batch(
+        browser,
         page,
         tmp_path,
         [
@@ -461,7 +627,7 @@ def test_a_code_copied_under_another_address_is_not_valid(page, signer, tmp_path
     assert verdicts == ["valid", "not-valid", "valid", "valid", "not-valid"]
 
 
-def test_opened_through_the_qr_address_the_address_is_compared(signer, retired, tmp_path):
+def test_opened_through_the_qr_address_the_address_is_compared(browser, signer, retired, tmp_path):
     """Served over http as the school's website would be: the page's own address is the
     QR's address part, compared with the signed one."""
     folder = tmp_path / "site"
@@ -474,10 +640,10 @@ def test_opened_through_the_qr_address_the_address_is_compared(signer, retired, 
         here = f"http://127.0.0.1:{server.server_port}/"
         genuine = encode(signer, content({7: here}))
         copied = encode(signer, content())  # signed for the school's real address
-        dom = Dom(chromium(here + "#" + url_fragment(genuine), tmp_path, "--dump-dom"))
+        dom = Dom(browser.dump_dom(here + "#" + url_fragment(genuine), DONE))
         assert dom.verdict() == "valid"
         assert dom.attrs["address-line"]["data-state"] == "match"
-        dom = Dom(chromium(here + "#" + url_fragment(copied), tmp_path, "--dump-dom"))
+        dom = Dom(browser.dump_dom(here + "#" + url_fragment(copied), DONE))
         assert dom.verdict() == "not-valid" and dom.attrs["result"]["data-reason"] == "address"
         assert ADDRESS in dom.text("reason") and here in dom.text("reason")
     finally:
@@ -490,29 +656,29 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
-def test_the_reader_s_language_latvian_or_english(page, signer, tmp_path):
+def test_the_reader_s_language_latvian_or_english(browser, page, signer):
     code = encode(signer, content())
-    latvian = open_page(page, tmp_path, code, lang="lv")
+    latvian = open_page(browser, page, code, lang="lv")
     assert latvian.attrs["result"]["data-verdict"] == "valid"
     assert latvian.text("verdict-text") == "DERĪGS"
     assert "Salīdziniet ar papīru: katrai rindai jāsakrīt." in latvian.text("compare")
     assert "2026. gada 20. novembris" in latvian.text("content")
     assert "4. līmenis" in latvian.text("content")
     assert "atsaukšanu nevarēja pārbaudīt" in latvian.text("revocation-line")
-    english = open_page(page, tmp_path, code, lang="en-GB")
+    english = open_page(browser, page, code, lang="en-GB")
     assert english.text("verdict-text") == "VALID"
     assert "level 4" in english.text("content")
-    forged = open_page(page, tmp_path, code[:-6] + "000000", lang="lv-LV")
+    forged = open_page(browser, page, code[:-6] + "000000", lang="lv-LV")
     assert forged.text("verdict-text") in {"NEDERĪGS", "NENOLASĀMS"}
 
 
-def test_without_a_code_the_page_says_what_to_do(page, tmp_path):
-    dom = open_page(page, tmp_path)
+def test_without_a_code_the_page_says_what_to_do(browser, page):
+    dom = open_page(browser, page)
     assert dom.verdict() == "none"
     assert "Scan the QR code" in dom.text("reason")
 
 
-def test_codes_made_by_the_app_s_own_payload_code(page, signer, tmp_path):
+def test_codes_made_by_the_app_s_own_payload_code(browser, page, signer, tmp_path):
     payload = pytest.importorskip("digcomp_app.documents.payload")
     if not hasattr(payload, "sign_v2"):
         pytest.skip("digcomp_app.documents.payload.sign_v2 does not exist yet")
@@ -531,11 +697,11 @@ def test_codes_made_by_the_app_s_own_payload_code(page, signer, tmp_path):
             mobility_code="",
         ),
     )
-    dom = open_page(page, tmp_path, signed.code())
+    dom = open_page(browser, page, signed.code())
     assert dom.verdict() == "valid"
     assert "Jānis Bērziņš" in dom.text("content") and signed.content.serial in dom.text("content")
     assert batch(
-        page, tmp_path, [signed.code(), signed.code()], [ADDRESS, "https://x.example/"]
+        browser, page, tmp_path, [signed.code(), signed.code()], [ADDRESS, "https://x.example/"]
     ) == [
         "valid",
         "not-valid",
@@ -545,7 +711,9 @@ def test_codes_made_by_the_app_s_own_payload_code(page, signer, tmp_path):
 SCREENSHOTS = ROOT / "docs"
 
 
-def test_phone_sized_screenshots_of_a_valid_and_a_forged_attestation(page, signer, tmp_path):
+def test_phone_sized_screenshots_of_a_valid_and_a_forged_attestation(
+    browser, page, signer, tmp_path
+):
     fields = content({2: "DC-7BKQ-M4XT-9HNC-2PRV"})
     genuine = encode(signer, fields)
     forged = encode(
@@ -555,12 +723,7 @@ def test_phone_sized_screenshots_of_a_valid_and_a_forged_attestation(page, signe
     )
     for name, code in (("valid", genuine), ("forged", forged)):
         target = tmp_path / f"verifier-{name}.png"
-        chromium(
-            page.as_uri() + "#" + url_fragment(code),
-            tmp_path,
-            f"--screenshot={target}",
-            "--window-size=390,844",
-        )
+        browser.screenshot(page.as_uri() + "#" + url_fragment(code), DONE, target, 390, 844)
         assert target.stat().st_size > 5000
         if os.environ.get("DIGCOMP_WRITE_SCREENSHOTS") == "1":
             shutil.copyfile(target, SCREENSHOTS / f"verifier-{name}.png")
