@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+from sqlalchemy import select
 
 from digcomp_app.services import (
     accounts,
@@ -22,7 +23,7 @@ from digcomp_app.services import (
     validation,
 )
 from digcomp_app.services.database import Database
-from digcomp_app.services.errors import WorkflowError
+from digcomp_app.services.errors import AuthenticationFailed, WorkflowError
 from digcomp_app.services.permissions import Actor, Role
 from digcomp_app.showcase.demo import (
     FEMALE_NAMES,
@@ -251,6 +252,28 @@ def test_a_second_demo_is_refused(demo):
         create_school(demo.db, None)
     with demo.db.transaction() as session:
         assert session.query(User).count() == 29
+
+
+def test_the_published_password_is_hashed_once_and_a_changed_one_anew(demo_file):
+    db = Database(f"sqlite:///{demo_file}", password_hasher=FAST_HASHER)
+    try:
+        with db.transaction() as session:
+            (shared,) = set(session.scalars(select(User.password_hash)))
+        learner = accounts.authenticate(db, None, "learner01", "demo")
+        accounts.change_own_password(db, learner, "demo", "my own password")
+        with db.transaction() as session:
+            hashes = {
+                name: hashed
+                for name, hashed in session.execute(select(User.username, User.password_hash))
+            }
+        assert hashes.pop("learner01") != shared  # a salt of its own
+        assert set(hashes.values()) == {shared}
+        assert accounts.authenticate(db, None, "learner01", "my own password").username
+        with pytest.raises(AuthenticationFailed):
+            accounts.authenticate(db, None, "learner01", "demo")
+        assert accounts.authenticate(db, None, "learner02", "demo").username == "learner02"
+    finally:
+        db.close()
 
 
 def _username_of(demo: Demo, learner_id: int) -> str:

@@ -45,7 +45,7 @@ from digcomp_app.services.accounts.signing_in import (
     create_first_administrator,
     needs_first_administrator,
 )
-from digcomp_app.services.accounts.users import add_user
+from digcomp_app.services.accounts.users import PasswordHash, add_user, hash_password
 
 __all__ = [
     "LOCK_MINUTES",
@@ -55,6 +55,7 @@ __all__ = [
     "ROLE_TITLES",
     "AccountsCreated",
     "OneTimeCredential",
+    "PasswordHash",
     "UserInfo",
     "UserPage",
     "actor_for",
@@ -66,6 +67,7 @@ __all__ = [
     "create_staff",
     "create_user",
     "free_username",
+    "hash_password",
     "list_teachers",
     "list_users",
     "needs_first_administrator",

@@ -4,6 +4,7 @@ the user added; looking one up."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -48,22 +49,38 @@ def checked_roles(values: Iterable[Role | str]) -> list[Role]:
     return roles
 
 
+@dataclass(frozen=True, slots=True)
+class PasswordHash:
+    """A password hashed already by a database's hasher (:func:`hash_password`), for
+    accounts that are given one published password, such as the demo school's: hashed once
+    for all of them instead of once per account. A password changed later is hashed anew,
+    with a salt of its own."""
+
+    value: str
+
+
+def hash_password(db: Database, password: str) -> PasswordHash:
+    return PasswordHash(db.hasher.hash(password))
+
+
 def add_user(
     session: Session,
     db: Database,
     username: str,
     display_name: str,
-    password: str,
+    password: str | PasswordHash,
     roles: Iterable[Role | str],
     learner_id: int | None = None,
 ) -> User:
-    """Create a user in the caller's transaction (no policy check: callers do that)."""
+    """Create a user in the caller's transaction (no policy check: callers do that);
+    ``password`` is hashed here unless it is a :class:`PasswordHash` already."""
     username = _check_username(session, username)
     display_name = clean_text(display_name, "display_name", _("display name"), MAX_DISPLAY_NAME)
+    hashed = password.value if isinstance(password, PasswordHash) else db.hasher.hash(password)
     user = User(
         username=username,
         display_name=display_name or username,
-        password_hash=db.hasher.hash(password),
+        password_hash=hashed,
         learner_id=learner_id,
     )
     user.roles = [UserRole(role=role.value) for role in checked_roles(roles)]

@@ -4,7 +4,9 @@ Everything is done through the public services, acting as the demo users, so the
 records every step as if people had done the work, and its chain stays intact. Only the
 accounts are added directly, with :func:`accounts.add_user` (audited as
 ``accounts.create_user`` would be), because every demo user's password is :data:`PASSWORD`
-("demo"), shorter than the policy allows: demo data only.
+("demo"), shorter than the policy allows: demo data only. That published password is
+hashed once per build (:func:`accounts.hash_password`) and the one hash given to every demo
+account; a password changed later is hashed anew, with its own salt.
 
 The content is deterministic (``random.Random(SEED)``, drawn the same way whatever the
 date); the dates are relative to today, so one mobility has always finished and the other

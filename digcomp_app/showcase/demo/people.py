@@ -26,12 +26,17 @@ from digcomp_app.showcase.demo.steps import STEP_ACCOUNTS, STEP_GROUPS, STEP_LEA
 
 
 class SchoolPeople(DemoState):
+    #: every demo user's password (:data:`.content.PASSWORD`), hashed once for them all
+    password: accounts.PasswordHash
+
     def _create_staff(self) -> None:
         with seeding.empty_school(self.db, self.actor, _refusal()) as session:
             append(session, self.who, "demo.create_school", "ok", details={"seed": SEED})
             self.progress(STEP_STAFF, 0, len(STAFF))
+            # Every demo user has the published password: hashed once, given to all.
+            self.password = accounts.hash_password(self.db, PASSWORD)
             for number, (username, name, role) in enumerate(STAFF, start=1):
-                user = accounts.add_user(session, self.db, username, name, PASSWORD, [role])
+                user = accounts.add_user(session, self.db, username, name, self.password, [role])
                 self.progress(STEP_STAFF, number, len(STAFF))
                 self.staff[username] = accounts.actor_for(user)
                 if role is Role.ADMINISTRATOR:
@@ -95,7 +100,7 @@ class SchoolPeople(DemoState):
                     self.db,
                     username,
                     record.full_name,
-                    PASSWORD,
+                    self.password,
                     [Role.LEARNER],
                     learner_id=record.id,
                 )
