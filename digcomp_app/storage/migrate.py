@@ -49,13 +49,13 @@ def alembic_head_revision() -> str | None:
 
 def current_revision(engine: Engine) -> str | None:
     """The schema revision recorded in the database (None: a new, unversioned database)."""
-    if "alembic_version" not in inspect(engine).get_table_names():
-        return None
-    try:
-        with engine.connect() as connection:
+    with engine.connect() as connection:  # one connection for both questions
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        try:
             return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
-    except DBAPIError:
-        return None
+        except DBAPIError:
+            return None
 
 
 def needs_migration(engine: Engine) -> bool:
