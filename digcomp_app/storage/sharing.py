@@ -267,17 +267,20 @@ def _linux_network(path: Path, mounts: str) -> str:
         target = path.resolve()
     except OSError:
         target = path.absolute()
+    within = {str(target), *map(str, target.parents)}  # the folders that hold it, itself too
     best, kind = -1, ""
     for line in mounts.splitlines():
         parts = line.split()
         if len(parts) < 3:
             continue
         point = _unescape_mount(parts[1])
-        if (target == Path(point) or Path(point) in target.parents) and len(point) > best:
+        if len(point) > best and str(Path(point)) in within:
             best, kind = len(point), parts[2]
     return kind if kind in NETWORK_FILESYSTEMS else ""
 
 
 def _unescape_mount(text: str) -> str:
     """/proc/mounts writes a space as \\040, a tab as \\011, a backslash as \\134."""
+    if "\\" not in text:
+        return text
     return re.sub(r"\\([0-7]{3})", lambda match: chr(int(match.group(1), 8)), text)
