@@ -45,6 +45,14 @@ SMALL_SCREEN = (1440, 900)
 
 
 @functools.cache
+def _input_event_class() -> type:
+    """The class of keyboard, mouse, wheel and touch events (imported when first needed)."""
+    from PySide6.QtGui import QInputEvent
+
+    return QInputEvent
+
+
+@functools.cache
 def input_events() -> frozenset[QEvent.Type]:
     """The events that show someone is using the program (they restart the idle timer).
 
@@ -677,7 +685,13 @@ class MainWindow(QMainWindow):
         self._watching_input = on
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        if event.type() in input_events() and self.idle_timer.isActive():
+        # Every event of the application passes here: the few input events are told apart
+        # by their class first (asking an event its type makes a Python enum, each time).
+        if (
+            isinstance(event, _input_event_class())
+            and event.type() in input_events()
+            and self.idle_timer.isActive()
+        ):
             self.idle_timer.start()
         return False
 
