@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+import time
+
+from PySide6.QtCore import QPoint, QPointF, Qt, QTimer
+from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from digcomp_app.i18n import current_language
@@ -74,6 +77,41 @@ def test_the_screen_locks_after_idle_time_and_the_same_user_carries_on(qtbot, wi
     qtbot.keyClicks(window.sign_in.password, "demo")
     qtbot.keyClick(window.sign_in.password, Qt.Key.Key_Return)
     assert window.workspace is workspace  # the open work is still there
+
+
+def test_typing_clicking_and_the_wheel_restart_the_idle_time_and_nothing_else_does(qtbot, window):
+    sign_in(qtbot, window, "teacher1")
+    interval = 100_000
+    window.idle_timer.setInterval(interval)
+    window.idle_timer.setTimerType(Qt.TimerType.PreciseTimer)  # (a coarse one rounds 5 %)
+    navigation = window.workspace.navigation
+    inputs = {
+        "key": lambda: qtbot.keyClick(navigation, Qt.Key.Key_Shift),
+        "click": lambda: qtbot.mouseClick(navigation.viewport(), Qt.MouseButton.LeftButton),
+        "move": lambda: qtbot.mouseMove(navigation.viewport(), QPoint(5, 5)),
+        "wheel": lambda: QApplication.sendEvent(
+            navigation.viewport(),
+            QWheelEvent(
+                QPointF(5, 5),
+                QPointF(5, 5),
+                QPoint(0, 0),
+                QPoint(0, -120),
+                Qt.MouseButton.NoButton,
+                Qt.KeyboardModifier.NoModifier,
+                Qt.ScrollPhase.NoScrollPhase,
+                False,
+            ),
+        ),
+        "paint and layout (not input)": lambda: (navigation.update(), window.adjustSize()),
+    }
+    for name, act in inputs.items():
+        window.idle_timer.start()
+        time.sleep(1.0)  # some of the idle time passes
+        act()
+        QApplication.processEvents()
+        restarted = window.idle_timer.remainingTime() > interval - 700
+        assert restarted == (name != "paint and layout (not input)"), name
+        assert window.pages.currentWidget() is window.workspace
 
 
 def test_keyboard_moves_between_screens(qtbot, window):
