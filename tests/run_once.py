@@ -310,8 +310,15 @@ class _Copy:
                             f"COPY {_quoted(table)} FROM STDIN (FORMAT BINARY)"
                         ) as copy:
                             copy.write(self.rows[table])
-            for name, last_value, is_called in self.sequences:
-                run("SELECT setval(%s, %s, %s)", (_quoted(name), last_value, is_called))
+            if self.sequences:  # all in one statement
+                run(
+                    "SELECT " + ", ".join(["setval(%s, %s, %s)"] * len(self.sequences)),
+                    [
+                        value
+                        for name, last_value, is_called in self.sequences
+                        for value in (_quoted(name), last_value, is_called)
+                    ],
+                )
         if changed:
             self.state = self._state()
         return True
