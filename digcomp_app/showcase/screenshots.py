@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from argon2 import PasswordHasher
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QPainter, QPixmap
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
@@ -345,6 +345,9 @@ class _Session:
             window.close()
             window.deleteLater()
             self._settle(window, wait_for_tasks=False)
+            # Deleted now: without an event loop running, Qt would keep the window, and
+            # the next text size's restyle would walk its widgets too.
+            QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
     def _role(self, window: MainWindow, role: Role, username: str) -> None:
         page = window.sign_in

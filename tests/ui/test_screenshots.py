@@ -100,13 +100,14 @@ def test_a_failing_screen_is_reported_and_the_others_are_still_saved(tmp_path, d
         (extra / name).mkdir(parents=True)
         (extra / name / "__init__.py").write_text(source, encoding="utf-8")
     out = tmp_path / "pictures"
+    # One text size is enough to see a failing screen reported and the others saved.
     script = (
         "import sys\n"
         "import digcomp_app.ui.screens as screens\n"
         f"screens.__path__.append({str(extra)!r})\n"
         "from digcomp_app.cli import main\n"
         f"sys.exit(main(['--database', {str(database)!r}, 'screenshots', '--out', {str(out)!r},"
-        " '--lang', 'en']))\n"
+        " '--lang', 'en', '--text-size', '100']))\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", script],
