@@ -59,6 +59,7 @@ PREPARED = {
     "learner_certificate": "tests.services.test_printing:learner_certified",
     "register": "tests.services.test_searches:registered",
     "exported": "tests.services.test_privacy:export_made",
+    "small_school": "tests.services.test_overview:build_small_school",
 }
 
 #: what a copied database already holds, by its URL, until ``db`` opens it: the seeded

@@ -26,7 +26,7 @@ from digcomp_app.storage.models import (
     SelfAssessmentAnswer,
     ValidationCase,
 )
-from tests.services.conftest import FAST_HASHER, School
+from tests.services.conftest import FAST_HASHER, School, prepared
 
 FRAMEWORK = builtin_library().get("digcomp", "3.0")
 COMPETENCES = [c.id for c in FRAMEWORK.competences()]
@@ -361,8 +361,15 @@ def build_small_school(db: Database, school: School) -> dict:
     return {"small": small.id, "big": big.id, "mobility": mobility.id}
 
 
-def test_small_school_figures_equal_a_direct_computation(db, school):
-    made = build_small_school(db, school)
+@pytest.fixture
+def small_school(db: Database, school: School) -> dict:
+    """``build_small_school``: copied with the school when ``db`` was, else made here."""
+    made = prepared(db, "small_school")
+    return made if made is not None else build_small_school(db, school)
+
+
+def test_small_school_figures_equal_a_direct_computation(db, school, small_school):
+    made = small_school
     for filters in (
         Filters(),
         Filters(group_id=made["big"]),
@@ -375,11 +382,10 @@ def test_small_school_figures_equal_a_direct_computation(db, school):
     assert_matches(teacher, expected)
 
 
-def test_sheets_without_an_area_are_counted_sheet_by_sheet(db, school):
+def test_sheets_without_an_area_are_counted_sheet_by_sheet(db, school, small_school):
     """A completed self-assessment answers every competence, so the number of learners with
     an answer in an area follows from the competences' counts; sheets that lack some
     answers (completed under other rules, or altered) are counted one by one."""
-    build_small_school(db, school)
     with db.engine.begin() as connection:
         sheets = [
             r[0]
@@ -409,8 +415,10 @@ def test_sheets_without_an_area_are_counted_sheet_by_sheet(db, school):
     assert latest.row("1", is_area=True).learners < latest.learners
 
 
-def test_a_group_of_four_is_hidden_from_an_administrator_but_shown_to_its_teacher(db, school):
-    made = build_small_school(db, school)
+def test_a_group_of_four_is_hidden_from_an_administrator_but_shown_to_its_teacher(
+    db, school, small_school
+):
+    made = small_school
     small = Filters(group_id=made["small"])
     hidden = overview.figures(db, school.admin, small)
     assert hidden.protected and hidden.population_suppressed and hidden.learners is None
@@ -447,8 +455,8 @@ def test_a_group_of_four_is_hidden_from_an_administrator_but_shown_to_its_teache
     assert next(t for t in lv if t.name == "latest").rows[0][2] != "fewer than 5"
 
 
-def test_a_teacher_filters_only_by_their_own_groups(db, school):
-    made = build_small_school(db, school)
+def test_a_teacher_filters_only_by_their_own_groups(db, school, small_school):
+    made = small_school
     with pytest.raises(PermissionDenied):
         overview.figures(db, school.teacher, Filters(group_id=made["big"]))
     assert [g.name for g in overview.options(db, school.teacher).groups] == ["Small"]
@@ -465,8 +473,8 @@ def _xlsx_rows(path: Path) -> dict[str, list[tuple]]:
     return {sheet.title: list(sheet.iter_rows(values_only=True)) for sheet in workbook}
 
 
-def test_exports_hold_the_figures_with_formulas_neutralised(db, school, tmp_path):
-    made = build_small_school(db, school)
+def test_exports_hold_the_figures_with_formulas_neutralised(db, school, small_school, tmp_path):
+    made = small_school
     filters = Filters(mobility_id=made["mobility"])
     figures = overview.figures(db, school.coordinator, filters)
     row_11 = figures.source("latest").row("1.1")
@@ -507,8 +515,8 @@ def test_exports_hold_the_figures_with_formulas_neutralised(db, school, tmp_path
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler's pdftotext")
-def test_pdf_export_is_real_text_in_latvian(db, school, tmp_path):
-    made = build_small_school(db, school)
+def test_pdf_export_is_real_text_in_latvian(db, school, small_school, tmp_path):
+    made = small_school
     path = overview.export(
         db, school.admin, Filters(group_id=made["small"]), tmp_path / "o.pdf", "pdf", "lv"
     )
