@@ -7,6 +7,7 @@ navigation the screens whose roles the signed-in user has, sorted by ``order``.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import pkgutil
 from collections.abc import Callable
@@ -32,12 +33,18 @@ class ScreenSpec:
 
 
 def discover() -> list[ScreenSpec]:
+    return list(_discovered())
+
+
+@functools.cache
+def _discovered() -> tuple[ScreenSpec, ...]:
+    """The screen packages, looked for once (each sign-in asked the file system again)."""
     specs = []
     for info in pkgutil.iter_modules(__path__):
         module = importlib.import_module(f"{__name__}.{info.name}")
         listed = getattr(module, "SCREENS", None) or (getattr(module, "SCREEN", None),)
         specs.extend(spec for spec in listed if isinstance(spec, ScreenSpec))
-    return sorted(specs, key=lambda s: (s.order, s.id))
+    return tuple(sorted(specs, key=lambda s: (s.order, s.id)))
 
 
 def screens_for(roles: frozenset[Role]) -> list[ScreenSpec]:
