@@ -60,6 +60,8 @@ PREPARED = {
     "register": "tests.services.test_searches:registered",
     "exported": "tests.services.test_privacy:export_made",
     "small_school": "tests.services.test_overview:build_small_school",
+    "case_at_assessment": "tests.services.test_inputs_reliability:assessed_case",
+    "documented_case": "tests.services.test_inputs_reliability:document_case",
 }
 
 #: what a copied database already holds, by its URL, until ``db`` opens it: the seeded

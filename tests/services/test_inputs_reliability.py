@@ -28,7 +28,7 @@ from digcomp_app.services import (
 from digcomp_app.services.errors import ConcurrentChange, InvalidInput, SimultaneousChange
 from digcomp_app.services.inputs import clean_text, for_terminal
 from digcomp_app.storage.models import Base
-from tests.services.conftest import FAST_HASHER, PASSWORD, School, sign
+from tests.services.conftest import FAST_HASHER, PASSWORD, School, prepared, sign
 from tests.services.test_workflow import PDF, to_assessment
 
 pytestmark = pytest.mark.reliability  # part of the reliability suite (tests/reliability)
@@ -267,10 +267,24 @@ def test_every_text_field_refuses_nul_and_overlong_values(db, school, what, fiel
     assert _everything(db) == before, what
 
 
+@pytest.fixture
+def case_at_assessment(db, school):
+    """``to_assessment``: copied with the school when ``db`` was, else made here."""
+    made = prepared(db, "case_at_assessment")
+    return made if made is not None else assessed_case(db, school)
+
+
+def assessed_case(db, school):
+    """Jānis's case taken to its assessment stage (``to_assessment``)."""
+    return to_assessment(db, school)
+
+
 @BAD_VALUES
 @pytest.mark.parametrize(("what", "field", "call"), CASE_CALLS, ids=[c[0] for c in CASE_CALLS])
-def test_validation_texts_refuse_nul_and_overlong_values(db, school, what, field, call, bad):
-    case = to_assessment(db, school)
+def test_validation_texts_refuse_nul_and_overlong_values(
+    db, school, case_at_assessment, what, field, call, bad
+):
+    case = case_at_assessment
     before = _everything(db)
     with pytest.raises(InvalidInput) as refused:
         call(db, school, case.id, bad)
@@ -333,6 +347,12 @@ EVIDENCE_CALLS: list[tuple[str, str, Callable[..., object]]] = [
 
 @pytest.fixture
 def documented_case(db, school) -> int:
+    """``document_case``: copied with the school when ``db`` was, else made here."""
+    made = prepared(db, "documented_case")
+    return made if made is not None else document_case(db, school)
+
+
+def document_case(db, school) -> int:
     """A case at its documentation stage, with 1.1 as a target."""
     case = validation.open_case(db, school.teacher, school.learner_id, school.mobility_id)
     validation.set_targets(db, school.teacher, case.id, [validation.TargetDraft("1.1", 4)])
