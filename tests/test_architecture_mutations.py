@@ -10,16 +10,18 @@ rules see (a new top-level module importing Qt) and four for presenters/ and sho
 
 from __future__ import annotations
 
-import os
+import json
 import shutil
-from concurrent.futures import ThreadPoolExecutor
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import ROOT
 from tests.run_once import once
-from tests.test_architecture import PACKAGE, run_lint_imports, violations
+from tests.test_architecture import PACKAGE, violations
 
 LINT = "lint-imports"
 AST = "ast"
@@ -178,6 +180,44 @@ def mutated_copy(root: Path, mutation: Mutation | None) -> Path:
     return root
 
 
+#: lint-imports (what its command runs: importlinter.cli.lint_imports) on each root in turn,
+#: in one process, each root's package found first as the command run in that folder finds
+#: it; one ``[exit code, report]`` per root as JSON
+LINT_EACH = """
+import contextlib, importlib, importlib.util, io, json, os, sys
+from importlinter.cli import lint_imports
+config, *roots = sys.argv[1:]
+results = []
+for root in roots:
+    sys.path[:] = [entry for entry in sys.path if entry not in roots]
+    os.chdir(root)
+    importlib.invalidate_caches()
+    report = io.StringIO()
+    with contextlib.redirect_stdout(report), contextlib.redirect_stderr(report):
+        exit_code = lint_imports(config_filename=config, no_cache=True, no_logo=True)
+    assert "digcomp_app" not in sys.modules, "the package was imported, not read"
+    found = importlib.util.find_spec("digcomp_app").origin
+    assert found.startswith(root + os.sep), (root, found)
+    results.append([exit_code, report.getvalue()])
+print(json.dumps(results))
+"""
+
+
+def lint_imports_on_each(roots: list[Path]) -> list[tuple[int, str]]:
+    """``lint-imports`` with this project's contracts on the package copied under each root."""
+    done = subprocess.run(
+        [sys.executable, "-c", LINT_EACH, str(ROOT / "pyproject.toml"), *map(str, roots)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=ROOT,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return [(exit_code, report) for exit_code, report in json.loads(done.stdout)]
+
+
 @dataclass(frozen=True)
 class Verdicts:
     lint_exit: int
@@ -187,8 +227,8 @@ class Verdicts:
 
 @pytest.fixture(scope="module")
 def verdicts(tmp_path_factory) -> dict[str, Verdicts]:
-    """Both checkers on a clean copy ("") and on one copy per mutation (the lint-imports
-    processes side by side), once per test run whichever worker comes first."""
+    """Both checkers on a clean copy ("") and on one copy per mutation (lint-imports on
+    every copy in one process), once per test run whichever worker comes first."""
 
     def judge() -> dict[str, Verdicts]:
         cases: list[Mutation | None] = [None, *MUTATIONS]
@@ -196,13 +236,10 @@ def verdicts(tmp_path_factory) -> dict[str, Verdicts]:
             mutated_copy(tmp_path_factory.mktemp(case.id if case else "clean"), case)
             for case in cases
         ]
-        with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-            linted = list(pool.map(lambda root: run_lint_imports(pythonpath=root, cwd=root), roots))
+        linted = lint_imports_on_each(roots)
         return {
-            case.id if case else "": Verdicts(
-                done.returncode, done.stdout + done.stderr, violations(root / "digcomp_app")
-            )
-            for case, root, done in zip(cases, roots, linted, strict=True)
+            case.id if case else "": Verdicts(exit_code, report, violations(root / "digcomp_app"))
+            for case, root, (exit_code, report) in zip(cases, roots, linted, strict=True)
         }
 
     return once(tmp_path_factory, "architecture-mutations", judge)
