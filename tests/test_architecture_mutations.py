@@ -180,13 +180,13 @@ def mutated_copy(root: Path, mutation: Mutation | None) -> Path:
     return root
 
 
-#: lint-imports (what its command runs: importlinter.cli.lint_imports) on each root in turn,
-#: in one process, each root's package found first as the command run in that folder finds
-#: it; one ``[exit code, report]`` per root as JSON
+#: lint-imports (what its command runs: importlinter.cli.lint_imports) on each root of a
+#: JSON list on stdin in turn, in one process, each root's package found first as the
+#: command run in that folder finds it; one ``[exit code, report]`` per root as JSON
 LINT_EACH = """
 import contextlib, importlib, importlib.util, io, json, os, sys
 from importlinter.cli import lint_imports
-config, *roots = sys.argv[1:]
+config, roots = sys.argv[1], json.load(sys.stdin)
 results = []
 for root in roots:
     sys.path[:] = [entry for entry in sys.path if entry not in roots]
@@ -206,10 +206,10 @@ print(json.dumps(results))
 def lint_imports_on_each(roots: list[Path]) -> list[tuple[int, str]]:
     """``lint-imports`` with this project's contracts on the package copied under each root."""
     done = subprocess.run(
-        [sys.executable, "-c", LINT_EACH, str(ROOT / "pyproject.toml"), *map(str, roots)],
+        [sys.executable, "-c", LINT_EACH, str(ROOT / "pyproject.toml")],
+        input=json.dumps([str(root) for root in roots]),
         capture_output=True,
         text=True,
-        encoding="utf-8",
         cwd=ROOT,
         timeout=300,
         check=False,
