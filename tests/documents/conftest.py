@@ -85,17 +85,19 @@ def pdf_fonts(pdf: bytes, tmp_path: Path) -> list[dict[str, str]]:
 
 
 def decode_qr(pdf: bytes, tmp_path: Path, page: int = 1, dpi: int = 150) -> list[str]:
-    """The QR codes zbar reads on one page rendered at ``dpi``."""
+    """The QR codes zbar reads on one page rendered at ``dpi`` (in colour, as PPM: the same
+    pixels as a PNG, without the time its compression takes)."""
     source = tmp_path / "qr.pdf"
     source.write_bytes(pdf)
     prefix = tmp_path / f"page-{page}-{dpi}"
     pages = ["-f", str(page), "-l", str(page)]
-    subprocess.run(
-        [need("pdftoppm"), "-png", "-r", str(dpi), *pages, str(source), str(prefix)], check=True
-    )
-    image = next(tmp_path.glob(f"{prefix.name}*.png"))
+    subprocess.run([need("pdftoppm"), "-r", str(dpi), *pages, str(source), str(prefix)], check=True)
+    image = next(tmp_path.glob(f"{prefix.name}*.ppm"))
     done = subprocess.run(
-        [need("zbarimg"), "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", str(image)],
+        [
+            *(need("zbarimg"), "--quiet", "--nodbus", "--raw"),
+            *("-Sdisable", "-Sqrcode.enable", str(image)),
+        ],
         capture_output=True,
         text=True,
         check=False,  # status 4: no code found

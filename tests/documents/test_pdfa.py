@@ -18,6 +18,7 @@ import os
 import re
 import shutil
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
@@ -145,11 +146,53 @@ def check_pdfa_3b(data: bytes, attachments: bool) -> pikepdf.Pdf:
     return pdf
 
 
+def printers_file(signer: Any) -> tuple[list[bytes], bytes]:
+    """Three attestations (two holders) in one file for the printer: the parts and the file."""
+    first = make_snapshot()
+    second = make_snapshot(serial="DC-QRST-UVWX-YZ23-4567")
+    second["holder"] = {"given_names": "Ģirts", "surname": "Žūriņš", "date_of_birth": None}
+    parts = [render_attestation(_v2(signer, s), ["lv", "en"]) for s in (first, second, first)]
+    metadata = Metadata(
+        "Apliecinājumi drukāšanai (3) – tikai drukāšanai, nevis pārbaudei",
+        "Daugavkrastu tehnikums",
+        "For printing only: this file carries no attestation data",
+        "lv",
+        "digcomp-app test",
+        "DC-ABCD-EFGH-IJKL-MNOP",
+    )
+    return parts, combine(parts, metadata)
+
+
+@dataclass
+class Preflighted:
+    """The files these tests check with Preflight, run through it together (one JVM)."""
+
+    attestations: dict[tuple[str, ...], bytes]
+    printers_parts: list[bytes]
+    printers_file: bytes
+    reports: dict[str, str] | None  # Preflight's report per file name; None: not installed
+
+    def check(self, name: str) -> None:
+        if self.reports is not None:
+            preflight_report_is_clean(self.reports[name])
+
+
+@pytest.fixture(scope="module")
+def preflighted(signer, tmp_path_factory) -> Preflighted:
+    attestations = {
+        languages: render_attestation(_v2(signer, make_snapshot()), languages)
+        for languages in LANGUAGES
+    }
+    parts, combined = printers_file(signer)
+    files = {"-".join(languages): pdf for languages, pdf in attestations.items()}
+    files["printers"] = combined
+    return Preflighted(attestations, parts, combined, preflight(files, tmp_path_factory))
+
+
 @pytest.mark.parametrize("languages", LANGUAGES, ids=["lv", "en", "lv+en"])
-def test_an_attestation_is_pdfa_3b(signer, snapshot, languages, tmp_path):
-    pdf = render_attestation(_v2(signer, snapshot), languages)
-    check_pdfa_3b(pdf, attachments=True)
-    preflight(pdf, tmp_path)
+def test_an_attestation_is_pdfa_3b(preflighted, languages):
+    check_pdfa_3b(preflighted.attestations[languages], attachments=True)
+    preflighted.check("-".join(languages))
 
 
 def test_a_version_1_attestation_and_a_preview_are_pdfa_3b(signer, snapshot, tmp_path):
@@ -160,21 +203,8 @@ def test_a_version_1_attestation_and_a_preview_are_pdfa_3b(signer, snapshot, tmp
     check_pdfa_3b(render_attestation(preview, ["en"]), attachments=True)
 
 
-def test_the_printers_file_is_pdfa_for_printing_only_with_a_tag_per_subset(
-    signer, snapshot, tmp_path
-):
-    second = make_snapshot(serial="DC-QRST-UVWX-YZ23-4567")
-    second["holder"] = {"given_names": "Ģirts", "surname": "Žūriņš", "date_of_birth": None}
-    parts = [render_attestation(_v2(signer, s), ["lv", "en"]) for s in (snapshot, second, snapshot)]
-    metadata = Metadata(
-        "Apliecinājumi drukāšanai (3) – tikai drukāšanai, nevis pārbaudei",
-        "Daugavkrastu tehnikums",
-        "For printing only: this file carries no attestation data",
-        "lv",
-        "digcomp-app test",
-        "DC-ABCD-EFGH-IJKL-MNOP",
-    )
-    combined = combine(parts, metadata)
+def test_the_printers_file_is_pdfa_for_printing_only_with_a_tag_per_subset(preflighted):
+    parts, combined = preflighted.printers_parts, preflighted.printers_file
     pdf = check_pdfa_3b(combined, attachments=False)  # tags unique across all three
     assert embedded_records(combined) == []
     assert len(pdf.pages) == sum(len(pikepdf.open(io.BytesIO(p)).pages) for p in parts)
@@ -184,7 +214,7 @@ def test_the_printers_file_is_pdfa_for_printing_only_with_a_tag_per_subset(
     )
     assert "For printing only" in _one(xmp, "dc:description/rdf:Alt/rdf:li")
     assert str(pdf.Root.Lang) == "lv"
-    preflight(combined, tmp_path)
+    preflighted.check("printers")
 
 
 def test_one_attestation_printed_alone_gets_tags_from_its_own_subsets(signer, snapshot):
@@ -275,8 +305,16 @@ PDFA_1_ONLY = (
 )
 
 
-def preflight(pdf: bytes, tmp_path: Path) -> None:
-    """Apache PDFBox Preflight's findings, less the PDF/A-1-only ones: none may be left."""
+#: the JVM's quick compiler only and one garbage collector thread: a short run of Preflight
+#: does not wait for (or pay for) the optimising compiler
+JAVA_OPTIONS = ("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC")
+
+
+def preflight(
+    files: dict[str, bytes], tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, str] | None:
+    """Apache PDFBox Preflight on each file (its ``batch`` mode: every file of a folder, in
+    one JVM): the report per name, or None where Preflight is not installed."""
     java = shutil.which("java")
     folder = Path("/usr/share/java")
     jars = [folder / jar for jar in PREFLIGHT_JARS]
@@ -288,25 +326,43 @@ def preflight(pdf: bytes, tmp_path: Path) -> None:
         )
         if os.environ.get("DIGCOMP_REQUIRE_PDFA_VALIDATOR"):
             pytest.fail(reason)
-        return
-    path = tmp_path / "preflight.pdf"
-    path.write_bytes(pdf)
+        return None
+    batch = tmp_path_factory.mktemp("preflight")
+    for name, pdf in files.items():
+        (batch / f"{name}.pdf").write_bytes(pdf)
     done = subprocess.run(
         [
             java,
+            *JAVA_OPTIONS,
             "-cp",
             ":".join(str(j) for j in jars),
             "org.apache.pdfbox.preflight.Validator_A1b",
-            str(path),
+            "batch",
+            str(batch),
         ],
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
     )
+    # one report per file: "The file NAME.pdf is a valid PDF/A-1b file", or "… is not valid
+    # …, error(s) :" and a line per finding
+    reports = re.split(r"(?m)^(?=The file \S+\.pdf is )", done.stdout)
+    by_name = {
+        report.split()[2].removesuffix(".pdf"): report
+        for report in reports
+        if report.startswith("The file ")
+    }
+    missing = sorted(set(files) - set(by_name))
+    assert not missing, f"no report for {missing}:\n{done.stdout}{done.stderr}"
+    return by_name
+
+
+def preflight_report_is_clean(report: str) -> None:
+    """Preflight's findings, less the PDF/A-1-only ones: none may be left."""
     findings = [
-        line.strip() for line in done.stdout.splitlines() if re.match(r"^\s*\d+(\.\d+)+ :", line)
+        line.strip() for line in report.splitlines() if re.match(r"^\s*\d+(\.\d+)+ :", line)
     ]
     left = [f for f in findings if not f.startswith(PDFA_1_ONLY)]
     assert not left, "\n".join(left)
-    assert "valid PDF/A-1b" in done.stdout or findings, done.stdout + done.stderr
+    assert "valid PDF/A-1b" in report or findings, report
