@@ -101,13 +101,17 @@ def _is_type_checking(test: ast.expr) -> bool:
     )
 
 
-class _Reader(ast.NodeVisitor):
-    """Collects (imported module, kind, line) from one module's tree."""
+#: an import as read from a module's text: (module, name imported from it or "", kind, line);
+#: ``from a import b`` gives ("a", "b", …), which is a.b when the package has such a module
+Read = tuple[str, str, Kind, int]
 
-    def __init__(self, own_package: list[str], is_module: set[str]) -> None:
+
+class _Reader(ast.NodeVisitor):
+    """Collects the imports of one module's tree."""
+
+    def __init__(self, own_package: list[str]) -> None:
         self.own_package = own_package
-        self.is_module = is_module
-        self.found: list[tuple[str, Kind, int]] = []
+        self.found: list[Read] = []
         self._functions = 0
         self._type_checking = 0
 
@@ -138,14 +142,12 @@ class _Reader(ast.NodeVisitor):
 
     def visit_Import(self, node: ast.Import) -> None:
         for alias in node.names:
-            self.found.append((alias.name, self.kind, node.lineno))
+            self.found.append((alias.name, "", self.kind, node.lineno))
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
         module = from_module(node, self.own_package)
         for alias in node.names:
-            submodule = f"{module}.{alias.name}"
-            target = submodule if submodule in self.is_module else module
-            self.found.append((target, self.kind, node.lineno))
+            self.found.append((module, alias.name, self.kind, node.lineno))
 
     def visit_Call(self, node: ast.Call) -> None:
         if called_name(node) in DYNAMIC_IMPORTERS and node.args:
@@ -153,8 +155,23 @@ class _Reader(ast.NodeVisitor):
             if target:
                 # A module named at run time loads when the call runs: lazy at the least.
                 kind: Kind = "lazy" if self.kind == "eager" else self.kind
-                self.found.append((target, kind, node.lineno))
+                self.found.append((target, "", kind, node.lineno))
         self.generic_visit(node)
+
+
+#: what a module's text imports, by (text, package of the module): the same text in the same
+#: package imports the same, so a copy of the package is not parsed again
+_READ: dict[tuple[str, tuple[str, ...]], list[Read]] = {}
+
+
+def _read(path: Path, own_package: list[str]) -> list[Read]:
+    text = path.read_text(encoding="utf-8")
+    key = (text, tuple(own_package))
+    if key not in _READ:
+        reader = _Reader(own_package)
+        reader.visit(ast.parse(text, str(path)))
+        _READ[key] = reader.found
+    return _READ[key]
 
 
 def read_imports(package: Path = PACKAGE) -> list[Import]:
@@ -165,12 +182,11 @@ def read_imports(package: Path = PACKAGE) -> list[Import]:
     for path in paths:
         name = module_name(path, package)
         own_package = name.split(".") if path.name == "__init__.py" else name.split(".")[:-1]
-        reader = _Reader(own_package, names)
-        reader.visit(ast.parse(path.read_text(encoding="utf-8"), str(path)))
         where = path.relative_to(package.parent).as_posix()
-        found.extend(
-            Import(name, target, kind, f"{where}:{line}") for target, kind, line in reader.found
-        )
+        for module, imported, kind, line in _read(path, own_package):
+            submodule = f"{module}.{imported}"
+            target = submodule if imported and submodule in names else module
+            found.append(Import(name, target, kind, f"{where}:{line}"))
     return found
 
 
