@@ -17,6 +17,7 @@ so what a button does without asking changes nothing that matters.
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -101,12 +102,17 @@ def _shown(widget: QWidget) -> bool:
     return widget.isVisible() and widget.isEnabled()
 
 
-def claims(window: QWidget) -> dict[str, list[str]]:
-    """Every Alt+letter the visible, enabled controls of ``window`` claim: letter → who."""
+def own_widgets(window: QWidget) -> list[QWidget]:
+    """``window`` and the widgets in it (not those of the windows it opened)."""
+    return [w for w in [window, *window.findChildren(QWidget)] if w.window() is window]
+
+
+def claims(window: QWidget, own: list[QWidget] | None = None) -> dict[str, list[str]]:
+    """Every Alt+letter the visible, enabled controls of ``window`` claim: letter → who.
+    ``own``: the widgets of ``window`` (own_widgets), when the caller has them already."""
     found: dict[str, list[str]] = defaultdict(list)
-    widgets = [window, *window.findChildren(QWidget)]
-    for widget in widgets:
-        if widget.window() is not window or not _shown(widget):
+    for widget in own_widgets(window) if own is None else own:
+        if not _shown(widget):
             continue
         if isinstance(widget, QAbstractButton):
             letter = mnemonic(widget.text())
@@ -164,15 +170,20 @@ def _texts(widgets: Iterable[QWidget]) -> str:
     return "\n".join(parts).casefold()
 
 
-def _hints(window: QWidget, owner: QWidget | None = None) -> str:
-    """The text a person can see or hover over in ``window``, and near ``owner`` (the
-    widget of a shortcut: its neighbours, e.g. the button whose tooltip names the keys)."""
-    shown = [w for w in [window, *window.findChildren(QWidget)] if w.window() is window]
-    near: list[QWidget] = []
-    if owner is not None:
+class _Hints:
+    """The text a person can see or hover over in a window (read once per check), and near
+    a shortcut's widget: its neighbours, e.g. the button whose tooltip names the keys."""
+
+    def __init__(self, own: list[QWidget]) -> None:
+        self.own = own
+
+    @functools.cached_property
+    def shown(self) -> str:
+        return _texts([w for w in self.own if w.isVisible()])
+
+    def near(self, owner: QWidget) -> str:
         around = owner if owner.isWindow() else owner.parentWidget()
-        near = [around, *around.findChildren(QWidget)]
-    return _texts([w for w in shown if w.isVisible()] + near)
+        return self.shown + "\n" + _texts([around, *around.findChildren(QWidget)])
 
 
 def _named(keys: QKeySequence, hints: str) -> bool:
@@ -181,11 +192,13 @@ def _named(keys: QKeySequence, hints: str) -> bool:
     return any(keys.toString(form).casefold().replace("return", "enter") in hints for form in forms)
 
 
-def unnamed_shortcuts(window: QWidget) -> list[str]:
+def unnamed_shortcuts(window: QWidget, own: list[QWidget] | None = None) -> list[str]:
     """Shortcuts of ``window`` that no visible text or tooltip names. Qt's own dialogs (file,
     print) are left out: their shortcuts are Qt's and follow the system's conventions."""
     if isinstance(window, QDialog) and type(window).__module__.startswith("PySide6"):
         return []
+    own = own_widgets(window) if own is None else own
+    hints = _Hints(own)
     problems = []
     for shortcut in window.findChildren(QShortcut):
         parent = shortcut.parent()
@@ -194,12 +207,11 @@ def unnamed_shortcuts(window: QWidget) -> list[str]:
         if parent.window() is not window:
             continue
         keys = shortcut.key()  # the first: the one a tooltip names (others are alternatives)
-        if not keys.isEmpty() and not _named(keys, _hints(window, parent)):
+        if not keys.isEmpty() and not _named(keys, hints.near(parent)):
             problems.append(f"shortcut {keys.toString()} of {type(parent).__name__}")
     actions = set(window.findChildren(QAction))
-    for widget in [window, *window.findChildren(QWidget)]:
-        if widget.window() is window:
-            actions.update(widget.actions())
+    for widget in own:
+        actions.update(widget.actions())
     for action in actions:
         if not action.isEnabled() or action.shortcut().isEmpty():
             continue
@@ -209,16 +221,19 @@ def unnamed_shortcuts(window: QWidget) -> list[str]:
         owners = [o for o in shown_in if isinstance(o, QWidget) and o.isVisible()]
         if not owners:
             continue  # on no visible widget: not reachable now
-        hints = action.toolTip().casefold() + "\n" + _hints(window, owners[0])
-        if not _named(action.shortcut(), hints):
+        if not _named(
+            action.shortcut(), action.toolTip().casefold() + "\n" + hints.near(owners[0])
+        ):
             problems.append(f"action {action.text()!r}: {action.shortcut().toString()}")
-    for button in window.findChildren(QAbstractButton):
-        if button.window() is window and _shown(button) and not button.shortcut().isEmpty():
+    for button in own:
+        if not isinstance(button, QAbstractButton):
+            continue
+        if _shown(button) and not button.shortcut().isEmpty():
             if mnemonic(button.text()) is not None and button.shortcut() == QKeySequence.mnemonic(
                 button.text()
             ):
                 continue  # its underlined letter
-            if not _named(button.shortcut(), button.toolTip().casefold() + _hints(window)):
+            if not _named(button.shortcut(), button.toolTip().casefold() + hints.shown):
                 problems.append(f"button {button.text()!r}: {button.shortcut().toString()}")
     return problems
 
@@ -238,7 +253,8 @@ class Walk:
         self.timer.stop()
 
     def check(self, window: QWidget, where: str) -> None:
-        for letter, who in claims(window).items():
+        own = own_widgets(window)  # read once for both checks
+        for letter, who in claims(window, own).items():
             if len(who) > 1:
                 self._add(f"Alt+{letter}: {', '.join(sorted(who))}", where)
         if isinstance(window, QMainWindow):
@@ -246,7 +262,7 @@ class Walk:
                 for letter, who in menu_claims(menu).items():
                     if len(who) > 1:
                         self._add(f"Alt+{letter}: {', '.join(who)}", f"menu {menu.title()!r}")
-        for problem in unnamed_shortcuts(window):
+        for problem in unnamed_shortcuts(window, own):
             self._add(f"{problem} has no visible hint", where)
 
     def _add(self, problem: str, where: str) -> None:
