@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from digcomp_app.cli import main
 from digcomp_app.services import accounts, learners, organisations
 from digcomp_app.services.database import Database
+from tests.run_once import copy_sqlite, sqlite_file
 
 PASSWORD = "admin-password"
 HEADER = "Skolēna nr.;Vārds;Uzvārds;Klase;Dzimšanas datums\n"
@@ -157,16 +158,24 @@ CASES = [
 ]
 
 
+def fill_school(url: str) -> None:
+    """An administrator, the school's name, group DT-1 and its learner Anna Ozola (R-1)."""
+    db = Database(url)
+    try:
+        accounts.create_first_administrator(db, None, "admin", "Admin", PASSWORD)
+        admin = accounts.authenticate(db, None, "admin", PASSWORD)
+        organisations.update_home(db, admin, name="Skola", keep_birth_date=True)
+        group = learners.create_group(db, admin, "DT-1")
+        learners.create(db, admin, "Anna", "Ozola", learner_number="R-1", group_id=group.id)
+    finally:
+        db.close()
+
+
 @pytest.fixture
-def school(tmp_path, monkeypatch):
-    path = tmp_path / "skola.sqlite3"
-    db = Database(f"sqlite:///{path}")
-    accounts.create_first_administrator(db, None, "admin", "Admin", PASSWORD)
-    admin = accounts.authenticate(db, None, "admin", PASSWORD)
-    organisations.update_home(db, admin, name="Skola", keep_birth_date=True)
-    group = learners.create_group(db, admin, "DT-1")
-    learners.create(db, admin, "Anna", "Ozola", learner_number="R-1", group_id=group.id)
-    db.close()
+def school(tmp_path, tmp_path_factory, monkeypatch):
+    """A copy of the school made once per run (tests/run_once.py)."""
+    template, _ = sqlite_file(tmp_path_factory, "bad-rosters-school", fill_school)
+    path = copy_sqlite(template, tmp_path / "skola.sqlite3")
     monkeypatch.setenv("DIGCOMP_PASSWORD", PASSWORD)
     return path
 
