@@ -106,6 +106,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # self-assessment
     "self_assessment.start": frozenset({L}),
     "self_assessment.answer": frozenset({L}),
+    "self_assessment.answer_many": frozenset({L}),
     "self_assessment.complete": frozenset({L}),
     "self_assessment.get": frozenset({L, T, C}),
     "self_assessment.history": frozenset({L, T, C}),

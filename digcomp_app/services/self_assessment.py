@@ -176,47 +176,94 @@ def answer(
     """Save one answer at once (``level`` None means "not yet"); may be changed later."""
     note = clean_text(note, "note", _("note"), MAX_NOTE, multiline=True)
     with db.transaction() as session:
-        row = _own(session, actor, assessment_id)
-        if row.completed_at is not None:
-            raise WorkflowError(
-                _("This self-assessment is finished; start a new one to change your answers.")
-            )
-        framework = _framework(db, row.framework_id, row.framework_version)
-        try:
-            competence = framework.competence(competence_id)
-        except KeyError:
-            raise InvalidInput(
-                "competence",
-                _("There is no competence {id} in {framework}.").format(
-                    id=competence_id, framework=framework.label
-                ),
-            ) from None
-        if level is not None and level not in {lv.number for lv in framework.levels}:
-            raise InvalidInput(
-                "level",
-                _("There is no level {level} in {framework}.").format(
-                    level=level, framework=framework.label
-                ),
-            )
-        known = {s.id for s in competence.statements} | {o.id for o in competence.learning_outcomes}
-        unknown = [item for item in ticked if item not in known]
-        if unknown:
-            raise InvalidInput(
-                "ticked",
-                _("These do not belong to competence {id}: {items}").format(
-                    id=competence_id, items=", ".join(unknown)
-                ),
-            )
-        existing = next((a for a in row.answers if a.competence_id == competence_id), None)
-        if existing is None:
-            existing = SelfAssessmentAnswer(competence_id=competence_id)
-            row.answers.append(existing)
-        existing.level = level
-        existing.ticked = list(dict.fromkeys(ticked))
-        existing.note = note
-        existing.answered_at = utcnow()
+        row, framework = _open_for_answers(db, session, actor, assessment_id)
+        _put(row, framework, Answer(competence_id, level, tuple(ticked), note))
         session.flush()
         return info(row)
+
+
+@service("self_assessment.answer_many")
+def answer_many(
+    db: Database, actor: Actor, assessment_id: int, answers: Sequence[Answer]
+) -> SelfAssessmentInfo:
+    """Save several answers in one go, checked as :func:`answer` checks each; all are saved
+    or, when one is refused, none (the refusal names its competence). Saved in the order
+    given, as if answered one after the other."""
+    cleaned = []
+    for given in answers:
+        try:
+            note = clean_text(given.note, "note", _("note"), MAX_NOTE, multiline=True)
+        except InvalidInput as error:
+            raise _refused_answer(given.competence_id, error) from None
+        cleaned.append(Answer(given.competence_id, given.level, tuple(given.ticked), note))
+    with db.transaction() as session:
+        row, framework = _open_for_answers(db, session, actor, assessment_id)
+        for given in cleaned:
+            try:
+                _put(row, framework, given)
+            except InvalidInput as error:
+                raise _refused_answer(given.competence_id, error) from None
+        session.flush()
+        return info(row)
+
+
+def _refused_answer(competence_id: str, error: InvalidInput) -> InvalidInput:
+    return InvalidInput(
+        error.field,
+        _("The answer for competence {id} is refused: {problem}").format(
+            id=competence_id, problem=str(error)
+        ),
+    )
+
+
+def _open_for_answers(
+    db: Database, session: Session, actor: Actor, assessment_id: int
+) -> tuple[SelfAssessment, Framework]:
+    """The actor's own unfinished self-assessment and its framework."""
+    row = _own(session, actor, assessment_id)
+    if row.completed_at is not None:
+        raise WorkflowError(
+            _("This self-assessment is finished; start a new one to change your answers.")
+        )
+    return row, _framework(db, row.framework_id, row.framework_version)
+
+
+def _put(row: SelfAssessment, framework: Framework, given: Answer) -> None:
+    """Check one answer (its note already cleaned) against the framework and save it."""
+    competence_id, level, ticked = given.competence_id, given.level, given.ticked
+    try:
+        competence = framework.competence(competence_id)
+    except KeyError:
+        raise InvalidInput(
+            "competence",
+            _("There is no competence {id} in {framework}.").format(
+                id=competence_id, framework=framework.label
+            ),
+        ) from None
+    if level is not None and level not in {lv.number for lv in framework.levels}:
+        raise InvalidInput(
+            "level",
+            _("There is no level {level} in {framework}.").format(
+                level=level, framework=framework.label
+            ),
+        )
+    known = {s.id for s in competence.statements} | {o.id for o in competence.learning_outcomes}
+    unknown = [item for item in ticked if item not in known]
+    if unknown:
+        raise InvalidInput(
+            "ticked",
+            _("These do not belong to competence {id}: {items}").format(
+                id=competence_id, items=", ".join(unknown)
+            ),
+        )
+    existing = next((a for a in row.answers if a.competence_id == competence_id), None)
+    if existing is None:
+        existing = SelfAssessmentAnswer(competence_id=competence_id)
+        row.answers.append(existing)
+    existing.level = level
+    existing.ticked = list(dict.fromkeys(ticked))
+    existing.note = given.note
+    existing.answered_at = utcnow()
 
 
 @service("self_assessment.complete")

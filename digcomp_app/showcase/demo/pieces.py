@@ -37,6 +37,7 @@ class Pieces(DemoState):
         competences = list(self.framework.competences())
         if partial:
             competences = competences[: rng.randrange(4, 12)]
+        answers = []
         for competence in competences:
             level = levels[competence.id]
             ticked: tuple[str, ...] = ()
@@ -46,9 +47,8 @@ class Pieces(DemoState):
             note = ""
             if moment == "after" and competence.id in SELF_NOTES and rng.random() < 0.4:
                 note = SELF_NOTES[competence.id]
-            self_assessment.answer(
-                self.db, person.actor, started.id, competence.id, level, ticked, note
-            )
+            answers.append(self_assessment.Answer(competence.id, level, ticked, note))
+        self_assessment.answer_many(self.db, person.actor, started.id, answers)
         if not partial:
             self_assessment.complete(self.db, person.actor, started.id)
         return levels
