@@ -55,6 +55,7 @@ def new_postgres_database(template: str | None = None) -> tuple[str, Callable[[]
 #: ``function(db, school)``; what it returns is what the fixture gives (see ``prepared``)
 PREPARED = {
     "backup_certified": "tests.services.test_backup:certified_case",
+    "big_evidence_case": "tests.services.test_backup:with_big_evidence",
     "two_certificates": "tests.services.test_printing:two_certified",
     "learner_certificate": "tests.services.test_printing:learner_certified",
     "register": "tests.services.test_searches:registered",

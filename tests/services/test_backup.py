@@ -271,8 +271,18 @@ def big_evidence(db: Database, school: School, files: int = 3) -> None:
         evidence.add_file(db, school.teacher, case.id, f"diary{number}.txt", content, "D", ("1.1",))
 
 
-def test_backup_reports_its_progress(db, school, tmp_path):
+@pytest.fixture
+def big_evidence_case(db: Database, school: School) -> bool:
+    """``big_evidence`` in the school: copied with it when ``db`` was, else made here."""
+    return bool(prepared(db, "big_evidence_case")) or with_big_evidence(db, school)
+
+
+def with_big_evidence(db: Database, school: School) -> bool:
     big_evidence(db, school)
+    return True
+
+
+def test_backup_reports_its_progress(db, school, big_evidence_case, tmp_path):
     reports: list[tuple[int, int, str]] = []
     made = backup.create(
         db,
@@ -295,10 +305,9 @@ def test_backup_reports_its_progress(db, school, tmp_path):
 
 
 @pytest.mark.parametrize("stop_at", [1, 3, "Checking the backup…", "Saving the backup file…"])
-def test_a_cancelled_backup_leaves_no_file(db, school, tmp_path, stop_at):
+def test_a_cancelled_backup_leaves_no_file(db, school, big_evidence_case, tmp_path, stop_at):
     """Cancel during the copy (after 1 or 3 reports), while checking, or just before the
     file would take its name: no file, no temporary file, the older backup untouched."""
-    big_evidence(db, school)
     folder = tmp_path / "backups"
     folder.mkdir()
     old = folder / "old.sqlite3"
