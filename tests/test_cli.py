@@ -10,6 +10,7 @@ import pytest
 
 from digcomp_app import __version__
 from digcomp_app.cli import main
+from tests.test_start_imports import probe
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -128,16 +129,8 @@ print(json.dumps({
 
 def open_window(*args: str) -> dict:
     """What ``digcomp-app ARGS`` does when it opens the window (stubbed), in a new process."""
-    done = subprocess.run(
-        [sys.executable, "-c", WINDOW_PROBE, *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout.splitlines()[-1])
+    result: dict = probe(WINDOW_PROBE, *args)
+    return result
 
 
 @pytest.mark.parametrize(

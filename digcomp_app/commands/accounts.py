@@ -10,7 +10,6 @@ from typing import Any
 
 from digcomp_app.commands.session import open_database, sign_in
 from digcomp_app.i18n import _
-from digcomp_app.services import accounts
 from digcomp_app.services.errors import InvalidInput
 from digcomp_app.services.inputs import for_terminal
 from digcomp_app.services.permissions import Role
@@ -104,6 +103,8 @@ def _new_password(for_user: str) -> str:
 
 
 def setup_command(args: argparse.Namespace) -> int:
+    from digcomp_app.services import accounts
+
     db = open_database(args)
     try:
         if not accounts.needs_first_administrator(db, None):
@@ -130,6 +131,8 @@ def setup_command(args: argparse.Namespace) -> int:
 
 
 def list_command(args: argparse.Namespace) -> int:
+    from digcomp_app.services import accounts
+
     db = open_database(args)
     try:
         users = accounts.list_users(db, sign_in(db, args))
@@ -145,6 +148,8 @@ def list_command(args: argparse.Namespace) -> int:
 
 
 def add_command(args: argparse.Namespace) -> int:
+    from digcomp_app.services import accounts
+
     db = open_database(args)
     try:
         actor = sign_in(db, args)

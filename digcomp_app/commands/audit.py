@@ -8,7 +8,6 @@ from typing import Any
 
 from digcomp_app.commands.session import open_database, sign_in
 from digcomp_app.i18n import _
-from digcomp_app.services import audit
 from digcomp_app.services.errors import InvalidInput
 
 ORDER = 80
@@ -52,6 +51,7 @@ def register(commands: Any, formatter: type[argparse.HelpFormatter]) -> None:
 
 def verify_command(args: argparse.Namespace) -> int:
     from digcomp_app import anchors
+    from digcomp_app.services import audit
 
     trusted = None
     if args.key is not None:

@@ -15,7 +15,6 @@ from typing import Any
 
 from digcomp_app.commands.session import ENV_PASSWORD, open_database, sign_in
 from digcomp_app.i18n import _, format_number
-from digcomp_app.services import backup
 from digcomp_app.services.errors import AuthenticationFailed, InvalidInput
 from digcomp_app.services.sealing import MIN_PASSPHRASE
 
@@ -79,6 +78,8 @@ def register(commands: Any, formatter: type[argparse.HelpFormatter]) -> None:
 
 
 def backup_command(args: argparse.Namespace) -> int:
+    from digcomp_app.services import backup
+
     db = open_database(args)
     try:
         actor = sign_in(db, args)
@@ -103,6 +104,8 @@ def backup_command(args: argparse.Namespace) -> int:
 
 
 def restore_command(args: argparse.Namespace) -> int:
+    from digcomp_app.services import backup
+
     header = backup.describe(args.file)
     school: str | None = None
     passphrase: str | None = None

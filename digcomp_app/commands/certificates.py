@@ -14,7 +14,6 @@ from typing import Any, TypeVar
 
 from digcomp_app.commands.session import open_database, sign_in
 from digcomp_app.i18n import N_, UI_LANGUAGES, _, format_date, ngettext
-from digcomp_app.services import certificates
 from digcomp_app.services.errors import NotFound, ServiceError
 from digcomp_app.services.inputs import for_terminal
 
@@ -263,6 +262,8 @@ def register(commands: Any, formatter: type[argparse.HelpFormatter]) -> None:
 
 
 def list_command(args: argparse.Namespace) -> int:
+    from digcomp_app.services import certificates
+
     db = open_database(args)
     try:
         found = certificates.list_register(db, sign_in(db, args), args.mobility)
@@ -292,6 +293,8 @@ def list_command(args: argparse.Namespace) -> int:
 
 
 def _chosen_serials(db: Any, actor: Any, args: argparse.Namespace) -> list[str]:
+    from digcomp_app.services import certificates
+
     if args.serial:
         return list(args.serial)
     in_force = [
@@ -402,6 +405,8 @@ def _signed(args: argparse.Namespace, make: Callable[[Any, Any, Any], T]) -> T:
 
 
 def revoked_command(args: argparse.Namespace) -> int:
+    from digcomp_app.services import certificates
+
     text = _signed(args, certificates.revocation_list)
     path = Path(args.out)
     _write(path, text)

@@ -8,9 +8,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from digcomp_app.framework import FrameworkError, builtin_library, validate_framework
-from digcomp_app.framework.export import export_framework
-from digcomp_app.framework.labels import status_name
 from digcomp_app.i18n import _, current_language, ngettext
 
 ORDER = 10
@@ -149,6 +146,9 @@ def register(commands: Any, formatter: type[argparse.HelpFormatter]) -> None:
 
 
 def list_frameworks(args: argparse.Namespace) -> int:
+    from digcomp_app.framework import builtin_library
+    from digcomp_app.framework.labels import status_name
+
     library = builtin_library()
     language = current_language()
     rows = []
@@ -167,6 +167,8 @@ def list_frameworks(args: argparse.Namespace) -> int:
 
 
 def validate_frameworks(args: argparse.Namespace) -> int:
+    from digcomp_app.framework import validate_framework
+
     failed = 0
     for path in args.paths:
         if not path.exists():
@@ -190,6 +192,9 @@ def validate_frameworks(args: argparse.Namespace) -> int:
 
 
 def export_command(args: argparse.Namespace) -> int:
+    from digcomp_app.framework import FrameworkError, builtin_library
+    from digcomp_app.framework.export import export_framework
+
     try:
         library = builtin_library()
         framework = library.get(args.framework_id, args.version)
@@ -253,6 +258,7 @@ def import_moodle_command(args: argparse.Namespace) -> int:
 
 
 def export_moodle_command(args: argparse.Namespace) -> int:
+    from digcomp_app.framework import builtin_library
     from digcomp_app.framework.moodle import export_csv
 
     framework = builtin_library().find(args.framework_id, args.version)

@@ -11,22 +11,17 @@ import csv
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from digcomp_app.commands.session import open_database, sign_in
 from digcomp_app.i18n import UI_LANGUAGES, _
-from digcomp_app.services import accounts, learners, rosters
 from digcomp_app.services.errors import InvalidInput
 from digcomp_app.services.inputs import for_terminal
-from digcomp_app.services.roster_files import (
-    ColumnMapping,
-    RosterFileError,
-    RosterTable,
-    field_label,
-    guess_mapping,
-    neutralise_cell,
-    read_roster,
-)
+
+# the services load when a command runs, not when the command line is read
+if TYPE_CHECKING:
+    from digcomp_app.services import rosters
+    from digcomp_app.services.roster_files import ColumnMapping, RosterTable
 
 ORDER = 32
 EXIT_OK, EXIT_REFUSED, EXIT_UNREADABLE = 0, 1, 2
@@ -181,6 +176,8 @@ def register_users_import(actions: Any, formatter: type[argparse.HelpFormatter])
 
 
 def _read(path: Path, kind: str) -> tuple[RosterTable, ColumnMapping] | None:
+    from digcomp_app.services.roster_files import RosterFileError, guess_mapping, read_roster
+
     try:
         table = read_roster(path)
     except RosterFileError as error:
@@ -191,6 +188,8 @@ def _read(path: Path, kind: str) -> tuple[RosterTable, ColumnMapping] | None:
 
 
 def _print_mapping(table: RosterTable, mapping: ColumnMapping) -> None:
+    from digcomp_app.services.roster_files import field_label
+
     for name, index in sorted(mapping.columns.items(), key=lambda item: item[1]):
         print(
             _("  column '{header}' → {field}").format(
@@ -209,6 +208,8 @@ def _print_problems(problems: Any) -> None:
 
 
 def import_command(args: argparse.Namespace) -> int:
+    from digcomp_app.services import rosters
+
     read = _read(args.file, "learners")
     if read is None:
         return EXIT_UNREADABLE
@@ -273,6 +274,8 @@ def _result_line(result: rosters.ImportResult) -> str:
 
 
 def _group_id(db: Any, actor: Any, name: str) -> int:
+    from digcomp_app.services import learners
+
     for group in learners.list_groups(db, actor, include_archived=True):
         if group.name.lower() == name.strip().lower():
             return group.id
@@ -280,6 +283,9 @@ def _group_id(db: Any, actor: Any, name: str) -> int:
 
 
 def list_command(args: argparse.Namespace) -> int:
+    from digcomp_app.services import learners
+    from digcomp_app.services.roster_files import neutralise_cell
+
     db = open_database(args)
     try:
         actor = sign_in(db, args)
@@ -330,6 +336,8 @@ def add_command(args: argparse.Namespace) -> int:
             raise InvalidInput(
                 "born", _("'{date}' is not a date like 2009-03-14.").format(date=args.born)
             ) from None
+    from digcomp_app.services import learners
+
     db = open_database(args)
     try:
         actor = sign_in(db, args)
@@ -344,6 +352,8 @@ def add_command(args: argparse.Namespace) -> int:
 
 
 def accounts_command(args: argparse.Namespace) -> int:
+    from digcomp_app.services import accounts, learners
+
     db = open_database(args)
     try:
         actor = sign_in(db, args)
@@ -371,6 +381,9 @@ def accounts_command(args: argparse.Namespace) -> int:
 
 
 def groups_list_command(args: argparse.Namespace) -> int:
+    from digcomp_app.services import learners
+    from digcomp_app.services.roster_files import neutralise_cell
+
     db = open_database(args)
     try:
         groups = learners.list_groups(db, sign_in(db, args), include_archived=args.archived)
@@ -387,6 +400,8 @@ def groups_list_command(args: argparse.Namespace) -> int:
 
 
 def groups_add_command(args: argparse.Namespace) -> int:
+    from digcomp_app.services import learners
+
     db = open_database(args)
     try:
         group = learners.create_group(db, sign_in(db, args), args.name, args.year)
@@ -397,6 +412,8 @@ def groups_add_command(args: argparse.Namespace) -> int:
 
 
 def users_import_command(args: argparse.Namespace) -> int:
+    from digcomp_app.services import rosters
+
     if not args.dry_run and args.slips is None:
         raise InvalidInput(
             "slips",
@@ -442,6 +459,8 @@ def users_import_command(args: argparse.Namespace) -> int:
                 )
             )
         if result.credentials:
+            from digcomp_app.services import accounts
+
             pdf = accounts.sign_in_slips(db, actor, result.credentials, args.lang)
             args.slips.parent.mkdir(parents=True, exist_ok=True)
             args.slips.write_bytes(pdf)

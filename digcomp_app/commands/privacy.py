@@ -14,21 +14,37 @@ import argparse
 import csv
 import datetime as dt
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from digcomp_app.commands.session import open_database, sign_in
 from digcomp_app.i18n import _, ngettext
-from digcomp_app.services import consent, erasure, learners, privacy, retention
 from digcomp_app.services.errors import InvalidInput, NotFound
 from digcomp_app.services.inputs import for_terminal
 from digcomp_app.services.permissions import Actor, Role
+
+# the services load when a command runs, not when the command line is read
+if TYPE_CHECKING:
+    from digcomp_app.services import retention
 
 EXIT_OK = 0
 ORDER = 45
 
 # --- what learners export and the privacy group's actions share ----------------------------
+
+
+class _ConsentScopes:
+    """The choices of ``--scope`` (services.consent.SCOPES), read only when argparse needs them
+    (a help text, a value given): reading the command line does not load the database code."""
+
+    def __iter__(self) -> Iterator[str]:
+        from digcomp_app.services.consent import SCOPES
+
+        return iter(sorted(SCOPES))
+
+    def __contains__(self, value: object) -> bool:
+        return value in list(self)
 
 
 def _action(
@@ -101,6 +117,8 @@ def register_learners_export(actions: Any, formatter: type[argparse.HelpFormatte
 
 def learner_by_number(db: Any, actor: Actor, number: str) -> int:
     """The id of the learner whose learner number is ``number`` (exactly, case ignored)."""
+    from digcomp_app.services import learners
+
     wanted = number.strip().casefold()
     if not wanted:
         raise InvalidInput("learner", _("Give a learner number."))
@@ -115,6 +133,8 @@ def learner_by_number(db: Any, actor: Actor, number: str) -> int:
 
 
 def export_command(args: argparse.Namespace) -> int:
+    from digcomp_app.services import privacy
+
     db = open_database(args)
     try:
         actor = sign_in(db, args)
@@ -249,12 +269,8 @@ def register(commands: Any, formatter: type[argparse.HelpFormatter]) -> None:
         ),
     )
     _which_learner(consents, required=False)
-    consents.add_argument(
-        "--scope",
-        choices=sorted(consent.SCOPES),
-        default=None,
-        help=_("only consents for this"),
-    )
+    scope = consents.add_argument("--scope", default=None, help=_("only consents for this"))
+    scope.choices = _ConsentScopes()  # (add_argument would read them at once to check them)
     consents.add_argument("--current", action="store_true", help=_("only consents not withdrawn"))
     consents.add_argument(
         "--format", choices=("text", "csv"), default="text", help=_("the output format")
@@ -274,6 +290,8 @@ def register(commands: Any, formatter: type[argparse.HelpFormatter]) -> None:
 
 
 def erase_command(args: argparse.Namespace) -> int:
+    from digcomp_app.services import erasure
+
     db = open_database(args)
     try:
         actor = sign_in(db, args)
@@ -344,6 +362,8 @@ def print_plan(plan: retention.RetentionPlan) -> None:
 
 
 def retention_command(args: argparse.Namespace) -> int:
+    from digcomp_app.services import retention
+
     db = open_database(args)
     try:
         actor = sign_in(db, args)
@@ -369,6 +389,8 @@ def retention_command(args: argparse.Namespace) -> int:
 
 
 def consents_command(args: argparse.Namespace) -> int:
+    from digcomp_app.services import consent, learners
+
     db = open_database(args)
     try:
         actor = sign_in(db, args)
@@ -432,6 +454,8 @@ def consents_command(args: argparse.Namespace) -> int:
 
 
 def compact_command(args: argparse.Namespace) -> int:
+    from digcomp_app.services import erasure
+
     db = open_database(args)
     try:
         actor = sign_in(db, args)

@@ -9,7 +9,6 @@ from typing import Any
 
 from digcomp_app.commands.session import open_database, sign_in
 from digcomp_app.i18n import UI_LANGUAGES, _
-from digcomp_app.services import learners, mobilities
 from digcomp_app.services.errors import InvalidInput, NotFound, ServiceError
 from digcomp_app.services.permissions import Actor, Role
 
@@ -94,6 +93,8 @@ def _learner_id(db: Any, actor: Actor, given: str | None) -> int:
         raise InvalidInput("learner", _("Say whose profile with --learner."))
     if given.strip().isdigit():
         return int(given)
+    from digcomp_app.services import learners
+
     found = learners.search(db, actor, given)
     if len(found) == 1:
         return found[0].id
@@ -109,6 +110,8 @@ def _learner_id(db: Any, actor: Actor, given: str | None) -> int:
 
 
 def _mobility_id(db: Any, actor: Actor, code: str | None) -> int | None:
+    from digcomp_app.services import mobilities
+
     if not code:
         return None
     for mobility in mobilities.list_all(db, actor, code):

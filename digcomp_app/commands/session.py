@@ -6,19 +6,17 @@ import argparse
 import getpass
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from digcomp_app.i18n import _
-from digcomp_app.services import accounts
-from digcomp_app.services.configuration import overridden_notice
-from digcomp_app.services.database import (
-    ENV_DATABASE_URL,
-    Database,
-    resolve_database_url,
-    safe_url,
-)
 from digcomp_app.services.errors import AuthenticationFailed, ServiceError
-from digcomp_app.services.permissions import Actor
 from digcomp_app.settings import load_settings
+
+# The database code loads when a command opens the database, not when the command line is
+# read: ``--help``, ``--version`` and the parsers of every command do without it.
+if TYPE_CHECKING:
+    from digcomp_app.services.database import Database
+    from digcomp_app.services.permissions import Actor
 
 ENV_PASSWORD = "DIGCOMP_PASSWORD"
 
@@ -26,6 +24,14 @@ ENV_PASSWORD = "DIGCOMP_PASSWORD"
 def open_database(args: argparse.Namespace) -> Database:
     """The database locked by the school's IT, else the one named by --database,
     DIGCOMP_DATABASE_URL, the settings or the default."""
+    from digcomp_app.services.configuration import overridden_notice
+    from digcomp_app.services.database import (
+        ENV_DATABASE_URL,
+        Database,
+        resolve_database_url,
+        safe_url,
+    )
+
     asked = getattr(args, "database", None) or os.environ.get(ENV_DATABASE_URL)
     notice = overridden_notice("database_url", asked)
     if notice:
@@ -54,6 +60,8 @@ def open_database(args: argparse.Namespace) -> Database:
 
 def sign_in(db: Database, args: argparse.Namespace) -> Actor:
     """Act as --user; the password comes from DIGCOMP_PASSWORD or a prompt."""
+    from digcomp_app.services import accounts
+
     username = getattr(args, "user", None)
     if not username:
         raise ServiceError(

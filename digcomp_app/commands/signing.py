@@ -11,7 +11,6 @@ from typing import Any
 
 from digcomp_app.commands.session import open_database, sign_in
 from digcomp_app.i18n import _, format_datetime
-from digcomp_app.services import signing
 from digcomp_app.services.errors import ServiceError
 
 ORDER = 65
@@ -92,6 +91,8 @@ def _passphrase() -> tuple[str, str]:
 
 
 def create_command(args: argparse.Namespace) -> int:
+    from digcomp_app.services import signing
+
     db = open_database(args)
     try:
         actor = sign_in(db, args)
@@ -108,6 +109,8 @@ def create_command(args: argparse.Namespace) -> int:
 
 
 def list_command(args: argparse.Namespace) -> int:
+    from digcomp_app.services import signing
+
     db = open_database(args)
     try:
         keys = signing.list_keys(db, sign_in(db, args))
@@ -139,6 +142,8 @@ def _write(path: Path, text: str) -> None:
 
 
 def export_command(args: argparse.Namespace) -> int:
+    from digcomp_app.services import signing
+
     if args.revocations and not args.html:
         raise ServiceError(_("--revocations goes with --html: the list is put into the page."))
     revocations = None

@@ -6,16 +6,18 @@ import argparse
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from digcomp_app.commands.session import open_database
 from digcomp_app.i18n import _, format_date
-from digcomp_app.presenters.verification import detail_rows
-from digcomp_app.services import signing, verification
-from digcomp_app.services.database import Database, resolve_database_url, sqlite_path
 from digcomp_app.services.errors import ServiceError
 from digcomp_app.services.inputs import for_terminal
 from digcomp_app.settings import load_settings
+
+# the services load when the command runs, not when the command line is read
+if TYPE_CHECKING:
+    from digcomp_app.services import verification
+    from digcomp_app.services.database import Database
 
 ORDER = 60
 
@@ -65,6 +67,8 @@ def register(commands: Any, formatter: type[argparse.HelpFormatter]) -> None:
 
 def _register(args: argparse.Namespace) -> Database | None:
     """The school's database, when there is one to consult (never a new empty file)."""
+    from digcomp_app.services.database import resolve_database_url, sqlite_path
+
     if args.no_register:
         return None
     url = resolve_database_url(getattr(args, "database", None), load_settings().database_url)
@@ -88,6 +92,8 @@ def _read_text(path: Path, what: str) -> str:
 
 def read_key_file(text: str, source: str) -> Any:
     """``signing.read_key_file`` (whose keys: school, address, exported date, keys)."""
+    from digcomp_app.services import signing
+
     reader = getattr(signing, "read_key_file", None)
     if reader is not None:
         return reader(text, source)
@@ -98,6 +104,8 @@ class _LegacyKeyFile:
     """A key file of the first format (``# organisation: …`` and PEM blocks)."""
 
     def __init__(self, text: str, source: str) -> None:
+        from digcomp_app.services import signing
+
         self.keys = signing.read_public_keys(text, source)
         self.source = source
         self.school = self.address = self.exported = ""
@@ -135,6 +143,8 @@ def _is_code_or_serial(source: str) -> bool:
 
 
 def verify_command(args: argparse.Namespace) -> int:
+    from digcomp_app.services import verification
+
     key_files = []
     for name in args.key:
         path = Path(name)
@@ -190,6 +200,8 @@ def verify_command(args: argparse.Namespace) -> int:
 
 def print_key_file(key_file: Any, path: Path) -> None:
     """Whose keys these are, as the file says, and how far to trust that."""
+    from digcomp_app.services import verification
+
     when = getattr(key_file, "exported", "") or ""
     exported = format_date(when, "long") if isinstance(when, dt.date) else str(when)
     print(
@@ -205,6 +217,9 @@ def print_key_file(key_file: Any, path: Path) -> None:
 
 
 def print_result(result: verification.Verification) -> None:
+    from digcomp_app.presenters.verification import detail_rows
+    from digcomp_app.services import verification
+
     print(result.explanation)
     rows = detail_rows(result)
     width = max((len(label) for label, _value in rows), default=0)
