@@ -6,6 +6,14 @@ test (tests/run_once.py): a test that uses ``db`` starts from a copy of the migr
 database, one that uses ``school`` from a copy of the seeded school (on PostgreSQL a copy
 that is given back as it was made after each test); a test that asks only for
 ``database_url`` or ``postgres_url`` gets a new, empty database.
+
+Some states several tests start from are made once per run the same way ("prepared", see
+``PREPARED``): the seeded school taken further through the public services by a function
+of the test module (a certified case, a register of certificates, a case at its assessment
+stage…). A test asks for it by the fixture of that name, which returns what the function
+returned when the template was made, or runs the function on ``db`` itself when ``db`` was
+not copied from the template. States a test's checks depend on the history of (what an
+erasure must leave no trace of, in the database's free space) are not prepared.
 """
 
 from __future__ import annotations
