@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
 
 from digcomp_app.framework import (
     Framework,
@@ -257,6 +258,8 @@ def _short_issue(path: Path, text: str) -> str:
 # --- the library of one database ------------------------------------------------------
 
 _CACHE_LOCK = threading.Lock()
+_STAMPS = "SELECT id, sha256 FROM school_frameworks ORDER BY id"
+_FILES = "SELECT files FROM school_frameworks ORDER BY id"
 
 
 def _query(database: Database, sql: str) -> list[tuple[Any, ...]]:
@@ -274,12 +277,21 @@ def _query(database: Database, sql: str) -> list[tuple[Any, ...]]:
         connection.close()  # back to the pool, rolled back
 
 
-def library_of(database: Database) -> FrameworkLibrary:
-    """Built-in frameworks plus the school's (loaded again only when they changed)."""
-    try:
-        stamps = _query(database, "SELECT id, sha256 FROM school_frameworks ORDER BY id")
-    except Exception:  # a database of an older app, not yet migrated
-        return builtin_library()
+def library_of(database: Database, session: Session | None = None) -> FrameworkLibrary:
+    """Built-in frameworks plus the school's (loaded again only when they changed).
+
+    Which frameworks the school has is asked of the database on every call (another PC may
+    have added one); only their loading is kept, per database, while they stay the same.
+    A service that has its transaction open passes its ``session``: the question is then
+    asked there (its database is migrated), not on a connection of its own, which for an
+    SQLite file is a new connection each time."""
+    if session is None:
+        try:
+            stamps = _query(database, _STAMPS)
+        except Exception:  # a database of an older app, not yet migrated
+            return builtin_library()
+    else:
+        stamps = [tuple(row) for row in session.execute(text(_STAMPS))]
     if not stamps:
         return builtin_library()
     key = tuple((row[0], row[1]) for row in stamps)
@@ -287,7 +299,10 @@ def library_of(database: Database) -> FrameworkLibrary:
         cached: tuple[Any, FrameworkLibrary] | None = getattr(database, "_school_library", None)
         if cached is not None and cached[0] == key:
             return cached[1]
-    rows = _query(database, "SELECT files FROM school_frameworks ORDER BY id")
+    if session is None:
+        rows = _query(database, _FILES)
+    else:
+        rows = [tuple(row) for row in session.execute(text(_FILES))]
     frameworks = list(builtin_library())
     for (files,) in rows:
         try:

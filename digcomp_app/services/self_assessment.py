@@ -92,8 +92,8 @@ def info(row: SelfAssessment) -> SelfAssessmentInfo:
     )
 
 
-def _framework(db: Database, framework_id: str, version: str) -> Framework:
-    framework = library_of(db).find(framework_id, version)
+def _framework(db: Database, session: Session, framework_id: str, version: str) -> Framework:
+    framework = library_of(db, session).find(framework_id, version)
     if framework is None:
         raise InvalidInput(
             "framework",
@@ -129,8 +129,8 @@ def start(
         raise InvalidInput("learner", _("Your account is not linked to a learner record."))
     if moment not in MOMENTS:
         raise InvalidInput("moment", _("Unknown moment: {moment}").format(moment=moment))
-    _framework(db, framework_id, framework_version)
     with db.transaction() as session:
+        _framework(db, session, framework_id, framework_version)
         if (
             mobility_id is not None
             and session.get(MobilityParticipant, (mobility_id, actor.learner_id)) is None
@@ -225,7 +225,7 @@ def _open_for_answers(
         raise WorkflowError(
             _("This self-assessment is finished; start a new one to change your answers.")
         )
-    return row, _framework(db, row.framework_id, row.framework_version)
+    return row, _framework(db, session, row.framework_id, row.framework_version)
 
 
 def _put(row: SelfAssessment, framework: Framework, given: Answer) -> None:
@@ -270,7 +270,7 @@ def _put(row: SelfAssessment, framework: Framework, given: Answer) -> None:
 def complete(db: Database, actor: Actor, assessment_id: int) -> SelfAssessmentInfo:
     with db.transaction() as session:
         row = _own(session, actor, assessment_id)
-        framework = _framework(db, row.framework_id, row.framework_version)
+        framework = _framework(db, session, row.framework_id, row.framework_version)
         answered = {a.competence_id for a in row.answers}
         missing = [c.id for c in framework.competences() if c.id not in answered]
         if missing:
@@ -362,7 +362,7 @@ def compare(
         framework_key = (
             (either.framework_id, either.framework_version) if either else ("digcomp", "3.0")
         )
-        framework = library_of(db).get(*framework_key)
+        framework = library_of(db, session).get(*framework_key)
         rows = tuple(
             ComparisonRow(c.id, before_levels.get(c.id), after_levels.get(c.id))
             for c in framework.competences()

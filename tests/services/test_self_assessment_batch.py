@@ -7,11 +7,14 @@ import pytest
 from sqlalchemy import select
 
 from digcomp_app.framework import builtin_library
-from digcomp_app.services import accounts, learners, self_assessment
+from digcomp_app.framework.moodle import import_csv
+from digcomp_app.services import accounts, frameworks_library, learners, self_assessment
+from digcomp_app.services.database import Database
 from digcomp_app.services.errors import InvalidInput, PermissionDenied, WorkflowError
 from digcomp_app.services.self_assessment import Answer
 from digcomp_app.storage.models import AuditEvent, SelfAssessmentAnswer
-from tests.services.conftest import PASSWORD, sign
+from tests.conftest import DATA
+from tests.services.conftest import FAST_HASHER, PASSWORD, sign
 
 
 @pytest.fixture
@@ -118,3 +121,28 @@ def test_a_finished_sheet_takes_no_more_answers(db, two_learners):
     with pytest.raises(WorkflowError):
         self_assessment.answer_many(db, janis, started.id, [Answer("1.1", 5, (), "")])
     assert {level for _c, level, _t, _n in saved(db, started.id)} == {2}
+
+
+def test_a_framework_another_pc_adds_is_answered_at_once(db, two_learners, tmp_path):
+    """The services read the school's frameworks in their own transaction: what another PC
+    added a moment ago is there, also after this PC kept the library of the ones before."""
+    janis, _liga = two_learners
+    other_pc = Database(db.url, password_hasher=FAST_HASHER)
+    try:
+        admin = sign(other_pc, "admin")
+        for version in ("1.0", "2.0"):
+            with pytest.raises(InvalidInput, match=f"school-dl {version} is not installed"):
+                self_assessment.start(db, janis, "school-dl", version)
+            folder = tmp_path / version
+            import_csv(DATA / "moodle" / "small-framework.csv", version=version).write(folder)
+            frameworks_library.add(other_pc, admin, folder)
+            started = self_assessment.start(db, janis, "school-dl", version)
+            [competence, *_rest] = (
+                frameworks_library.library_of(db).get("school-dl", version).competences()
+            )
+            answered = self_assessment.answer_many(
+                db, janis, started.id, [Answer(competence.id, 1, (), "")]
+            )
+            assert answered.answer_for(competence.id).level == 1
+    finally:
+        other_pc.close()
