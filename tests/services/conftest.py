@@ -67,6 +67,7 @@ PREPARED = {
     "two_certificates": "tests.services.test_printing:two_certified",
     "learner_certificate": "tests.services.test_printing:learner_certified",
     "register": "tests.services.test_searches:registered",
+    "issued_one": "tests.services.test_signing:signed_and_issued",
     "exported": "tests.services.test_privacy:export_made",
     "small_school": "tests.services.test_overview:build_small_school",
     "case_at_assessment": "tests.services.test_inputs_reliability:assessed_case",

@@ -20,7 +20,7 @@ from digcomp_app.services.errors import (
 )
 from digcomp_app.services.verification import Verdict
 from digcomp_app.storage.models import AuditEvent, SigningKey
-from tests.services.conftest import SIGNING_PASSPHRASE
+from tests.services.conftest import SIGNING_PASSPHRASE, make_signer, prepared
 from tests.services.test_workflow import to_assessment
 
 
@@ -30,6 +30,19 @@ def issue_one(db, school, signer):
     validation.record_assessment(db, school.teacher, case.id, "2.1", 3, "interview")
     validation.advance(db, school.teacher, case.id)
     return certificates.issue(db, school.coordinator, case.id, signer)
+
+
+@pytest.fixture
+def issued_one(db, school, signer):
+    """``issue_one``'s certificate: copied with the school (and its key, which ``signer``
+    unlocks) when ``db`` was, else issued here."""
+    made = prepared(db, "issued_one")
+    return made if made is not None else issue_one(db, school, signer)
+
+
+def signed_and_issued(db, school):
+    """The school's signing key made as ``signer`` makes it, and ``issue_one``."""
+    return issue_one(db, school, make_signer(db, school))
 
 
 def test_only_an_administrator_creates_a_key_with_a_good_passphrase(db, school):
@@ -80,8 +93,10 @@ def test_no_key_means_a_clear_message_and_no_certificate(db, school):
     assert "administrator" in str(error.value)
 
 
-def test_an_issued_certificate_verifies_with_holder_competences_and_levels(db, school, signer):
-    cert = issue_one(db, school, signer)
+def test_an_issued_certificate_verifies_with_holder_competences_and_levels(
+    db, school, signer, issued_one
+):
+    cert = issued_one
     assert cert.qr_text.startswith("DC2:") and cert.key_fingerprint == signer.fingerprint
     result = verification.verify_text(db, None, cert.qr_text)
     assert result.verdict is Verdict.VALID and result.valid
@@ -98,8 +113,10 @@ def test_an_issued_certificate_verifies_with_holder_competences_and_levels(db, s
     assert "not checked" in offline.explanation
 
 
-def test_every_single_byte_change_of_a_version_1_payload_is_rejected(db, school, signer):
-    cert = issue_one(db, school, signer)
+def test_every_single_byte_change_of_a_version_1_payload_is_rejected(
+    db, school, signer, issued_one
+):
+    cert = issued_one
     with db.transaction() as session:
         keys = {k: key for k, (key, _info) in signing.public_keys(session).items()}
     old = payload.sign(signer.private_key, certificates.old_serial(), cert.issued_on, "cd" * 32)
@@ -124,8 +141,8 @@ def test_every_single_byte_change_of_a_version_1_payload_is_rejected(db, school,
         assert not result.valid
 
 
-def test_every_changed_character_of_the_text_is_rejected(db, school, signer):
-    cert = issue_one(db, school, signer)
+def test_every_changed_character_of_the_text_is_rejected(db, school, signer, issued_one):
+    cert = issued_one
     with db.transaction() as session:
         keys = {k: key for k, (key, _info) in signing.public_keys(session).items()}
     text = cert.qr_text
@@ -138,10 +155,10 @@ def test_every_changed_character_of_the_text_is_rejected(db, school, signer):
     assert verification.check(old.text().lower(), keys).valid  # what some scanners return
 
 
-def test_the_qr_code_rebuilt_from_the_register_is_the_one_signed(db, school, signer):
+def test_the_qr_code_rebuilt_from_the_register_is_the_one_signed(db, school, signer, issued_one):
     """Reprinting needs no key: every certificate's code is rebuilt from its snapshot, and
     the content rebuilt is byte for byte what was signed."""
-    issued = [issue_one(db, school, signer)]
+    issued = [issued_one]
     for cert in certificates.list_register(db, school.coordinator) + issued:
         read = payload.decode_v2(cert.qr_text)
         content = certificates.signed_content(cert.snapshot)
@@ -151,8 +168,10 @@ def test_the_qr_code_rebuilt_from_the_register_is_the_one_signed(db, school, sig
         assert payload.serial_problem(cert.serial) is None
 
 
-def test_a_swapped_signature_an_unknown_key_and_a_revoked_serial_are_rejected(db, school, signer):
-    first = issue_one(db, school, signer)
+def test_a_swapped_signature_an_unknown_key_and_a_revoked_serial_are_rejected(
+    db, school, signer, issued_one
+):
+    first = issued_one
     decoded = payload.decode_v2(first.qr_text)
     # another certificate's signature on this one's data
     other = payload.sign_v2(
@@ -182,8 +201,8 @@ def test_a_swapped_signature_an_unknown_key_and_a_revoked_serial_are_rejected(db
     assert offline.verdict is Verdict.VALID and "not checked" in offline.explanation
 
 
-def test_a_retired_key_still_verifies_and_no_longer_signs(db, school, signer):
-    first = issue_one(db, school, signer)
+def test_a_retired_key_still_verifies_and_no_longer_signs(db, school, signer, issued_one):
+    first = issued_one
     signing.create_key(db, school.admin, "a brand new passphrase", "a brand new passphrase")
     keys = signing.list_keys(db, school.admin)
     assert [k.active for k in keys] == [True, False]
