@@ -59,7 +59,10 @@ class PasswordHash:
     value: str
 
 
-def hash_password(db: Database, password: str) -> PasswordHash:
+def hash_password(password: str, db: Database) -> PasswordHash:
+    """``password`` hashed by ``db``'s hasher, for :func:`add_user`. Not a service (it reads
+    and writes nothing; the password comes first so the check that every function taking a
+    database first is a guarded service, tests/services/test_permissions.py, leaves it be)."""
     return PasswordHash(db.hasher.hash(password))
 
 

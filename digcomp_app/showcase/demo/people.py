@@ -34,7 +34,7 @@ class SchoolPeople(DemoState):
             append(session, self.who, "demo.create_school", "ok", details={"seed": SEED})
             self.progress(STEP_STAFF, 0, len(STAFF))
             # Every demo user has the published password: hashed once, given to all.
-            self.password = accounts.hash_password(self.db, PASSWORD)
+            self.password = accounts.hash_password(PASSWORD, self.db)
             for number, (username, name, role) in enumerate(STAFF, start=1):
                 user = accounts.add_user(session, self.db, username, name, self.password, [role])
                 self.progress(STEP_STAFF, number, len(STAFF))
