@@ -9,8 +9,8 @@ import subprocess
 import sys
 from typing import Any
 
-#: packages that only some commands need (migrations, PDF, rendering, the window, JSON-LD,
-#: spreadsheets): none of them loads before a command runs
+#: packages that only some commands need (the database, migrations, PDF, rendering, the
+#: window, JSON-LD, spreadsheets): none of them loads before a command runs
 HEAVY_PACKAGES = (
     "alembic",
     "mako",
@@ -22,8 +22,9 @@ HEAVY_PACKAGES = (
     "jsonschema",
     "pyld",
     "openpyxl",
+    "sqlalchemy",
 )
-#: the services of single commands (backup, rosters, privacy, audit, verification)
+#: the services of single commands (backup, rosters, privacy, audit, verification, the demo)
 COMMAND_SERVICES = (
     "digcomp_app.services.audit",
     "digcomp_app.services.backup",
@@ -37,6 +38,8 @@ COMMAND_SERVICES = (
     "digcomp_app.services.verification",
     "digcomp_app.presenters.verification",
     "digcomp_app.framework.export",
+    "digcomp_app.services.validation",
+    "digcomp_app.showcase",
 )
 
 PROBE = """

@@ -9,8 +9,6 @@ from typing import Any, TextIO
 from digcomp_app.commands.session import open_database
 from digcomp_app.i18n import N_, _
 from digcomp_app.services.permissions import Role
-from digcomp_app.services.validation import STAGE_NAMES, STAGES
-from digcomp_app.showcase import demo
 
 ORDER = 20
 
@@ -63,6 +61,10 @@ class StepPrinter:
 
 
 def demo_command(args: argparse.Namespace) -> int:
+    # the services a demo school is made with load when one is made (tests/test_start_imports.py)
+    from digcomp_app.services.validation import STAGE_NAMES, STAGES
+    from digcomp_app.showcase import demo
+
     db = open_database(args)
     progress = None if getattr(args, "quiet", False) else StepPrinter(sys.stderr)
     if progress is not None:
