@@ -8,7 +8,7 @@
 #   /usr/share/icons/hicolor/{16..256}/apps/digcomp-app.png, scalable/apps/digcomp-app.svg
 #   /usr/share/metainfo/<id>.metainfo.xml   AppStream (checked with appstreamcli when present)
 #
-# DEB_COMPRESSION=xz|gzip|zstd|none (default xz; CI uses gzip, which is faster).
+# DEB_COMPRESSION=xz|gzip|zstd|none (default xz; CI uses zstd, which is faster).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -x dist/digcomp-app/digcomp-app ] || packaging/build-linux.sh

@@ -8,7 +8,7 @@
 #
 # Full: --version; the Latvian catalogue; `demo` into a temporary SQLite database; a
 # demo certificate printed (lv+en) and the PDF verified (exit 0, VALID); `screenshots`
-# offscreen; the window started and reaching its sign-in page (DIGCOMP_BUNDLE_PROBE,
+# offscreen (English, at 100 %); the window started and reaching its sign-in page (DIGCOMP_BUNDLE_PROBE,
 # packaging/bundle/bundle_probe.py). Nothing is written outside a temporary folder.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -67,7 +67,8 @@ if [ "$quick" = 0 ]; then
     ok "verify of the printed PDF: $(head -n 1 "$work/log" | cut -c1-60)…"
 
     t=$(date +%s)
-    run --database "$db" screenshots --lang en --out "$work/shots" || fail "screenshots"
+    run --database "$db" screenshots --lang en --text-size 100 --out "$work/shots" \
+        || fail "screenshots"
     shots=$(find "$work/shots" -name "*.png" | wc -l)
     [ "$shots" -ge 10 ] || fail "screenshots wrote $shots pictures"
     ok "screenshots offscreen ($shots pictures, $(( $(date +%s) - t )) s)"
