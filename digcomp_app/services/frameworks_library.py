@@ -262,9 +262,12 @@ _STAMPS = "SELECT id, sha256 FROM school_frameworks ORDER BY id"
 _FILES = "SELECT files FROM school_frameworks ORDER BY id"
 
 
-def _query(database: Database, sql: str) -> list[tuple[Any, ...]]:
-    """Rows of a read-only query on a plain pooled connection: no write lock is taken
-    (SQLite transactions here begin IMMEDIATE), so services may ask inside their own."""
+def _query(database: Database, sql: str, session: Session | None = None) -> list[tuple[Any, ...]]:
+    """Rows of a read-only query: in ``session``'s transaction when one is given, else on a
+    plain pooled connection: no write lock is taken (SQLite transactions here begin
+    IMMEDIATE), so services may ask inside their own."""
+    if session is not None:
+        return [tuple(row) for row in session.execute(text(sql))]
     connection = database.engine.raw_connection()
     try:
         cursor = connection.cursor()
@@ -285,13 +288,12 @@ def library_of(database: Database, session: Session | None = None) -> FrameworkL
     A service that has its transaction open passes its ``session``: the question is then
     asked there (its database is migrated), not on a connection of its own, which for an
     SQLite file is a new connection each time."""
-    if session is None:
-        try:
-            stamps = _query(database, _STAMPS)
-        except Exception:  # a database of an older app, not yet migrated
-            return builtin_library()
-    else:
-        stamps = [tuple(row) for row in session.execute(text(_STAMPS))]
+    try:
+        stamps = _query(database, _STAMPS, session)
+    except Exception:  # a database of an older app, not yet migrated
+        if session is not None:  # (a service's database is migrated: that is another fault)
+            raise
+        return builtin_library()
     if not stamps:
         return builtin_library()
     key = tuple((row[0], row[1]) for row in stamps)
@@ -299,10 +301,7 @@ def library_of(database: Database, session: Session | None = None) -> FrameworkL
         cached: tuple[Any, FrameworkLibrary] | None = getattr(database, "_school_library", None)
         if cached is not None and cached[0] == key:
             return cached[1]
-    if session is None:
-        rows = _query(database, _FILES)
-    else:
-        rows = [tuple(row) for row in session.execute(text(_FILES))]
+    rows = _query(database, _FILES, session)
     frameworks = list(builtin_library())
     for (files,) in rows:
         try:
