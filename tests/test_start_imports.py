@@ -78,3 +78,27 @@ def test_reading_the_command_line_loads_no_command_s_own_code():
     packages = {name.split(".")[0] for name in loaded}
     assert sorted(packages.intersection(HEAVY_PACKAGES)) == []
     assert sorted(loaded.intersection(COMMAND_SERVICES)) == []
+
+
+SCREENS_PROBE = """
+import json, sys
+from digcomp_app.i18n import set_language
+from digcomp_app.services.permissions import Role
+from digcomp_app.ui.screens import screens_for
+set_language("en")
+listed = {role.value: [(spec.id, spec.title()) for spec in screens_for(frozenset({role}))]
+          for role in Role}
+print(json.dumps({"listed": listed, "loaded": sorted(sys.modules)}))
+"""
+
+
+def test_listing_the_screens_at_sign_in_loads_none_of_them():
+    """The navigation lists every screen of the user's roles by id and title; a screen's own
+    code is loaded when it is first opened, so a learner's sign-in loads no administrator's
+    screen (docs/decisions/0039)."""
+    found = probe(SCREENS_PROBE)
+    learner = dict(found["listed"]["learner"])
+    assert learner["self_assessment"] == "Self-assessment" and "frameworks" in learner
+    assert "users" not in learner and "users" in dict(found["listed"]["administrator"])
+    views = [name for name in found["loaded"] if name.endswith(".view") or ".view." in name]
+    assert views == []

@@ -3,7 +3,14 @@
 from digcomp_app.i18n import _
 from digcomp_app.services.permissions import Role
 from digcomp_app.ui.screens import ScreenSpec
-from digcomp_app.ui.screens.certificates.view import CertificationScreen
+
+
+def _create(context):
+    # imported when the screen is first opened, not at sign-in (docs/decisions/0039)
+    from digcomp_app.ui.screens.certificates.view import CertificationScreen
+
+    return CertificationScreen(context)
+
 
 SCREEN = ScreenSpec(
     id="certification",
@@ -12,6 +19,6 @@ SCREEN = ScreenSpec(
     summary=lambda: _(
         "Approve assessed cases and issue certificates; find, check and revoke certificates."
     ),
-    create=CertificationScreen,
+    create=_create,
     order=50,
 )

@@ -3,7 +3,14 @@
 from digcomp_app.i18n import _
 from digcomp_app.services.permissions import Role
 from digcomp_app.ui.screens import ScreenSpec
-from digcomp_app.ui.screens.learners.view import LearnersScreen
+
+
+def _create(context):
+    # imported when the screen is first opened, not at sign-in (docs/decisions/0039)
+    from digcomp_app.ui.screens.learners.view import LearnersScreen
+
+    return LearnersScreen(context)
+
 
 SCREEN = ScreenSpec(
     id="learners",
@@ -12,6 +19,6 @@ SCREEN = ScreenSpec(
     summary=lambda: _(
         "Find and add learners, move them between groups, give them accounts; manage groups."
     ),
-    create=LearnersScreen,
+    create=_create,
     order=35,
 )

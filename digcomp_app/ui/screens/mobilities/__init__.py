@@ -3,7 +3,14 @@
 from digcomp_app.i18n import _
 from digcomp_app.services.permissions import Role
 from digcomp_app.ui.screens import ScreenSpec
-from digcomp_app.ui.screens.mobilities.view import MobilitiesScreen
+
+
+def _create(context):
+    # imported when the screen is first opened, not at sign-in (docs/decisions/0039)
+    from digcomp_app.ui.screens.mobilities.view import MobilitiesScreen
+
+    return MobilitiesScreen(context)
+
 
 SCREEN = ScreenSpec(
     id="mobilities",
@@ -12,6 +19,6 @@ SCREEN = ScreenSpec(
     summary=lambda: _(
         "Create and edit mobilities abroad: dates, host organisation, participants, teachers."
     ),
-    create=MobilitiesScreen,
+    create=_create,
     order=40,
 )

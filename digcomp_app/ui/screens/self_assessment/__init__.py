@@ -4,7 +4,14 @@ from digcomp_app.i18n import _
 from digcomp_app.services.permissions import Role
 from digcomp_app.ui.screens import ScreenSpec
 from digcomp_app.ui.screens.self_assessment.results import RESULTS_SCREEN
-from digcomp_app.ui.screens.self_assessment.view import SelfAssessmentScreen
+
+
+def _create(context):
+    # imported when the screen is first opened, not at sign-in (docs/decisions/0039)
+    from digcomp_app.ui.screens.self_assessment.view import SelfAssessmentScreen
+
+    return SelfAssessmentScreen(context)
+
 
 SCREEN = ScreenSpec(
     id="self_assessment",
@@ -14,7 +21,7 @@ SCREEN = ScreenSpec(
         "Assess your digital competences, before and after a mobility; stop and continue "
         "whenever you like."
     ),
-    create=SelfAssessmentScreen,
+    create=_create,
     order=10,
 )
 

@@ -3,7 +3,14 @@
 from digcomp_app.i18n import _
 from digcomp_app.services.permissions import Role
 from digcomp_app.ui.screens import ScreenSpec
-from digcomp_app.ui.screens.skills_test.view import SkillsTestScreen
+
+
+def _create(context):
+    # imported when the screen is first opened, not at sign-in (docs/decisions/0039)
+    from digcomp_app.ui.screens.skills_test.view import SkillsTestScreen
+
+    return SkillsTestScreen(context)
+
 
 SCREEN = ScreenSpec(
     id="skills_test",
@@ -13,6 +20,6 @@ SCREEN = ScreenSpec(
         "Answer 82 short questions on what you know, can do and care about; see which level "
         "band they suggest for each competence."
     ),
-    create=SkillsTestScreen,
+    create=_create,
     order=15,
 )

@@ -4,7 +4,14 @@ documentation and assessment, and send it to certification."""
 from digcomp_app.i18n import _
 from digcomp_app.services.permissions import Role
 from digcomp_app.ui.screens import ScreenSpec
-from digcomp_app.ui.screens.validation.view import CasesScreen
+
+
+def _create(context):
+    # imported when the screen is first opened, not at sign-in (docs/decisions/0039)
+    from digcomp_app.ui.screens.validation.view import CasesScreen
+
+    return CasesScreen(context)
+
 
 SCREEN = ScreenSpec(
     id="cases",
@@ -14,6 +21,6 @@ SCREEN = ScreenSpec(
         "Find your learners and take their cases from identification to certification: "
         "targets, evidence and assessment."
     ),
-    create=CasesScreen,
+    create=_create,
     order=30,
 )
