@@ -15,15 +15,20 @@ from digcomp_app.settings import load_settings
 # The database code loads when a command opens the database, not when the command line is
 # read: ``--help``, ``--version`` and the parsers of every command do without it.
 if TYPE_CHECKING:
+    from argon2 import PasswordHasher
+
     from digcomp_app.services.database import Database
     from digcomp_app.services.permissions import Actor
 
 ENV_PASSWORD = "DIGCOMP_PASSWORD"
 
 
-def open_database(args: argparse.Namespace) -> Database:
+def open_database(
+    args: argparse.Namespace, password_hasher: PasswordHasher | None = None
+) -> Database:
     """The database locked by the school's IT, else the one named by --database,
-    DIGCOMP_DATABASE_URL, the settings or the default."""
+    DIGCOMP_DATABASE_URL, the settings or the default (with ``password_hasher``, when
+    given, instead of the default one)."""
     from digcomp_app.services.configuration import overridden_notice
     from digcomp_app.services.database import (
         ENV_DATABASE_URL,
@@ -38,7 +43,7 @@ def open_database(args: argparse.Namespace) -> Database:
         print(notice, file=sys.stderr)
     url = resolve_database_url(getattr(args, "database", None), load_settings().database_url)
     try:
-        db = Database(url)
+        db = Database(url, password_hasher=password_hasher)
     except Exception as error:  # connection refused, bad URL, unreadable file ...
         raise ServiceError(
             _("Cannot open the database {url}: {error}").format(

@@ -63,6 +63,17 @@ DEMO_USERS: tuple[tuple[Role, str], ...] = (
 )
 #: pictures only: cheap password hashing for the temporary demo school
 FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+class KeepingHasher(PasswordHasher):
+    """Checks passwords as the default hasher does, but never asks for a stored hash to be
+    made anew at sign-in: the sign-ins of the pictures leave every password hash of a given
+    database as it was (a new password would still be hashed at full cost)."""
+
+    def check_needs_rehash(self, hash: str | bytes) -> bool:
+        return False
+
+
 #: how long a screen may keep background tasks (ui.tasks.run_task) running
 TASK_TIMEOUT_S = 20.0
 #: names the settings file (digcomp_app.settings)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sqlite3
 import struct
 import subprocess
 import sys
@@ -21,6 +22,13 @@ def png_size(path: Path) -> tuple[int, int]:
     length, kind = struct.unpack(">I4s", header[8:16])
     assert (length, kind) == (13, b"IHDR"), f"{path.name} has no IHDR chunk first"
     return struct.unpack(">II", header[16:24])
+
+
+def password_hashes(database: Path) -> dict[str, str]:
+    with sqlite3.connect(database) as connection:
+        rows = connection.execute("SELECT username, password_hash FROM users").fetchall()
+    connection.close()
+    return dict(rows)
 
 
 def test_screenshots_of_every_role_are_saved_as_1366x768_pngs(tmp_path):
@@ -99,6 +107,7 @@ def test_a_failing_screen_is_reported_and_the_others_are_still_saved(tmp_path, d
     for name, source in BROKEN_SCREENS.items():
         (extra / name).mkdir(parents=True)
         (extra / name / "__init__.py").write_text(source, encoding="utf-8")
+    hashes = password_hashes(database)
     out = tmp_path / "pictures"
     # One text size is enough to see a failing screen reported and the others saved.
     script = (
@@ -127,6 +136,7 @@ def test_a_failing_screen_is_reported_and_the_others_are_still_saved(tmp_path, d
     assert "screen broken_build of learner05 failed: RuntimeError: cannot build" in done.stdout
     assert "screen broken_refresh of teacher1 failed: ValueError: cannot load" in done.stdout
     assert "Traceback" in done.stderr  # the details, for whoever fixes the screen
+    assert password_hashes(database) == hashes  # the sign-ins stored no new password hash
 
 
 def test_the_pictured_screens_show_work_from_the_demo_school(qtbot, window):
