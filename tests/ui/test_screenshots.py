@@ -9,7 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from digcomp_app.services.database import Database, sqlite_path
 from digcomp_app.services.permissions import Role
+from digcomp_app.showcase import screenshots
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -31,10 +33,13 @@ def password_hashes(database: Path) -> dict[str, str]:
     return dict(rows)
 
 
-def test_screenshots_of_every_role_are_saved_as_1366x768_pngs(tmp_path):
+def test_screenshots_of_every_role_are_saved_as_1366x768_pngs(tmp_path, demo_file):
     out = tmp_path / "pictures"
+    # The demo school the other GUI tests use, as a kept demo database (--database): the
+    # command without one makes the same school in a temporary database (see below).
+    command = ["screenshots", "--database", str(demo_file), "--out", str(out), "--lang", "en"]
     done = subprocess.run(
-        [sys.executable, "-m", "digcomp_app", "screenshots", "--out", str(out), "--lang", "en"],
+        [sys.executable, "-m", "digcomp_app", *command],
         capture_output=True,
         text=True,
         encoding="utf-8",
@@ -58,6 +63,33 @@ def test_screenshots_of_every_role_are_saved_as_1366x768_pngs(tmp_path):
         assert path.stat().st_size > 5_000, f"{path.name} looks blank"
 
 
+def test_without_a_database_the_demo_school_is_made_in_a_temporary_one(tmp_path, monkeypatch):
+    """What is pictured without --database: the demo school (the one the test above
+    pictures a copy of), made in a new temporary database with cheap password hashing and
+    deleted after the pictures."""
+    made: list[Database] = []
+    pictured: list[tuple[Database, Path, bool]] = []
+
+    def create_school(db: Database, actor: object) -> None:
+        assert actor is None
+        made.append(db)
+
+    def render(db: Database, out: Path, languages: list[str], *args: object) -> None:
+        path = sqlite_path(db.url)
+        assert path is not None
+        pictured.append((db, path, path.is_file()))
+
+    monkeypatch.setattr(screenshots.demo, "create_school", create_school)
+    monkeypatch.setattr(screenshots, "_render", render)
+    lines: list[str] = []
+    run = screenshots.take_screenshots(tmp_path / "pictures", ["en"], log=lines.append)
+    assert run.failures == [] and lines == ["Creating the demo school..."]
+    ((db, path, existed),) = pictured
+    assert made == [db] and existed
+    assert db.hasher is screenshots.FAST_HASHER
+    assert not path.parent.exists()  # deleted with its folder
+
+
 def test_the_command_line_does_not_load_qt_for_the_screenshots_command():
     script = (
         "import sys\n"
@@ -76,7 +108,9 @@ def test_the_command_line_does_not_load_qt_for_the_screenshots_command():
 BROKEN_SCREENS = {
     # a real screen package each, found by the same discovery as the app's own screens
     "zz_broken_build": """
+from digcomp_app.services.database import Database, sqlite_path
 from digcomp_app.services.permissions import Role
+from digcomp_app.showcase import screenshots
 from digcomp_app.ui.screens import ScreenSpec
 
 def create(context):
@@ -87,7 +121,9 @@ SCREEN = ScreenSpec(id="broken_build", roles=frozenset({Role.LEARNER}),
 """,
     "zz_broken_refresh": """
 from PySide6.QtWidgets import QLabel
+from digcomp_app.services.database import Database, sqlite_path
 from digcomp_app.services.permissions import Role
+from digcomp_app.showcase import screenshots
 from digcomp_app.ui.screens import ScreenSpec
 
 class Screen(QLabel):
