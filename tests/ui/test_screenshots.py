@@ -108,9 +108,7 @@ def test_the_command_line_does_not_load_qt_for_the_screenshots_command():
 BROKEN_SCREENS = {
     # a real screen package each, found by the same discovery as the app's own screens
     "zz_broken_build": """
-from digcomp_app.services.database import Database, sqlite_path
 from digcomp_app.services.permissions import Role
-from digcomp_app.showcase import screenshots
 from digcomp_app.ui.screens import ScreenSpec
 
 def create(context):
@@ -121,9 +119,7 @@ SCREEN = ScreenSpec(id="broken_build", roles=frozenset({Role.LEARNER}),
 """,
     "zz_broken_refresh": """
 from PySide6.QtWidgets import QLabel
-from digcomp_app.services.database import Database, sqlite_path
 from digcomp_app.services.permissions import Role
-from digcomp_app.showcase import screenshots
 from digcomp_app.ui.screens import ScreenSpec
 
 class Screen(QLabel):
