@@ -57,6 +57,15 @@ def register(commands: Any, formatter: type[argparse.HelpFormatter]) -> None:
         ).format(choices=", ".join(str(size) for size in TEXT_SIZES)),
     )
     parser.add_argument(
+        "--screen",
+        action="append",
+        metavar=_("ID"),
+        help=_(
+            "only this screen, by the id in its pictures' names, e.g. cases (default: every "
+            "screen); may be given again"
+        ),
+    )
+    parser.add_argument(
         "--database",
         default=argparse.SUPPRESS,  # the same as the option before the command
         metavar="URL",
@@ -83,7 +92,14 @@ def screenshots_command(args: argparse.Namespace) -> int:
     # the pictures' sign-ins leave the stored password hashes as they are
     db = open_database(args, KeepingHasher()) if getattr(args, "database", None) else None
     try:
-        run = take_screenshots(args.out, languages, db, point_size=args.font_size, text_sizes=sizes)
+        run = take_screenshots(
+            args.out,
+            languages,
+            db,
+            point_size=args.font_size,
+            text_sizes=sizes,
+            screens=list(dict.fromkeys(args.screen or ())),
+        )
     finally:
         if db is not None:
             db.close()

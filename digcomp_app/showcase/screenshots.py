@@ -8,6 +8,10 @@ dialogs (:data:`EXTRA_PICTURES`, a dialog drawn over the screen it opens from) a
 ``<role>-<name>-<lang>.png``. A screen that fails to build, to refresh, or pops up a
 message box is reported and skipped; the rest are still saved.
 
+Only some screens may be asked for, by their ids (``--screen cases``): then only those
+screens are pictured, with the extra views that open from them, and only the demo users
+who have one of them sign in.
+
 Each text size asked for (View > Text size, :data:`digcomp_app.settings.TEXT_SIZES`) is a
 round of its own: at 100 % the names are as above, at another size they end in
 ``-<percent>`` (``teacher-cases-lv-150.png``).
@@ -27,7 +31,7 @@ import sys
 import tempfile
 import time
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,6 +53,7 @@ from digcomp_app.showcase.demo.content import PASSWORD
 from digcomp_app.ui.app import create_application
 from digcomp_app.ui.main_window import MainWindow
 from digcomp_app.ui.qt_i18n import apply_qt_language
+from digcomp_app.ui.screens import discover, screens_for
 from digcomp_app.ui.tasks import TaskHandle
 from digcomp_app.ui.widgets import apply_text_size, text_size
 
@@ -223,6 +228,12 @@ EXTRA_PICTURES: tuple[tuple[Role, str, Callable[[MainWindow], QDialog | None]], 
     (Role.COORDINATOR, "certificate_register", _register_tab),
     (Role.COORDINATOR, "verify", _verify_dialog),
 )
+#: the screen each extra picture opens from (it is taken when that screen is pictured)
+EXTRA_PICTURE_SCREENS: dict[str, str] = {
+    "cases-assessment": "cases",
+    "certificate_register": "certification",
+    "verify": "certification",
+}
 
 
 @dataclass
@@ -239,17 +250,28 @@ def take_screenshots(
     log: Callable[[str], None] = lambda line: print(line, file=sys.stderr),
     point_size: float | None = None,
     text_sizes: Sequence[int] = (100,),
+    screens: Collection[str] = (),
 ) -> ScreenshotRun:
     """Save the pictures into ``out``, of ``db`` or else of a new, temporary demo school.
 
     A given database with no users yet is filled with the demo school first. Every language
     is pictured at each of ``text_sizes`` (per cent, as View > Text size sets it); with
-    ``point_size``, the application's font starts that large.
+    ``point_size``, the application's font starts that large. With ``screens`` (screen
+    ids), only those screens are pictured (an unknown id is reported).
     """
     if not os.environ.get("QT_QPA_PLATFORM"):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     out.mkdir(parents=True, exist_ok=True)
     run = ScreenshotRun()
+    known = {spec.id for spec in discover()}
+    for screen_id in screens:
+        if screen_id not in known:
+            run.failures.append(
+                _("There is no screen {screen}; the screens are: {screens}.").format(
+                    screen=screen_id, screens=", ".join(sorted(known))
+                )
+            )
+            log(run.failures[-1])
     language_before = current_language()
     with (
         tempfile.TemporaryDirectory(prefix="digcomp-screenshots-") as folder,
@@ -263,7 +285,7 @@ def take_screenshots(
             if accounts.needs_first_administrator(db, None):
                 log(_("Creating the demo school..."))
                 demo.create_school(db, None)
-            _render(db, out, languages, run, log, point_size, text_sizes)
+            _render(db, out, languages, run, log, point_size, text_sizes, screens)
         finally:
             if own:
                 db.close()
@@ -293,6 +315,7 @@ def _render(
     log: Callable[[str], None],
     point_size: float | None = None,
     text_sizes: Sequence[int] = (100,),
+    screens: Collection[str] = (),
 ) -> None:
     app = create_application()
     font_before = QFont(app.font())
@@ -308,14 +331,15 @@ def _render(
             for language in languages:
                 set_language(language)
                 apply_qt_language(language)
-                _Session(db, out, language, run, log, percent).render()
+                _Session(db, out, language, run, log, percent, screens).render()
     finally:
         apply_text_size(size_before)
         app.setFont(font_before)
 
 
 class _Session:
-    """One window in one language: the sign-in page, then every role's screens."""
+    """One window in one language: the sign-in page, then every role's screens (or those
+    asked for)."""
 
     def __init__(
         self,
@@ -325,8 +349,11 @@ class _Session:
         run: ScreenshotRun,
         log: Callable[[str], None],
         percent: int = 100,
+        screens: Collection[str] = (),
     ) -> None:
         self.db, self.out, self.language, self.run, self.log = db, out, language, run, log
+        #: the ids of the screens to picture (empty: every screen)
+        self.screens = frozenset(screens)
         #: the ending of every picture's name: "-lv", or "-lv-150" at 150 % text size
         self.suffix = language if percent == 100 else f"{language}-{percent}"
         self.errors: list[str] = []
@@ -350,7 +377,8 @@ class _Session:
                 return
             self._save(window, f"sign-in-{self.suffix}.png")
             for role, username in DEMO_USERS:
-                self._role(window, role, username)
+                if any(self._wanted(spec.id) for spec in screens_for(frozenset({role}))):
+                    self._role(window, role, username)
         finally:
             watchdog.stop()
             window.close()
@@ -384,7 +412,7 @@ class _Session:
                     language=self.language, user=username, problem="; ".join(errors)
                 )
             )
-        for spec in list(workspace.specs):
+        for spec in [spec for spec in workspace.specs if self._wanted(spec.id)]:
             name = f"{role.value}-{spec.id}-{self.suffix}.png"
             with self._collecting() as errors:
                 try:
@@ -414,7 +442,7 @@ class _Session:
                 continue
             self._save(window, name)
         for extra_role, extra_name, open_extra in EXTRA_PICTURES:
-            if extra_role == role:
+            if extra_role == role and self._wanted(EXTRA_PICTURE_SCREENS[extra_name]):
                 self._dialog(window, f"{role.value}-{extra_name}-{self.suffix}.png", open_extra)
         window.sign_out()
         self._settle(window)
@@ -464,6 +492,9 @@ class _Session:
             self._settle(window)
 
     # --- helpers --------------------------------------------------------------------
+
+    def _wanted(self, screen_id: str) -> bool:
+        return not self.screens or screen_id in self.screens
 
     def _save(self, window: MainWindow, name: str, picture: QPixmap | None = None) -> None:
         path = self.out / name

@@ -12,6 +12,7 @@ from pathlib import Path
 from digcomp_app.services.database import Database, sqlite_path
 from digcomp_app.services.permissions import Role
 from digcomp_app.showcase import screenshots
+from digcomp_app.ui.screens import discover
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -90,6 +91,21 @@ def test_without_a_database_the_demo_school_is_made_in_a_temporary_one(tmp_path,
     assert not path.parent.exists()  # deleted with its folder
 
 
+def test_a_screen_asked_for_that_does_not_exist_is_reported(tmp_path, demo_db):
+    lines: list[str] = []
+    run = screenshots.take_screenshots(
+        tmp_path / "pictures", [], demo_db, log=lines.append, screens=["home", "nothing"]
+    )
+    known = sorted(spec.id for spec in discover())
+    assert "home" in known and "nothing" not in known
+    assert run.failures == lines
+    assert lines == [f"There is no screen nothing; the screens are: {', '.join(known)}."]
+    # each extra picture is taken with the screen it opens from
+    extras = {name for _role, name, _open in screenshots.EXTRA_PICTURES}
+    assert set(screenshots.EXTRA_PICTURE_SCREENS) == extras
+    assert set(screenshots.EXTRA_PICTURE_SCREENS.values()) <= set(known)
+
+
 def test_the_command_line_does_not_load_qt_for_the_screenshots_command():
     script = (
         "import sys\n"
@@ -141,14 +157,16 @@ def test_a_failing_screen_is_reported_and_the_others_are_still_saved(tmp_path, d
         (extra / name / "__init__.py").write_text(source, encoding="utf-8")
     hashes = password_hashes(database)
     out = tmp_path / "pictures"
-    # One text size is enough to see a failing screen reported and the others saved.
+    # One text size, and the failing screens with one screen of each role before them and
+    # one after (--screen), are enough to see a failing screen reported and the others saved.
+    asked = ["home", "broken_build", "broken_refresh", "frameworks"]
     script = (
         "import sys\n"
         "import digcomp_app.ui.screens as screens\n"
         f"screens.__path__.append({str(extra)!r})\n"
         "from digcomp_app.cli import main\n"
         f"sys.exit(main(['--database', {str(database)!r}, 'screenshots', '--out', {str(out)!r},"
-        " '--lang', 'en', '--text-size', '100']))\n"
+        f" '--lang', 'en', '--text-size', '100', *{[f'--screen={s}' for s in asked]!r}]))\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", script],
@@ -165,6 +183,8 @@ def test_a_failing_screen_is_reported_and_the_others_are_still_saved(tmp_path, d
     for role in Role:  # every other screen of every role is there
         assert f"{role.value}-home-en.png" in names
         assert f"{role.value}-frameworks-en.png" in names
+    # and only the screens asked for (with no extra view: none opens from them)
+    assert len(names) == 1 + 2 * len(Role), sorted(names)
     assert "screen broken_build of learner05 failed: RuntimeError: cannot build" in done.stdout
     assert "screen broken_refresh of teacher1 failed: ValueError: cannot load" in done.stdout
     assert "Traceback" in done.stderr  # the details, for whoever fixes the screen
