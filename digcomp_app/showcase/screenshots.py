@@ -39,7 +39,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from PySide6.QtCore import QEvent, Qt, QTimer
-from PySide6.QtGui import QColor, QFont, QPainter, QPixmap
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPixmap
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
@@ -50,6 +50,7 @@ from digcomp_app.services.permissions import Role
 from digcomp_app.settings import load_settings, save_settings
 from digcomp_app.showcase import demo
 from digcomp_app.showcase.demo.content import PASSWORD
+from digcomp_app.showcase.demo.files import png_of_rows
 from digcomp_app.ui.app import create_application
 from digcomp_app.ui.main_window import MainWindow
 from digcomp_app.ui.qt_i18n import apply_qt_language
@@ -234,6 +235,17 @@ EXTRA_PICTURE_SCREENS: dict[str, str] = {
     "certificate_register": "certification",
     "verify": "certification",
 }
+
+
+def png_of(picture: QPixmap) -> bytes:
+    """The picture as a PNG file: 8-bit RGB, its rows unfiltered and compressed at zlib's
+    default level. On the screens' flat colours that is a fifth smaller than Qt's PNG writer
+    makes them (it filters every row five ways to choose one), in about 60 % of its time."""
+    image = picture.toImage().convertToFormat(QImage.Format.Format_RGB888)
+    width, height, stride = image.width(), image.height(), image.bytesPerLine()
+    pixels = image.constBits()
+    rows = b"".join(b"\x00" + pixels[y * stride : y * stride + width * 3] for y in range(height))
+    return png_of_rows(width, height, rows)
 
 
 @dataclass
@@ -499,7 +511,9 @@ class _Session:
     def _save(self, window: MainWindow, name: str, picture: QPixmap | None = None) -> None:
         path = self.out / name
         picture = picture if picture is not None else window.grab()
-        if not picture.save(str(path), "PNG"):
+        try:
+            path.write_bytes(png_of(picture))
+        except OSError:
             self._fail(_("Could not write {path}.").format(path=path))
             return
         if (picture.width(), picture.height()) != (WIDTH, HEIGHT):

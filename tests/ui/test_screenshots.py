@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from PySide6.QtGui import QColor, QImage, QPixmap
+
 from digcomp_app.services.database import Database, sqlite_path
 from digcomp_app.services.permissions import Role
 from digcomp_app.showcase import screenshots
@@ -104,6 +106,19 @@ def test_a_screen_asked_for_that_does_not_exist_is_reported(tmp_path, demo_db):
     extras = {name for _role, name, _open in screenshots.EXTRA_PICTURES}
     assert set(screenshots.EXTRA_PICTURE_SCREENS) == extras
     assert set(screenshots.EXTRA_PICTURE_SCREENS.values()) <= set(known)
+
+
+def test_a_picture_is_saved_as_a_png_of_its_pixels(qapp):
+    image = QImage(7, 5, QImage.Format.Format_RGB32)  # rows of 21 bytes: padded in memory
+    for x in range(7):
+        for y in range(5):
+            image.setPixelColor(x, y, QColor(x * 36, y * 60, (x * y * 7) % 256))
+    data = screenshots.png_of(QPixmap.fromImage(image))
+    read = QImage.fromData(data, "PNG")
+    assert not read.isNull() and (read.width(), read.height()) == (7, 5)
+    for x in range(7):
+        for y in range(5):
+            assert read.pixelColor(x, y) == image.pixelColor(x, y), (x, y)
 
 
 def test_the_command_line_does_not_load_qt_for_the_screenshots_command():

@@ -52,6 +52,12 @@ def png_image(width: int, height: int, pixel: Callable[[int, int], tuple[int, in
         b"\x00" + bytes(channel for x in range(width) for channel in pixel(x, y))
         for y in range(height)
     )
+    return png_of_rows(width, height, rows, level=9)
+
+
+def png_of_rows(width: int, height: int, rows: bytes, level: int = -1) -> bytes:
+    """An 8-bit RGB PNG of ``rows``: each row a filter type byte, then its pixels (red,
+    green, blue); compressed at zlib ``level`` (-1: zlib's default)."""
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         checksum = zlib.crc32(kind + data) & 0xFFFFFFFF
@@ -61,7 +67,7 @@ def png_image(width: int, height: int, pixel: Callable[[int, int], tuple[int, in
     return (
         b"\x89PNG\r\n\x1a\n"
         + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(rows, 9))
+        + chunk(b"IDAT", zlib.compress(rows, level))
         + chunk(b"IEND", b"")
     )
 
