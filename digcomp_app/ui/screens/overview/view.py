@@ -201,8 +201,9 @@ class OverviewScreen(QWidget):
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.message)
         self._filling = False
+        # the figures come with refresh(), when the screen is shown (counted once, not
+        # once here and again as the workspace shows it)
         self.retranslate()
-        self.refresh()
 
     @staticmethod
     def _stack(chart: BarChart, table: QTableWidget) -> QStackedWidget:
