@@ -9,7 +9,6 @@ import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from alembic.script import ScriptDirectory
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import (
@@ -159,6 +158,8 @@ def check_revision(revision: str | None, path: object) -> None:
         return
     if revision is None:
         raise InvalidInput("source", not_a_backup(path))
+    from alembic.script import ScriptDirectory  # only for a backup of another version
+
     script = ScriptDirectory.from_config(migrations._config())
     known = {r.revision for r in script.walk_revisions()}
     if revision not in known:

@@ -12,7 +12,6 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from alembic.runtime.migration import MigrationContext
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -163,6 +162,10 @@ def _same_file(first: Path, second: Path) -> bool:
 
 def _copy_into_new_sqlite(db: Database, target: Path, steps: Steps, text: str) -> None:
     """Create the schema in a new SQLite file and copy every row, in one consistent read."""
+    # Alembic loads only here, where the new file is migrated anyway: backups of SQLite
+    # files and restores into an up-to-date database do without it (0.2 s at start).
+    from alembic.runtime.migration import MigrationContext
+
     engine = create_engine(f"sqlite:///{target}")
     try:
         migrations.migrate(engine, backup=False)
