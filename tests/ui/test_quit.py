@@ -1,7 +1,7 @@
 """Quitting never crashes the program: each role signs in, visits every screen of theirs and
 quits with Ctrl+Q, five times, each time in a program of its own (the window as
 ``digcomp-app`` opens it, through ``ui.app.run``), so that a crash at exit shows as a bad
-exit code or "Fatal Python error" on the error output.
+exit code, a signal, or "Fatal Python error" on the error output.
 
 Once, Ctrl+Q after an administrator's session wrote "Fatal Python error: bool_dealloc" to
 the log. PySide6 6.12.0 drops a reference to ``True``/``False`` each time a signal carries a
@@ -9,6 +9,20 @@ bool to a Python slot (every ``clicked(bool)``, ``toggled(bool)``, ``triggered(b
 it drops one to ``None`` (tests/ui/test_qt_binding.py); after enough clicks the interpreter
 frees ``True`` and aborts, often only when everything is torn down at exit. The pinned
 binding must keep both alone.
+
+How the programs start: not as ``python -c SESSION`` each (most of a short program's CPU
+time went on imports), but forked from one server per module that has imported PySide6 and
+the program (``ui.app`` and every screen package; no ``QApplication``, and no thread:
+checked before each fork) (tests/ui/forked_programs.py). Each program is a fresh child of
+that server with the session's own environment (its settings file, no
+``DIGCOMP_DATABASE_URL``, the fault handler on), arguments and output files; it runs
+``SESSION`` as ``python -c`` would, in ``__main__``, and ``sys.exit`` leaves it through the
+interpreter's normal finalization, the exit this test watches: the window and the
+application object deleted, the modules torn down, "Fatal Python error" written to its
+error output, an abort or a crash reported as the signal's negative return code. What
+differs from a program of its own: those imports ran before the application object existed
+(they make no Qt object: checked), the screen packages were imported before the sign-in
+rather than at it, and the programs of one server share its hash seed.
 """
 
 from __future__ import annotations
@@ -17,11 +31,28 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 
 import pytest
 
+from tests.ui.forked_programs import ForkServer
+
 ROUNDS = 5
 ROLES = ("admin", "coordinator", "teacher1", "learner01")
+
+#: what every program imports, imported once by the fork server: no Qt object is made yet
+PRELOAD = """
+import gc
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+from digcomp_app.ui import app as ui_app
+from digcomp_app.ui.screens import discover
+discover()
+from PySide6.QtCore import QCoreApplication, QObject
+assert QCoreApplication.instance() is None
+assert not [o for o in gc.get_objects() if isinstance(o, QObject)]
+"""
 
 SESSION = r"""
 import sys
@@ -79,38 +110,48 @@ sys.exit(code)
 """
 
 
+def program_environment() -> dict[str, str]:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONFAULTHANDLER": "1"}
+    env.pop("DIGCOMP_DATABASE_URL", None)
+    return env
+
+
 @pytest.fixture(scope="module")
 def school(demo_template, tmp_path_factory):
     folder = tmp_path_factory.mktemp("quit")
     return folder, demo_template
 
 
-def session(folder, template, user: str, number: int) -> subprocess.CompletedProcess[str]:
+@pytest.fixture(scope="module")
+def programs(school) -> Iterator[ForkServer]:
+    folder, _template = school
+    server = ForkServer(PRELOAD, program_environment(), folder / "fork-server.log")
+    yield server
+    server.close()
+
+
+def session(programs, folder, template, user: str, number: int) -> subprocess.CompletedProcess[str]:
     path = folder / f"{user}-{number}.sqlite3"
     shutil.copy(template, path)
     env = {
-        **os.environ,
-        "QT_QPA_PLATFORM": "offscreen",
+        **program_environment(),
         "DIGCOMP_SETTINGS": str(folder / f"settings-{user}-{number}.ini"),
-        "PYTHONFAULTHANDLER": "1",
     }
-    env.pop("DIGCOMP_DATABASE_URL", None)
-    return subprocess.run(
-        [sys.executable, "-c", SESSION, user, f"sqlite:///{path}"],
+    return programs.run(
+        SESSION,
+        [user, f"sqlite:///{path}"],
         env=env,
-        capture_output=True,
-        text=True,
+        output=folder / f"{user}-{number}",
         timeout=120,
-        check=False,
     )
 
 
 @pytest.mark.parametrize("user", ROLES)
-def test_each_role_visits_every_screen_and_quits_cleanly_five_times(school, user):
+def test_each_role_visits_every_screen_and_quits_cleanly_five_times(programs, school, user):
     folder, template = school
     codes = []
     for number in range(ROUNDS):
-        done = session(folder, template, user, number)
+        done = session(programs, folder, template, user, number)
         codes.append(done.returncode)
         assert "Fatal Python error" not in done.stderr, done.stderr[-3000:]
         assert "QUIT DID NOT CLOSE" not in done.stderr, done.stderr[-3000:]
