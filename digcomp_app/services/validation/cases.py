@@ -107,13 +107,20 @@ def get_case(db: Database, actor: Actor, case_id: int) -> CaseInfo:
 
 @service("validation.list_cases")
 def list_cases(
-    db: Database, actor: Actor, mobility_id: int | None = None, stage: str | None = None
+    db: Database,
+    actor: Actor,
+    mobility_id: int | None = None,
+    stage: str | None = None,
+    learner_id: int | None = None,
 ) -> list[CaseInfo]:
+    """The cases this person may see, of one mobility, stage or learner when asked."""
     if stage is not None and stage not in STAGES:
         return []  # no case is at an unknown stage (a NUL would fail on PostgreSQL)
     query = select(ValidationCase).order_by(ValidationCase.id)
     if mobility_id is not None:
         query = query.where(ValidationCase.mobility_id == mobility_id)
+    if learner_id is not None:
+        query = query.where(ValidationCase.learner_id == learner_id)
     if stage is not None:
         query = query.where(ValidationCase.stage == stage)
     if not actor.has(Role.COORDINATOR):

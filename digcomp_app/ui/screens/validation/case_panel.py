@@ -151,9 +151,12 @@ class CasePanel(QWidget):
     def _load_cases(self, select_id: int | None = None) -> None:
         db, actor = self._context.db, self._context.actor
         try:
-            self.cases = [
-                c for c in validation.list_cases(db, actor) if c.learner_id == self.learner_id
-            ]
+            # this learner's cases only (not every case of the school, read and dropped)
+            self.cases = (
+                validation.list_cases(db, actor, learner_id=self.learner_id)
+                if self.learner_id is not None
+                else []
+            )
         except ServiceError as error:
             self.cases = []
             self.message.show_error(str(error))
