@@ -165,9 +165,10 @@ class MainWindow(QMainWindow):
         settings = load_settings()
         self.idle_minutes = settings.idle_lock_minutes
         apply_text_size(settings.text_size)
-        # Input is watched (for the idle lock) only while someone is signed in: a filter on
-        # the whole application sees every event, which slows the first paint a lot.
+        # Input is watched (for the idle lock) only while someone is signed in, on the
+        # program's windows (see _watch_input)
         self._watching_input = False
+        self._windows_pending = False
         #: opens the database in a thread after the first paint (see paintEvent)
         self.loader: Background | None = None
         #: the size it has until someone resizes it (see setVisible)
@@ -674,25 +675,46 @@ class MainWindow(QMainWindow):
             self._watch_input(True)
 
     def _watch_input(self, on: bool) -> None:
-        """Watch every input event of the application (to restart the idle timer)."""
+        """Watch the program's windows for input (to restart the idle timer).
+
+        The filter sits on each window (QWindow), where the system delivers every key,
+        click, mouse move, wheel turn and touch first, and not on the whole application: a
+        filter there is called for every event of every object (each widget's polish,
+        layout and paint, the "blocked" Qt sends every widget of the main window as a dialog
+        opens and closes), each one a call into Python, a fifth of the CPU of opening the
+        screens. A window opened later (a dialog, a menu, a list that drops down) is watched
+        from the focus change or the input that opened it."""
         app = QApplication.instance()
-        if app is None or on == self._watching_input:
+        if not isinstance(app, QApplication) or on == self._watching_input:
             return
-        if on:
-            app.installEventFilter(self)
-        else:
-            app.removeEventFilter(self)
         self._watching_input = on
+        if on:
+            app.focusWindowChanged.connect(self._watch_windows)
+            self._watch_windows()
+        else:
+            app.focusWindowChanged.disconnect(self._watch_windows)
+            for window in QApplication.topLevelWindows():
+                window.removeEventFilter(self)
+
+    def _watch_windows(self, *_focus: object) -> None:
+        """Every window of the program watched, those opened since the last look too."""
+        self._windows_pending = False
+        if self._watching_input:
+            for window in QApplication.topLevelWindows():
+                window.installEventFilter(self)  # (once: installed again, it is moved)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        # Every event of the application passes here: the few input events are told apart
-        # by their class first (asking an event its type makes a Python enum, each time).
+        # The events of the windows pass here: the input events are told apart by their
+        # class first (asking an event its type makes a Python enum, each time).
         if (
             isinstance(event, _input_event_class())
             and event.type() in input_events()
             and self.idle_timer.isActive()
         ):
             self.idle_timer.start()
+            if not self._windows_pending:  # a window this input opens is watched too
+                self._windows_pending = True
+                QTimer.singleShot(0, self._watch_windows)
         return False
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name

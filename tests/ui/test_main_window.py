@@ -6,7 +6,7 @@ import time
 
 from PySide6.QtCore import QPoint, QPointF, Qt, QTimer
 from PySide6.QtGui import QWheelEvent
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from digcomp_app.i18n import current_language
 from digcomp_app.settings import load_settings
@@ -80,20 +80,27 @@ def test_the_screen_locks_after_idle_time_and_the_same_user_carries_on(qtbot, wi
 
 
 def test_typing_clicking_and_the_wheel_restart_the_idle_time_and_nothing_else_does(qtbot, window):
+    """The input as the system delivers it: to a window of the program (the main window,
+    and a dialog that opened after the sign-in), whose widget under it then gets it."""
     sign_in(qtbot, window, "teacher1")
     interval = 100_000
     window.idle_timer.setInterval(interval)
     window.idle_timer.setTimerType(Qt.TimerType.PreciseTimer)  # (a coarse one rounds 5 %)
     navigation = window.workspace.navigation
+    handle = window.windowHandle()
+    at = navigation.viewport().mapTo(window, QPoint(5, 5))
+    qtbot.mouseMove(handle, at)  # the click below then moves nothing: a press, a release
+    dialog = QDialog(window)
+    dialog.resize(200, 100)
     inputs = {
-        "key": lambda: qtbot.keyClick(navigation, Qt.Key.Key_Shift),
-        "click": lambda: qtbot.mouseClick(navigation.viewport(), Qt.MouseButton.LeftButton),
-        "move": lambda: qtbot.mouseMove(navigation.viewport(), QPoint(5, 5)),
+        "key": lambda: qtbot.keyClick(handle, Qt.Key.Key_Shift),
+        "click": lambda: qtbot.mouseClick(handle, Qt.MouseButton.LeftButton, pos=at),
+        "move": lambda: qtbot.mouseMove(handle, at + QPoint(3, 3)),
         "wheel": lambda: QApplication.sendEvent(
-            navigation.viewport(),
+            handle,
             QWheelEvent(
-                QPointF(5, 5),
-                QPointF(5, 5),
+                QPointF(at),
+                QPointF(window.mapToGlobal(at)),
                 QPoint(0, 0),
                 QPoint(0, -120),
                 Qt.MouseButton.NoButton,
@@ -103,6 +110,11 @@ def test_typing_clicking_and_the_wheel_restart_the_idle_time_and_nothing_else_do
             ),
         ),
         "paint and layout (not input)": lambda: (navigation.update(), window.adjustSize()),
+        "key in a dialog opened since": lambda: (
+            dialog.show(),
+            qtbot.waitUntil(lambda: QApplication.focusWindow() is dialog.windowHandle()),
+            qtbot.keyClick(dialog.windowHandle(), Qt.Key.Key_Shift),
+        ),
     }
     for name, act in inputs.items():
         window.idle_timer.start()
@@ -112,6 +124,7 @@ def test_typing_clicking_and_the_wheel_restart_the_idle_time_and_nothing_else_do
         restarted = window.idle_timer.remainingTime() > interval - 350
         assert restarted == (name != "paint and layout (not input)"), name
         assert window.pages.currentWidget() is window.workspace
+    dialog.close()
 
 
 def test_keyboard_moves_between_screens(qtbot, window):
