@@ -56,7 +56,7 @@ def _validate(
             raise InvalidInput(
                 field, _("There is no organisation with the number {id}.").format(id=org_id)
             )
-    if library_of(db).find(draft.framework_id, draft.framework_version) is None:
+    if library_of(db, session).find(draft.framework_id, draft.framework_version) is None:
         raise InvalidInput(
             "framework",
             _("The framework {id} {version} is not installed.").format(

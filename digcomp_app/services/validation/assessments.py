@@ -61,7 +61,7 @@ def record_assessment(
                     "competence",
                     _("Competence {id} is not a target of this case.").format(id=competence_id),
                 )
-            framework = library_of(db).get(case.framework_id, case.framework_version)
+            framework = library_of(db, session).get(case.framework_id, case.framework_version)
             if level not in {lv.number for lv in framework.levels}:
                 raise InvalidInput(
                     "level",

@@ -30,14 +30,14 @@ def open_case(
 ) -> CaseInfo:
     """Start a case at identification, with targets seeded from the learner's latest
     completed self-assessment (each competence rated, at the level the learner chose)."""
-    if library_of(db).find(framework_id, framework_version) is None:
-        raise InvalidInput(
-            "framework",
-            _("The framework {id} {version} is not installed.").format(
-                id=framework_id, version=framework_version
-            ),
-        )
     with db.transaction() as session:
+        if library_of(db, session).find(framework_id, framework_version) is None:
+            raise InvalidInput(
+                "framework",
+                _("The framework {id} {version} is not installed.").format(
+                    id=framework_id, version=framework_version
+                ),
+            )
         require_learner(session, actor, learner_id)
         if (
             mobility_id is not None

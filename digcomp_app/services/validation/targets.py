@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from digcomp_app.i18n import _
@@ -19,9 +20,9 @@ from digcomp_app.storage.models import TargetCompetence, ValidationCase, utcnow
 
 
 def _check_targets(
-    db: Database, case: ValidationCase, targets: Iterable[TargetDraft]
+    db: Database, session: Session, case: ValidationCase, targets: Iterable[TargetDraft]
 ) -> list[TargetDraft]:
-    framework = library_of(db).get(case.framework_id, case.framework_version)
+    framework = library_of(db, session).get(case.framework_id, case.framework_version)
     levels = {level.number for level in framework.levels}
     seen: set[str] = set()
     checked = []
@@ -80,7 +81,7 @@ def set_targets(
             require_stage(case, "identification")
             if expected_version is not None and case.version != expected_version:
                 raise ConcurrentChange(_targets_changed_message(), case_info(session, case))
-            checked = _check_targets(db, case, targets)
+            checked = _check_targets(db, session, case, targets)
             # The case row carries the version: writing it first checks it (and, on a
             # server, makes a second editor wait here until the first has committed).
             case.updated_at = utcnow()
