@@ -13,8 +13,8 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, lazyload
 
 from digcomp_app.framework.digcompsat import (
     AnswerValue,
@@ -124,7 +124,9 @@ class Suggestion:
 LANGUAGES = ("lv", "en")
 
 
-def info(row: SkillsTest) -> SkillsTestInfo:
+def info(row: SkillsTest, answers: Mapping[str, AnswerValue] | None = None) -> SkillsTestInfo:
+    """The test as the services return it; its ``answers`` (item -> value, in the order
+    they were first given) read from ``row`` unless given."""
     return SkillsTestInfo(
         row.id,
         row.learner_id,
@@ -133,7 +135,7 @@ def info(row: SkillsTest) -> SkillsTestInfo:
         row.language,
         row.started_at,
         row.completed_at,
-        {a.item_id: a.value for a in row.answers},
+        {a.item_id: a.value for a in row.answers} if answers is None else answers,
     )
 
 
@@ -144,8 +146,11 @@ def _may_read(session: Session, actor: Actor, learner_id: int) -> None:
     require_learner(session, actor, learner_id)
 
 
-def _own(session: Session, actor: Actor, test_id: int) -> SkillsTest:
-    row = session.get(SkillsTest, test_id)
+def _own(session: Session, actor: Actor, test_id: int, *, answers: bool = True) -> SkillsTest:
+    """The actor's own test; its answers loaded with it unless ``answers`` is False."""
+    row = session.get(
+        SkillsTest, test_id, options=() if answers else (lazyload(SkillsTest.answers),)
+    )
     if row is None:
         raise NotFound(_("There is no skills test with the number {id}.").format(id=test_id))
     if row.learner_id != actor.learner_id:
@@ -227,7 +232,7 @@ def answer(
     if value is not None and not 0 <= value <= 3:
         raise InvalidInput("value", _("An answer is one of the four choices."))
     with db.transaction() as session:
-        row = _own(session, actor, test_id)
+        row = _own(session, actor, test_id, answers=False)
         if row.completed_at is not None:
             raise WorkflowError(
                 _("This skills test is finished; start a new one to change your answers.")
@@ -236,14 +241,30 @@ def answer(
             raise InvalidInput(
                 "value", _('"Unclear to me" is not one of the choices for this item.')
             )
-        existing = next((a for a in row.answers if a.item_id == item_id), None)
+        # The earlier answers as plain rows (up to 82 per test), not loaded as objects:
+        # only the one answered now is written.
+        given = session.execute(
+            select(SkillsTestAnswer.id, SkillsTestAnswer.item_id, SkillsTestAnswer.value)
+            .where(SkillsTestAnswer.skills_test_id == row.id)
+            .order_by(SkillsTestAnswer.id)
+        ).all()
+        existing = next((a.id for a in given if a.item_id == item_id), None)
         if existing is None:
-            existing = SkillsTestAnswer(item_id=item_id)
-            row.answers.append(existing)
-        existing.value = value
-        existing.answered_at = utcnow()
+            session.add(
+                SkillsTestAnswer(
+                    skills_test_id=row.id, item_id=item_id, value=value, answered_at=utcnow()
+                )
+            )
+        else:
+            session.execute(
+                update(SkillsTestAnswer)
+                .where(SkillsTestAnswer.id == existing)
+                .values(value=value, answered_at=utcnow())
+            )
         session.flush()
-        return info(row)
+        answers = {a.item_id: a.value for a in given}
+        answers[item_id] = value  # a new answer comes last, as its id does
+        return info(row, answers)
 
 
 @service("skills_test.complete")
