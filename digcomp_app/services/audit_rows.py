@@ -59,6 +59,7 @@ TRACKED: dict[str, tuple[str, ...]] = {
 BASELINE_ACTION = "audit.rows_baseline"
 _PENDING = "audit_rows_pending"
 _LAST_EVENT = "audit_rows_last_event"
+_HEAD = "audit_rows_head"
 _CHUNK = 500
 #: engines whose database is known to hold the baseline event (asked once per process)
 _HAS_BASELINE: weakref.WeakSet[Any] = weakref.WeakSet()
@@ -193,9 +194,12 @@ def _after_flush(session: Session, _context: Any) -> None:
             pending.setdefault(identity[0], {})[identity[1]] = True
 
 
-def note_event(session: Session, event_row: AuditEvent) -> None:
-    """Called by ``auditlog.append``: the rows are written into the last event."""
+def note_event(session: Session, event_row: AuditEvent, head: AuditHead) -> None:
+    """Called by ``auditlog.append``: the rows are written into the last event. The chain's
+    head (locked by the append) is kept with it, so that it stays in the session's identity
+    map (which holds clean objects weakly) and is not read again at commit."""
     session.info[_LAST_EVENT] = event_row
+    session.info[_HEAD] = head
 
 
 def record(session: Session) -> None:
@@ -228,12 +232,11 @@ def record(session: Session) -> None:
     merged.update(rows)
     details["rows"] = dict(sorted(merged.items()))
     target.details = details
-    session.flush()
     target.hash = auditlog.event_hash(target)
     head = session.get(AuditHead, 1)
     assert head is not None and head.last_id == target.id
     head.last_hash = target.hash
-    session.flush()
+    session.flush()  # the details and the hash in one UPDATE of the event
     session.info.pop(_PENDING, None)
 
 
@@ -267,11 +270,13 @@ def forget_baseline(engine: Any) -> None:
 def _before_commit(session: Session) -> None:
     record(session)  # flushes first: the commit's own flush comes after this hook
     session.info.pop(_LAST_EVENT, None)
+    session.info.pop(_HEAD, None)
 
 
 def _after_rollback(session: Session) -> None:
     session.info.pop(_PENDING, None)
     session.info.pop(_LAST_EVENT, None)
+    session.info.pop(_HEAD, None)
 
 
 def install(session_factory: Any) -> None:

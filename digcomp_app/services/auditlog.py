@@ -75,7 +75,7 @@ def append(
     session.flush()
     event.hash = event_hash(event)
     head.last_id, head.last_hash = event.id, event.hash
-    audit_rows.note_event(session, event)
+    audit_rows.note_event(session, event, head)
     return event
 
 
