@@ -22,7 +22,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 import pytest
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -65,6 +65,9 @@ EXPECTED_DIALOGS = {
 }
 
 
+#: findChildren: a widget's own children only (not theirs)
+DIRECT_CHILDREN = Qt.FindChildOption.FindDirectChildrenOnly
+
 #: states of a screen besides the one the screenshots show
 MORE_STATES = {
     "cases": lambda window, _screen: _cases_at_assessment(window),
@@ -103,13 +106,21 @@ def _shown(widget: QWidget) -> bool:
 
 
 def own_widgets(window: QWidget) -> list[QWidget]:
-    """``window`` and the widgets in it (not those of the windows it opened)."""
-    return [w for w in [window, *window.findChildren(QWidget)] if w.window() is window]
+    """``window`` and the visible widgets in it (not those of the windows it opened). A
+    hidden widget's children are hidden too: the walk does not go below it (the screens
+    built but not shown, most of the main window's widgets)."""
+    found, todo = [window], [window]
+    while todo:
+        for child in todo.pop().findChildren(QWidget, options=DIRECT_CHILDREN):
+            if child.isVisible() and not child.isWindow():
+                found.append(child)
+                todo.append(child)
+    return found
 
 
 def claims(window: QWidget, own: list[QWidget] | None = None) -> dict[str, list[str]]:
     """Every Alt+letter the visible, enabled controls of ``window`` claim: letter → who.
-    ``own``: the widgets of ``window`` (own_widgets), when the caller has them already."""
+    ``own``: the visible widgets of ``window`` (own_widgets), when the caller has them."""
     found: dict[str, list[str]] = defaultdict(list)
     for widget in own_widgets(window) if own is None else own:
         if not _shown(widget):
@@ -176,6 +187,7 @@ class _Hints:
 
     def __init__(self, own: list[QWidget]) -> None:
         self.own = own
+        self._around: dict[QWidget, str] = {}
 
     @functools.cached_property
     def shown(self) -> str:
@@ -183,7 +195,9 @@ class _Hints:
 
     def near(self, owner: QWidget) -> str:
         around = owner if owner.isWindow() else owner.parentWidget()
-        return self.shown + "\n" + _texts([around, *around.findChildren(QWidget)])
+        if around not in self._around:  # (read once for the shortcuts of one parent)
+            self._around[around] = _texts([around, *around.findChildren(QWidget)])
+        return self.shown + "\n" + self._around[around]
 
 
 def _named(keys: QKeySequence, hints: str) -> bool:
@@ -209,6 +223,8 @@ def unnamed_shortcuts(window: QWidget, own: list[QWidget] | None = None) -> list
         keys = shortcut.key()  # the first: the one a tooltip names (others are alternatives)
         if not keys.isEmpty() and not _named(keys, hints.near(parent)):
             problems.append(f"shortcut {keys.toString()} of {type(parent).__name__}")
+    # the actions of the window, and those added to its visible widgets (an action shown
+    # only on hidden widgets is not reachable: it is left out below either way)
     actions = set(window.findChildren(QAction))
     for widget in own:
         actions.update(widget.actions())
