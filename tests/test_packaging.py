@@ -41,3 +41,10 @@ def test_ci_and_readme_install_with_the_pins():
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     command = "PIP_CONSTRAINT=constraints.txt .venv/bin/pip install -e '.[test]'"
     assert command in readme and command in ci
+
+
+def test_the_bundle_is_built_with_the_pins():
+    """packaging/build-linux.sh installs the bundle's environment with uv, itself pinned."""
+    script = (ROOT / "packaging" / "build-linux.sh").read_text(encoding="utf-8")
+    assert "-c constraints.txt --build-constraints constraints.txt" in script
+    assert re.search(r"^UV_VERSION=\d+\.\d+\.\d+$", script, re.MULTILINE)
