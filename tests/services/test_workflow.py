@@ -87,7 +87,8 @@ def test_coordinator_certifies_and_the_certificate_never_changes(db, school, sig
     validation.record_assessment(
         db, school.teacher, case.id, "1.1", 4, "practical_task", "Izmantoja meklēšanas filtrus"
     )
-    validation.record_assessment(db, school.teacher, case.id, "2.1", 3, "interview")
+    recorded = validation.record_assessment(db, school.teacher, case.id, "2.1", 3, "interview")
+    assert recorded.assessor == "Teach"
     validation.advance(db, school.teacher, case.id)
     with pytest.raises(PermissionDenied):
         certificates.issue(db, school.teacher, case.id, signer)
@@ -99,7 +100,12 @@ def test_coordinator_certifies_and_the_certificate_never_changes(db, school, sig
         ("1.1", 4, "practical_task"),
         ("2.1", 3, "interview"),
     ]
-    assert validation.get_case(db, school.teacher, case.id).stage == "certified"
+    certified = validation.get_case(db, school.teacher, case.id)
+    assert certified.stage == "certified"
+    assert [(a.competence_id, a.assessor) for a in certified.assessments] == [
+        ("1.1", "Teach"),
+        ("2.1", "Teach"),
+    ]
     with pytest.raises(WorkflowError):
         validation.go_back(db, school.teacher, case.id, "typo")
     # Correction: revoke with a reason, fix, issue a new one that names the old.

@@ -3,6 +3,8 @@ services return of it, the stage a change needs."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -27,8 +29,13 @@ from digcomp_app.storage.models import (
 )
 
 
-def assessment_info(session: Session, row: Assessment) -> AssessmentInfo:
-    assessor = session.get(User, row.assessor_id)
+def assessment_info(
+    session: Session, row: Assessment, names: Mapping[int, str] | None = None
+) -> AssessmentInfo:
+    """What the services return of an assessment; the assessor's name from ``names`` (user
+    id -> display name, see :func:`_display_names`) when given, else read here."""
+    if names is None:
+        names = _display_names(session, [row.assessor_id])
     return AssessmentInfo(
         row.id,
         row.competence_id,
@@ -36,10 +43,19 @@ def assessment_info(session: Session, row: Assessment) -> AssessmentInfo:
         row.method,
         row.criteria,
         row.comment,
-        assessor.display_name if assessor else "",
+        names.get(row.assessor_id, ""),
         row.assessed_on,
         row.version,
     )
+
+
+def _display_names(session: Session, user_ids: Iterable[int]) -> dict[int, str]:
+    """The display names of these users, in one query (not the users with their roles)."""
+    wanted = set(user_ids)
+    if not wanted:
+        return {}
+    rows = session.execute(select(User.id, User.display_name).where(User.id.in_(wanted)))
+    return {user_id: name for user_id, name in rows}
 
 
 def case_info(session: Session, case: ValidationCase) -> CaseInfo:
@@ -47,6 +63,7 @@ def case_info(session: Session, case: ValidationCase) -> CaseInfo:
     assessments = session.scalars(
         select(Assessment).where(Assessment.case_id == case.id).order_by(Assessment.competence_id)
     ).all()
+    assessors = _display_names(session, (a.assessor_id for a in assessments))
     evidence = session.scalars(select(EvidenceItem.id).where(EvidenceItem.case_id == case.id)).all()
     steps = session.execute(
         select(StageChange, User.display_name)
@@ -66,7 +83,7 @@ def case_info(session: Session, case: ValidationCase) -> CaseInfo:
             TargetDraft(t.competence_id, t.target_level, tuple(t.outcome_ids or ()))
             for t in case.targets
         ),
-        tuple(assessment_info(session, a) for a in assessments),
+        tuple(assessment_info(session, a, assessors) for a in assessments),
         len(evidence),
         tuple(StageStep(s.from_stage, s.to_stage, s.reason, name, s.at) for s, name in steps),
         case.version,
