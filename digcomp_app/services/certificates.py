@@ -10,6 +10,7 @@ import hashlib
 import json
 import secrets
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +29,7 @@ from digcomp_app.services.permissions import Actor, Role, service
 from digcomp_app.services.scope import require_learner
 from digcomp_app.services.search import PAGE, containing, first_page, named_by, words
 from digcomp_app.services.signing import Signer, fingerprints, require_current_key
+from digcomp_app.services.user_names import display_names
 from digcomp_app.services.validation import CaseInfo, case_info, load_case
 from digcomp_app.services.validation.stages import move_to_stage
 from digcomp_app.storage.models import (
@@ -131,10 +133,10 @@ def build_snapshot(
         a.competence_id: a
         for a in session.scalars(select(Assessment).where(Assessment.case_id == case.id))
     }
+    assessors = display_names(session, (a.assessor_id for a in assessments.values()))
     competences = []
     for target in case.targets:
         assessed = assessments[target.competence_id]
-        assessor = session.get(User, assessed.assessor_id)
         competences.append(
             {
                 "competence": target.competence_id,
@@ -142,7 +144,7 @@ def build_snapshot(
                 "level": assessed.level,
                 "method": assessed.method,
                 "comment": assessed.comment,
-                "assessor": assessor.display_name if assessor else "",
+                "assessor": assessors.get(assessed.assessor_id, ""),
                 "assessed_on": assessed.assessed_on.isoformat(),
                 "outcomes": list(target.outcome_ids or ()),
             }
@@ -248,12 +250,17 @@ def issue_date(snapshot: dict[str, Any]) -> dt.date:
 
 
 def _info(
-    session: Session, cert: Certificate, prints: dict[str, str] | None = None
+    session: Session,
+    cert: Certificate,
+    prints: dict[str, str] | None = None,
+    names: Mapping[int, str] | None = None,
 ) -> CertificateInfo:
-    """The DTO of ``cert``; ``prints`` (key id → fingerprint) spares a query per row."""
+    """The DTO of ``cert``; ``prints`` (key id → fingerprint) and ``names`` (user id →
+    display name, for the issuer) spare a list its queries per row."""
     snapshot = json.loads(cert.snapshot)
     holder = snapshot["holder"]
-    issuer = session.get(User, cert.issued_by)
+    if names is None:
+        names = display_names(session, [cert.issued_by])
     mobility = snapshot.get("mobility") or {}
     issued_on = issue_date(snapshot)
     qr_text = fingerprint = ""
@@ -271,7 +278,7 @@ def _info(
         f"{holder['given_names']} {holder['surname']}",
         mobility.get("code", ""),
         cert.issued_at,
-        issuer.display_name if issuer else "",
+        names.get(cert.issued_by, ""),
         cert.status,
         cert.revoked_at,
         cert.revoke_reason,
@@ -425,7 +432,9 @@ def list_register(
         )
     with db.transaction() as session:
         prints = fingerprints(session)
-        found = [_info(session, c, prints) for c in session.scalars(query)]
+        rows = session.scalars(query).all()
+        names = display_names(session, (c.issued_by for c in rows))
+        found = [_info(session, c, prints, names) for c in rows]
     needle = text.strip().casefold()
     if needle:
         found = [c for c in found if needle in c.holder.casefold() or needle in c.serial.casefold()]
@@ -477,9 +486,8 @@ def search_register(
         found = session.scalars(
             select(Certificate).where(Certificate.id.in_(ids)).order_by(*newest)
         ).all()
-        # held here, so that each row's issuer comes from the session, not a query per row
-        _held = session.scalars(select(User).where(User.id.in_({c.issued_by for c in found}))).all()
-        return RegisterPage(tuple(_info(session, c, prints) for c in found), total)
+        names = display_names(session, (c.issued_by for c in found))
+        return RegisterPage(tuple(_info(session, c, prints, names) for c in found), total)
 
 
 @service("certificates.get")

@@ -16,6 +16,7 @@ import hashlib
 import struct
 import unicodedata
 import zlib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
@@ -28,13 +29,13 @@ from digcomp_app.services.database import Database
 from digcomp_app.services.errors import IntegrityProblem, InvalidInput, NotFound
 from digcomp_app.services.inputs import clean_text
 from digcomp_app.services.permissions import Actor, service
+from digcomp_app.services.user_names import display_names
 from digcomp_app.services.validation import load_case
 from digcomp_app.services.validation.rows import require_stage
 from digcomp_app.storage.models import (
     EvidenceBlob,
     EvidenceItem,
     Organisation,
-    User,
     ValidationCase,
 )
 
@@ -293,24 +294,49 @@ class EvidenceFile:
     content: bytes
 
 
-def _info(session: Session, item: EvidenceItem) -> EvidenceInfo:
-    blob = session.get(EvidenceBlob, item.blob_sha256) if item.blob_sha256 else None
-    user = session.get(User, item.added_by)
+def _info(
+    session: Session,
+    item: EvidenceItem,
+    files: Mapping[str, tuple[str, int]] | None = None,
+    names: Mapping[int, str] | None = None,
+) -> EvidenceInfo:
+    """What the services return of an item. ``files`` (SHA-256 -> media type and size, see
+    :func:`_file_facts`) and ``names`` (user id -> display name) spare a list its queries
+    per item; without them they are read here."""
+    if files is None:
+        files = _file_facts(session, [item.blob_sha256])
+    if names is None:
+        names = display_names(session, [item.added_by])
+    facts = files.get(item.blob_sha256) if item.blob_sha256 else None
     return EvidenceInfo(
         item.id,
         item.case_id,
         item.kind,
         item.title,
         item.description,
-        safe_name(item.file_name, blob.media_type) if blob else item.file_name,
-        blob.media_type if blob else "",
-        blob.size if blob else 0,
+        safe_name(item.file_name, facts[0]) if facts else item.file_name,
+        facts[0] if facts else "",
+        facts[1] if facts else 0,
         item.blob_sha256 or "",
         item.url,
         tuple(item.competence_ids or ()),
-        user.display_name if user else "",
+        names.get(item.added_by, ""),
         item.added_at,
     )
+
+
+def _file_facts(session: Session, digests: Iterable[str | None]) -> dict[str, tuple[str, int]]:
+    """The media type and size of these stored files (SHA-256 -> both), without their
+    content: reading the blob rows whole would read every file to show its size."""
+    wanted = {digest for digest in digests if digest}
+    if not wanted:
+        return {}
+    rows = session.execute(
+        select(EvidenceBlob.sha256, EvidenceBlob.media_type, EvidenceBlob.size).where(
+            EvidenceBlob.sha256.in_(wanted)
+        )
+    )
+    return {digest: (media_type, size) for digest, media_type, size in rows}
 
 
 def _clean_title(title: object) -> str:
@@ -631,8 +657,10 @@ def list_items(db: Database, actor: Actor, case_id: int) -> list[EvidenceInfo]:
         load_case(session, actor, case_id)
         items = session.scalars(
             select(EvidenceItem).where(EvidenceItem.case_id == case_id).order_by(EvidenceItem.id)
-        )
-        return [_info(session, item) for item in items]
+        ).all()
+        files = _file_facts(session, (item.blob_sha256 for item in items))
+        names = display_names(session, (item.added_by for item in items))
+        return [_info(session, item, files, names) for item in items]
 
 
 @service("evidence.open_file")

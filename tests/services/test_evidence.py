@@ -316,6 +316,7 @@ def test_rows_stored_before_names_were_checked_are_shown_and_saved_safely(db, sc
     assert evidence.open_file(db, school.teacher, item.id).name == "_NUL.cod.bat.txt"
     (listed,) = evidence.list_items(db, school.teacher, case_id)
     assert listed.file_name == "_NUL.cod.bat.txt"
+    assert (listed.media_type, listed.size, listed.added_by) == ("text/plain", 5, "Teach")
 
 
 def test_no_file_type_is_meant_for_the_system_viewer_as_text():

@@ -96,10 +96,10 @@ def test_coordinator_certifies_and_the_certificate_never_changes(db, school, sig
     assert cert.status == "issued" and cert.serial.startswith("DC-")
     assert cert.holder == "Jānis Bērziņš"
     assert cert.snapshot["mobility"]["host"]["name"] == "Werkstatt GmbH"
-    assert [(c["competence"], c["level"], c["method"]) for c in cert.snapshot["competences"]] == [
-        ("1.1", 4, "practical_task"),
-        ("2.1", 3, "interview"),
-    ]
+    assert [
+        (c["competence"], c["level"], c["method"], c["assessor"])
+        for c in cert.snapshot["competences"]
+    ] == [("1.1", 4, "practical_task", "Teach"), ("2.1", 3, "interview", "Teach")]
     certified = validation.get_case(db, school.teacher, case.id)
     assert certified.stage == "certified"
     assert [(a.competence_id, a.assessor) for a in certified.assessments] == [
@@ -123,9 +123,9 @@ def test_coordinator_certifies_and_the_certificate_never_changes(db, school, sig
     assert second.replaces_serial == cert.serial and second.serial != cert.serial
     assert certificates.get(db, school.coordinator, cert.serial).snapshot == cert.snapshot
     register = certificates.list_register(db, school.coordinator)
-    assert [(c.serial, c.status) for c in register] == [
-        (cert.serial, "revoked"),
-        (second.serial, "issued"),
+    assert [(c.serial, c.status, c.issued_by) for c in register] == [
+        (cert.serial, "revoked", "Coord"),
+        (second.serial, "issued", "Coord"),
     ]
 
 

@@ -3,7 +3,7 @@ services return of it, the stage a change needs."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -12,6 +12,7 @@ from digcomp_app.i18n import _
 from digcomp_app.services.errors import NotFound, WorkflowError
 from digcomp_app.services.permissions import Actor
 from digcomp_app.services.scope import require_learner
+from digcomp_app.services.user_names import display_names
 from digcomp_app.services.validation.model import (
     STAGE_NAMES,
     AssessmentInfo,
@@ -33,9 +34,9 @@ def assessment_info(
     session: Session, row: Assessment, names: Mapping[int, str] | None = None
 ) -> AssessmentInfo:
     """What the services return of an assessment; the assessor's name from ``names`` (user
-    id -> display name, see :func:`_display_names`) when given, else read here."""
+    id -> display name) when given, else read here."""
     if names is None:
-        names = _display_names(session, [row.assessor_id])
+        names = display_names(session, [row.assessor_id])
     return AssessmentInfo(
         row.id,
         row.competence_id,
@@ -49,21 +50,12 @@ def assessment_info(
     )
 
 
-def _display_names(session: Session, user_ids: Iterable[int]) -> dict[int, str]:
-    """The display names of these users, in one query (not the users with their roles)."""
-    wanted = set(user_ids)
-    if not wanted:
-        return {}
-    rows = session.execute(select(User.id, User.display_name).where(User.id.in_(wanted)))
-    return {user_id: name for user_id, name in rows}
-
-
 def case_info(session: Session, case: ValidationCase) -> CaseInfo:
     learner = session.get(Learner, case.learner_id)
     assessments = session.scalars(
         select(Assessment).where(Assessment.case_id == case.id).order_by(Assessment.competence_id)
     ).all()
-    assessors = _display_names(session, (a.assessor_id for a in assessments))
+    assessors = display_names(session, (a.assessor_id for a in assessments))
     evidence = session.scalars(select(EvidenceItem.id).where(EvidenceItem.case_id == case.id)).all()
     steps = session.execute(
         select(StageChange, User.display_name)
