@@ -37,10 +37,17 @@ def test_every_dependency_and_build_requirement_is_pinned():
 
 
 def test_ci_and_readme_install_with_the_pins():
+    """The README's test command, which CI runs: uv at its pinned version, then the test
+    extras and the build backend at theirs (docs/decisions/0040)."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    command = "PIP_CONSTRAINT=constraints.txt .venv/bin/pip install -e '.[test]'"
+    command = (
+        "PIP_CONSTRAINT=constraints.txt .venv/bin/pip install uv && .venv/bin/uv pip install "
+        "--python .venv/bin/python -c constraints.txt --build-constraints constraints.txt "
+        "-e '.[test]'"
+    )
     assert command in readme and command in ci
+    assert "uv" in _pins()
 
 
 def test_the_bundle_is_built_with_the_pins():
