@@ -18,6 +18,9 @@ class ButtonGrid(QLayout):
         super().__init__(parent)
         self.columns = columns
         self._items: list[QLayoutItem] = []
+        #: heights for widths, until the layout is invalidated (Qt asks the same width many
+        #: times while it lays out a screen; each answer asks every button for its size)
+        self._heights: dict[int, int] = {}
         self.setContentsMargins(0, 0, 0, 0)
 
     # --- QLayout's items ---------------------------------------------------------------
@@ -78,11 +81,21 @@ class ButtonGrid(QLayout):
         return True
 
     def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt's name
+        if width not in self._heights:
+            self._heights[width] = self._height_for(width)
+        return self._heights[width]
+
+    def _height_for(self, width: int) -> int:
         shown = len(self._shown())
         if not shown:
             return 0
         rows = math.ceil(shown / self.columns_for(width))
         return rows * self._row_height() + (rows - 1) * self._gap() + self._extra()[1]
+
+    def invalidate(self) -> None:
+        """A button changed (text, font, shown or hidden): the sizes are measured again."""
+        self._heights.clear()
+        super().invalidate()
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
         columns = max(1, min(self.columns, len(self._shown())))
