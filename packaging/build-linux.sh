@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PIP_CONSTRAINT=constraints.txt PIP_DISABLE_PIP_VERSION_CHECK=1
-UV_VERSION=0.13.9
+UV_VERSION=$(sed -n "s/^uv==//p" constraints.txt)  # the one pin of uv, as the test command's
 started=$(date +%s)
 
 if [ -z "${PYTHON:-}" ]; then
