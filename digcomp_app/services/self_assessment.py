@@ -7,8 +7,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, lazyload
 
 from digcomp_app.framework import Framework
 from digcomp_app.i18n import _
@@ -78,7 +78,9 @@ class Comparison:
     rows: tuple[ComparisonRow, ...]
 
 
-def info(row: SelfAssessment) -> SelfAssessmentInfo:
+def info(row: SelfAssessment, answers: tuple[Answer, ...] | None = None) -> SelfAssessmentInfo:
+    """The self-assessment as the services return it; its ``answers`` read from ``row``
+    unless given (in the order they were first given)."""
     return SelfAssessmentInfo(
         row.id,
         row.learner_id,
@@ -88,7 +90,9 @@ def info(row: SelfAssessment) -> SelfAssessmentInfo:
         row.moment,
         row.started_at,
         row.completed_at,
-        tuple(Answer(a.competence_id, a.level, tuple(a.ticked or ()), a.note) for a in row.answers),
+        tuple(Answer(a.competence_id, a.level, tuple(a.ticked or ()), a.note) for a in row.answers)
+        if answers is None
+        else answers,
     )
 
 
@@ -104,8 +108,16 @@ def _framework(db: Database, session: Session, framework_id: str, version: str) 
     return framework
 
 
-def _own(session: Session, actor: Actor, assessment_id: int) -> SelfAssessment:
-    row = session.get(SelfAssessment, assessment_id)
+def _own(
+    session: Session, actor: Actor, assessment_id: int, *, answers: bool = True
+) -> SelfAssessment:
+    """The actor's own self-assessment; its answers loaded with it unless ``answers`` is
+    False."""
+    row = session.get(
+        SelfAssessment,
+        assessment_id,
+        options=() if answers else (lazyload(SelfAssessment.answers),),
+    )
     if row is None:
         raise NotFound(
             _("There is no self-assessment with the number {id}.").format(id=assessment_id)
@@ -176,10 +188,47 @@ def answer(
     """Save one answer at once (``level`` None means "not yet"); may be changed later."""
     note = clean_text(note, "note", _("note"), MAX_NOTE, multiline=True)
     with db.transaction() as session:
-        row, framework = _open_for_answers(db, session, actor, assessment_id)
-        _put(row, framework, Answer(competence_id, level, tuple(ticked), note))
+        row, framework = _open_for_answers(db, session, actor, assessment_id, answers=False)
+        checked = _checked(framework, Answer(competence_id, level, tuple(ticked), note))
+        # The earlier answers as plain rows, not loaded as objects: only the one answered
+        # now is written.
+        given = session.execute(
+            select(
+                SelfAssessmentAnswer.id,
+                SelfAssessmentAnswer.competence_id,
+                SelfAssessmentAnswer.level,
+                SelfAssessmentAnswer.ticked,
+                SelfAssessmentAnswer.note,
+            )
+            .where(SelfAssessmentAnswer.self_assessment_id == row.id)
+            .order_by(SelfAssessmentAnswer.id)
+        ).all()
+        values = {
+            "level": checked.level,
+            "ticked": list(checked.ticked),
+            "note": checked.note,
+            "answered_at": utcnow(),
+        }
+        existing = next((a.id for a in given if a.competence_id == competence_id), None)
+        if existing is None:
+            session.add(
+                SelfAssessmentAnswer(
+                    self_assessment_id=row.id, competence_id=competence_id, **values
+                )
+            )
+        else:
+            session.execute(
+                update(SelfAssessmentAnswer)
+                .where(SelfAssessmentAnswer.id == existing)
+                .values(**values)
+            )
         session.flush()
-        return info(row)
+        answers = {
+            a.competence_id: Answer(a.competence_id, a.level, tuple(a.ticked or ()), a.note)
+            for a in given
+        }
+        answers[competence_id] = checked  # a new answer comes last, as its id does
+        return info(row, tuple(answers.values()))
 
 
 @service("self_assessment.answer_many")
@@ -217,10 +266,11 @@ def _refused_answer(competence_id: str, error: InvalidInput) -> InvalidInput:
 
 
 def _open_for_answers(
-    db: Database, session: Session, actor: Actor, assessment_id: int
+    db: Database, session: Session, actor: Actor, assessment_id: int, *, answers: bool = True
 ) -> tuple[SelfAssessment, Framework]:
-    """The actor's own unfinished self-assessment and its framework."""
-    row = _own(session, actor, assessment_id)
+    """The actor's own unfinished self-assessment (with its answers unless ``answers`` is
+    False) and its framework."""
+    row = _own(session, actor, assessment_id, answers=answers)
     if row.completed_at is not None:
         raise WorkflowError(
             _("This self-assessment is finished; start a new one to change your answers.")
@@ -230,6 +280,20 @@ def _open_for_answers(
 
 def _put(row: SelfAssessment, framework: Framework, given: Answer) -> None:
     """Check one answer (its note already cleaned) against the framework and save it."""
+    checked = _checked(framework, given)
+    existing = next((a for a in row.answers if a.competence_id == checked.competence_id), None)
+    if existing is None:
+        existing = SelfAssessmentAnswer(competence_id=checked.competence_id)
+        row.answers.append(existing)
+    existing.level = checked.level
+    existing.ticked = list(checked.ticked)
+    existing.note = checked.note
+    existing.answered_at = utcnow()
+
+
+def _checked(framework: Framework, given: Answer) -> Answer:
+    """One answer (its note already cleaned) checked against the framework; as it is
+    saved: each ticked item once."""
     competence_id, level, ticked = given.competence_id, given.level, given.ticked
     try:
         competence = framework.competence(competence_id)
@@ -256,14 +320,7 @@ def _put(row: SelfAssessment, framework: Framework, given: Answer) -> None:
                 id=competence_id, items=", ".join(unknown)
             ),
         )
-    existing = next((a for a in row.answers if a.competence_id == competence_id), None)
-    if existing is None:
-        existing = SelfAssessmentAnswer(competence_id=competence_id)
-        row.answers.append(existing)
-    existing.level = level
-    existing.ticked = list(dict.fromkeys(ticked))
-    existing.note = given.note
-    existing.answered_at = utcnow()
+    return Answer(competence_id, level, tuple(dict.fromkeys(ticked)), given.note)
 
 
 @service("self_assessment.complete")
