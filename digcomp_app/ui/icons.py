@@ -12,7 +12,16 @@ from __future__ import annotations
 import functools
 
 from PySide6.QtCore import QByteArray, QPoint, QRect, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QGuiApplication, QIcon, QIconEngine, QPainter, QPalette, QPixmap
+from PySide6.QtGui import (
+    QColor,
+    QGuiApplication,
+    QIcon,
+    QIconEngine,
+    QPainter,
+    QPalette,
+    QPixmap,
+    QPixmapCache,
+)
 from PySide6.QtSvg import QSvgRenderer
 
 from digcomp_app.resources import resources_dir
@@ -45,6 +54,39 @@ def _svg(name: str) -> str:
     return (icons_dir() / f"{name}.svg").read_text(encoding="utf-8")
 
 
+@functools.lru_cache(maxsize=512)
+def _renderer(name: str, color: str) -> QSvgRenderer:
+    """The icon's SVG in ``color``, read once (an item view paints its icons at every
+    repaint)."""
+    return QSvgRenderer(QByteArray(_svg(name).replace("currentColor", color).encode("utf-8")))
+
+
+def _pixmap(name: str, color: str, size: QSize, scale: float) -> QPixmap:
+    """The icon drawn in ``color`` at a size and device pixel ratio, kept in Qt's pixmap
+    cache (a button asks its icon's pixmap at every paint)."""
+    key = f"digcomp-icon {name} {color} {size.width()}x{size.height()} {scale}"
+    pixmap = QPixmap()
+    if QPixmapCache.find(key, pixmap):
+        return pixmap
+    pixmap = QPixmap(size * scale)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    pixmap.setDevicePixelRatio(scale)
+    painter = QPainter(pixmap)
+    _draw(painter, QRect(QPoint(0, 0), size), _renderer(name, color))
+    painter.end()
+    QPixmapCache.insert(key, pixmap)
+    return pixmap
+
+
+def _draw(painter: QPainter, rect: QRect, renderer: QSvgRenderer) -> None:
+    side = min(rect.width(), rect.height())
+    square = QRectF(
+        rect.x() + (rect.width() - side) / 2, rect.y() + (rect.height() - side) / 2, side, side
+    )
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    renderer.render(painter, square)
+
+
 class _LineIconEngine(QIconEngine):
     """Draws one Lucide SVG with ``currentColor`` set from the palette (or ``color``)."""
 
@@ -63,17 +105,8 @@ class _LineIconEngine(QIconEngine):
             return self._color
         return palette.color(QPalette.ColorRole.WindowText)
 
-    def _renderer(self, mode: QIcon.Mode) -> QSvgRenderer:
-        text = _svg(self._name).replace("currentColor", self._color_for(mode).name())
-        return QSvgRenderer(QByteArray(text.encode("utf-8")))
-
     def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:
-        side = min(rect.width(), rect.height())
-        square = QRectF(
-            rect.x() + (rect.width() - side) / 2, rect.y() + (rect.height() - side) / 2, side, side
-        )
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self._renderer(mode).render(painter, square)
+        _draw(painter, rect, _renderer(self._name, self._color_for(mode).name()))
 
     def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
         return self.scaledPixmap(size, mode, state, 1.0)
@@ -81,13 +114,7 @@ class _LineIconEngine(QIconEngine):
     def scaledPixmap(  # noqa: N802 - Qt's name
         self, size: QSize, mode: QIcon.Mode, state: QIcon.State, scale: float
     ) -> QPixmap:
-        pixmap = QPixmap(size * scale)
-        pixmap.fill(Qt.GlobalColor.transparent)
-        pixmap.setDevicePixelRatio(scale)
-        painter = QPainter(pixmap)
-        self.paint(painter, QRect(QPoint(0, 0), size), mode, state)
-        painter.end()
-        return pixmap
+        return _pixmap(self._name, self._color_for(mode).name(), size, scale)
 
     def actualSize(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QSize:  # noqa: N802
         return size
@@ -102,8 +129,10 @@ class _LineIconEngine(QIconEngine):
 def icon(name: str, color: QColor | str | None = None) -> QIcon:
     """The bundled icon ``name`` (a file name in resources/icons without ``.svg``), drawn in
     the palette's text colour or in ``color``."""
-    if not (icons_dir() / f"{name}.svg").is_file():
-        raise LookupError(f"no icon {name!r} in {icons_dir()}")
+    try:
+        _svg(name)  # read once: the file system is not asked again for each button
+    except FileNotFoundError as error:
+        raise LookupError(f"no icon {name!r} in {icons_dir()}") from error
     return QIcon(_LineIconEngine(name, QColor(color) if color is not None else None))
 
 
