@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from cryptography.hazmat.primitives import serialization
@@ -32,7 +33,8 @@ from digcomp_app.services.auditlog import append
 from digcomp_app.services.database import Database
 from digcomp_app.services.errors import AuthenticationFailed, InvalidInput, WorkflowError
 from digcomp_app.services.permissions import Actor, service
-from digcomp_app.storage.models import Organisation, SigningKey, User, utcnow
+from digcomp_app.services.user_names import display_names
+from digcomp_app.storage.models import Organisation, SigningKey, utcnow
 
 #: the passphrase rule and the argon2id cost (64 MiB, 3 passes: about 0.2 s here, paid once
 #: per unlock, not per signature) are shared with sealed backups (services/sealing.py)
@@ -78,13 +80,16 @@ def unseal(sealed: str, passphrase: str, key_id: str) -> Ed25519PrivateKey | Non
     return None if raw is None else Ed25519PrivateKey.from_private_bytes(raw)
 
 
-def _info(session: Session, key: SigningKey) -> KeyInfo:
-    creator = session.get(User, key.created_by)
+def _info(session: Session, key: SigningKey, names: Mapping[int, str] | None = None) -> KeyInfo:
+    """What the services return of a key; ``names`` (user id -> display name, for its
+    creator) spares a list its query per key."""
+    if names is None:
+        names = display_names(session, [key.created_by])
     return KeyInfo(
         key.key_id,
         fingerprint_of(key.public_key),
         key.created_at,
-        creator.display_name if creator else "",
+        names.get(key.created_by, ""),
         key.retired_at,
     )
 
@@ -143,8 +148,9 @@ def create_key(db: Database, actor: Actor, passphrase: str, repeated: str) -> Ke
 def list_keys(db: Database, actor: Actor) -> list[KeyInfo]:
     """Every key the school has had, newest first."""
     with db.transaction() as session:
-        keys = session.scalars(select(SigningKey).order_by(SigningKey.id.desc()))
-        return [_info(session, key) for key in keys]
+        keys = session.scalars(select(SigningKey).order_by(SigningKey.id.desc())).all()
+        names = display_names(session, (key.created_by for key in keys))
+        return [_info(session, key, names) for key in keys]
 
 
 @service("signing.unlock")
@@ -173,9 +179,11 @@ def unlock(db: Database, actor: Actor, passphrase: str) -> Signer:
 def public_keys(session: Session) -> dict[str, tuple[Ed25519PublicKey, KeyInfo]]:
     """All of this school's public keys by key id (for verification; no permission needed:
     public keys are public)."""
+    keys = session.scalars(select(SigningKey)).all()
+    names = display_names(session, (key.created_by for key in keys))
     return {
-        key.key_id: (Ed25519PublicKey.from_public_bytes(key.public_key), _info(session, key))
-        for key in session.scalars(select(SigningKey))
+        key.key_id: (Ed25519PublicKey.from_public_bytes(key.public_key), _info(session, key, names))
+        for key in keys
     }
 
 

@@ -56,7 +56,10 @@ def test_only_an_administrator_creates_a_key_with_a_good_passphrase(db, school):
     assert differ.value.field == "repeated"
     key = signing.create_key(db, school.admin, SIGNING_PASSPHRASE, SIGNING_PASSPHRASE)
     assert len(key.key_id) == 16 and len(key.fingerprint.split()) == 8 and key.active
-    assert [k.key_id for k in signing.list_keys(db, school.coordinator)] == [key.key_id]
+    assert key.created_by == "Anna Admina"
+    assert [(k.key_id, k.created_by) for k in signing.list_keys(db, school.coordinator)] == [
+        (key.key_id, "Anna Admina")
+    ]
 
 
 def test_the_private_key_is_stored_sealed_and_opens_only_with_its_passphrase(db, school):
