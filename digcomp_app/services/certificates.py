@@ -31,6 +31,7 @@ from digcomp_app.services.search import PAGE, containing, first_page, named_by, 
 from digcomp_app.services.signing import Signer, fingerprints, require_current_key
 from digcomp_app.services.user_names import display_names
 from digcomp_app.services.validation import CaseInfo, case_info, load_case
+from digcomp_app.services.validation.rows import unassessed
 from digcomp_app.services.validation.stages import move_to_stage
 from digcomp_app.storage.models import (
     Assessment,
@@ -313,7 +314,7 @@ def issue(db: Database, actor: Actor, case_id: int, signer: Signer) -> Certifica
         case = load_case(session, actor, case_id)
         if case.stage != "certification":
             raise WorkflowError(_("Only a case sent to certification can be certified."))
-        missing = case_info(session, case).unassessed
+        missing = unassessed(session, case)
         if missing or not case.targets:
             raise WorkflowError(
                 _("Every target competence must be assessed first. Not yet assessed: {ids}").format(

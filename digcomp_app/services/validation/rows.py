@@ -83,6 +83,14 @@ def case_info(session: Session, case: ValidationCase) -> CaseInfo:
     )
 
 
+def unassessed(session: Session, case: ValidationCase) -> tuple[str, ...]:
+    """The case's target competences not assessed yet (as :attr:`CaseInfo.unassessed`,
+    without reading the rest of the case)."""
+    assessed = select(Assessment.competence_id).where(Assessment.case_id == case.id)
+    done = set(session.scalars(assessed))
+    return tuple(t.competence_id for t in case.targets if t.competence_id not in done)
+
+
 def _group_name(session: Session, group_id: int | None) -> str:
     from digcomp_app.storage.models import Group
 

@@ -12,7 +12,7 @@ from digcomp_app.services.errors import InvalidInput, WorkflowError
 from digcomp_app.services.inputs import clean_text
 from digcomp_app.services.permissions import Actor, service
 from digcomp_app.services.validation.model import MAX_REASON, STAGES, CaseInfo
-from digcomp_app.services.validation.rows import case_info, load_case
+from digcomp_app.services.validation.rows import case_info, load_case, unassessed
 from digcomp_app.storage.models import EvidenceItem, StageChange, ValidationCase
 
 
@@ -52,7 +52,7 @@ def advance(db: Database, actor: Actor, case_id: int) -> CaseInfo:
         ):
             raise WorkflowError(_("Add at least one piece of evidence first."))
         if case.stage == "assessment":
-            missing = case_info(session, case).unassessed
+            missing = unassessed(session, case)
             if missing:
                 raise WorkflowError(
                     _("Assess every target competence first. Not yet assessed: {ids}").format(
