@@ -9,6 +9,7 @@ class with input fields appears that is neither walked here nor said not to be a
 from __future__ import annotations
 
 import ast
+import importlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -475,6 +476,9 @@ def test_every_form_is_walked():
             yield sub
             yield from subclasses(sub)
 
+    for path in UI.rglob("*.py"):  # every class of ui/ defined, not only those imported so far
+        parts = path.relative_to(UI.parents[1]).with_suffix("").parts
+        importlib.import_module(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
     guarded = {c.__name__ for c in subclasses(GuardedDialog)}
     dialogs = {name for name, form in FORMS.items() if form.dialog} | set(MODAL)
     assert (GUARDED | dialogs) <= guarded
