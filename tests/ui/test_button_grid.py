@@ -4,6 +4,7 @@ heights it gave for a width are not kept once a button changed."""
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 
@@ -16,7 +17,18 @@ def settle() -> None:
         QApplication.processEvents()
 
 
-def test_a_changed_button_is_measured_again(qtbot):
+@pytest.fixture
+def unstyled(qapp):
+    """No application style sheet while the test runs: with one (the program's, set by any
+    window an earlier test of this process opened), a font set on a widget does not reach
+    its buttons, so the larger text size below would not happen."""
+    sheet = qapp.styleSheet()
+    qapp.setStyleSheet("")
+    yield
+    qapp.setStyleSheet(sheet)
+
+
+def test_a_changed_button_is_measured_again(qtbot, unstyled):
     widget = QWidget()
     qtbot.addWidget(widget)
     grid = ButtonGrid(3, widget)
