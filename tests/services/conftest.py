@@ -165,6 +165,23 @@ def postgres_url(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[s
         drop()
 
 
+@pytest.hookimpl(tryfirst=True)  # before the fixture's own parameters are applied
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A test of both databases marked ``postgres`` (a race between two PCs: SQLite lets one
+    writer in at a time) or ``sqlite`` (the database file itself) is made for that database
+    only, not made for both and skipped on one."""
+    if "database_url" not in metafunc.fixturenames:
+        return
+    marked = metafunc.definition.get_closest_marker
+    only = [
+        name
+        for marker, name in (("postgres", "postgresql"), ("sqlite", "sqlite"))
+        if marked(marker)
+    ]
+    if only:  # (as a marker: the fixture's own parameters then give way, as to any marker)
+        metafunc.definition.add_marker(pytest.mark.parametrize("database_url", only, indirect=True))
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request, tmp_path, tmp_path_factory) -> Iterator[str]:
     if request.param == "postgresql":

@@ -106,12 +106,11 @@ def test_the_later_save_gets_the_current_values_not_a_silent_overwrite(database_
     assert (saved.level, saved.version) == (4, mine.version)
 
 
+@pytest.mark.postgres  # (SQLite serialises writers at BEGIN: the race cannot interleave there)
 def test_version_column_catches_a_write_race_between_two_sessions(db, school):
     """The database-level guard behind record_assessment, with two open sessions."""
     case = case_in_assessment(db, school)
     validation.record_assessment(db, school.teacher, case.id, "1.1", 3, "observation")
-    if db.backend == "sqlite":
-        pytest.skip("SQLite serialises writers at BEGIN; the race cannot interleave there")
     with Session(db.engine) as first, Session(db.engine) as second:
         row_a = first.scalars(select(Assessment)).one()
         row_b = second.scalars(select(Assessment)).one()
@@ -166,10 +165,9 @@ def test_two_teachers_saving_targets_the_later_gets_the_current_targets(database
     assert again.version == current.version + 1
 
 
+@pytest.mark.postgres  # (SQLite serialises writers at BEGIN: the race cannot interleave there)
 def test_a_targets_write_race_on_the_server_is_a_concurrent_change(db, school):
     """Both read the same version; the one whose write waits for the other's is refused."""
-    if db.backend == "sqlite":
-        pytest.skip("SQLite serialises writers at BEGIN; the race cannot interleave there")
     case = validation.open_case(db, school.teacher, school.learner_id, school.mobility_id)
     outcome: list[object] = []
     with Session(db.engine) as first:

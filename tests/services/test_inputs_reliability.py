@@ -505,8 +505,7 @@ def other_pc(database_url):
     """A second PC on the same PostgreSQL database (the tests run on PostgreSQL only)."""
     from digcomp_app.services.database import Database
 
-    if not database_url.startswith("postgresql"):
-        pytest.skip("a race between two PCs needs the PostgreSQL server")
+    assert database_url.startswith("postgresql"), "a race between two PCs: mark it postgres"
     other = Database(database_url, password_hasher=FAST_HASHER)
     yield other
     other.close()

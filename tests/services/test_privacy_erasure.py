@@ -180,10 +180,10 @@ def test_other_learners_and_shared_files_are_untouched(db, school, signer):
     assert record.learner.surname == "Kalniņa"
 
 
+@pytest.mark.sqlite  # (PostgreSQL: see the decision 0027)
 def test_no_trace_of_the_name_or_the_file_in_the_sqlite_file(db, school, certified):
     path = sqlite_path(db.url)
-    if path is None:
-        pytest.skip("the raw file search is for SQLite; PostgreSQL: see the decision 0027")
+    assert path is not None
     needles = name_needles()
     before = {trace.split(" in ")[0] for trace in raw_traces(path, needles)}
     # the search finds them while they are there (so its silence below means something)
@@ -212,14 +212,14 @@ def test_on_postgresql_the_rows_hold_no_trace_either(db, school, certified):
                 ), table.name
 
 
+@pytest.mark.sqlite
 def test_without_the_cleaning_step_the_name_would_stay_in_the_file(
     db, school, certified, monkeypatch
 ):
     """The control for the test above: with secure delete off (as in SQLite builds that do
     not turn it on by default) and no VACUUM, the same search finds the erased name."""
     path = sqlite_path(db.url)
-    if path is None:
-        pytest.skip("SQLite only")
+    assert path is not None
 
     def plain_delete(session):
         session.connection().exec_driver_sql("PRAGMA secure_delete=OFF")
